@@ -89,6 +89,26 @@ if [ "$check_format" = 1 ]; then
   dotnet format "$slnf" --verify-no-changes --no-restore -v:q
 fi
 
+# Test dependencies the suites need, installed by the project itself (fresh machines have none of them):
+# node packages of test clients (a package-lock.json under tests/), Debian tools named in scripts/test-tools.txt.
+while IFS= read -r lock; do
+  dir="$(dirname "$lock")"
+  if [ ! -d "$dir/node_modules" ] || [ "$lock" -nt "$dir/node_modules" ]; then
+    echo "== npm ci ($dir)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+done < <(find tests -name package-lock.json -not -path '*/node_modules/*' | sort)
+if [ -f scripts/test-tools.txt ]; then
+  while read -r cmd pkg; do
+    case "$cmd" in ''|'#'*) continue ;; esac
+    if ! command -v "$cmd" >/dev/null 2>&1; then
+      echo "== apt-get install $pkg (for $cmd)"
+      if [ "$(id -u)" = 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
+      $sudo_cmd apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "$pkg" >/dev/null
+    fi
+  done < scripts/test-tools.txt
+fi
+
 # Run each test project; keep going on failure so the summary covers every suite.
 mapfile -t test_projects < <(for p in "${build_projects[@]}"; do case "$p" in tests/*) echo "$p" ;; esac; done)
 passed=0; failed=0; skipped=0; status=0
