@@ -98,5 +98,5 @@ public static class ResourceLabels
 
     /// <summary>The selector labels of a workload: stable across label additions (name + instance only).</summary>
     public static ImmutableSortedDictionary<string, string> Selector(string app, string instance) =>
-        ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new(AppName, app), new(AppInstance, instance)]);
+        ImmutableSortedDictionary.CreateRange<string, string>(StringComparer.Ordinal, [new(AppName, app), new(AppInstance, instance)]);
 }
