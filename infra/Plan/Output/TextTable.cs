@@ -8,7 +8,8 @@ internal static class TextTable
     /// <summary>Aligned columns separated by two spaces, indented by two.</summary>
     public static void WriteText(TextWriter output, ReportSection section)
     {
-        output.WriteLine(section.Title.ToUpperInvariant());
+        output.WriteLine(section.Title);
+        output.WriteLine(new string('-', section.Title.Length));
         if (section.Headers.Length > 0)
         {
             var widths = section.Headers.Select((h, i) => Math.Max(h.Length, section.Rows.Select(r => r[i].Length).DefaultIfEmpty(0).Max())).ToArray();
