@@ -50,7 +50,7 @@ if [ "$world" != "reduced" ] && [ ${#pulumi_projects[@]} -gt 0 ]; then
     world="full"
   else
     # Reduced world only when every restore error is a Pulumi package that the sources do not have.
-    missing=$(grep -oE "NU110[123]: Unable to find package Pulumi[A-Za-z.]*" "$out/pulumi-probe.log" | sed 's/^.*Unable to find package //' | sort -u | paste -sd ',' - || true)
+    missing=$(grep -oE "NU110[123]: Unable to find package Pulumi[A-Za-z.]*" "$out/pulumi-probe.log" | sed -e 's/^.*Unable to find package //' -e 's/\.$//' | sort -u | paste -sd ',' - || true)
     other=$(grep -E ": error " "$out/pulumi-probe.log" | grep -vE "NU110[123]: +(Unable to find package Pulumi|- Found|  )" || true)
     if [ -z "$missing" ] || [ -n "$other" ]; then
       echo "test.sh: restoring $probe failed for a reason other than missing Pulumi packages:" >&2

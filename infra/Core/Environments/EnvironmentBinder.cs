@@ -125,7 +125,7 @@ public static partial class EnvironmentBinder
             }
 
             var policy = BindPolicy();
-            var production = environment == "prod" || policy?.Enforcement == PolicyEnforcement.Strict;
+            var production = EnvironmentModel.IsProductionEnvironment(environment ?? string.Empty, policy?.Enforcement ?? PolicyEnforcement.Advisory);
 
             var clustersRaw = BindClusters(topology);
             if (_topologyMismatch)

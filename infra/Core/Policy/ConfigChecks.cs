@@ -70,7 +70,7 @@ public static class ConfigChecks
     public static bool IsProduction(EnvironmentModel env)
     {
         ArgumentNullException.ThrowIfNull(env);
-        return env.Environment == "prod" || env.Policy.Enforcement == PolicyEnforcement.Strict;
+        return env.IsProduction;
     }
 
     /// <summary>Every check's verdicts, in <see cref="PolicyNames"/> order; a check with no subject reports one not-applicable verdict.</summary>
