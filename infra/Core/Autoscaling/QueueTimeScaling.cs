@@ -22,14 +22,14 @@ public static class ServingQueries
     /// <summary>The rate window of the scaling query.</summary>
     public const string ScalingWindow = "1m";
 
-    /// <summary>The selector of one Triton deployment's pods: namespace and the Deployment's pod-name prefix.</summary>
+    /// <summary>The selector of one Triton deployment's pods: namespace and the Deployment's pod names (<c>&lt;deployment&gt;-&lt;replicaset hash&gt;-&lt;pod hash&gt;</c>, so <c>llama</c> does not match <c>llama-big</c>'s pods).</summary>
     /// <param name="ns">Namespace.</param>
     /// <param name="deployment">Deployment name.</param>
     public static string PodSelector(string ns, string deployment)
     {
         ArgumentException.ThrowIfNullOrEmpty(ns);
         ArgumentException.ThrowIfNullOrEmpty(deployment);
-        return $"namespace=\"{ns}\",pod=~\"{deployment}-.*\"";
+        return $"namespace=\"{ns}\",pod=~\"{deployment}-[a-z0-9]+-[a-z0-9]+\"";
     }
 
     /// <summary>

@@ -9,7 +9,7 @@ public class ScaledObjectSpecTests
     public void QueueTimeQueryDividesQueueDurationBySuccessesInMilliseconds()
     {
         Assert.Equal(
-            "sum(rate(nv_inference_queue_duration_us{namespace=\"team-a\",pod=~\"llama-.*\"}[1m])) / clamp_min(sum(rate(nv_inference_request_success{namespace=\"team-a\",pod=~\"llama-.*\"}[1m])), 1) / 1000",
+            "sum(rate(nv_inference_queue_duration_us{namespace=\"team-a\",pod=~\"llama-[a-z0-9]+-[a-z0-9]+\"}[1m])) / clamp_min(sum(rate(nv_inference_request_success{namespace=\"team-a\",pod=~\"llama-[a-z0-9]+-[a-z0-9]+\"}[1m])), 1) / 1000",
             ServingQueries.AverageQueueMs("team-a", "llama"));
     }
 

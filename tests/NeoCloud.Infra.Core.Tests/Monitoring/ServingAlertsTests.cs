@@ -54,10 +54,10 @@ public class ServingAlertsTests
     {
         var rules = ServingAlerts.Triton(Llama).Rules.ToDictionary(r => r.Alert);
         Assert.Equal(
-            "max(nv_inference_request_summary_us{namespace=\"team-a\",pod=~\"llama-.*\",quantile=\"0.95\"}) / 1000 > 200",
+            "max(nv_inference_request_summary_us{namespace=\"team-a\",pod=~\"llama-[a-z0-9]+-[a-z0-9]+\",quantile=\"0.95\"}) / 1000 > 200",
             rules["TritonLatencyP95OverSlo"].Expr);
         Assert.Equal(
-            "max(nv_inference_request_summary_us{namespace=\"team-a\",pod=~\"llama-.*\",quantile=\"0.99\"}) / 1000 > 500",
+            "max(nv_inference_request_summary_us{namespace=\"team-a\",pod=~\"llama-[a-z0-9]+-[a-z0-9]+\",quantile=\"0.99\"}) / 1000 > 500",
             rules["TritonLatencyP99OverSlo"].Expr);
         foreach (var rule in new[] { rules["TritonLatencyP95OverSlo"], rules["TritonLatencyP99OverSlo"] })
         {
