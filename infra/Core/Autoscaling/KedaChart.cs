@@ -1,0 +1,43 @@
+using System.Collections.Immutable;
+
+namespace NeoCloud.Infra.Core.Autoscaling;
+
+/// <summary>The official KEDA Helm chart: where it comes from, the pinned version, and this library's values.</summary>
+public static class KedaChart
+{
+    /// <summary>Chart repository.</summary>
+    public const string Repository = "https://kedacore.github.io/charts";
+
+    /// <summary>Chart name.</summary>
+    public const string Chart = "keda";
+
+    /// <summary>Pinned chart version (the chart and KEDA share version numbers).</summary>
+    public const string Version = "2.17.2";
+
+    /// <summary>
+    /// Chart values: CRDs installed by the chart (so ScaledObjects can depend on it), and, when
+    /// <paramref name="prometheusReleaseLabel"/> is given, the operator's metrics scraped through a ServiceMonitor
+    /// carrying <c>release: &lt;label&gt;</c> so the KEDA scaler-error alerts have data.
+    /// </summary>
+    /// <param name="prometheusReleaseLabel">The kube-prometheus-stack release label, or null when not monitored.</param>
+    /// <param name="labels">Labels every object of the chart carries (cost attribution).</param>
+    public static ImmutableSortedDictionary<string, object> Values(string? prometheusReleaseLabel, IReadOnlyDictionary<string, string> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var values = ImmutableSortedDictionary.CreateBuilder<string, object>(StringComparer.Ordinal);
+        values["crds"] = Map(("install", true));
+        values["additionalLabels"] = labels.ToImmutableSortedDictionary(kv => kv.Key, kv => (object)kv.Value, StringComparer.Ordinal);
+        if (prometheusReleaseLabel is not null)
+        {
+            var monitor = Map(("enabled", true), ("additionalLabels", Map(("release", prometheusReleaseLabel))));
+            values["prometheus"] = Map(
+                ("operator", Map(("enabled", true), ("serviceMonitor", monitor))),
+                ("metricServer", Map(("enabled", true), ("serviceMonitor", monitor))));
+        }
+
+        return values.ToImmutable();
+    }
+
+    private static ImmutableSortedDictionary<string, object> Map(params (string Key, object Value)[] entries) =>
+        entries.ToImmutableSortedDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+}

@@ -1,0 +1,151 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using NeoCloud.Infra.Core.Environments;
+
+namespace NeoCloud.Infra.Core.Autoscaling;
+
+/// <summary>
+/// KEDA scaling of a Triton deployment on average queue time per request (ms), read from Prometheus.
+/// </summary>
+/// <param name="ThresholdMs">Target average queue time per request (ms) per replica (KEDA <c>threshold</c>).</param>
+/// <param name="ActivationThresholdMs">Queue time (ms) above which the deployment is active (KEDA <c>activationThreshold</c>).</param>
+/// <param name="FallbackReplicas">Replicas KEDA keeps after <see cref="ScaledObjectSpec.FallbackFailureThreshold"/> failed reads.</param>
+/// <param name="QueryOverride">
+/// A PromQL query to scale on instead of this deployment's own queue time, e.g. the on-prem deployment's queue time
+/// for a cloud burst deployment. Required for <c>minReplicas = 0</c>: the metric must exist while no replica runs.
+/// </param>
+public sealed record QueueTimeScaling(double ThresholdMs, double ActivationThresholdMs, int FallbackReplicas, string? QueryOverride = null);
+
+/// <summary>The PromQL this library scales and alerts on.</summary>
+public static class ServingQueries
+{
+    /// <summary>The rate window of the scaling query.</summary>
+    public const string ScalingWindow = "1m";
+
+    /// <summary>The selector of one Triton deployment's pods: namespace and the Deployment's pod names (<c>&lt;deployment&gt;-&lt;replicaset hash&gt;-&lt;pod hash&gt;</c>, so <c>llama</c> does not match <c>llama-big</c>'s pods).</summary>
+    /// <param name="ns">Namespace.</param>
+    /// <param name="deployment">Deployment name.</param>
+    public static string PodSelector(string ns, string deployment)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ns);
+        ArgumentException.ThrowIfNullOrEmpty(deployment);
+        return $"namespace=\"{ns}\",pod=~\"{deployment}-[a-z0-9]+-[a-z0-9]+\"";
+    }
+
+    /// <summary>
+    /// Average queue time per request in milliseconds over <paramref name="window"/>: the rate of Triton's cumulative
+    /// <c>nv_inference_queue_duration_us</c> divided by the rate of <c>nv_inference_request_success</c> (at least 1
+    /// request/s in the denominator, so an idle deployment reads 0 rather than NaN), divided by 1000.
+    /// </summary>
+    /// <param name="ns">Namespace.</param>
+    /// <param name="deployment">Deployment name.</param>
+    /// <param name="window">Rate window, e.g. 1m.</param>
+    public static string AverageQueueMs(string ns, string deployment, string window = ScalingWindow)
+    {
+        var sel = PodSelector(ns, deployment);
+        return $"sum(rate(nv_inference_queue_duration_us{{{sel}}}[{window}])) / clamp_min(sum(rate(nv_inference_request_success{{{sel}}}[{window}])), 1) / 1000";
+    }
+
+    /// <summary>A latency quantile (ms) of one deployment from Triton's latency summaries (<c>nv_inference_request_summary_us</c>); the worst pod counts.</summary>
+    /// <param name="ns">Namespace.</param>
+    /// <param name="deployment">Deployment name.</param>
+    /// <param name="quantile">0.95 or 0.99 (the quantiles the server publishes).</param>
+    public static string LatencyQuantileMs(string ns, string deployment, double quantile) =>
+        $"max(nv_inference_request_summary_us{{{PodSelector(ns, deployment)},quantile=\"{quantile.ToString(CultureInfo.InvariantCulture)}\"}}) / 1000";
+}
+
+/// <summary>The KEDA <c>ScaledObject</c> (keda.sh/v1alpha1) spec of a Triton deployment, as plain data.</summary>
+public static class ScaledObjectSpec
+{
+    /// <summary>API version of the ScaledObject.</summary>
+    public const string ApiVersion = "keda.sh/v1alpha1";
+
+    /// <summary>Kind of the ScaledObject.</summary>
+    public const string Kind = "ScaledObject";
+
+    /// <summary>Failed metric reads after which KEDA applies the fallback replica count.</summary>
+    public const int FallbackFailureThreshold = 3;
+
+    /// <summary>Seconds between KEDA's metric reads.</summary>
+    public const int PollingIntervalSeconds = 15;
+
+    /// <summary>Seconds after the last active reading before scaling to zero (only with <c>minReplicas = 0</c>).</summary>
+    public const int CooldownPeriodSeconds = 300;
+
+    /// <summary>Validates scaling settings; paths are relative to <paramref name="path"/>.</summary>
+    /// <param name="scaling">The settings.</param>
+    /// <param name="minReplicas">Minimum replicas.</param>
+    /// <param name="maxReplicas">Maximum replicas.</param>
+    /// <param name="path">Path of the scaling settings in the caller's inputs.</param>
+    /// <param name="minPath">Path of the minimum replicas.</param>
+    public static IReadOnlyList<ConfigError> Validate(QueueTimeScaling scaling, int minReplicas, int maxReplicas, string path, string minPath)
+    {
+        ArgumentNullException.ThrowIfNull(scaling);
+        var errors = new List<ConfigError>();
+        if (!(scaling.ThresholdMs > 0))
+        {
+            errors.Add(new ConfigError($"{path}.ThresholdMs", $"must be greater than 0 ms, was {scaling.ThresholdMs.ToString(CultureInfo.InvariantCulture)}"));
+        }
+
+        if (scaling.ActivationThresholdMs < 0 || double.IsNaN(scaling.ActivationThresholdMs))
+        {
+            errors.Add(new ConfigError($"{path}.ActivationThresholdMs", $"must be 0 or more ms, was {scaling.ActivationThresholdMs.ToString(CultureInfo.InvariantCulture)}"));
+        }
+
+        if (scaling.FallbackReplicas < 1 || scaling.FallbackReplicas > maxReplicas)
+        {
+            errors.Add(new ConfigError($"{path}.FallbackReplicas", $"must be between 1 and the maximum replicas ({maxReplicas.ToString(CultureInfo.InvariantCulture)}), was {scaling.FallbackReplicas.ToString(CultureInfo.InvariantCulture)}"));
+        }
+
+        if (scaling.QueryOverride is { } q && string.IsNullOrWhiteSpace(q))
+        {
+            errors.Add(new ConfigError($"{path}.QueryOverride", "must be a PromQL query or null"));
+        }
+
+        if (minReplicas == 0 && scaling.QueryOverride is null)
+        {
+            errors.Add(new ConfigError(minPath, "0 (scale to zero) needs a QueryOverride whose metric exists while no replica runs (e.g. the on-prem deployment's queue time); this deployment's own queue time disappears at zero replicas, so it could never scale back up — use 1 or more, or set QueryOverride"));
+        }
+
+        return errors;
+    }
+
+    /// <summary>The spec: target, bounds, fallback, and the Prometheus trigger.</summary>
+    /// <param name="deployment">Name of the Deployment to scale (apps/v1).</param>
+    /// <param name="ns">Its namespace (for the default query).</param>
+    /// <param name="prometheusAddress">Prometheus server address KEDA queries.</param>
+    /// <param name="scaling">Thresholds, fallback and optional query override.</param>
+    /// <param name="minReplicas">Minimum replicas.</param>
+    /// <param name="maxReplicas">Maximum replicas (already checked against capacity).</param>
+    public static ImmutableSortedDictionary<string, object> Render(string deployment, string ns, string prometheusAddress, QueueTimeScaling scaling, int minReplicas, int maxReplicas)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(deployment);
+        ArgumentException.ThrowIfNullOrEmpty(prometheusAddress);
+        ArgumentNullException.ThrowIfNull(scaling);
+        var query = scaling.QueryOverride ?? ServingQueries.AverageQueueMs(ns, deployment);
+        var trigger = Map(
+            ("type", "prometheus"),
+            ("metricType", "AverageValue"),
+            ("metadata", Map(
+                ("serverAddress", prometheusAddress),
+                ("query", query),
+                ("threshold", Number(scaling.ThresholdMs)),
+                ("activationThreshold", Number(scaling.ActivationThresholdMs)),
+                ("ignoreNullValues", "false"))));
+        return Map(
+            ("scaleTargetRef", Map(("apiVersion", "apps/v1"), ("kind", "Deployment"), ("name", deployment))),
+            ("minReplicaCount", minReplicas),
+            ("maxReplicaCount", maxReplicas),
+            ("pollingInterval", PollingIntervalSeconds),
+            ("cooldownPeriod", CooldownPeriodSeconds),
+            ("fallback", Map(("failureThreshold", FallbackFailureThreshold), ("replicas", scaling.FallbackReplicas))),
+            ("triggers", ImmutableArray.Create<object>(trigger)));
+    }
+
+    /// <summary>A KEDA metadata number: invariant culture, no exponent.</summary>
+    /// <param name="value">The value.</param>
+    public static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static ImmutableSortedDictionary<string, object> Map(params (string Key, object Value)[] entries) =>
+        entries.ToImmutableSortedDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+}

@@ -1,0 +1,121 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Naming;
+
+namespace NeoCloud.Infra.Core.Monitoring;
+
+/// <summary>Prometheus settings of a kube-prometheus-stack release.</summary>
+/// <param name="Release">Helm release name; also the <c>release</c> label every monitor and rule must carry, and the
+/// chart's <c>fullnameOverride</c> (at most 26 characters, the chart truncates longer names).</param>
+/// <param name="Namespace">Namespace of the release.</param>
+/// <param name="Retention">Prometheus retention, e.g. <c>15d</c>.</param>
+/// <param name="StorageSize">Prometheus volume size, e.g. <c>100Gi</c>.</param>
+/// <param name="StorageClass">Storage class of the volume, or null for the cluster default.</param>
+public sealed record PrometheusSettings(string Release, string Namespace, string Retention, string StorageSize, string? StorageClass);
+
+/// <summary>The official kube-prometheus-stack chart: pin, values, and the service names the values lead to.</summary>
+public static partial class KubePrometheusStackChart
+{
+    /// <summary>Chart repository.</summary>
+    public const string Repository = "https://prometheus-community.github.io/helm-charts";
+
+    /// <summary>Chart name.</summary>
+    public const string Chart = "kube-prometheus-stack";
+
+    /// <summary>Pinned chart version.</summary>
+    public const string Version = "76.5.1";
+
+    /// <summary>The Prometheus port.</summary>
+    public const int PrometheusPort = 9090;
+
+    /// <summary>The label monitors and rules need to be selected (<c>serviceMonitorSelectorNilUsesHelmValues: true</c>).</summary>
+    public const string ReleaseLabel = "release";
+
+    /// <summary>
+    /// In-cluster Prometheus URL. The values set <c>fullnameOverride</c> to the release name, so the chart's Service is
+    /// <c>&lt;release&gt;-prometheus</c> whatever the release is called (without it the chart derives
+    /// <c>&lt;release&gt;-kube-prometheus-prometheus</c> truncated at 26 characters before the suffix).
+    /// </summary>
+    /// <param name="release">Release name.</param>
+    /// <param name="ns">Namespace.</param>
+    public static string PrometheusAddress(string release, string ns) => $"http://{release}-prometheus.{ns}.svc:{PrometheusPort}";
+
+    /// <summary>Validates settings; paths are <paramref name="argsPath"/>.Property.</summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="argsPath">Path prefix.</param>
+    public static IReadOnlyList<ConfigError> Validate(PrometheusSettings settings, string argsPath)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var errors = new List<ConfigError>();
+        if (string.IsNullOrEmpty(settings.Release) || settings.Release.Length > 26 || !DnsLabel().IsMatch(settings.Release))
+        {
+            errors.Add(new ConfigError($"{argsPath}.ReleaseName", $"\"{settings.Release}\" must be a DNS label of at most 26 characters (the chart truncates longer names)"));
+        }
+
+        if (string.IsNullOrEmpty(settings.Namespace) || !DnsLabel().IsMatch(settings.Namespace))
+        {
+            errors.Add(new ConfigError($"{argsPath}.Namespace", $"\"{settings.Namespace}\" must be a DNS label"));
+        }
+
+        if (string.IsNullOrEmpty(settings.Retention) || !Duration().IsMatch(settings.Retention))
+        {
+            errors.Add(new ConfigError($"{argsPath}.Retention", $"\"{settings.Retention}\" must be a Prometheus duration such as 15d, 12h or 4w"));
+        }
+
+        if (string.IsNullOrEmpty(settings.StorageSize) || !Quantity().IsMatch(settings.StorageSize))
+        {
+            errors.Add(new ConfigError($"{argsPath}.StorageSize", $"\"{settings.StorageSize}\" must be a Kubernetes storage quantity such as 100Gi"));
+        }
+
+        return errors;
+    }
+
+    /// <summary>
+    /// Chart values: deterministic names (<c>fullnameOverride</c>), retention and a persistent volume for Prometheus,
+    /// admission webhooks off (their certificates come from Helm hook Jobs, which a client-side rendered chart does not
+    /// run as Helm does), default monitor selection (so our monitors carry the release label), the Grafana dashboard
+    /// sidecar on, and kube-state-metrics exporting the node label <c>neocloud.io/pool</c> for per-pool GPU alerts.
+    /// </summary>
+    /// <param name="settings">The settings.</param>
+    /// <param name="labels">Labels every object of the chart carries (cost attribution).</param>
+    public static ImmutableSortedDictionary<string, object> Values(PrometheusSettings settings, IReadOnlyDictionary<string, string> labels)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(labels);
+        var claimSpec = ImmutableSortedDictionary.CreateBuilder<string, object>(StringComparer.Ordinal);
+        claimSpec["accessModes"] = ImmutableArray.Create<object>("ReadWriteOnce");
+        claimSpec["resources"] = Map(("requests", Map(("storage", settings.StorageSize))));
+        if (settings.StorageClass is not null)
+        {
+            claimSpec["storageClassName"] = settings.StorageClass;
+        }
+
+        var commonLabels = labels.ToImmutableSortedDictionary(kv => kv.Key, kv => (object)kv.Value, StringComparer.Ordinal);
+        return Map(
+            ("fullnameOverride", settings.Release),
+            ("commonLabels", commonLabels),
+            ("crds", Map(("enabled", true))),
+            ("prometheusOperator", Map(("admissionWebhooks", Map(("enabled", false), ("patch", Map(("enabled", false))))), ("tls", Map(("enabled", false))))),
+            ("prometheus", Map(("prometheusSpec", Map(
+                ("retention", settings.Retention),
+                ("serviceMonitorSelectorNilUsesHelmValues", true),
+                ("podMonitorSelectorNilUsesHelmValues", true),
+                ("ruleSelectorNilUsesHelmValues", true),
+                ("storageSpec", Map(("volumeClaimTemplate", Map(("spec", claimSpec.ToImmutable()))))))))),
+            ("grafana", Map(("sidecar", Map(("dashboards", Map(("enabled", true), ("label", GrafanaDashboards.Label), ("labelValue", GrafanaDashboards.LabelValue), ("searchNamespace", "ALL"))))))),
+            ("kube-state-metrics", Map(("metricLabelsAllowlist", ImmutableArray.Create<object>($"nodes=[{ResourceLabels.Pool}]")))));
+    }
+
+    internal static ImmutableSortedDictionary<string, object> Map(params (string Key, object Value)[] entries) =>
+        entries.ToImmutableSortedDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
+    private static partial Regex DnsLabel();
+
+    [GeneratedRegex("^([0-9]+(ms|s|m|h|d|w|y))+$")]
+    private static partial Regex Duration();
+
+    [GeneratedRegex("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$")]
+    private static partial Regex Quantity();
+}

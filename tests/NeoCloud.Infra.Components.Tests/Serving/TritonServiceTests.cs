@@ -1,0 +1,185 @@
+using NeoCloud.Infra.Components.Serving;
+using NeoCloud.Infra.Components.Tests.Testing;
+using NeoCloud.Infra.Core.Autoscaling;
+using static NeoCloud.Infra.Components.Tests.Serving.ServingTestData;
+
+namespace NeoCloud.Infra.Components.Tests.Serving;
+
+public class TritonServiceTests
+{
+    [Fact]
+    public async Task OnAMigPoolEachReplicaRequestsOneSliceAndSelectsAndToleratesThePool()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args(new ServingPool(MigPool()))));
+        var deployment = mocks.Single("kubernetes:apps/v1:Deployment");
+        Assert.Equal("llama-deployment", deployment.Name);
+        var spec = deployment.Inputs["spec"];
+        Assert.False(Map(spec).ContainsKey("replicas"));
+        var pod = At(spec, "template", "spec")!;
+        var container = Map(Assert.Single(List(At(pod, "containers"))));
+        Assert.Equal("nvcr.io/nvidia/tritonserver:25.06-py3", container["image"]);
+        Assert.Equal("1", At(container, "resources", "limits", Mig));
+        Assert.Equal("1", At(container, "resources", "requests", Mig));
+        Assert.False(Map(At(container, "resources", "limits")).ContainsKey("nvidia.com/gpu"));
+        Assert.Equal("h100-mig", At(pod, "nodeSelector", "neocloud.io/pool"));
+        var toleration = Map(Assert.Single(List(At(pod, "tolerations"))));
+        Assert.Equal("nvidia.com/gpu", toleration["key"]);
+        Assert.Equal("NoSchedule", toleration["effect"]);
+        Assert.Equal([8000.0, 8001.0, 8002.0], List(container["ports"]).Select(p => Map(p)["containerPort"]));
+        Assert.Equal("/v2/health/ready", At(container, "readinessProbe", "httpGet", "path"));
+        Assert.Equal("/v2/health/live", At(container, "livenessProbe", "httpGet", "path"));
+        Assert.Equal("/v2/health/ready", At(container, "startupProbe", "httpGet", "path"));
+        var spread = Map(Assert.Single(List(At(pod, "topologySpreadConstraints"))));
+        Assert.Equal("kubernetes.io/hostname", spread["topologyKey"]);
+        Assert.Equal(1.0, spread["maxSkew"]);
+        Assert.Equal("ScheduleAnyway", spread["whenUnsatisfiable"]);
+        var args = List(container["args"]).Cast<string>().ToList();
+        Assert.Contains("--model-repository=s3://rgw.storage.svc:80/models/llama-3-8b", args);
+        Assert.Contains("--metrics-config=summary_latencies=true", args);
+        var env = List(container["env"]).Select(Map).ToList();
+        Assert.Equal(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"], env.Select(e => e["name"]));
+        Assert.All(env, e => Assert.Equal("model-store", At(e, "valueFrom", "secretKeyRef", "name")));
+        Assert.All(env, e => Assert.False(e.ContainsKey("value")));
+    }
+
+    [Fact]
+    public async Task ServicePdbAndLabels()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args(new ServingPool(MigPool()))));
+        var service = mocks.Single("kubernetes:core/v1:Service");
+        Assert.Equal("ClusterIP", At(service.Inputs["spec"], "type"));
+        var ports = List(At(service.Inputs["spec"], "ports")).Select(Map).ToList();
+        Assert.Equal(["http", "grpc", "metrics"], ports.Select(p => p["name"]));
+        Assert.Equal([8000.0, 8001.0, 8002.0], ports.Select(p => p["port"]));
+        var pdb = mocks.Single("kubernetes:policy/v1:PodDisruptionBudget");
+        Assert.Equal(1.0, At(pdb.Inputs["spec"], "maxUnavailable"));
+        Assert.Equal("llama", At(pdb.Inputs["spec"], "selector", "matchLabels", "app.kubernetes.io/instance"));
+        var labels = Map(At(mocks.Single("kubernetes:apps/v1:Deployment").Inputs["metadata"], "labels"));
+        Assert.Equal("dev", labels["neocloud.io/environment"]);
+        Assert.Equal("ml-platform", labels["neocloud.io/cost-center"]);
+        Assert.Equal("team-a", labels["neocloud.io/tenant"]);
+        Assert.Equal("llama-3-8b", labels["neocloud.io/model"]);
+    }
+
+    [Fact]
+    public async Task ScaledObjectTargetsTheDeploymentWithQueryThresholdsAndRequestedMax()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args(new ServingPool(MigPool()), max: 14)));
+        var scaled = mocks.Single("kubernetes:keda.sh/v1alpha1:ScaledObject");
+        var spec = scaled.Inputs["spec"];
+        Assert.Equal("Deployment", At(spec, "scaleTargetRef", "kind"));
+        Assert.Equal("llama", At(spec, "scaleTargetRef", "name"));
+        Assert.Equal(2.0, At(spec, "minReplicaCount"));
+        Assert.Equal(14.0, At(spec, "maxReplicaCount"));
+        Assert.Equal(3.0, At(spec, "fallback", "failureThreshold"));
+        var trigger = Map(Assert.Single(List(At(spec, "triggers"))));
+        Assert.Equal("prometheus", trigger["type"]);
+        Assert.Equal(ServingQueries.AverageQueueMs("team-a", "llama"), At(trigger, "metadata", "query"));
+        Assert.Equal("50", At(trigger, "metadata", "threshold"));
+        Assert.Equal("5", At(trigger, "metadata", "activationThreshold"));
+        Assert.Equal("false", At(trigger, "metadata", "ignoreNullValues"));
+        Assert.Equal("http://monitoring-prometheus.monitoring.svc:9090", At(trigger, "metadata", "serverAddress"));
+    }
+
+    [Fact]
+    public async Task OverCapacityFailsWithThePreciseErrorBeforeAnyResource()
+    {
+        var (mocks, error) = await RunCapturingAsync(() => _ = new TritonService("llama", Args(new ServingPool(MigPool()), max: 20)));
+        const string expected = "TritonServiceArgs.MaxReplicas: deployment \"llama\" asks for up to 20 × nvidia.com/mig-1g.10gb, but pool \"h100-mig\" holds 14 at its maximum size; lower the maximum to 14 or grow the pool";
+
+        // The engine reports the program's exception as a RunException carrying its message.
+        Assert.Contains("invalid arguments for TritonService \"llama\" (1 problem); nothing was registered:\n  - " + expected, error.Message, StringComparison.Ordinal);
+
+        // Outside the engine the typed exception carries the problem with its path.
+        var direct = Assert.Throws<ServingArgsException>(() => new TritonService("llama", Args(new ServingPool(MigPool()), max: 20)));
+        Assert.Equal(expected, Assert.Single(direct.Errors).ToString());
+        Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
+    }
+
+    [Fact]
+    public void TwoDeploymentsOverTheirSharedPoolFailWithThePreciseError()
+    {
+        var error = Assert.Throws<ServingArgsException>(() => new ServingPool(MigPool(),
+        [
+            ServingPool.Claim("llama", Mig, 2, 8),
+            ServingPool.Claim("mistral", Mig, 1, 8),
+        ]));
+        var problem = Assert.Single(error.Errors);
+        Assert.Equal("ServingPool(\"h100-mig\")", problem.Path);
+        Assert.Equal("deployments \"llama\", \"mistral\" together ask for up to 16 × nvidia.com/mig-1g.10gb, but pool \"h100-mig\" holds 14 at its maximum size; lower their maximum replicas, grow the pool, or allow over-commit", problem.Message);
+    }
+
+    [Fact]
+    public async Task OvercommitAllowedIsReportedInOutputs()
+    {
+        var pool = new ServingPool(MigPool(), [ServingPool.Claim("llama", Mig, 2, 8), ServingPool.Claim("mistral", Mig, 1, 8)], allowOvercommit: true);
+        TritonService? triton = null;
+        await PulumiTest.RunAsync(() => triton = new TritonService("llama", Args(pool)));
+        Assert.True(await PulumiTest.ValueAsync(triton!.PoolOvercommitted));
+    }
+
+    [Fact]
+    public void UndeclaredDeploymentIsCheckedTogetherWithTheDeclaredOnes()
+    {
+        var pool = new ServingPool(MigPool(), [ServingPool.Claim("mistral", Mig, 1, 8)]);
+        var error = Assert.Throws<ServingArgsException>(() => new TritonService("llama", Args(pool, max: 8)));
+        Assert.Contains("together ask for up to 16", Assert.Single(error.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AllArgsProblemsAreReportedAtOnce()
+    {
+        var args = Args(new ServingPool(MigPool()), max: 4, min: 0, gpu: "nvidia.com/gpu", prometheus: null);
+        var error = Assert.Throws<ServingArgsException>(() => new TritonService("llama", args));
+        Assert.Equal(
+            ["TritonServiceArgs.MinReplicas", "TritonServiceArgs.PrometheusAddress", "TritonServiceArgs.MaxReplicas"],
+            error.Errors.Select(e => e.Path));
+        Assert.Contains("does not offer it", error.Errors[2].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OutputsCarryEndpointsPrometheusAndSlos()
+    {
+        TritonService? triton = null;
+        await PulumiTest.RunAsync(() => triton = new TritonService("llama", Args(new ServingPool(MigPool()))));
+        Assert.Equal("http://llama.team-a.svc.cluster.local:8000", await PulumiTest.ValueAsync(triton!.HttpEndpoint));
+        Assert.Equal("llama.team-a.svc.cluster.local:8001", await PulumiTest.ValueAsync(triton.GrpcEndpoint));
+        Assert.Equal("http://llama.team-a.svc.cluster.local:8002/metrics", await PulumiTest.ValueAsync(triton.MetricsEndpoint));
+        Assert.Equal("http://monitoring-prometheus.monitoring.svc:9090", await PulumiTest.ValueAsync(triton.PrometheusAddress));
+        Assert.Equal(500, await PulumiTest.ValueAsync(triton.P95SloMs));
+        Assert.Equal(1000, await PulumiTest.ValueAsync(triton.P99SloMs));
+        Assert.False(await PulumiTest.ValueAsync(triton.PoolOvercommitted));
+    }
+
+    [Fact]
+    public async Task ServiceMonitorAndRulesCarryTheReleaseLabel()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args(new ServingPool(MigPool()))));
+        var monitor = mocks.Single("kubernetes:monitoring.coreos.com/v1:ServiceMonitor");
+        Assert.Equal("monitoring", At(monitor.Inputs["metadata"], "labels", "release"));
+        Assert.Equal("metrics", Map(Assert.Single(List(At(monitor.Inputs["spec"], "endpoints"))))["port"]);
+        var rules = mocks.Single("kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+        Assert.Equal("monitoring", At(rules.Inputs["metadata"], "labels", "release"));
+        var exprs = List(Map(Assert.Single(List(At(rules.Inputs["spec"], "groups"))))["rules"]).Select(r => (string)Map(r)["expr"]).ToList();
+        Assert.Contains(exprs, e => e.Contains("nv_inference_request_summary_us", StringComparison.Ordinal) && e.Contains("quantile=\"0.99\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithoutAutoscalingTheProgramOwnsReplicasAndNoScaledObjectExists()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args(new ServingPool(MigPool()), autoscaling: false)));
+        Assert.Empty(mocks.OfType("kubernetes:keda.sh/v1alpha1:ScaledObject"));
+        Assert.Equal(2.0, At(mocks.Single("kubernetes:apps/v1:Deployment").Inputs["spec"], "replicas"));
+    }
+
+    /// <summary>
+    /// Runs under the mock engine with mocks this test keeps, so it can assert what was registered before the failure
+    /// (test collections do not run in parallel: xunit.runner.json).
+    /// </summary>
+    internal static async Task<(RecordingMocks Mocks, Exception Error)> RunCapturingAsync(Action create)
+    {
+        var mocks = new RecordingMocks();
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Pulumi.Deployment.TestAsync(mocks, new Pulumi.Testing.TestOptions { IsPreview = false, StackName = "test", ProjectName = "neocloud-infra" }, create));
+        return (mocks, error);
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Autoscaling;
+
+namespace NeoCloud.Infra.Core.Tests.Autoscaling;
+
+public class ScaledObjectSpecTests
+{
+    [Fact]
+    public void QueueTimeQueryDividesQueueDurationBySuccessesInMilliseconds()
+    {
+        Assert.Equal(
+            "sum(rate(nv_inference_queue_duration_us{namespace=\"team-a\",pod=~\"llama-[a-z0-9]+-[a-z0-9]+\"}[1m])) / clamp_min(sum(rate(nv_inference_request_success{namespace=\"team-a\",pod=~\"llama-[a-z0-9]+-[a-z0-9]+\"}[1m])), 1) / 1000",
+            ServingQueries.AverageQueueMs("team-a", "llama"));
+    }
+
+    [Fact]
+    public void RendersTargetBoundsFallbackAndTrigger()
+    {
+        var spec = ScaledObjectSpec.Render("llama", "team-a", "http://monitoring-prometheus.monitoring.svc:9090", new QueueTimeScaling(50, 5.5, 2), 1, 8);
+        var target = (ImmutableSortedDictionary<string, object>)spec["scaleTargetRef"];
+        Assert.Equal("Deployment", target["kind"]);
+        Assert.Equal("llama", target["name"]);
+        Assert.Equal(1, spec["minReplicaCount"]);
+        Assert.Equal(8, spec["maxReplicaCount"]);
+        var fallback = (ImmutableSortedDictionary<string, object>)spec["fallback"];
+        Assert.Equal(3, fallback["failureThreshold"]);
+        Assert.Equal(2, fallback["replicas"]);
+        var trigger = (ImmutableSortedDictionary<string, object>)Assert.Single((ImmutableArray<object>)spec["triggers"]);
+        Assert.Equal("prometheus", trigger["type"]);
+        var metadata = (ImmutableSortedDictionary<string, object>)trigger["metadata"];
+        Assert.Equal("50", metadata["threshold"]);
+        Assert.Equal("5.5", metadata["activationThreshold"]);
+        Assert.Equal("false", metadata["ignoreNullValues"]);
+        Assert.Equal(ServingQueries.AverageQueueMs("team-a", "llama"), metadata["query"]);
+    }
+
+    [Fact]
+    public void ScaleToZeroNeedsAnExternalMetric()
+    {
+        var error = Assert.Single(ScaledObjectSpec.Validate(new QueueTimeScaling(50, 5, 1), 0, 4, "Args.Autoscaling", "Args.MinReplicas"));
+        Assert.Equal("Args.MinReplicas", error.Path);
+        Assert.Contains("QueryOverride", error.Message, StringComparison.Ordinal);
+        Assert.Empty(ScaledObjectSpec.Validate(new QueueTimeScaling(50, 5, 1, "sum(onprem_queue_ms)"), 0, 4, "Args.Autoscaling", "Args.MinReplicas"));
+    }
+
+    [Fact]
+    public void BadThresholdsAreReportedTogether()
+    {
+        var errors = ScaledObjectSpec.Validate(new QueueTimeScaling(0, -1, 9), 1, 4, "A", "A.MinReplicas");
+        Assert.Equal(["A.ThresholdMs", "A.ActivationThresholdMs", "A.FallbackReplicas"], errors.Select(e => e.Path));
+    }
+
+    [Fact]
+    public void KedaValuesInstallCrdsAndLabelTheServiceMonitors()
+    {
+        var values = KedaChart.Values("monitoring", new Dictionary<string, string> { ["neocloud.io/environment"] = "dev" });
+        Assert.Equal(true, ((ImmutableSortedDictionary<string, object>)values["crds"])["install"]);
+        var op = (ImmutableSortedDictionary<string, object>)((ImmutableSortedDictionary<string, object>)values["prometheus"])["operator"];
+        var monitor = (ImmutableSortedDictionary<string, object>)op["serviceMonitor"];
+        Assert.Equal("monitoring", ((ImmutableSortedDictionary<string, object>)monitor["additionalLabels"])["release"]);
+    }
+}

@@ -1,0 +1,134 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Monitoring;
+
+namespace NeoCloud.Infra.Core.Tests.Monitoring;
+
+public class ServingAlertsTests
+{
+    private static readonly WatchedDeployment Llama = new("llama", "team-a", new LatencySlo(200, 500), 50);
+
+    public static TheoryData<string> GroupNames() => ["gpu", "triton", "keda"];
+
+    private static RuleGroup Group(string name) => name switch
+    {
+        "gpu" => ServingAlerts.Gpu(),
+        "triton" => ServingAlerts.Triton(Llama),
+        _ => ServingAlerts.Keda(),
+    };
+
+    [Theory]
+    [MemberData(nameof(GroupNames))]
+    public void EveryRenderedGroupPassesPromtool(string name)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"neocloud-rules-{name}-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, ServingAlerts.ToRuleFile([Group(name)]));
+        try
+        {
+            var (exit, output) = Promtool("check", "rules", file);
+            Assert.True(exit == 0, $"promtool check rules failed for group {name}:\n{output}\n{File.ReadAllText(file)}");
+            Assert.Contains("SUCCESS", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void GpuRulesUseDcgmMetrics()
+    {
+        var rules = ServingAlerts.Gpu().Rules.ToDictionary(r => r.Alert);
+        Assert.StartsWith("avg by (node) (DCGM_FI_DEV_GPU_UTIL) > 90", rules["GpuUtilizationHigh"].Expr, StringComparison.Ordinal);
+        Assert.Equal("15m", rules["GpuUtilizationHigh"].For);
+        Assert.Contains("DCGM_FI_DEV_GPU_UTIL", rules["GpuPoolIdle"].Expr, StringComparison.Ordinal);
+        Assert.Contains("label_neocloud_io_pool", rules["GpuPoolIdle"].Expr, StringComparison.Ordinal);
+        Assert.EndsWith("< 10", rules["GpuPoolIdle"].Expr, StringComparison.Ordinal);
+        Assert.Equal("1h", rules["GpuPoolIdle"].For);
+        Assert.Equal("max by (node, gpu) (DCGM_FI_DEV_XID_ERRORS) > 0", rules["GpuXidError"].Expr);
+    }
+
+    [Fact]
+    public void LatencyRulesUseTritonSummaryQuantilesNotCounters()
+    {
+        var rules = ServingAlerts.Triton(Llama).Rules.ToDictionary(r => r.Alert);
+        Assert.Equal(
+            "max(nv_inference_request_summary_us{namespace=\"team-a\",pod=~\"llama-[a-z0-9]+-[a-z0-9]+\",quantile=\"0.95\"}) / 1000 > 200",
+            rules["TritonLatencyP95OverSlo"].Expr);
+        Assert.Equal(
+            "max(nv_inference_request_summary_us{namespace=\"team-a\",pod=~\"llama-[a-z0-9]+-[a-z0-9]+\",quantile=\"0.99\"}) / 1000 > 500",
+            rules["TritonLatencyP99OverSlo"].Expr);
+        foreach (var rule in new[] { rules["TritonLatencyP95OverSlo"], rules["TritonLatencyP99OverSlo"] })
+        {
+            Assert.DoesNotContain("_duration_us", rule.Expr, StringComparison.Ordinal);
+            Assert.DoesNotContain("rate(", rule.Expr, StringComparison.Ordinal);
+        }
+
+        Assert.StartsWith("deriv((", rules["TritonQueueTimeGrowing"].Expr, StringComparison.Ordinal);
+        Assert.Contains("nv_inference_queue_duration_us", rules["TritonQueueTimeGrowing"].Expr, StringComparison.Ordinal);
+        Assert.EndsWith("> 50", rules["TritonQueueTimeGrowing"].Expr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KedaRulesUseKedaErrorCounters()
+    {
+        var exprs = ServingAlerts.Keda().Rules.Select(r => r.Expr).ToList();
+        Assert.Contains(exprs, e => e.Contains("keda_scaler_errors_total", StringComparison.Ordinal));
+        Assert.Contains(exprs, e => e.Contains("keda_scaled_object_errors_total", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DashboardsAreJsonOnTheRightMetricFamilies()
+    {
+        using var gpu = System.Text.Json.JsonDocument.Parse(GrafanaDashboards.Gpu());
+        using var triton = System.Text.Json.JsonDocument.Parse(GrafanaDashboards.Triton());
+        Assert.All(Exprs(gpu), e => Assert.Contains("DCGM_FI_", e, StringComparison.Ordinal));
+        Assert.Contains(Exprs(triton), e => e.Contains("nv_inference_request_summary_us{quantile=\"0.99\"}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PrometheusValuesSetRetentionStorageAndDisableHookWebhooks()
+    {
+        var values = KubePrometheusStackChart.Values(new PrometheusSettings("monitoring", "monitoring", "15d", "100Gi", "fast-ssd"), new Dictionary<string, string>());
+        var spec = Map(Map(values["prometheus"])["prometheusSpec"]);
+        Assert.Equal("15d", spec["retention"]);
+        Assert.Equal(true, spec["serviceMonitorSelectorNilUsesHelmValues"]);
+        var claim = Map(Map(Map(spec["storageSpec"])["volumeClaimTemplate"])["spec"]);
+        Assert.Equal("fast-ssd", claim["storageClassName"]);
+        Assert.Equal("100Gi", Map(Map(claim["resources"])["requests"])["storage"]);
+        Assert.Equal(false, Map(Map(values["prometheusOperator"])["admissionWebhooks"])["enabled"]);
+        Assert.Equal("monitoring", values["fullnameOverride"]);
+        Assert.Equal("http://monitoring-prometheus.monitoring.svc:9090", KubePrometheusStackChart.PrometheusAddress("monitoring", "monitoring"));
+    }
+
+    [Fact]
+    public void PrometheusSettingsErrorsCarryPaths()
+    {
+        var errors = KubePrometheusStackChart.Validate(new PrometheusSettings("a-very-long-release-name-over-26", "monitoring", "15 days", "lots", null), "Args");
+        Assert.Equal(["Args.ReleaseName", "Args.Retention", "Args.StorageSize"], errors.Select(e => e.Path));
+    }
+
+    private static ImmutableSortedDictionary<string, object> Map(object value) => (ImmutableSortedDictionary<string, object>)value;
+
+    private static List<string> Exprs(System.Text.Json.JsonDocument doc) =>
+        [.. doc.RootElement.GetProperty("panels").EnumerateArray().Select(p => p.GetProperty("targets")[0].GetProperty("expr").GetString()!)];
+
+    private static (int Exit, string Output) Promtool(params string[] args)
+    {
+        var path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
+            .Select(d => Path.Combine(d, "promtool")).FirstOrDefault(File.Exists);
+        Assert.True(path is not null, "promtool is not on PATH: run the tests through scripts/test.sh, which installs it (Debian package 'prometheus', listed in scripts/test-tools.txt), or apt-get install prometheus");
+        var start = new ProcessStartInfo(path!) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result + stderr.Result);
+    }
+}
