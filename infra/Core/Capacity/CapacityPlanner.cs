@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Hardware;
 
@@ -147,21 +148,21 @@ public static class CapacityPlanner
     {
         var report = Compute(env);
         var errors = new List<ConfigError>();
-        var servingIndex = env.Serving.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
-        foreach (var fit in report.Serving.Where(f => !f.Fits))
-        {
-            var i = servingIndex[fit.Deployment];
-            var path = fit.Burst ? $"neocloud:serving[{i}].burst.maxReplicas" : $"neocloud:serving[{i}].replicas.max";
-            errors.Add(new ConfigError(path, $"deployment \"{fit.Deployment}\" asks for up to {fit.MaxReplicas} × {fit.Resource}, but pool \"{fit.Pool}\" holds {fit.CapacityAtMax} at its maximum size; lower the maximum to {fit.CapacityAtMax} or grow the pool"));
-        }
 
-        foreach (var r in report.Reservations.Where(r => r.Overcommitted && !r.OvercommitAllowed && r.Deployments.Length > 1))
+        // One rule set for replica bounds: the same ReplicaBudget the serving components check before registering.
+        var claims = env.Serving.SelectMany((s, i) =>
         {
-            // Single deployments that do not fit are reported above; here the sum of fitting ones is the problem.
-            var poolIndex = env.GpuPools.Select((p, i) => (p.Name, i)).First(x => x.Name == r.Pool).i;
-            errors.Add(new ConfigError(
-                $"neocloud:gpuPools[{poolIndex}]",
-                $"deployments {string.Join(", ", r.Deployments.Select(d => $"\"{d}\""))} together ask for up to {r.Reserved} × {r.Resource}, but pool \"{r.Pool}\" holds {r.Capacity} at its maximum size; lower their maximum replicas, grow the pool, or set allowOvercommit: true on the pool"));
+            var main = (Pool: s.Pool, Claim: new ReplicaClaim(s.Name, s.Gpu.ResourceName, s.MinReplicas, s.MaxReplicas, $"neocloud:serving[{i}].replicas.max"));
+            return s.Burst is { } b
+                ? [main, (Pool: b.Pool, Claim: new ReplicaClaim(s.Name, b.Gpu.ResourceName, 0, b.MaxReplicas, $"neocloud:serving[{i}].burst.maxReplicas"))]
+                : new[] { main };
+        });
+        foreach (var group in claims.GroupBy(c => c.Pool, StringComparer.Ordinal))
+        {
+            var poolIndex = env.GpuPools.Select((p, i) => (p.Name, i)).First(x => x.Name == group.Key).i;
+            var pool = env.GpuPools[poolIndex];
+            var capacity = report.Pools.Single(p => p.Pool == group.Key);
+            errors.AddRange(ReplicaBudget.Check(capacity, [.. group.Select(g => g.Claim)], pool.AllowOvercommit, $"neocloud:gpuPools[{poolIndex}]").Errors);
         }
 
         var tenantIndex = env.Tenants.Select((t, i) => (t.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
