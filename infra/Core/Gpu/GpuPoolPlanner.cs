@@ -203,7 +203,7 @@ public static partial class GpuPoolPlanner
         if (d.CapacityType == CapacityType.Spot && !interruptible)
         {
             Error("CapacityType", d.Interruptible is null
-                ? $"SPOT needs an interruptible pool, but a {d.Purpose} pool is not interruptible by default; use ON_DEMAND or set Interruptible = true"
+                ? $"SPOT needs an interruptible pool, but {d.Purpose} pools are not interruptible by default; use ON_DEMAND or set Interruptible = true"
                 : "SPOT needs an interruptible pool, but Interruptible is false; use ON_DEMAND or set Interruptible = true");
         }
 
