@@ -1,0 +1,239 @@
+using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Gpu;
+using NeoCloud.Infra.Core.Naming;
+using Pulumi;
+using Pulumi.Aws;
+using Pulumi.Aws.Ec2;
+using Pulumi.Aws.Ec2.Inputs;
+using Pulumi.Aws.Eks;
+using Pulumi.Aws.Eks.Inputs;
+using Pulumi.Aws.Iam;
+
+namespace NeoCloud.Infra.Components.Networking;
+
+/// <summary>Inputs of <see cref="EksCluster"/>; validated before anything is registered.</summary>
+public sealed class EksClusterArgs : ResourceArgs
+{
+    /// <summary>Required. Two to eight availability zones; each gets a public and a private subnet.</summary>
+    public List<string> AvailabilityZones { get; set; } = [];
+
+    /// <summary>The VPC's IPv4 CIDR (/16 to /20). Defaults to <c>10.0.0.0/16</c>.</summary>
+    public string VpcCidr { get; set; } = "10.0.0.0/16";
+
+    /// <summary>EKS control-plane version, e.g. "1.33". Defaults to EKS's current default.</summary>
+    [Input("kubernetesVersion")]
+    public Input<string>? KubernetesVersion { get; set; }
+
+    /// <summary>Whether the API endpoint is reachable from the internet (a laptop running <c>pulumi up</c>). Defaults to true.</summary>
+    public bool? EndpointPublicAccess { get; set; }
+
+    /// <summary>Required. Environment (stack) name for tags.</summary>
+    public string Environment { get; set; } = "";
+
+    /// <summary>Required. Cost center for tags.</summary>
+    public string CostCenter { get; set; } = "";
+}
+
+/// <summary>
+/// A new EKS cluster for GPU pools: a VPC with a public and a private subnet per zone (one NAT gateway), the cluster and
+/// its IAM role, the IAM OIDC provider (IRSA), the vpc-cni addon with NetworkPolicy enforcement, and a Kubernetes
+/// provider for the cluster. Pass <see cref="ClusterName"/> and <see cref="NodeSubnetIds"/> to GpuNodePool.
+/// </summary>
+public sealed class EksCluster : ComponentResource
+{
+    /// <summary>The component's type token.</summary>
+    public const string TypeToken = "neocloud:networking:EksCluster";
+
+    /// <summary>Creates the cluster; throws <see cref="GpuArgsException"/> listing every problem before registering anything when the Args are invalid.</summary>
+    /// <param name="name">Component name; children are named from it.</param>
+    /// <param name="args">The cluster's inputs.</param>
+    /// <param name="options">Options; the AWS provider reaches children through them.</param>
+    public EksCluster(string name, EksClusterArgs args, ComponentResourceOptions? options = null)
+        : base(TypeToken, Validated(name, args), options)
+    {
+        var zones = EksClusterLayout.Subnets(args.VpcCidr, args.AvailabilityZones, []);
+        var tags = ResourceLabels.CostAttribution(args.Environment, args.CostCenter).ToImmutableDictionary(StringComparer.Ordinal);
+        InputMap<string> Tags(string resource, params (string Key, string Value)[] extra)
+        {
+            var map = new InputMap<string>();
+            foreach (var (k, v) in tags)
+            {
+                map.Add(k, v);
+            }
+
+            map.Add("Name", $"{name}-{resource}");
+            foreach (var (k, v) in extra)
+            {
+                map.Add(k, v);
+            }
+
+            return map;
+        }
+
+        var parent = new CustomResourceOptions { Parent = this };
+        var vpc = new Vpc($"{name}-vpc", new VpcArgs { CidrBlock = args.VpcCidr, EnableDnsHostnames = true, EnableDnsSupport = true, Tags = Tags("vpc") }, parent);
+        var igw = new InternetGateway($"{name}-igw", new InternetGatewayArgs { VpcId = vpc.Id, Tags = Tags("igw") }, parent);
+        var publicRoutes = new RouteTable($"{name}-public", new RouteTableArgs
+        {
+            VpcId = vpc.Id,
+            Routes = { new RouteTableRouteArgs { CidrBlock = "0.0.0.0/0", GatewayId = igw.Id } },
+            Tags = Tags("public"),
+        }, parent);
+
+        var publicSubnets = new List<Subnet>();
+        var privateSubnets = new List<Subnet>();
+        foreach (var zone in zones)
+        {
+            var pub = new Subnet($"{name}-public-{zone.AvailabilityZone}", new SubnetArgs
+            {
+                VpcId = vpc.Id,
+                AvailabilityZone = zone.AvailabilityZone,
+                CidrBlock = zone.PublicCidr,
+                MapPublicIpOnLaunch = true,
+                Tags = Tags($"public-{zone.AvailabilityZone}", ("kubernetes.io/role/elb", "1")),
+            }, parent);
+            _ = new RouteTableAssociation($"{name}-public-{zone.AvailabilityZone}", new RouteTableAssociationArgs { SubnetId = pub.Id, RouteTableId = publicRoutes.Id }, parent);
+            publicSubnets.Add(pub);
+        }
+
+        // One NAT gateway (cost over zone independence); nodes lose egress if its zone fails.
+        var eip = new Eip($"{name}-nat", new EipArgs { Domain = "vpc", Tags = Tags("nat") }, parent);
+        var nat = new NatGateway($"{name}-nat", new NatGatewayArgs { AllocationId = eip.Id, SubnetId = publicSubnets[0].Id, Tags = Tags("nat") },
+            new CustomResourceOptions { Parent = this, DependsOn = { igw } });
+        var privateRoutes = new RouteTable($"{name}-private", new RouteTableArgs
+        {
+            VpcId = vpc.Id,
+            Routes = { new RouteTableRouteArgs { CidrBlock = "0.0.0.0/0", NatGatewayId = nat.Id } },
+            Tags = Tags("private"),
+        }, parent);
+        foreach (var zone in zones)
+        {
+            var priv = new Subnet($"{name}-private-{zone.AvailabilityZone}", new SubnetArgs
+            {
+                VpcId = vpc.Id,
+                AvailabilityZone = zone.AvailabilityZone,
+                CidrBlock = zone.PrivateCidr,
+                Tags = Tags($"private-{zone.AvailabilityZone}", ("kubernetes.io/role/internal-elb", "1")),
+            }, parent);
+            _ = new RouteTableAssociation($"{name}-private-{zone.AvailabilityZone}", new RouteTableAssociationArgs { SubnetId = priv.Id, RouteTableId = privateRoutes.Id }, parent);
+            privateSubnets.Add(priv);
+        }
+
+        var partition = GetPartition.Invoke(new GetPartitionInvokeArgs(), new InvokeOptions { Parent = this }).Apply(p => p.Partition);
+        var region = GetRegion.Invoke(new GetRegionInvokeArgs(), new InvokeOptions { Parent = this }).Apply(r => r.Name);
+        var role = new Role($"{name}-cluster-role", new RoleArgs
+        {
+            AssumeRolePolicy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"eks.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}",
+            Tags = Tags("cluster-role"),
+        }, parent);
+        var policy = new RolePolicyAttachment($"{name}-cluster-policy", new RolePolicyAttachmentArgs
+        {
+            Role = role.Name,
+            PolicyArn = partition.Apply(p => EksClusterLayout.ManagedPolicyArn(p, EksClusterLayout.ClusterPolicy)),
+        }, parent);
+
+        var cluster = new Cluster($"{name}-cluster", new ClusterArgs
+        {
+            RoleArn = role.Arn,
+            Version = args.KubernetesVersion!,
+            VpcConfig = new ClusterVpcConfigArgs
+            {
+                SubnetIds = privateSubnets.Concat(publicSubnets).Select(s => s.Id).ToList(),
+                EndpointPrivateAccess = true,
+                EndpointPublicAccess = args.EndpointPublicAccess ?? true,
+            },
+            AccessConfig = new ClusterAccessConfigArgs { AuthenticationMode = "API_AND_CONFIG_MAP", BootstrapClusterCreatorAdminPermissions = true },
+            Tags = Tags("cluster"),
+        }, new CustomResourceOptions { Parent = this, DependsOn = { policy } });
+
+        var issuer = cluster.Identities.Apply(ids => ids[0].Oidcs[0].Issuer);
+        var oidc = new OpenIdConnectProvider($"{name}-oidc", new OpenIdConnectProviderArgs
+        {
+            Url = issuer,
+            ClientIdLists = { "sts.amazonaws.com" },
+            Tags = Tags("oidc"),
+        }, parent);
+
+        _ = new Addon($"{name}-vpc-cni", new AddonArgs
+        {
+            ClusterName = cluster.Name,
+            AddonName = "vpc-cni",
+            ConfigurationValues = EksClusterLayout.VpcCniConfiguration,
+            ResolveConflictsOnUpdate = "OVERWRITE",
+            Tags = Tags("vpc-cni"),
+        }, parent);
+
+        Kubeconfig = Output.CreateSecret(Output.Tuple(cluster.Name, cluster.Endpoint, cluster.CertificateAuthority.Apply(c => c.Data), region)
+            .Apply(t => EksClusterLayout.Kubeconfig(t.Item1, t.Item2, t.Item3, t.Item4)));
+        Provider = new Pulumi.Kubernetes.Provider($"{name}-kubernetes", new Pulumi.Kubernetes.ProviderArgs { KubeConfig = Kubeconfig }, parent);
+
+        ClusterName = cluster.Name;
+        NodeSubnetIds = Output.All(privateSubnets.Select(s => s.Id));
+        PublicSubnetIds = Output.All(publicSubnets.Select(s => s.Id));
+        VpcId = vpc.Id;
+        OidcProviderArn = oidc.Arn;
+        OidcIssuerUrl = issuer;
+
+        RegisterOutputs(new Dictionary<string, object?>
+        {
+            ["clusterName"] = ClusterName,
+            ["nodeSubnetIds"] = NodeSubnetIds,
+            ["publicSubnetIds"] = PublicSubnetIds,
+            ["vpcId"] = VpcId,
+            ["oidcProviderArn"] = OidcProviderArn,
+            ["oidcIssuerUrl"] = OidcIssuerUrl,
+            ["kubeconfig"] = Kubeconfig,
+        });
+    }
+
+    /// <summary>The EKS cluster name.</summary>
+    [Output("clusterName")]
+    public Output<string> ClusterName { get; private set; }
+
+    /// <summary>The private subnets, one per zone: where node groups launch.</summary>
+    [Output("nodeSubnetIds")]
+    public Output<ImmutableArray<string>> NodeSubnetIds { get; private set; }
+
+    /// <summary>The public subnets, one per zone (load balancers, NAT).</summary>
+    [Output("publicSubnetIds")]
+    public Output<ImmutableArray<string>> PublicSubnetIds { get; private set; }
+
+    /// <summary>The VPC id.</summary>
+    [Output("vpcId")]
+    public Output<string> VpcId { get; private set; }
+
+    /// <summary>ARN of the IAM OIDC provider (IAM roles for service accounts).</summary>
+    [Output("oidcProviderArn")]
+    public Output<string> OidcProviderArn { get; private set; }
+
+    /// <summary>The cluster's OIDC issuer URL.</summary>
+    [Output("oidcIssuerUrl")]
+    public Output<string> OidcIssuerUrl { get; private set; }
+
+    /// <summary>Kubeconfig (JSON, secret) that authenticates with <c>aws eks get-token</c>.</summary>
+    [Output("kubeconfig")]
+    public Output<string> Kubeconfig { get; private set; }
+
+    /// <summary>A Kubernetes provider for the cluster; pass it to GpuOperator and other Kubernetes components.</summary>
+    public Pulumi.Kubernetes.Provider Provider { get; }
+
+    private static string Validated(string name, EksClusterArgs args)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(args);
+        var errors = new List<ConfigError>();
+        _ = EksClusterLayout.Subnets(args.VpcCidr, args.AvailabilityZones ?? [], errors);
+        if (string.IsNullOrEmpty(args.Environment))
+        {
+            errors.Add(new ConfigError("Environment", "is required"));
+        }
+
+        if (string.IsNullOrEmpty(args.CostCenter))
+        {
+            errors.Add(new ConfigError("CostCenter", "is required"));
+        }
+
+        return errors.Count > 0 ? throw new GpuArgsException("EksCluster", name, errors) : name;
+    }
+}
