@@ -154,6 +154,10 @@ public sealed record QdrantPlan(
     public static ImmutableSortedDictionary<string, string> LabelsFor(string environment, string costCenter) =>
         ResourceLabels.CostAttribution(environment, costCenter);
 
+    /// <summary>The chart's object name (Helm's standard fullname: the release name when it contains "qdrant", else release-qdrant, at most 63 characters).</summary>
+    public static string FullName(string releaseName) =>
+        (releaseName.Contains(QdrantChart.Name, StringComparison.Ordinal) ? releaseName : $"{releaseName}-{QdrantChart.Name}") is var n && n.Length > 63 ? n[..63].TrimEnd('-') : (releaseName.Contains(QdrantChart.Name, StringComparison.Ordinal) ? releaseName : $"{releaseName}-{QdrantChart.Name}");
+
     private static ImmutableSortedDictionary<string, object> Tree(params (string Key, object Value)[] entries) =>
         ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, entries.Select(e => new KeyValuePair<string, object>(e.Key, e.Value)));
 
