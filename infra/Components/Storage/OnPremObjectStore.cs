@@ -1,0 +1,272 @@
+using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Naming;
+using NeoCloud.Infra.Core.Storage;
+using Pulumi;
+using Pulumi.Kubernetes.Types.Inputs.Batch.V1;
+using Pulumi.Kubernetes.Types.Inputs.Core.V1;
+using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
+using Pulumi.Kubernetes.Types.Inputs.Storage.V1;
+using K8s = Pulumi.Kubernetes;
+
+namespace NeoCloud.Infra.Components.Storage;
+
+/// <summary>
+/// A Rook-Ceph object store (RGW) with a versioned model bucket, and for hybrid environments a CronJob that syncs the
+/// bucket to AWS S3 with rclone. Prerequisite: the Rook operator and a CephCluster in <c>RookNamespace</c> (the
+/// component does not install them: the Ceph cluster owns disks and is platform infrastructure).
+/// </summary>
+public sealed class OnPremObjectStore : ComponentResource
+{
+    /// <summary>The component's type token.</summary>
+    public const string TypeToken = "neocloud:storage:OnPremObjectStore";
+
+    /// <summary>Creates the object store, the bucket, its versioning Job and the optional sync CronJob.</summary>
+    /// <param name="name">Component name; children are named <c>{name}-…</c>.</param>
+    /// <param name="args">Inputs (validated before anything is registered).</param>
+    /// <param name="options">Component options (Kubernetes provider).</param>
+    /// <exception cref="NeoCloud.Infra.Core.Environments.EnvironmentConfigException">The arguments are invalid; nothing was registered.</exception>
+    public OnPremObjectStore(string name, OnPremObjectStoreArgs args, ComponentResourceOptions? options = null)
+        : base(TypeToken, name, Checked(args, options))
+    {
+        var plan = Plan(args, kmsKeyArn: null, bucket: "placeholder-bucket");
+        var labels = ResourceLabels.For("rook-ceph-object-store", name, "model-store", args.Environment, args.CostCenter).ToImmutableDictionary(StringComparer.Ordinal);
+        ObjectMetaArgs Meta(string objectName, string ns) => new() { Name = objectName, Namespace = ns, Labels = labels };
+
+        var store = new CephObject($"{name}-store", "CephObjectStore", StoragePins.CephApiVersion, Meta(plan.StoreName, plan.RookNamespace), plan.CephObjectStoreSpec(), new CustomResourceOptions { Parent = this });
+        var storageClassName = $"{name}-bucket";
+        var storageClass = new K8s.Storage.V1.StorageClass($"{name}-bucket", new StorageClassArgs
+        {
+            Metadata = new ObjectMetaArgs { Name = storageClassName, Labels = labels },
+            Provisioner = StoragePins.BucketProvisioner,
+            ReclaimPolicy = "Retain",
+            Parameters = plan.BucketStorageClassParameters().ToImmutableDictionary(StringComparer.Ordinal),
+        }, new CustomResourceOptions { Parent = this, DependsOn = { store } });
+        var claimName = $"{name}-models";
+        var claim = new CephObject($"{name}-bucket-claim", "ObjectBucketClaim", StoragePins.ObjectBucketApiVersion, Meta(claimName, plan.BucketNamespace), plan.BucketClaimSpec(storageClassName), new CustomResourceOptions { Parent = this, DependsOn = { storageClass } });
+
+        var versioning = new K8s.Batch.V1.Job($"{name}-versioning", new JobArgs
+        {
+            Metadata = Meta($"{name}-bucket-versioning", plan.BucketNamespace),
+            Spec = new JobSpecArgs
+            {
+                BackoffLimit = 10,
+                Template = new PodTemplateSpecArgs
+                {
+                    Metadata = new ObjectMetaArgs { Labels = labels },
+                    Spec = new PodSpecArgs
+                    {
+                        RestartPolicy = "OnFailure",
+                        SecurityContext = PodSecurity(),
+                        Containers =
+                        {
+                            new ContainerArgs
+                            {
+                                Name = "put-bucket-versioning",
+                                Image = StoragePins.AwsCliImage,
+                                Command = { "/bin/sh", "-c", OnPremObjectStorePlan.VersioningScript() },
+                                EnvFrom =
+                                {
+                                    new EnvFromSourceArgs { SecretRef = new SecretEnvSourceArgs { Name = claimName } },
+                                    new EnvFromSourceArgs { ConfigMapRef = new ConfigMapEnvSourceArgs { Name = claimName } },
+                                },
+                                Env = { new EnvVarArgs { Name = "HOME", Value = "/tmp" } },
+                                SecurityContext = ContainerSecurity(),
+                                VolumeMounts = { new VolumeMountArgs { Name = "tmp", MountPath = "/tmp" } },
+                            },
+                        },
+                        Volumes = { new VolumeArgs { Name = "tmp", EmptyDir = new EmptyDirVolumeSourceArgs() } },
+                    },
+                },
+            },
+        }, new CustomResourceOptions { Parent = this, DependsOn = { claim } });
+
+        Output<string?> syncJobName = Output.Create((string?)null);
+        if (args.SyncToS3 is { } sync)
+        {
+            var credentials = new K8s.Core.V1.Secret($"{name}-s3-sync", new SecretArgs
+            {
+                Metadata = Meta($"{name}-s3-sync-credentials", plan.BucketNamespace),
+                Type = "Opaque",
+                StringData =
+                {
+                    { OnPremObjectStorePlan.AwsAccessKeyIdKey, Output.CreateSecret(sync.AccessKeyId.ToOutput()) },
+                    { OnPremObjectStorePlan.AwsSecretAccessKeyKey, Output.CreateSecret(sync.SecretAccessKey.ToOutput()) },
+                },
+            }, new CustomResourceOptions { Parent = this, AdditionalSecretOutputs = { "stringData", "data" } });
+            var kms = sync.KmsKeyArn?.ToOutput() ?? Output.Create(string.Empty);
+            var container = Output.Tuple(sync.BucketName.ToOutput(), kms).Apply(t =>
+            {
+                var synced = Plan(args, string.IsNullOrEmpty(t.Item2) ? null : t.Item2, t.Item1);
+                var env = new List<EnvVarArgs>
+                {
+                    new() { Name = "BUCKET_HOST", ValueFrom = new EnvVarSourceArgs { ConfigMapKeyRef = new ConfigMapKeySelectorArgs { Name = claimName, Key = "BUCKET_HOST" } } },
+                    new() { Name = "BUCKET_PORT", ValueFrom = new EnvVarSourceArgs { ConfigMapKeyRef = new ConfigMapKeySelectorArgs { Name = claimName, Key = "BUCKET_PORT" } } },
+                    new() { Name = "BUCKET_NAME", ValueFrom = new EnvVarSourceArgs { ConfigMapKeyRef = new ConfigMapKeySelectorArgs { Name = claimName, Key = "BUCKET_NAME" } } },
+                };
+                env.AddRange(synced.SyncPlainEnv().Select(kv => new EnvVarArgs { Name = kv.Key, Value = kv.Value }));
+                env.AddRange(OnPremObjectStorePlan.SyncSecretEnv().Select(kv => new EnvVarArgs
+                {
+                    Name = kv.Key,
+                    ValueFrom = new EnvVarSourceArgs
+                    {
+                        SecretKeyRef = new SecretKeySelectorArgs
+                        {
+                            Name = kv.Value.Source == SyncSecretSource.BucketClaim ? claimName : $"{name}-s3-sync-credentials",
+                            Key = kv.Value.Key,
+                        },
+                    },
+                }));
+                return (Args: synced.SyncArgs(), Env: env);
+            });
+            var cron = new K8s.Batch.V1.CronJob($"{name}-s3-sync", new CronJobArgs
+            {
+                Metadata = Meta($"{name}-s3-sync", plan.BucketNamespace),
+                Spec = new CronJobSpecArgs
+                {
+                    Schedule = sync.Schedule,
+                    ConcurrencyPolicy = "Forbid",
+                    SuccessfulJobsHistoryLimit = 3,
+                    FailedJobsHistoryLimit = 5,
+                    JobTemplate = new JobTemplateSpecArgs
+                    {
+                        Spec = new JobSpecArgs
+                        {
+                            BackoffLimit = 2,
+                            Template = new PodTemplateSpecArgs
+                            {
+                                Metadata = new ObjectMetaArgs { Labels = labels },
+                                Spec = new PodSpecArgs
+                                {
+                                    RestartPolicy = "Never",
+                                    SecurityContext = PodSecurity(),
+                                    Containers =
+                                    {
+                                        new ContainerArgs
+                                        {
+                                            Name = "rclone-sync",
+                                            Image = StoragePins.RcloneImage,
+                                            Args = container.Apply(c => c.Args),
+                                            Env = container.Apply(c => c.Env.ToImmutableArray()),
+                                            SecurityContext = ContainerSecurity(),
+                                            VolumeMounts = { new VolumeMountArgs { Name = "tmp", MountPath = "/tmp" } },
+                                        },
+                                    },
+                                    Volumes = { new VolumeArgs { Name = "tmp", EmptyDir = new EmptyDirVolumeSourceArgs() } },
+                                },
+                            },
+                        },
+                    },
+                },
+            }, new CustomResourceOptions { Parent = this, DependsOn = { claim, credentials, versioning } });
+            syncJobName = cron.Metadata.Apply(m => (string?)m.Name);
+            SyncCredentialsSecretName = credentials.Metadata.Apply(m => (string?)m.Name);
+        }
+        else
+        {
+            SyncCredentialsSecretName = Output.Create((string?)null);
+        }
+
+        Endpoint = Output.Create(plan.Endpoint);
+        BucketName = Output.Create(plan.BucketName);
+        CredentialsSecretName = Output.Create(claimName);
+        ModelRepositoryUrl = Output.Create(plan.ModelRepositoryUrl(args.ModelPrefix));
+        SyncCronJobName = syncJobName;
+        RegisterOutputs(new Dictionary<string, object?>
+        {
+            ["endpoint"] = Endpoint,
+            ["bucketName"] = BucketName,
+            ["credentialsSecretName"] = CredentialsSecretName,
+            ["modelRepositoryUrl"] = ModelRepositoryUrl,
+            ["syncCronJobName"] = SyncCronJobName,
+            ["syncCredentialsSecretName"] = SyncCredentialsSecretName,
+        });
+    }
+
+    /// <summary>In-cluster S3 endpoint of the store.</summary>
+    [Output("endpoint")]
+    public Output<string> Endpoint { get; private set; }
+
+    /// <summary>The model bucket's name.</summary>
+    [Output("bucketName")]
+    public Output<string> BucketName { get; private set; }
+
+    /// <summary>Secret (created by Rook from the bucket claim) with <c>AWS_ACCESS_KEY_ID</c>/<c>AWS_SECRET_ACCESS_KEY</c> of the bucket's user.</summary>
+    [Output("credentialsSecretName")]
+    public Output<string> CredentialsSecretName { get; private set; }
+
+    /// <summary>Triton's model repository URL, <c>s3://host:port/bucket/models</c>.</summary>
+    [Output("modelRepositoryUrl")]
+    public Output<string> ModelRepositoryUrl { get; private set; }
+
+    /// <summary>The sync CronJob's name, or null without <see cref="OnPremObjectStoreArgs.SyncToS3"/>.</summary>
+    [Output("syncCronJobName")]
+    public Output<string?> SyncCronJobName { get; private set; }
+
+    /// <summary>The Secret with the AWS writer's keys, or null without sync.</summary>
+    [Output("syncCredentialsSecretName")]
+    public Output<string?> SyncCredentialsSecretName { get; private set; }
+
+    private static PodSecurityContextArgs PodSecurity() => new()
+    {
+        RunAsNonRoot = true,
+        RunAsUser = 65534,
+        RunAsGroup = 65534,
+        SeccompProfile = new SeccompProfileArgs { Type = "RuntimeDefault" },
+    };
+
+    private static SecurityContextArgs ContainerSecurity() => new()
+    {
+        AllowPrivilegeEscalation = false,
+        ReadOnlyRootFilesystem = true,
+        Capabilities = new CapabilitiesArgs { Drop = { "ALL" } },
+    };
+
+    private static bool IsProduction(OnPremObjectStoreArgs args) => args.Production ?? args.Environment is "prod" or "production";
+
+    private static OnPremObjectStorePlan Plan(OnPremObjectStoreArgs args, string? kmsKeyArn, string bucket) => new(
+        args.StoreName,
+        args.RookNamespace,
+        args.Namespace,
+        args.BucketName,
+        args.PoolReplicas,
+        args.GatewayInstances,
+        IsProduction(args),
+        args.SyncToS3 is { } s ? new S3SyncTarget(bucket, s.Region, kmsKeyArn, s.Schedule) : null);
+
+    private static ComponentResourceOptions? Checked(OnPremObjectStoreArgs args, ComponentResourceOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var errors = Plan(args, null, "placeholder-bucket").Validate(nameof(OnPremObjectStoreArgs)).ToBuilder();
+        if (string.IsNullOrWhiteSpace(args.Environment))
+        {
+            errors.Add(new($"{nameof(OnPremObjectStoreArgs)}.{nameof(args.Environment)}", "is required"));
+        }
+
+        if (string.IsNullOrWhiteSpace(args.CostCenter))
+        {
+            errors.Add(new($"{nameof(OnPremObjectStoreArgs)}.{nameof(args.CostCenter)}", "is required"));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new NeoCloud.Infra.Core.Environments.EnvironmentConfigException(errors.ToImmutable());
+        }
+
+        return options;
+    }
+
+    /// <summary>A Rook/bucket-provisioner custom resource with a plain-data spec from Core.</summary>
+    private sealed class CephObject : K8s.ApiExtensions.CustomResource
+    {
+        public CephObject(string name, string kind, string apiVersion, ObjectMetaArgs metadata, ImmutableSortedDictionary<string, object> spec, CustomResourceOptions options)
+            : base(name, new SpecArgs(apiVersion, kind) { Metadata = metadata, Spec = spec.ToImmutableDictionary(StringComparer.Ordinal) }, options)
+        {
+        }
+    }
+
+    private sealed class SpecArgs(string apiVersion, string kind) : K8s.ApiExtensions.CustomResourceArgs(apiVersion, kind)
+    {
+        [Input("spec")]
+        public InputMap<object>? Spec { get; set; }
+    }
+}

@@ -1,0 +1,79 @@
+using Pulumi;
+
+namespace NeoCloud.Infra.Components.Storage;
+
+/// <summary>Inputs of <see cref="OnPremObjectStore"/>. Prerequisite: the Rook operator and a CephCluster run in <see cref="RookNamespace"/>.</summary>
+public sealed class OnPremObjectStoreArgs : ResourceArgs
+{
+    /// <summary>CephObjectStore name (gateway Service <c>rook-ceph-rgw-&lt;name&gt;</c>). Defaults to <c>models</c>.</summary>
+    [Input("storeName")]
+    public string StoreName { get; set; } = "models";
+
+    /// <summary>Namespace of the Rook operator and CephCluster. Defaults to <c>rook-ceph</c>.</summary>
+    [Input("rookNamespace")]
+    public string RookNamespace { get; set; } = "rook-ceph";
+
+    /// <summary>Namespace of the bucket claim, its credentials Secret and the jobs (must exist). Required.</summary>
+    [Input("namespace", required: true)]
+    public string Namespace { get; set; } = null!;
+
+    /// <summary>The model bucket's name in the store. Required.</summary>
+    [Input("bucketName", required: true)]
+    public string BucketName { get; set; } = null!;
+
+    /// <summary>Environment label value; prod/production turns on production rules. Required.</summary>
+    [Input("environment", required: true)]
+    public string Environment { get; set; } = null!;
+
+    /// <summary>Cost-center label value. Required.</summary>
+    [Input("costCenter", required: true)]
+    public string CostCenter { get; set; } = null!;
+
+    /// <summary>Production rules (pool size ≥ 3, ≥ 2 gateways). Defaults to whether <see cref="Environment"/> is prod or production.</summary>
+    [Input("production")]
+    public bool? Production { get; set; }
+
+    /// <summary>Copies of every object in the data and metadata pools (failure domain host). Defaults to 3.</summary>
+    [Input("poolReplicas")]
+    public int PoolReplicas { get; set; } = 3;
+
+    /// <summary>RGW gateway pods. Defaults to 2.</summary>
+    [Input("gatewayInstances")]
+    public int GatewayInstances { get; set; } = 2;
+
+    /// <summary>Key prefix of the Triton model repository in the bucket. Defaults to <c>models</c>.</summary>
+    [Input("modelPrefix")]
+    public string ModelPrefix { get; set; } = "models";
+
+    /// <summary>Hybrid: copy the bucket to an AWS S3 bucket on a schedule. Defaults to null (no sync).</summary>
+    [Input("syncToS3")]
+    public S3SyncArgs? SyncToS3 { get; set; }
+}
+
+/// <summary>The hybrid sync target and the credentials of the AWS identity that writes to it.</summary>
+public sealed class S3SyncArgs : ResourceArgs
+{
+    /// <summary>The AWS model bucket (e.g. <see cref="ReplicatedBucket.BucketName"/>). Required; plain because the job's arguments name it.</summary>
+    [Input("bucketName", required: true)]
+    public Input<string> BucketName { get; set; } = null!;
+
+    /// <summary>The AWS bucket's region. Required.</summary>
+    [Input("region", required: true)]
+    public string Region { get; set; } = null!;
+
+    /// <summary>The AWS bucket's KMS key ARN, so synced objects are written SSE-KMS with it. Defaults to null (bucket default encryption).</summary>
+    [Input("kmsKeyArn")]
+    public Input<string>? KmsKeyArn { get; set; }
+
+    /// <summary>Cron schedule (five fields). RPO ≈ interval + one sync's duration. Defaults to every 15 minutes.</summary>
+    [Input("schedule")]
+    public string Schedule { get; set; } = "*/15 * * * *";
+
+    /// <summary>Access key id of the AWS writer (e.g. an <c>aws.iam.AccessKey</c> of a user with <c>S3Policies.SyncWriterPolicy</c>). Required; stored only in a Secret.</summary>
+    [Input("accessKeyId", required: true)]
+    public Input<string> AccessKeyId { get; set; } = null!;
+
+    /// <summary>Secret access key of the AWS writer. Required; stored only in a Secret.</summary>
+    [Input("secretAccessKey", required: true)]
+    public Input<string> SecretAccessKey { get; set; } = null!;
+}

@@ -1,0 +1,189 @@
+using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Tenancy;
+using Pulumi;
+using Pulumi.Kubernetes.Types.Inputs.Core.V1;
+using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
+using Pulumi.Kubernetes.Types.Inputs.Networking.V1;
+using Pulumi.Kubernetes.Types.Inputs.Rbac.V1;
+using K8s = Pulumi.Kubernetes;
+
+namespace NeoCloud.Infra.Components.Tenancy;
+
+/// <summary>
+/// A tenant namespace: Pod Security labels, cost labels, a ResourceQuota with GPU and MIG resources, a LimitRange,
+/// default-deny NetworkPolicies with the allowances a tenant needs, and a Role bound to the tenant's group.
+/// The Kubernetes provider comes through <c>options.Provider</c>/<c>options.Providers</c>.
+/// </summary>
+public sealed class Tenant : ComponentResource
+{
+    /// <summary>The component's type token.</summary>
+    public const string TypeToken = "neocloud:tenancy:Tenant";
+
+    /// <summary>Creates the tenant's namespace and its objects.</summary>
+    /// <param name="name">Component name; children are named <c>{name}-…</c>.</param>
+    /// <param name="args">Inputs (validated before anything is registered).</param>
+    /// <param name="options">Component options (Kubernetes provider).</param>
+    /// <exception cref="NeoCloud.Infra.Core.Environments.EnvironmentConfigException">The arguments are invalid; nothing was registered.</exception>
+    public Tenant(string name, TenantArgs args, ComponentResourceOptions? options = null)
+        : base(TypeToken, name, Checked(args, options))
+    {
+        var plan = Plan(args);
+        var child = new CustomResourceOptions { Parent = this };
+        ObjectMetaArgs Meta(string objectName, string component) => new()
+        {
+            Name = objectName,
+            Namespace = plan.Name,
+            Labels = M(plan.Labels(component)),
+        };
+
+        var ns = new K8s.Core.V1.Namespace($"{name}-namespace", new NamespaceArgs
+        {
+            Metadata = new ObjectMetaArgs { Name = plan.Name, Labels = M(plan.NamespaceLabels()) },
+        }, child);
+        var inNs = new CustomResourceOptions { Parent = this, DependsOn = { ns } };
+
+        var quota = new K8s.Core.V1.ResourceQuota($"{name}-quota", new ResourceQuotaArgs
+        {
+            Metadata = Meta("tenant-quota", "quota"),
+            Spec = new ResourceQuotaSpecArgs { Hard = M(plan.QuotaHard()) },
+        }, inNs);
+        _ = new K8s.Core.V1.LimitRange($"{name}-limits", new LimitRangeArgs
+        {
+            Metadata = Meta("tenant-defaults", "quota"),
+            Spec = new LimitRangeSpecArgs
+            {
+                Limits = { new LimitRangeItemArgs { Type = "Container", DefaultRequest = M(TenantPlan.DefaultRequests), Default = M(TenantPlan.DefaultLimits) } },
+            },
+        }, inNs);
+
+        var policyNames = ImmutableArray.CreateBuilder<string>();
+        foreach (var shape in plan.NetworkPolicies())
+        {
+            var spec = new NetworkPolicySpecArgs
+            {
+                PodSelector = new LabelSelectorArgs(),
+                PolicyTypes = shape.PolicyTypes.Select(t => t.ToString()).ToList(),
+            };
+            foreach (var rule in shape.Ingress)
+            {
+                spec.Ingress.Add(new NetworkPolicyIngressRuleArgs { From = rule.Peers.Select(Peer).ToList(), Ports = rule.Ports.Select(Port).ToList() });
+            }
+
+            foreach (var rule in shape.Egress)
+            {
+                spec.Egress.Add(new NetworkPolicyEgressRuleArgs { To = rule.Peers.Select(Peer).ToList(), Ports = rule.Ports.Select(Port).ToList() });
+            }
+
+            _ = new K8s.Networking.V1.NetworkPolicy($"{name}-{shape.Name}", new NetworkPolicyArgs { Metadata = Meta(shape.Name, "network-policy"), Spec = spec }, inNs);
+            policyNames.Add(shape.Name);
+        }
+
+        var role = new K8s.Rbac.V1.Role($"{name}-role", new RoleArgs
+        {
+            Metadata = Meta("tenant-member", "rbac"),
+            Rules = TenantPlan.RoleRules().Select(r => new PolicyRuleArgs { ApiGroups = r.ApiGroups.ToList(), Resources = r.Resources.ToList(), Verbs = r.Verbs.ToList() }).ToList(),
+        }, inNs);
+        _ = new K8s.Rbac.V1.RoleBinding($"{name}-role", new RoleBindingArgs
+        {
+            Metadata = Meta("tenant-member", "rbac"),
+            RoleRef = new RoleRefArgs { ApiGroup = "rbac.authorization.k8s.io", Kind = "Role", Name = "tenant-member" },
+            Subjects = { new SubjectArgs { ApiGroup = "rbac.authorization.k8s.io", Kind = "Group", Name = plan.Group } },
+        }, new CustomResourceOptions { Parent = this, DependsOn = { ns, role } });
+
+        Namespace = ns.Metadata.Apply(m => m.Name);
+        ResourceQuotaName = quota.Metadata.Apply(m => m.Name);
+        NetworkPolicyNames = Output.Create(policyNames.ToImmutable());
+        NetworkPolicyRequirement = Output.Create(TenantPlan.NetworkPolicyRequirement);
+        RegisterOutputs(new Dictionary<string, object?>
+        {
+            ["namespace"] = Namespace,
+            ["resourceQuotaName"] = ResourceQuotaName,
+            ["networkPolicyNames"] = NetworkPolicyNames,
+            ["networkPolicyRequirement"] = NetworkPolicyRequirement,
+        });
+    }
+
+    /// <summary>The tenant's namespace.</summary>
+    [Output("namespace")]
+    public Output<string> Namespace { get; private set; }
+
+    /// <summary>The ResourceQuota's name.</summary>
+    [Output("resourceQuotaName")]
+    public Output<string> ResourceQuotaName { get; private set; }
+
+    /// <summary>Names of the NetworkPolicies (default-deny first).</summary>
+    [Output("networkPolicyNames")]
+    public Output<ImmutableArray<string>> NetworkPolicyNames { get; private set; }
+
+    /// <summary>What must be true of the cluster for the NetworkPolicies to be enforced (CNI; on EKS the VPC CNI network policy agent).</summary>
+    [Output("networkPolicyRequirement")]
+    public Output<string> NetworkPolicyRequirement { get; private set; }
+
+    private static NetworkPolicyPeerArgs Peer(PolicyPeer peer)
+    {
+        var args = new NetworkPolicyPeerArgs();
+        if (peer.Cidr is not null)
+        {
+            args.IpBlock = new IPBlockArgs { Cidr = peer.Cidr };
+            return args;
+        }
+
+        if (peer.NamespaceLabels is not null)
+        {
+            args.NamespaceSelector = new LabelSelectorArgs { MatchLabels = M(peer.NamespaceLabels) };
+        }
+
+        if (peer.PodLabels is not null)
+        {
+            args.PodSelector = new LabelSelectorArgs { MatchLabels = M(peer.PodLabels) };
+        }
+
+        return args;
+    }
+
+    private static InputMap<string> M(ImmutableSortedDictionary<string, string> map) => map.ToImmutableDictionary(StringComparer.Ordinal);
+
+    private static NetworkPolicyPortArgs Port(PolicyPort port) => new() { Protocol = port.Protocol, Port = port.Port };
+
+    private static TenantPlan Plan(TenantArgs args) => new(
+        args.TenantName,
+        args.Group,
+        args.Environment,
+        args.CostCenter,
+        args.PodSecurity,
+        new TenantQuotaSettings(
+            (args.GpuQuota ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
+            args.CpuRequests,
+            args.CpuLimits,
+            args.MemoryRequests,
+            args.MemoryLimits,
+            args.PersistentVolumeClaims,
+            args.LoadBalancers),
+        args.ClusterGpuCapacity,
+        [.. args.IngressNamespaces ?? []],
+        args.ModelStore,
+        [.. args.ModelStoreCidrs ?? []],
+        [.. args.KubeApiCidrs ?? []]);
+
+    private static ComponentResourceOptions? Checked(TenantArgs args, ComponentResourceOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var errors = Plan(args).Validate(nameof(TenantArgs)).ToBuilder();
+        if (string.IsNullOrWhiteSpace(args.Environment))
+        {
+            errors.Add(new($"{nameof(TenantArgs)}.{nameof(args.Environment)}", "is required"));
+        }
+
+        if (string.IsNullOrWhiteSpace(args.CostCenter))
+        {
+            errors.Add(new($"{nameof(TenantArgs)}.{nameof(args.CostCenter)}", "is required"));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new NeoCloud.Infra.Core.Environments.EnvironmentConfigException(errors.ToImmutable());
+        }
+
+        return options;
+    }
+}

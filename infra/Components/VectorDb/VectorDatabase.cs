@@ -1,0 +1,148 @@
+using System.Collections.Immutable;
+using NeoCloud.Infra.Core.VectorDb;
+using Pulumi;
+using Pulumi.Kubernetes.Types.Inputs.Core.V1;
+using Pulumi.Kubernetes.Types.Inputs.Helm.V4;
+using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
+using K8s = Pulumi.Kubernetes;
+using Random = Pulumi.Random;
+
+namespace NeoCloud.Infra.Components.VectorDb;
+
+/// <summary>
+/// A replicated Qdrant cluster from the official chart (pinned in <see cref="QdrantChart"/>): cluster mode, collections
+/// replicated by default, persistent volumes, host anti-affinity (and zone spread), a PDB, an API key generated into a
+/// Secret and a ServiceMonitor. The Kubernetes provider comes through <c>options</c>.
+/// </summary>
+public sealed class VectorDatabase : ComponentResource
+{
+    /// <summary>The component's type token.</summary>
+    public const string TypeToken = "neocloud:vectordb:VectorDatabase";
+
+    /// <summary>Creates the API key Secret and the Qdrant chart.</summary>
+    /// <param name="name">Component name; also the Helm release name (DNS-1123 label).</param>
+    /// <param name="args">Inputs (validated before anything is registered).</param>
+    /// <param name="options">Component options (Kubernetes provider).</param>
+    /// <exception cref="NeoCloud.Infra.Core.Environments.EnvironmentConfigException">The arguments are invalid; nothing was registered.</exception>
+    public VectorDatabase(string name, VectorDatabaseArgs args, ComponentResourceOptions? options = null)
+        : base(TypeToken, name, Checked(name, args, options))
+    {
+        var secretName = $"{name}-api-key";
+        var plan = Plan(name, args);
+        var password = new Random.RandomPassword($"{name}-api-key", new Random.RandomPasswordArgs { Length = 48, Special = false }, new CustomResourceOptions { Parent = this });
+        var secret = new K8s.Core.V1.Secret($"{name}-api-key", new SecretArgs
+        {
+            Metadata = new ObjectMetaArgs
+            {
+                Name = secretName,
+                Namespace = args.Namespace,
+                Labels = plan.Labels.ToImmutableDictionary(StringComparer.Ordinal),
+            },
+            Type = "Opaque",
+            StringData = { { QdrantChart.ApiKeySecretKey, password.Result } },
+        }, new CustomResourceOptions { Parent = this, AdditionalSecretOutputs = { "stringData", "data" } });
+
+        var values = new InputMap<object>();
+        foreach (var (key, value) in plan.ChartValues(name))
+        {
+            values.Add(key, value);
+        }
+
+        _ = new K8s.Helm.V4.Chart($"{name}-chart", new ChartArgs
+        {
+            Name = name,
+            Namespace = args.Namespace,
+            Chart = QdrantChart.Name,
+            Version = QdrantChart.Version,
+            RepositoryOpts = new RepositoryOptsArgs { Repo = QdrantChart.Repository },
+            Values = values,
+        }, new ComponentResourceOptions { Parent = this, DependsOn = { secret } });
+
+        var service = QdrantPlan.FullName(name);
+        HttpEndpoint = Output.Create($"http://{service}.{args.Namespace}.svc:{QdrantChart.HttpPort}");
+        GrpcEndpoint = Output.Create($"http://{service}.{args.Namespace}.svc:{QdrantChart.GrpcPort}");
+        ApiKeySecretName = secret.Metadata.Apply(m => m.Name);
+        ApiKey = Output.CreateSecret(password.Result);
+        ReplicationFactor = Output.Create(plan.ReplicationFactor);
+        Replicas = Output.Create(plan.Replicas);
+        RegisterOutputs(new Dictionary<string, object?>
+        {
+            ["httpEndpoint"] = HttpEndpoint,
+            ["grpcEndpoint"] = GrpcEndpoint,
+            ["apiKeySecretName"] = ApiKeySecretName,
+            ["apiKey"] = ApiKey,
+            ["replicationFactor"] = ReplicationFactor,
+            ["replicas"] = Replicas,
+        });
+    }
+
+    /// <summary>In-cluster REST endpoint.</summary>
+    [Output("httpEndpoint")]
+    public Output<string> HttpEndpoint { get; private set; }
+
+    /// <summary>In-cluster gRPC endpoint.</summary>
+    [Output("grpcEndpoint")]
+    public Output<string> GrpcEndpoint { get; private set; }
+
+    /// <summary>Secret holding the API key under key <c>api-key</c>; clients mount it.</summary>
+    [Output("apiKeySecretName")]
+    public Output<string> ApiKeySecretName { get; private set; }
+
+    /// <summary>The API key (a secret output).</summary>
+    [Output("apiKey")]
+    public Output<string> ApiKey { get; private set; }
+
+    /// <summary>Default replication factor of new collections.</summary>
+    [Output("replicationFactor")]
+    public Output<int> ReplicationFactor { get; private set; }
+
+    /// <summary>Qdrant peers.</summary>
+    [Output("replicas")]
+    public Output<int> Replicas { get; private set; }
+
+    private static bool IsProduction(VectorDatabaseArgs args) =>
+        args.Production ?? args.Environment is "prod" or "production";
+
+    private static QdrantPlan Plan(string name, VectorDatabaseArgs args) => new(
+        args.Replicas,
+        args.ReplicationFactor,
+        args.WriteConsistencyFactor,
+        args.ShardsPerNode,
+        args.StorageClass,
+        args.StorageSize,
+        IsProduction(args),
+        args.SpreadAcrossZones,
+        $"{name}-api-key",
+        args.PrometheusReleaseLabel,
+        string.IsNullOrWhiteSpace(args.Environment) || string.IsNullOrWhiteSpace(args.CostCenter)
+            ? ImmutableSortedDictionary<string, string>.Empty
+            : QdrantPlan.LabelsFor(args.Environment, args.CostCenter));
+
+    private static ComponentResourceOptions? Checked(string name, VectorDatabaseArgs args, ComponentResourceOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var errors = Plan(name, args).Validate(nameof(VectorDatabaseArgs)).ToBuilder();
+        if (string.IsNullOrWhiteSpace(args.Namespace))
+        {
+            errors.Add(new($"{nameof(VectorDatabaseArgs)}.{nameof(args.Namespace)}", "is required"));
+        }
+
+        if (string.IsNullOrWhiteSpace(args.Environment))
+        {
+            errors.Add(new($"{nameof(VectorDatabaseArgs)}.{nameof(args.Environment)}", "is required"));
+        }
+
+        if (string.IsNullOrWhiteSpace(args.CostCenter))
+        {
+            errors.Add(new($"{nameof(VectorDatabaseArgs)}.{nameof(args.CostCenter)}", "is required"));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new NeoCloud.Infra.Core.Environments.EnvironmentConfigException(errors.ToImmutable());
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,189 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using NeoCloud.Infra.Core.Environments;
+
+namespace NeoCloud.Infra.Core.Storage;
+
+/// <summary>One lifecycle rule of a bucket (applied identically to the primary and the replica).</summary>
+/// <param name="Id">Rule id.</param>
+/// <param name="Prefix">Object key prefix the rule applies to, or null for every object.</param>
+/// <param name="NoncurrentVersionExpirationDays">Days after which noncurrent versions expire, or null.</param>
+/// <param name="AbortIncompleteMultipartUploadDays">Days after which incomplete multipart uploads are aborted, or null.</param>
+/// <param name="ExpirationDays">Days after which current objects expire, or null.</param>
+public sealed record LifecycleRule(
+    string Id,
+    string? Prefix,
+    int? NoncurrentVersionExpirationDays,
+    int? AbortIncompleteMultipartUploadDays,
+    int? ExpirationDays);
+
+/// <summary>The replication rule of the primary bucket (V2 rule shape: filter + priority).</summary>
+/// <param name="Id">Rule id.</param>
+/// <param name="Priority">Rule priority (1: the only rule).</param>
+/// <param name="Prefix">Replicated key prefix, or null for the whole bucket (an empty filter).</param>
+/// <param name="StorageClass">S3 storage class of replicas (AWS spelling).</param>
+/// <param name="ReplicationTimeMinutes">S3 Replication Time Control threshold (15) with metrics, or null when off.</param>
+public sealed record ReplicationRule(string Id, int Priority, string? Prefix, string StorageClass, int? ReplicationTimeMinutes)
+{
+    /// <summary>Delete markers are replicated, so a delete on the primary is visible on the replica (versions are kept).</summary>
+    public bool DeleteMarkerReplication => true;
+
+    /// <summary>SSE-KMS encrypted objects are selected (without it S3 skips them).</summary>
+    public bool SseKmsEncryptedObjects => true;
+
+    /// <summary>Replication metrics: required by Replication Time Control, on whenever it is.</summary>
+    public int? MetricsEventThresholdMinutes => ReplicationTimeMinutes;
+}
+
+/// <summary>
+/// The decisions of a replicated model bucket: validation of the user's settings, lifecycle rules, replication rule
+/// and names. Plain values only, so it is tested without Pulumi.
+/// </summary>
+/// <param name="NamePrefix">Bucket name prefix; a random hex suffix makes the names globally unique.</param>
+/// <param name="Region">Primary region.</param>
+/// <param name="ReplicaRegion">Replica region (different from <paramref name="Region"/>).</param>
+/// <param name="NoncurrentVersionDays">Days after which noncurrent versions expire.</param>
+/// <param name="AbortIncompleteMultipartDays">Days after which incomplete multipart uploads are aborted.</param>
+/// <param name="CheckpointPrefix">Prefix of old checkpoints to expire, or null.</param>
+/// <param name="CheckpointExpiryDays">Days after which checkpoint objects expire (required with a prefix).</param>
+/// <param name="ReplicationTimeControl">S3 Replication Time Control (15 minutes, with metrics).</param>
+/// <param name="ReplicaStorageClass">Storage class of replicas.</param>
+/// <param name="ReplicationPrefix">Replicate only this prefix, or null for the whole bucket.</param>
+public sealed record ReplicatedBucketPlan(
+    string NamePrefix,
+    string Region,
+    string ReplicaRegion,
+    int NoncurrentVersionDays,
+    int AbortIncompleteMultipartDays,
+    string? CheckpointPrefix,
+    int? CheckpointExpiryDays,
+    bool ReplicationTimeControl,
+    ReplicaStorageClass ReplicaStorageClass,
+    string? ReplicationPrefix)
+{
+    /// <summary>Hex characters of the random suffix (4 random bytes).</summary>
+    public const int SuffixLength = 8;
+
+    /// <summary>Suffix of the replica bucket's name.</summary>
+    public const string ReplicaSuffix = "-replica";
+
+    /// <summary>Longest prefix that keeps <c>prefix-xxxxxxxx-replica</c> within S3's 63 characters.</summary>
+    public const int MaxPrefixLength = 63 - 1 - SuffixLength - 8;
+
+    /// <summary>Replication Time Control threshold, fixed by S3 at 15 minutes.</summary>
+    public const int ReplicationTimeMinutes = 15;
+
+    private static readonly Regex RegionPattern = new("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$", RegexOptions.CultureInvariant);
+    private static readonly Regex PrefixPattern = new("^[a-z0-9][a-z0-9-]*[a-z0-9]$", RegexOptions.CultureInvariant);
+
+    /// <summary>The primary bucket's name for a random suffix.</summary>
+    public string PrimaryBucketName(string suffix) => $"{NamePrefix}-{suffix}";
+
+    /// <summary>The replica bucket's name for a random suffix.</summary>
+    public string ReplicaBucketName(string suffix) => $"{NamePrefix}-{suffix}{ReplicaSuffix}";
+
+    /// <summary>Every problem of the settings, each with its property path under <paramref name="path"/>.</summary>
+    /// <param name="path">Path prefix, e.g. <c>ReplicatedBucketArgs</c> or <c>neocloud:storage.modelBucket</c>.</param>
+    public ImmutableArray<ConfigError> Validate(string path)
+    {
+        var errors = ImmutableArray.CreateBuilder<ConfigError>();
+        if (string.IsNullOrEmpty(NamePrefix) || NamePrefix.Length < 3 || NamePrefix.Length > MaxPrefixLength || !PrefixPattern.IsMatch(NamePrefix) || NamePrefix.Contains("--", StringComparison.Ordinal))
+        {
+            errors.Add(new($"{path}.NamePrefix", $"\"{NamePrefix}\" is not a valid bucket name prefix; use 3-{MaxPrefixLength} lower-case letters, digits and single hyphens, starting and ending with a letter or digit"));
+        }
+
+        if (!RegionPattern.IsMatch(Region ?? string.Empty))
+        {
+            errors.Add(new($"{path}.Region", $"\"{Region}\" is not an AWS region name (e.g. us-east-1)"));
+        }
+
+        if (!RegionPattern.IsMatch(ReplicaRegion ?? string.Empty))
+        {
+            errors.Add(new($"{path}.ReplicaRegion", $"\"{ReplicaRegion}\" is not an AWS region name (e.g. us-west-2)"));
+        }
+        else if (string.Equals(Region, ReplicaRegion, StringComparison.Ordinal))
+        {
+            errors.Add(new($"{path}.ReplicaRegion", $"\"{ReplicaRegion}\" equals Region; cross-region replication needs a different region"));
+        }
+
+        PositiveDays(errors, $"{path}.NoncurrentVersionDays", NoncurrentVersionDays);
+        PositiveDays(errors, $"{path}.AbortIncompleteMultipartDays", AbortIncompleteMultipartDays);
+        if (CheckpointPrefix is not null)
+        {
+            if (CheckpointPrefix.Length == 0 || CheckpointPrefix.StartsWith('/'))
+            {
+                errors.Add(new($"{path}.CheckpointPrefix", $"\"{CheckpointPrefix}\" must be a non-empty key prefix not starting with '/', e.g. checkpoints/"));
+            }
+
+            if (CheckpointExpiryDays is null)
+            {
+                errors.Add(new($"{path}.CheckpointExpiryDays", "is required when CheckpointPrefix is set"));
+            }
+        }
+        else if (CheckpointExpiryDays is not null)
+        {
+            errors.Add(new($"{path}.CheckpointPrefix", "is required when CheckpointExpiryDays is set (expiring the whole bucket is not offered)"));
+        }
+
+        if (CheckpointExpiryDays is int days)
+        {
+            PositiveDays(errors, $"{path}.CheckpointExpiryDays", days);
+        }
+
+        if (ReplicationPrefix is { Length: 0 })
+        {
+            errors.Add(new($"{path}.ReplicationPrefix", "must be null (whole bucket) or a non-empty key prefix"));
+        }
+
+        if (!Enum.IsDefined(ReplicaStorageClass))
+        {
+            errors.Add(new($"{path}.ReplicaStorageClass", $"{(int)ReplicaStorageClass} is not a ReplicaStorageClass"));
+        }
+
+        return errors.ToImmutable();
+    }
+
+    /// <summary>Throws <see cref="EnvironmentConfigException"/> listing every problem, or returns when the settings are valid.</summary>
+    public void EnsureValid(string path)
+    {
+        var errors = Validate(path);
+        if (errors.Length > 0)
+        {
+            throw new EnvironmentConfigException(errors);
+        }
+    }
+
+    /// <summary>The lifecycle rules of both buckets.</summary>
+    public ImmutableArray<LifecycleRule> LifecycleRules()
+    {
+        var rules = ImmutableArray.CreateBuilder<LifecycleRule>();
+        rules.Add(new("expire-noncurrent-versions", null, NoncurrentVersionDays, null, null));
+        rules.Add(new("abort-incomplete-multipart-uploads", null, null, AbortIncompleteMultipartDays, null));
+        if (CheckpointPrefix is not null && CheckpointExpiryDays is int days)
+        {
+            rules.Add(new("expire-old-checkpoints", CheckpointPrefix, null, null, days));
+        }
+
+        return rules.ToImmutable();
+    }
+
+    /// <summary>The replication rule of the primary bucket.</summary>
+    public ReplicationRule Replication() => new(
+        "replicate-to-" + ReplicaRegion,
+        1,
+        ReplicationPrefix,
+        ReplicaStorageClass.ToAws(),
+        ReplicationTimeControl ? ReplicationTimeMinutes : null);
+
+    /// <summary>The S3 URL Triton reads a model repository from, e.g. <c>s3://bucket/models</c>.</summary>
+    public static string ModelRepositoryUrl(string bucketName, string modelPrefix) =>
+        string.IsNullOrEmpty(modelPrefix) ? $"s3://{bucketName}" : $"s3://{bucketName}/{modelPrefix.Trim('/')}";
+
+    private static void PositiveDays(ImmutableArray<ConfigError>.Builder errors, string path, int days)
+    {
+        if (days <= 0)
+        {
+            errors.Add(new(path, $"{days} days is not allowed; use a whole number of days ≥ 1"));
+        }
+    }
+}

@@ -1,0 +1,374 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Naming;
+
+namespace NeoCloud.Infra.Core.Tenancy;
+
+/// <summary>Pod Security Standards level enforced on a tenant namespace.</summary>
+public enum PodSecurityLevel
+{
+    /// <summary><c>baseline</c>: blocks known privilege escalations; allows root containers (many model images need it).</summary>
+    Baseline,
+
+    /// <summary><c>restricted</c>: non-root, no privilege escalation, capabilities dropped, seccomp RuntimeDefault.</summary>
+    Restricted,
+}
+
+/// <summary>Traffic direction of a NetworkPolicy.</summary>
+public enum PolicyDirection
+{
+    /// <summary>Ingress.</summary>
+    Ingress,
+
+    /// <summary>Egress.</summary>
+    Egress,
+}
+
+/// <summary>A peer of a NetworkPolicy rule: pods (by namespace and pod labels) or an IP block.</summary>
+/// <param name="NamespaceLabels">Namespace selector labels; null = the policy's own namespace; empty = every namespace.</param>
+/// <param name="PodLabels">Pod selector labels; null = every pod of the selected namespaces.</param>
+/// <param name="Cidr">An IP block instead of pods, or null.</param>
+public sealed record PolicyPeer(
+    ImmutableSortedDictionary<string, string>? NamespaceLabels,
+    ImmutableSortedDictionary<string, string>? PodLabels,
+    string? Cidr);
+
+/// <summary>A port of a NetworkPolicy rule.</summary>
+/// <param name="Protocol">TCP or UDP.</param>
+/// <param name="Port">Port number.</param>
+public sealed record PolicyPort(string Protocol, int Port);
+
+/// <summary>One ingress or egress rule: the peers and ports it allows (empty ports: all ports).</summary>
+public sealed record PolicyRule(ImmutableArray<PolicyPeer> Peers, ImmutableArray<PolicyPort> Ports);
+
+/// <summary>A NetworkPolicy of a tenant namespace.</summary>
+/// <param name="Name">Policy name in the namespace.</param>
+/// <param name="PolicyTypes">The directions the policy governs.</param>
+/// <param name="Ingress">Allowed ingress (empty with Ingress in <paramref name="PolicyTypes"/>: deny).</param>
+/// <param name="Egress">Allowed egress (empty with Egress in <paramref name="PolicyTypes"/>: deny).</param>
+public sealed record NetworkPolicyShape(string Name, ImmutableArray<PolicyDirection> PolicyTypes, ImmutableArray<PolicyRule> Ingress, ImmutableArray<PolicyRule> Egress);
+
+/// <summary>An RBAC rule of the tenant's Role.</summary>
+public sealed record RbacRule(ImmutableArray<string> ApiGroups, ImmutableArray<string> Resources, ImmutableArray<string> Verbs);
+
+/// <summary>The on-cluster model store (e.g. Rook-Ceph RGW) a tenant's pods may reach.</summary>
+/// <param name="Namespace">Namespace of the store's pods.</param>
+/// <param name="PodLabels">Labels of the store's pods (e.g. <c>app: rook-ceph-rgw</c>).</param>
+/// <param name="Port">The pods' port (RGW pods listen on 8080 behind Service port 80).</param>
+public sealed record ModelStoreService(string Namespace, ImmutableSortedDictionary<string, string> PodLabels, int Port);
+
+/// <summary>A tenant's quota.</summary>
+/// <param name="GpuResources">Extended GPU resources → count (nvidia.com/gpu, nvidia.com/mig-1g.10gb, …).</param>
+/// <param name="CpuRequests">CPU requests quota (quantity), e.g. 64.</param>
+/// <param name="CpuLimits">CPU limits quota, or null for none.</param>
+/// <param name="MemoryRequests">Memory requests quota, e.g. 256Gi.</param>
+/// <param name="MemoryLimits">Memory limits quota, or null for none.</param>
+/// <param name="PersistentVolumeClaims">Maximum PVCs.</param>
+/// <param name="LoadBalancers">Maximum Services of type LoadBalancer (default 0: traffic enters through the ingress controller).</param>
+public sealed record TenantQuotaSettings(
+    ImmutableSortedDictionary<string, int> GpuResources,
+    string CpuRequests,
+    string? CpuLimits,
+    string MemoryRequests,
+    string? MemoryLimits,
+    int PersistentVolumeClaims,
+    int LoadBalancers);
+
+/// <summary>
+/// The decisions of a tenant namespace: validation, labels, quota, limit range, network policies and RBAC rules.
+/// Plain data, tested without Pulumi.
+/// </summary>
+/// <param name="Name">Tenant (namespace) name.</param>
+/// <param name="Group">Identity-provider group bound to the tenant's Role.</param>
+/// <param name="Environment">Environment (label).</param>
+/// <param name="CostCenter">Cost center (label).</param>
+/// <param name="PodSecurity">Pod Security Standards level enforced.</param>
+/// <param name="Quota">The quota.</param>
+/// <param name="ClusterGpuCapacity">The cluster's GPU resources (e.g. from the capacity planner at the pools' maximum), or null to skip the capacity check.</param>
+/// <param name="IngressNamespaces">Namespaces whose pods may reach the tenant (ingress controller, serving gateway, Prometheus).</param>
+/// <param name="ModelStore">On-cluster model store the tenant may reach, or null.</param>
+/// <param name="ModelStoreCidrs">CIDRs of an off-cluster model store (e.g. an S3 VPC endpoint's addresses), reached on 443.</param>
+/// <param name="KubeApiCidrs">CIDRs of the Kubernetes API endpoints the tenant's pods may call, or empty for none.</param>
+public sealed record TenantPlan(
+    string Name,
+    string Group,
+    string Environment,
+    string CostCenter,
+    PodSecurityLevel PodSecurity,
+    TenantQuotaSettings Quota,
+    IReadOnlyDictionary<string, int>? ClusterGpuCapacity,
+    ImmutableArray<string> IngressNamespaces,
+    ModelStoreService? ModelStore,
+    ImmutableArray<string> ModelStoreCidrs,
+    ImmutableArray<string> KubeApiCidrs)
+{
+    /// <summary>The namespace label every namespace carries with its own name (Kubernetes ≥ 1.22).</summary>
+    public const string NamespaceNameLabel = "kubernetes.io/metadata.name";
+
+    /// <summary>The full verb set granted on workload resources.</summary>
+    public static readonly ImmutableArray<string> EditVerbs = ["get", "list", "watch", "create", "update", "patch", "delete", "deletecollection"];
+
+    /// <summary>Read-only verbs.</summary>
+    public static readonly ImmutableArray<string> ReadVerbs = ["get", "list", "watch"];
+
+    private static readonly Regex DnsLabel = new("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant);
+    private static readonly Regex Quantity = new("^[0-9]+(\\.[0-9]+)?(m|Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", RegexOptions.CultureInvariant);
+    private static readonly Regex CidrPattern = new(@"^([0-9]{1,3}\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$", RegexOptions.CultureInvariant);
+
+    /// <summary>GPU resource names a quota may name: <c>nvidia.com/gpu</c> and every MIG profile of the catalog.</summary>
+    public static ImmutableSortedSet<string> KnownGpuResources { get; } =
+        [.. HardwareCatalog.Default.Gpus.SelectMany(g => g.MigProfiles).Select(p => p.MixedResourceName).Append(GpuResources.Gpu)];
+
+    /// <summary>Every problem, each with its property path under <paramref name="path"/>.</summary>
+    public ImmutableArray<ConfigError> Validate(string path)
+    {
+        var errors = ImmutableArray.CreateBuilder<ConfigError>();
+        if (!DnsLabel.IsMatch(Name ?? string.Empty))
+        {
+            errors.Add(new($"{path}.Name", $"\"{Name}\" is not a DNS-1123 label (lower-case letters, digits, '-', at most 63)"));
+        }
+
+        if (string.IsNullOrWhiteSpace(Group))
+        {
+            errors.Add(new($"{path}.Group", "is required (the identity-provider group bound to the tenant's Role)"));
+        }
+
+        if (!Enum.IsDefined(PodSecurity))
+        {
+            errors.Add(new($"{path}.PodSecurity", $"{(int)PodSecurity} is not a PodSecurityLevel"));
+        }
+
+        foreach (var (resource, count) in Quota.GpuResources)
+        {
+            var at = $"{path}.Quota.GpuResources[\"{resource}\"]";
+            if (!KnownGpuResources.Contains(resource))
+            {
+                errors.Add(new(at, $"\"{resource}\" is not a GPU resource; valid: {string.Join(", ", KnownGpuResources)}"));
+                continue;
+            }
+
+            if (count < 0)
+            {
+                errors.Add(new(at, $"{count} is negative; use 0 to forbid the resource"));
+            }
+            else if (ClusterGpuCapacity is not null)
+            {
+                var capacity = ClusterGpuCapacity.TryGetValue(resource, out var c) ? c : 0;
+                if (count > capacity)
+                {
+                    errors.Add(new(at, $"{count} exceeds the cluster's capacity of {capacity} {resource} (at the pools' maximum size)"));
+                }
+            }
+        }
+
+        CheckQuantity(errors, $"{path}.Quota.CpuRequests", Quota.CpuRequests, required: true);
+        CheckQuantity(errors, $"{path}.Quota.CpuLimits", Quota.CpuLimits, required: false);
+        CheckQuantity(errors, $"{path}.Quota.MemoryRequests", Quota.MemoryRequests, required: true);
+        CheckQuantity(errors, $"{path}.Quota.MemoryLimits", Quota.MemoryLimits, required: false);
+        if (Quota.PersistentVolumeClaims < 0)
+        {
+            errors.Add(new($"{path}.Quota.PersistentVolumeClaims", $"{Quota.PersistentVolumeClaims} is negative"));
+        }
+
+        if (Quota.LoadBalancers < 0)
+        {
+            errors.Add(new($"{path}.Quota.LoadBalancers", $"{Quota.LoadBalancers} is negative"));
+        }
+
+        for (var i = 0; i < IngressNamespaces.Length; i++)
+        {
+            if (!DnsLabel.IsMatch(IngressNamespaces[i] ?? string.Empty))
+            {
+                errors.Add(new($"{path}.IngressNamespaces[{i}]", $"\"{IngressNamespaces[i]}\" is not a namespace name"));
+            }
+        }
+
+        CheckCidrs(errors, $"{path}.ModelStoreCidrs", ModelStoreCidrs);
+        CheckCidrs(errors, $"{path}.KubeApiCidrs", KubeApiCidrs);
+        if (ModelStore is not null && (ModelStore.Port is < 1 or > 65535 || !DnsLabel.IsMatch(ModelStore.Namespace ?? string.Empty)))
+        {
+            errors.Add(new($"{path}.ModelStore", "needs a namespace name and a port between 1 and 65535"));
+        }
+
+        return errors.ToImmutable();
+    }
+
+    /// <summary>Throws <see cref="EnvironmentConfigException"/> listing every problem, or returns when valid.</summary>
+    public void EnsureValid(string path)
+    {
+        var errors = Validate(path);
+        if (errors.Length > 0)
+        {
+            throw new EnvironmentConfigException(errors);
+        }
+    }
+
+    /// <summary>Labels of every tenant-scoped object (cost attribution with the tenant).</summary>
+    public ImmutableSortedDictionary<string, string> Labels(string component) =>
+        ResourceLabels.For("tenant", Name, component, Environment, CostCenter, Name);
+
+    /// <summary>Namespace labels: cost attribution plus Pod Security Standards (enforce the level, warn and audit at restricted).</summary>
+    public ImmutableSortedDictionary<string, string> NamespaceLabels()
+    {
+        var level = PodSecurity == PodSecurityLevel.Restricted ? "restricted" : "baseline";
+        var labels = Labels("namespace").ToBuilder();
+        labels["pod-security.kubernetes.io/enforce"] = level;
+        labels["pod-security.kubernetes.io/enforce-version"] = "latest";
+        labels["pod-security.kubernetes.io/warn"] = "restricted";
+        labels["pod-security.kubernetes.io/audit"] = "restricted";
+        return labels.ToImmutable();
+    }
+
+    /// <summary>
+    /// The ResourceQuota's <c>hard</c> map. Extended resources (GPUs, MIG slices) can only be limited by
+    /// <c>requests.&lt;resource&gt;</c>; LoadBalancer and NodePort Services are capped so traffic enters through the ingress path.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> QuotaHard()
+    {
+        var hard = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        foreach (var (resource, count) in Quota.GpuResources)
+        {
+            hard[$"requests.{resource}"] = count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        hard["requests.cpu"] = Quota.CpuRequests;
+        hard["requests.memory"] = Quota.MemoryRequests;
+        if (Quota.CpuLimits is not null)
+        {
+            hard["limits.cpu"] = Quota.CpuLimits;
+        }
+
+        if (Quota.MemoryLimits is not null)
+        {
+            hard["limits.memory"] = Quota.MemoryLimits;
+        }
+
+        hard["persistentvolumeclaims"] = Quota.PersistentVolumeClaims.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        hard["services.loadbalancers"] = Quota.LoadBalancers.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        hard["services.nodeports"] = "0";
+        return hard.ToImmutable();
+    }
+
+    /// <summary>Default container requests of the LimitRange (so pods without requests count against the quota sensibly).</summary>
+    public static ImmutableSortedDictionary<string, string> DefaultRequests { get; } =
+        ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, string>("cpu", "100m"), new("memory", "256Mi")]);
+
+    /// <summary>Default container limits of the LimitRange.</summary>
+    public static ImmutableSortedDictionary<string, string> DefaultLimits { get; } =
+        ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, string>("cpu", "2"), new("memory", "4Gi")]);
+
+    /// <summary>The tenant's NetworkPolicies: default deny first, then each allowance.</summary>
+    public ImmutableArray<NetworkPolicyShape> NetworkPolicies()
+    {
+        var policies = ImmutableArray.CreateBuilder<NetworkPolicyShape>();
+        policies.Add(new("default-deny", [PolicyDirection.Ingress, PolicyDirection.Egress], [], []));
+        var kubeSystem = Labels1(NamespaceNameLabel, "kube-system");
+        policies.Add(new(
+            "allow-dns",
+            [PolicyDirection.Egress],
+            [],
+            [new([new(kubeSystem, Labels1("k8s-app", "kube-dns"), null)], [new("UDP", 53), new("TCP", 53)])]));
+        var sameNamespace = new PolicyPeer(null, ImmutableSortedDictionary<string, string>.Empty, null);
+        policies.Add(new(
+            "allow-same-namespace",
+            [PolicyDirection.Ingress, PolicyDirection.Egress],
+            [new([sameNamespace], [])],
+            [new([sameNamespace], [])]));
+        if (IngressNamespaces.Length > 0)
+        {
+            policies.Add(new(
+                "allow-ingress-namespaces",
+                [PolicyDirection.Ingress],
+                [new([.. IngressNamespaces.Select(ns => new PolicyPeer(Labels1(NamespaceNameLabel, ns), null, null))], [])],
+                []));
+        }
+
+        if (ModelStore is not null || ModelStoreCidrs.Length > 0)
+        {
+            var rules = ImmutableArray.CreateBuilder<PolicyRule>();
+            if (ModelStore is not null)
+            {
+                rules.Add(new([new(Labels1(NamespaceNameLabel, ModelStore.Namespace), ModelStore.PodLabels, null)], [new("TCP", ModelStore.Port)]));
+            }
+
+            if (ModelStoreCidrs.Length > 0)
+            {
+                rules.Add(new([.. ModelStoreCidrs.Select(c => new PolicyPeer(null, null, c))], [new("TCP", 443)]));
+            }
+
+            policies.Add(new("allow-model-store", [PolicyDirection.Egress], [], rules.ToImmutable()));
+        }
+
+        if (KubeApiCidrs.Length > 0)
+        {
+            policies.Add(new(
+                "allow-kube-api",
+                [PolicyDirection.Egress],
+                [],
+                [new([.. KubeApiCidrs.Select(c => new PolicyPeer(null, null, c))], [new("TCP", 443), new("TCP", 6443)])]));
+        }
+
+        return policies.ToImmutable();
+    }
+
+    /// <summary>
+    /// The tenant Role's rules: like the built-in <c>edit</c> role within the namespace, except that Secrets cannot be
+    /// listed or watched (a leaked tenant token cannot enumerate every credential), NetworkPolicies, quotas and limit
+    /// ranges are read-only (a tenant must not lift its own isolation or quota), and there is no <c>pods/exec</c>.
+    /// </summary>
+    public static ImmutableArray<RbacRule> RoleRules() =>
+    [
+        new([""], ["pods", "services", "configmaps", "persistentvolumeclaims", "serviceaccounts"], EditVerbs),
+        new([""], ["secrets"], ["get", "create", "update", "patch", "delete"]),
+        new([""], ["pods/log", "events", "endpoints", "resourcequotas", "limitranges"], ReadVerbs),
+        new(["apps"], ["deployments", "statefulsets", "daemonsets", "replicasets"], EditVerbs),
+        new(["batch"], ["jobs", "cronjobs"], EditVerbs),
+        new(["autoscaling"], ["horizontalpodautoscalers"], EditVerbs),
+        new(["policy"], ["poddisruptionbudgets"], EditVerbs),
+        new(["networking.k8s.io"], ["ingresses"], EditVerbs),
+        new(["networking.k8s.io"], ["networkpolicies"], ReadVerbs),
+        new(["keda.sh"], ["scaledobjects", "scaledjobs", "triggerauthentications"], EditVerbs),
+    ];
+
+    /// <summary>What enforces the NetworkPolicies: a CNI that implements them.</summary>
+    public const string NetworkPolicyRequirement =
+        "NetworkPolicies are enforced only by a CNI that implements them (Calico, Cilium, …); on EKS enable the VPC CNI network policy agent (vpc-cni addon configuration enableNetworkPolicy: \"true\").";
+
+    private static ImmutableSortedDictionary<string, string> Labels1(string key, string value) =>
+        ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, string>(key, value)]);
+
+    private static void CheckQuantity(ImmutableArray<ConfigError>.Builder errors, string path, string? value, bool required)
+    {
+        if (value is null)
+        {
+            if (required)
+            {
+                errors.Add(new(path, "is required (a Kubernetes quantity, e.g. 64 or 256Gi)"));
+            }
+
+            return;
+        }
+
+        if (value.StartsWith('-'))
+        {
+            errors.Add(new(path, $"\"{value}\" is negative"));
+        }
+        else if (!Quantity.IsMatch(value))
+        {
+            errors.Add(new(path, $"\"{value}\" is not a Kubernetes quantity, e.g. 64, 500m or 256Gi"));
+        }
+    }
+
+    private static void CheckCidrs(ImmutableArray<ConfigError>.Builder errors, string path, ImmutableArray<string> cidrs)
+    {
+        for (var i = 0; i < cidrs.Length; i++)
+        {
+            if (!CidrPattern.IsMatch(cidrs[i] ?? string.Empty))
+            {
+                errors.Add(new($"{path}[{i}]", $"\"{cidrs[i]}\" is not an IPv4 CIDR, e.g. 10.0.0.0/16"));
+            }
+        }
+    }
+}

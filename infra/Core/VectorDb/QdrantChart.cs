@@ -1,0 +1,23 @@
+namespace NeoCloud.Infra.Core.VectorDb;
+
+/// <summary>The pinned Qdrant Helm chart (one place: code, docs and tests read it).</summary>
+public static class QdrantChart
+{
+    /// <summary>The official chart repository.</summary>
+    public const string Repository = "https://qdrant.github.io/qdrant-helm";
+
+    /// <summary>Chart name.</summary>
+    public const string Name = "qdrant";
+
+    /// <summary>Pinned chart version (app version v1.15.4).</summary>
+    public const string Version = "1.15.4";
+
+    /// <summary>Key of the API key in the component's Secret.</summary>
+    public const string ApiKeySecretKey = "api-key";
+
+    /// <summary>Qdrant's REST port.</summary>
+    public const int HttpPort = 6333;
+
+    /// <summary>Qdrant's gRPC port.</summary>
+    public const int GrpcPort = 6334;
+}

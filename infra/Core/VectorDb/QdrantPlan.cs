@@ -1,0 +1,165 @@
+using System.Collections.Immutable;
+using System.Text.RegularExpressions;
+using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Naming;
+
+namespace NeoCloud.Infra.Core.VectorDb;
+
+/// <summary>
+/// The decisions of a replicated Qdrant cluster: validation and the chart values (plain data). Cluster mode is on,
+/// collections default to <see cref="ReplicationFactor"/> copies of each shard, peers are spread over hosts (and zones).
+/// </summary>
+/// <param name="Replicas">Qdrant peers (pods).</param>
+/// <param name="ReplicationFactor">Default copies of each shard of a new collection.</param>
+/// <param name="WriteConsistencyFactor">Copies that must acknowledge a write.</param>
+/// <param name="ShardsPerNode">Default shards per peer of a new collection (collection shard_number = peers × this).</param>
+/// <param name="StorageClass">Storage class of each peer's volume.</param>
+/// <param name="StorageSize">Volume size per peer, e.g. 200Gi.</param>
+/// <param name="Production">Production rules apply (≥ 3 peers, replication factor ≥ 2, required host anti-affinity).</param>
+/// <param name="SpreadAcrossZones">Add a zone topology spread constraint (clusters whose nodes carry topology.kubernetes.io/zone).</param>
+/// <param name="ApiKeySecretName">Name of the Kubernetes Secret holding the API key.</param>
+/// <param name="ReleaseLabel">Value of the <c>release</c> label of the ServiceMonitor (kube-prometheus-stack's release name).</param>
+/// <param name="Labels">Labels of the pods (cost attribution).</param>
+public sealed record QdrantPlan(
+    int Replicas,
+    int ReplicationFactor,
+    int WriteConsistencyFactor,
+    int ShardsPerNode,
+    string StorageClass,
+    string StorageSize,
+    bool Production,
+    bool SpreadAcrossZones,
+    string ApiKeySecretName,
+    string ReleaseLabel,
+    ImmutableSortedDictionary<string, string> Labels)
+{
+    /// <summary>Peers required in production (Raft needs a majority; one peer may be down).</summary>
+    public const int MinProductionReplicas = 3;
+
+    private static readonly Regex Quantity = new("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", RegexOptions.CultureInvariant);
+
+    /// <summary>Every problem, each with its property path under <paramref name="path"/>.</summary>
+    public ImmutableArray<ConfigError> Validate(string path)
+    {
+        var errors = ImmutableArray.CreateBuilder<ConfigError>();
+        if (Replicas < 1)
+        {
+            errors.Add(new($"{path}.Replicas", $"{Replicas} is not allowed; use at least 1"));
+        }
+        else if (Production && Replicas < MinProductionReplicas)
+        {
+            errors.Add(new($"{path}.Replicas", $"{Replicas} replicas in production; at least {MinProductionReplicas} are required so the Raft cluster keeps a majority and data stays available while one peer is down"));
+        }
+
+        if (ReplicationFactor < 1)
+        {
+            errors.Add(new($"{path}.ReplicationFactor", $"{ReplicationFactor} is not allowed; use at least 1"));
+        }
+        else if (ReplicationFactor > Replicas)
+        {
+            errors.Add(new($"{path}.ReplicationFactor", $"{ReplicationFactor} copies of each shard need at least {ReplicationFactor} peers, but Replicas is {Replicas}"));
+        }
+        else if (Production && ReplicationFactor < 2)
+        {
+            errors.Add(new($"{path}.ReplicationFactor", "1 in production keeps a single copy of each shard; use at least 2 so losing a peer loses no data"));
+        }
+
+        if (WriteConsistencyFactor < 1 || WriteConsistencyFactor > Math.Max(ReplicationFactor, 1))
+        {
+            errors.Add(new($"{path}.WriteConsistencyFactor", $"{WriteConsistencyFactor} must be between 1 and ReplicationFactor ({ReplicationFactor})"));
+        }
+
+        if (ShardsPerNode < 1)
+        {
+            errors.Add(new($"{path}.ShardsPerNode", $"{ShardsPerNode} is not allowed; use at least 1"));
+        }
+
+        if (string.IsNullOrWhiteSpace(StorageClass))
+        {
+            errors.Add(new($"{path}.StorageClass", "is required (a storage class of the cluster)"));
+        }
+
+        if (!Quantity.IsMatch(StorageSize ?? string.Empty))
+        {
+            errors.Add(new($"{path}.StorageSize", $"\"{StorageSize}\" is not a Kubernetes quantity, e.g. 200Gi"));
+        }
+
+        if (string.IsNullOrWhiteSpace(ReleaseLabel))
+        {
+            errors.Add(new($"{path}.PrometheusReleaseLabel", "is required (kube-prometheus-stack selects ServiceMonitors by release label)"));
+        }
+
+        return errors.ToImmutable();
+    }
+
+    /// <summary>Throws <see cref="EnvironmentConfigException"/> listing every problem, or returns when valid.</summary>
+    public void EnsureValid(string path)
+    {
+        var errors = Validate(path);
+        if (errors.Length > 0)
+        {
+            throw new EnvironmentConfigException(errors);
+        }
+    }
+
+    /// <summary>
+    /// The chart values. The API key reaches Qdrant as <c>QDRANT__SERVICE__API_KEY</c> from the Secret
+    /// (<c>env[].valueFrom.secretKeyRef</c>); the chart's own <c>apiKey</c> stays false, so no key is in the values.
+    /// </summary>
+    /// <param name="releaseName">The chart release name (the chart's selector uses it as <c>app.kubernetes.io/instance</c>).</param>
+    public ImmutableSortedDictionary<string, object> ChartValues(string releaseName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(releaseName);
+        var selector = Tree(("app.kubernetes.io/name", QdrantChart.Name), ("app.kubernetes.io/instance", releaseName));
+        var hostTerm = Tree(("labelSelector", Tree(("matchLabels", selector))), ("topologyKey", "kubernetes.io/hostname"));
+        var affinity = Production
+            ? Tree(("podAntiAffinity", Tree(("requiredDuringSchedulingIgnoredDuringExecution", List(hostTerm)))))
+            : Tree(("podAntiAffinity", Tree(("preferredDuringSchedulingIgnoredDuringExecution", List(Tree(("weight", 100), ("podAffinityTerm", hostTerm)))))));
+        var spread = SpreadAcrossZones
+            ? List(Tree(
+                ("maxSkew", 1),
+                ("topologyKey", "topology.kubernetes.io/zone"),
+                ("whenUnsatisfiable", Production ? "DoNotSchedule" : "ScheduleAnyway"),
+                ("labelSelector", Tree(("matchLabels", selector)))))
+            : List();
+        var apiKeyEnv = Tree(
+            ("name", "QDRANT__SERVICE__API_KEY"),
+            ("valueFrom", Tree(("secretKeyRef", Tree(("name", ApiKeySecretName), ("key", QdrantChart.ApiKeySecretKey))))));
+        return Tree(
+            ("replicaCount", Replicas),
+            ("apiKey", false),
+            ("env", List(apiKeyEnv)),
+            ("podLabels", Labels.ToImmutableSortedDictionary(kv => kv.Key, kv => (object)kv.Value, StringComparer.Ordinal)),
+            ("additionalLabels", Labels.ToImmutableSortedDictionary(kv => kv.Key, kv => (object)kv.Value, StringComparer.Ordinal)),
+            ("config", Tree(
+                ("cluster", Tree(("enabled", true), ("p2p", Tree(("port", 6335))), ("consensus", Tree(("tick_period_ms", 100))))),
+                ("storage", Tree(("collection", Tree(
+                    ("replication_factor", ReplicationFactor),
+                    ("write_consistency_factor", WriteConsistencyFactor),
+                    ("shard_number_per_node", ShardsPerNode))))))),
+            ("persistence", Tree(("storageClassName", StorageClass), ("size", StorageSize), ("accessModes", List("ReadWriteOnce")))),
+            ("affinity", affinity),
+            ("topologySpreadConstraints", spread),
+            ("podDisruptionBudget", Tree(("enabled", true), ("maxUnavailable", 1))),
+            ("metrics", Tree(("serviceMonitor", Tree(
+                ("enabled", true),
+                ("additionalLabels", Tree(("release", ReleaseLabel))),
+                ("scrapeInterval", "30s"))))));
+    }
+
+    /// <summary>
+    /// The labels added to the chart's objects and pods: cost attribution only. The chart sets its own
+    /// <c>app.kubernetes.io/*</c> labels (its selector uses them), so adding ours would duplicate keys.
+    /// </summary>
+    public static ImmutableSortedDictionary<string, string> LabelsFor(string environment, string costCenter) =>
+        ResourceLabels.CostAttribution(environment, costCenter);
+
+    /// <summary>The chart's object name (Helm's standard fullname: the release name when it contains "qdrant", else release-qdrant, at most 63 characters).</summary>
+    public static string FullName(string releaseName) =>
+        (releaseName.Contains(QdrantChart.Name, StringComparison.Ordinal) ? releaseName : $"{releaseName}-{QdrantChart.Name}") is var n && n.Length > 63 ? n[..63].TrimEnd('-') : (releaseName.Contains(QdrantChart.Name, StringComparison.Ordinal) ? releaseName : $"{releaseName}-{QdrantChart.Name}");
+
+    private static ImmutableSortedDictionary<string, object> Tree(params (string Key, object Value)[] entries) =>
+        ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, entries.Select(e => new KeyValuePair<string, object>(e.Key, e.Value)));
+
+    private static ImmutableArray<object> List(params object[] items) => [.. items];
+}

@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+using NeoCloud.Infra.Components.Tenancy;
+using NeoCloud.Infra.Core.Tenancy;
+using Pulumi;
+
+namespace NeoCloud.Infra.Components.Tests.Tenancy.Examples;
+
+/// <summary>The README's usage example, compiled and run under the mock engine.</summary>
+public static class TenantExample
+{
+    public static Tenant Run(ProviderResource cluster)
+    {
+        // <readme>
+        var tenant = new Tenant("acme", new TenantArgs
+        {
+            TenantName = "acme",
+            Group = "acme-engineers",
+            Environment = "prod",
+            CostCenter = "acme",
+            PodSecurity = PodSecurityLevel.Baseline,
+            GpuQuota = new() { ["nvidia.com/gpu"] = 8, ["nvidia.com/mig-1g.10gb"] = 14 },
+            CpuRequests = "64",
+            MemoryRequests = "256Gi",
+            ClusterGpuCapacity = new() { ["nvidia.com/gpu"] = 16, ["nvidia.com/mig-1g.10gb"] = 56 },
+            IngressNamespaces = ["ingress-nginx", "monitoring"],
+            ModelStore = new ModelStoreService(
+                "rook-ceph",
+                ImmutableSortedDictionary<string, string>.Empty.Add("app", "rook-ceph-rgw"),
+                8080),
+        }, new ComponentResourceOptions { Provider = cluster });
+        // </readme>
+        return tenant;
+    }
+}

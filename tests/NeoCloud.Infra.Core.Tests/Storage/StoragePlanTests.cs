@@ -1,0 +1,81 @@
+using System.Text.Json;
+using NeoCloud.Infra.Core.Storage;
+
+namespace NeoCloud.Infra.Core.Tests.Storage;
+
+public sealed class StoragePlanTests
+{
+    private static ReplicatedBucketPlan Plan(string replica = "us-west-2", int noncurrent = 30, int abort = 7) =>
+        new("acme-models", "us-east-1", replica, noncurrent, abort, "checkpoints/", 90, true, ReplicaStorageClass.StandardInfrequentAccess, null);
+
+    [Fact]
+    public void Valid_plan_has_no_errors_and_three_lifecycle_rules()
+    {
+        Assert.Empty(Plan().Validate("args"));
+        Assert.Equal(["expire-noncurrent-versions", "abort-incomplete-multipart-uploads", "expire-old-checkpoints"], Plan().LifecycleRules().Select(r => r.Id));
+    }
+
+    [Theory]
+    [InlineData("us-east-1", 30, 7, "args.ReplicaRegion")]
+    [InlineData("us-west-2", 0, 7, "args.NoncurrentVersionDays")]
+    [InlineData("us-west-2", 30, -2, "args.AbortIncompleteMultipartDays")]
+    [InlineData("mars-1", 30, 7, "args.ReplicaRegion")]
+    public void Bad_settings_are_reported_with_their_path(string replica, int noncurrent, int abort, string path) =>
+        Assert.Equal(path, Assert.Single(Plan(replica, noncurrent, abort).Validate("args")).Path);
+
+    [Fact]
+    public void Replication_rule_uses_rtc_with_metrics_and_the_storage_class()
+    {
+        var rule = Plan().Replication();
+        Assert.Equal(15, rule.ReplicationTimeMinutes);
+        Assert.Equal(15, rule.MetricsEventThresholdMinutes);
+        Assert.Equal("STANDARD_IA", rule.StorageClass);
+        Assert.True(rule.DeleteMarkerReplication && rule.SseKmsEncryptedObjects);
+        Assert.Equal(1, rule.Priority);
+    }
+
+    [Fact]
+    public void Names_fit_s3_limits()
+    {
+        var longest = new string('a', ReplicatedBucketPlan.MaxPrefixLength);
+        var plan = Plan() with { NamePrefix = longest };
+        Assert.Empty(plan.Validate("a"));
+        Assert.Equal(63, plan.ReplicaBucketName("0123abcd").Length);
+        Assert.NotEmpty((plan with { NamePrefix = longest + "a" }).Validate("a"));
+    }
+
+    [Fact]
+    public void Tls_policy_denies_insecure_transport_on_bucket_and_objects()
+    {
+        using var doc = JsonDocument.Parse(S3Policies.TlsOnlyBucketPolicy("arn:aws:s3:::b"));
+        var s = doc.RootElement.GetProperty("Statement")[0];
+        Assert.Equal("Deny", s.GetProperty("Effect").GetString());
+        Assert.Equal(["arn:aws:s3:::b", "arn:aws:s3:::b/*"], s.GetProperty("Resource").EnumerateArray().Select(r => r.GetString()));
+    }
+
+    [Fact]
+    public void Sync_writer_policy_cannot_change_the_bucket()
+    {
+        var json = S3Policies.SyncWriterPolicy("arn:aws:s3:::b", "arn:aws:kms:us-east-1:1:key/k", "us-east-1");
+        Assert.DoesNotContain("s3:Put" + "BucketPolicy", json);
+        Assert.DoesNotContain("s3:*", json);
+        Assert.Contains("s3.us-east-1.amazonaws.com", json);
+    }
+
+    [Theory]
+    [InlineData("*/15 * * * *", true)]
+    [InlineData("0 2 * * 1-5", true)]
+    [InlineData("every 15 minutes", false)]
+    [InlineData("* * * *", false)]
+    public void Cron_schedules(string schedule, bool valid) => Assert.Equal(valid, CronSchedule.Problem(schedule) is null);
+
+    [Fact]
+    public void Ceph_pools_replicate_per_host_and_prod_needs_three()
+    {
+        var plan = new OnPremObjectStorePlan("models", "rook-ceph", "store", "models", 2, 2, true, null);
+        Assert.Equal("OnPremObjectStoreArgs.PoolReplicas", Assert.Single(plan.Validate("OnPremObjectStoreArgs")).Path);
+        var spec = (plan with { PoolReplicas = 3 }).CephObjectStoreSpec();
+        Assert.True((bool)spec["preservePoolsOnDelete"]);
+        Assert.Equal("http://rook-ceph-rgw-models.rook-ceph.svc:80", plan.Endpoint);
+    }
+}

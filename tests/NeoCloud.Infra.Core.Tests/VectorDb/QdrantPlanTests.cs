@@ -1,0 +1,29 @@
+using System.Collections.Immutable;
+using NeoCloud.Infra.Core.VectorDb;
+
+namespace NeoCloud.Infra.Core.Tests.VectorDb;
+
+public sealed class QdrantPlanTests
+{
+    private static QdrantPlan Plan(int replicas, int factor, bool prod) =>
+        new(replicas, factor, 1, 1, "ceph-block", "100Gi", prod, false, "q-api-key", "kube-prometheus-stack", ImmutableSortedDictionary<string, string>.Empty);
+
+    [Theory]
+    [InlineData(3, 2, true, 0)]
+    [InlineData(2, 2, true, 1)]
+    [InlineData(1, 1, false, 0)]
+    [InlineData(3, 4, true, 1)]
+    [InlineData(3, 1, true, 1)]
+    public void Validation(int replicas, int factor, bool prod, int errors) => Assert.Equal(errors, Plan(replicas, factor, prod).Validate("a").Length);
+
+    [Fact]
+    public void Values_replicate_collections_and_reference_the_key_secret()
+    {
+        var values = Plan(3, 2, true).ChartValues("qdrant");
+        var collection = (ImmutableSortedDictionary<string, object>)((ImmutableSortedDictionary<string, object>)((ImmutableSortedDictionary<string, object>)values["config"])["storage"])["collection"];
+        Assert.Equal(2, collection["replication_factor"]);
+        Assert.False((bool)values["apiKey"]);
+        Assert.Equal("qdrant", QdrantPlan.FullName("qdrant"));
+        Assert.Equal("vec-qdrant", QdrantPlan.FullName("vec"));
+    }
+}
