@@ -22,7 +22,7 @@ public sealed class GpuOperator : ComponentResource
     /// <summary>The component's type token.</summary>
     public const string TypeToken = "neocloud:gpu:GpuOperator";
 
-    /// <summary>Creates the operator; throws <see cref="GpuArgsException"/> listing every problem before registering anything when the Args are invalid.</summary>
+    /// <summary>Creates the operator; throws <see cref="ComponentArgsException"/> listing every problem before registering anything when the Args are invalid.</summary>
     /// <param name="name">Component name; children are named from it.</param>
     /// <param name="args">The operator's inputs.</param>
     /// <param name="options">Options; the cluster's Kubernetes provider reaches children through them.</param>
@@ -143,10 +143,10 @@ public sealed class GpuOperator : ComponentResource
         ArgumentNullException.ThrowIfNull(args);
         if (args.ToDefinition() is not { } definition)
         {
-            throw new GpuArgsException("GpuOperator", name, [new ConfigError("Substrate", "is required: Eks or OnPrem")]);
+            throw new ComponentArgsException("GpuOperator", name, [new ConfigError("Substrate", "is required: Eks or OnPrem")]);
         }
 
         var errors = GpuOperatorPlanner.Validate(definition);
-        return errors.Count > 0 ? throw new GpuArgsException("GpuOperator", name, errors) : name;
+        return errors.Count > 0 ? throw new ComponentArgsException("GpuOperator", name, errors) : name;
     }
 }

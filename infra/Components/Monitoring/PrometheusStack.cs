@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using NeoCloud.Infra.Components.Serving;
+using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Monitoring;
 using NeoCloud.Infra.Core.Naming;
 using Pulumi;
@@ -55,7 +55,7 @@ public sealed class PrometheusStack : ComponentResource
     /// <summary>The component's type token.</summary>
     public const string TypeToken = "neocloud:monitoring:PrometheusStack";
 
-    /// <summary>Creates the stack; throws <see cref="ServingArgsException"/> before registering anything when the Args are invalid.</summary>
+    /// <summary>Creates the stack; throws <see cref="ComponentArgsException"/> before registering anything when the Args are invalid.</summary>
     /// <param name="name">Component name.</param>
     /// <param name="args">The inputs.</param>
     /// <param name="options">Component options; pass the Kubernetes provider through <c>Providers</c>.</param>
@@ -160,7 +160,7 @@ public sealed class PrometheusStack : ComponentResource
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(args);
         var settings = new PrometheusSettings(args.ReleaseName, args.Namespace, args.Retention, args.StorageSize, args.StorageClass);
-        ServingArgsException.ThrowIfAny($"PrometheusStack \"{name}\"", KubePrometheusStackChart.Validate(settings, nameof(PrometheusStackArgs)));
+        ComponentArgsException.ThrowIfAny("PrometheusStack", name, KubePrometheusStackChart.Validate(settings, nameof(PrometheusStackArgs)));
         return settings;
     }
 }

@@ -23,7 +23,7 @@ public sealed class TritonService : ComponentResource
     /// <summary>The component's type token.</summary>
     public const string TypeToken = "neocloud:serving:TritonService";
 
-    /// <summary>Creates the service; throws <see cref="ServingArgsException"/> before registering anything when the Args are invalid.</summary>
+    /// <summary>Creates the service; throws <see cref="ComponentArgsException"/> before registering anything when the Args are invalid.</summary>
     /// <param name="name">Component name; also the Deployment, Service, PDB and ScaledObject name (DNS label, at most 47 characters).</param>
     /// <param name="args">The inputs.</param>
     /// <param name="options">Component options; pass the Kubernetes provider through <c>Providers</c>.</param>
@@ -194,7 +194,7 @@ public sealed class TritonService : ComponentResource
 
         var budget = args.Pool.Check(declared is null ? [own] : []);
         errors.AddRange(budget.Errors);
-        ServingArgsException.ThrowIfAny($"TritonService \"{name}\"", errors);
+        ComponentArgsException.ThrowIfAny("TritonService", name, errors);
         return (request, budget);
     }
 

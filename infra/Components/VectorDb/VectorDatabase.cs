@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.VectorDb;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Core.V1;
@@ -23,7 +24,7 @@ public sealed class VectorDatabase : ComponentResource
     /// <param name="name">Component name; also the Helm release name (DNS-1123 label).</param>
     /// <param name="args">Inputs (validated before anything is registered).</param>
     /// <param name="options">Component options (Kubernetes provider).</param>
-    /// <exception cref="NeoCloud.Infra.Core.Environments.EnvironmentConfigException">The arguments are invalid; nothing was registered.</exception>
+    /// <exception cref="ComponentArgsException">The arguments are invalid; nothing was registered.</exception>
     public VectorDatabase(string name, VectorDatabaseArgs args, ComponentResourceOptions? options = null)
         : base(TypeToken, name, Checked(name, args, options))
     {
@@ -140,7 +141,7 @@ public sealed class VectorDatabase : ComponentResource
 
         if (errors.Count > 0)
         {
-            throw new NeoCloud.Infra.Core.Environments.EnvironmentConfigException(errors.ToImmutable());
+            throw new ComponentArgsException("VectorDatabase", name, errors.ToImmutable());
         }
 
         return options;

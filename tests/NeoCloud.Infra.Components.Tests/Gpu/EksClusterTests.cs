@@ -3,7 +3,6 @@ using NeoCloud.Infra.Components.Gpu;
 using NeoCloud.Infra.Components.Networking;
 using NeoCloud.Infra.Components.Tests.Testing;
 using NeoCloud.Infra.Core.Environments;
-using NeoCloud.Infra.Core.Gpu;
 
 namespace NeoCloud.Infra.Components.Tests.Gpu;
 
@@ -78,7 +77,7 @@ public class EksClusterTests
     {
         var args = Args();
         args.AvailabilityZones = ["us-east-1a"];
-        var ex = Assert.Throws<GpuArgsException>(() => new EksCluster("gpu", args));
+        var ex = Assert.Throws<ComponentArgsException>(() => new EksCluster("gpu", args));
         Assert.Equal("AvailabilityZones", Assert.Single(ex.Errors).Path);
     }
 }

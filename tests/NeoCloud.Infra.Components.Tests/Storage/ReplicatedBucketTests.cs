@@ -193,7 +193,7 @@ public sealed class ReplicatedBucketTests
     {
         var (mocks, _) = await PulumiTest.RunAsync(() =>
         {
-            var error = Assert.Throws<EnvironmentConfigException>(() => new ReplicatedBucket("models", Args(a =>
+            var error = Assert.Throws<ComponentArgsException>(() => new ReplicatedBucket("models", Args(a =>
             {
                 a.ReplicaRegion = "us-east-1";
                 a.NoncurrentVersionDays = 0;
