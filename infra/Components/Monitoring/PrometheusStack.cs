@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Components.Kubernetes;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Monitoring;
 using NeoCloud.Infra.Core.Naming;
@@ -74,7 +75,7 @@ public sealed class PrometheusStack : ComponentResource
         {
             dependsOn.Add(new K8s.Core.V1.Namespace($"{name}-namespace", new NamespaceArgs
             {
-                Metadata = new ObjectMetaArgs { Name = args.Namespace, Labels = CustomObjectArgs.ToLabels(labels) },
+                Metadata = new ObjectMetaArgs { Name = args.Namespace, Labels = CoreData.ToLabels(labels) },
             }, child));
         }
 
@@ -85,13 +86,13 @@ public sealed class PrometheusStack : ComponentResource
             Chart = KubePrometheusStackChart.Chart,
             Version = KubePrometheusStackChart.Version,
             RepositoryOpts = new RepositoryOptsArgs { Repo = KubePrometheusStackChart.Repository },
-            Values = CustomObjectArgs.ToInputMap(KubePrometheusStackChart.Values(settings, labels)),
+            Values = CoreData.ToInputMap(KubePrometheusStackChart.Values(settings, labels)),
         }, new ComponentResourceOptions { Parent = this, DependsOn = dependsOn });
         Chart = chart;
 
         var monitorLabels = labels.SetItem(KubePrometheusStackChart.ReleaseLabel, settings.Release);
         var afterChart = new CustomResourceOptions { Parent = this, DependsOn = chart };
-        ObjectMetaArgs Meta(string objectName, IReadOnlyDictionary<string, string> l) => new() { Name = objectName, Namespace = settings.Namespace, Labels = CustomObjectArgs.ToLabels(l) };
+        ObjectMetaArgs Meta(string objectName, IReadOnlyDictionary<string, string> l) => new() { Name = objectName, Namespace = settings.Namespace, Labels = CoreData.ToLabels(l) };
 
         var groups = ImmutableArray.Create<object>(ServingAlerts.ToSpec(ServingAlerts.Gpu()), ServingAlerts.ToSpec(ServingAlerts.Keda()));
         _ = new K8s.ApiExtensions.CustomResource(

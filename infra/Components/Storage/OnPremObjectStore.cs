@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Components.Kubernetes;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Storage;
@@ -260,14 +261,9 @@ public sealed class OnPremObjectStore : ComponentResource
     private sealed class CephObject : K8s.ApiExtensions.CustomResource
     {
         public CephObject(string name, string kind, string apiVersion, ObjectMetaArgs metadata, ImmutableSortedDictionary<string, object> spec, CustomResourceOptions options)
-            : base(name, new SpecArgs(apiVersion, kind) { Metadata = metadata, Spec = spec.ToImmutableDictionary(StringComparer.Ordinal) }, options)
+            : base(name, new CustomObjectArgs(apiVersion, kind, metadata, spec), options)
         {
         }
     }
 
-    private sealed class SpecArgs(string apiVersion, string kind) : K8s.ApiExtensions.CustomResourceArgs(apiVersion, kind)
-    {
-        [Input("spec")]
-        public InputMap<object>? Spec { get; set; }
-    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Components.Kubernetes;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.VectorDb;
 using Pulumi;
@@ -43,12 +44,6 @@ public sealed class VectorDatabase : ComponentResource
             StringData = { { QdrantChart.ApiKeySecretKey, password.Result } },
         }, new CustomResourceOptions { Parent = this, AdditionalSecretOutputs = { "stringData", "data" } });
 
-        var values = new InputMap<object>();
-        foreach (var (key, value) in plan.ChartValues(name))
-        {
-            values.Add(key, value);
-        }
-
         _ = new K8s.Helm.V4.Chart($"{name}-chart", new ChartArgs
         {
             Name = name,
@@ -56,7 +51,7 @@ public sealed class VectorDatabase : ComponentResource
             Chart = QdrantChart.Name,
             Version = QdrantChart.Version,
             RepositoryOpts = new RepositoryOptsArgs { Repo = QdrantChart.Repository },
-            Values = values,
+            Values = CoreData.ToInputMap(plan.ChartValues(name)),
         }, new ComponentResourceOptions { Parent = this, DependsOn = { secret } });
 
         var service = QdrantPlan.FullName(name);
