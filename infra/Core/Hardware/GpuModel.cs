@@ -29,6 +29,12 @@ public sealed record GpuModel(
 {
     /// <summary>The MIG profile with the given name (e.g. <c>1g.10gb</c>), or null when this model has none.</summary>
     public MigProfile? FindProfile(string name) => MigProfiles.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>Id of the <see cref="CatalogSource"/> of <see cref="PciDeviceId"/>. Defaults to <see cref="Source"/>.</summary>
+    public string PciDeviceIdSource { get; init; } = Source;
+
+    /// <summary>Id of the <see cref="CatalogSource"/> of <see cref="BalancedLayout"/>. Defaults to <see cref="Source"/>.</summary>
+    public string BalancedLayoutSource { get; init; } = Source;
 }
 
 /// <summary>A MIG GPU-instance profile and where it may be placed on the GPU.</summary>
@@ -48,6 +54,9 @@ public sealed record MigProfile(
 {
     /// <summary>The Kubernetes extended resource a pod requests for one instance under the mixed strategy.</summary>
     public string MixedResourceName => "nvidia.com/mig-" + Name;
+
+    /// <summary>Id of the <see cref="CatalogSource"/> of <see cref="Placements"/>. Defaults to <see cref="Source"/>.</summary>
+    public string PlacementsSource { get; init; } = Source;
 }
 
 /// <summary>An AWS EC2 GPU instance type with its list price.</summary>
@@ -69,7 +78,19 @@ public sealed record InstanceType(
     decimal OnDemandUsdPerHour,
     string PriceRegion,
     DateOnly PriceDate,
-    string Source);
+    string Source)
+{
+    /// <summary>Id of the <see cref="CatalogSource"/> of <see cref="OnDemandUsdPerHour"/>. Defaults to <see cref="Source"/>.</summary>
+    public string PriceSource { get; init; } = Source;
+}
 
 /// <summary>Where catalog figures come from.</summary>
-public sealed record CatalogSource(string Id, string Title, string Url, DateOnly Retrieved);
+/// <param name="Id">Id that figures refer to.</param>
+/// <param name="Title">What the source is.</param>
+/// <param name="Url">Where to read it.</param>
+/// <param name="Retrieved">When it was read.</param>
+public sealed record CatalogSource(string Id, string Title, string Url, DateOnly Retrieved)
+{
+    /// <summary>What was (and was not) verified in this source; null when there is nothing to add.</summary>
+    public string? Note { get; init; }
+}
