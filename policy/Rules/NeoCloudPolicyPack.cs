@@ -37,6 +37,9 @@ public static class NeoCloudPolicyPack
         new BucketReplicationRule(),
         new VectorDbHighAvailabilityRule(),
         new TenantIsolationRule(),
+        new MigConfigValidRule(),
+        new GpuResourceOfferedRule(),
+        new ScaledObjectCapacityRule(),
     ];
 
     /// <summary>A pack with every rule.</summary>
