@@ -58,6 +58,7 @@ public sealed class GrpcUnaryServer : IAsyncDisposable
             options.Limits.Http2.MaxStreamsPerConnection = 256;
             options.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http2);
         });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         var app = builder.Build();
         var server = new GrpcUnaryServer(service, app);
         app.Run(server.HandleAsync);
