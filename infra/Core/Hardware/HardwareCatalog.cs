@@ -18,13 +18,6 @@ public sealed partial class HardwareCatalog
 
     private static readonly Lazy<HardwareCatalog> DefaultCatalog = new(LoadEmbedded, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = false,
-    };
 
     private static readonly ImmutableHashSet<string> Architectures =
         ImmutableHashSet.Create(StringComparer.Ordinal, "ampere", "ada", "hopper", "blackwell");
@@ -100,7 +93,7 @@ public sealed partial class HardwareCatalog
         CatalogDocument? doc;
         try
         {
-            doc = JsonSerializer.Deserialize<CatalogDocument>(json, JsonOptions);
+            doc = JsonSerializer.Deserialize(json, CatalogJsonContext.Default.CatalogDocument);
         }
         catch (JsonException ex)
         {
@@ -450,7 +443,7 @@ public sealed partial class HardwareCatalog
     [GeneratedRegex("^[1-9]g\\.[0-9]+gb$")]
     private static partial Regex ProfileNamePattern();
 
-    private sealed class CatalogDocument
+    internal sealed class CatalogDocument
     {
         public List<SourceDto>? Sources { get; set; }
 
@@ -459,7 +452,7 @@ public sealed partial class HardwareCatalog
         public List<InstanceTypeDto>? InstanceTypes { get; set; }
     }
 
-    private sealed class SourceDto
+    internal sealed class SourceDto
     {
         public string? Id { get; set; }
 
@@ -472,7 +465,7 @@ public sealed partial class HardwareCatalog
         public string? Note { get; set; }
     }
 
-    private sealed class GpuDto
+    internal sealed class GpuDto
     {
         public string? Id { get; set; }
 
@@ -501,7 +494,7 @@ public sealed partial class HardwareCatalog
         public string? BalancedLayoutSource { get; set; }
     }
 
-    private sealed class MigProfileDto
+    internal sealed class MigProfileDto
     {
         public string? Name { get; set; }
 
@@ -518,7 +511,7 @@ public sealed partial class HardwareCatalog
         public string? PlacementsSource { get; set; }
     }
 
-    private sealed class InstanceTypeDto
+    internal sealed class InstanceTypeDto
     {
         public string? Name { get; set; }
 
@@ -541,3 +534,12 @@ public sealed partial class HardwareCatalog
         public string? PriceSource { get; set; }
     }
 }
+
+/// <summary>Source-generated JSON metadata for the catalog document, so loading needs no reflection at start-up.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = false)]
+[JsonSerializable(typeof(HardwareCatalog.CatalogDocument))]
+internal sealed partial class CatalogJsonContext : JsonSerializerContext;

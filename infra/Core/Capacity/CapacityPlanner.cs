@@ -1,0 +1,199 @@
+using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Hardware;
+
+namespace NeoCloud.Infra.Core.Capacity;
+
+/// <summary>The allocatable GPU resources of a pool at its minimum and maximum size.</summary>
+/// <param name="Pool">Pool name.</param>
+/// <param name="Cluster">Cluster of the pool.</param>
+/// <param name="Strategy">The cluster's MIG strategy the resources are advertised under.</param>
+/// <param name="PerNode">Extended resources of one node.</param>
+/// <param name="AtMin">Resources at the pool's minimum size.</param>
+/// <param name="AtMax">Resources at the pool's maximum size.</param>
+public sealed record PoolCapacity(
+    string Pool,
+    string Cluster,
+    MigStrategy Strategy,
+    ImmutableSortedDictionary<string, int> PerNode,
+    ImmutableSortedDictionary<string, int> AtMin,
+    ImmutableSortedDictionary<string, int> AtMax);
+
+/// <summary>Whether one serving deployment's replica bounds fit its pool.</summary>
+/// <param name="Deployment">Deployment name.</param>
+/// <param name="Pool">Target pool.</param>
+/// <param name="Resource">Resource one replica requests (one unit).</param>
+/// <param name="MinReplicas">Minimum replicas.</param>
+/// <param name="MaxReplicas">Maximum replicas.</param>
+/// <param name="CapacityAtMin">Units of the resource the pool has at its minimum size.</param>
+/// <param name="CapacityAtMax">Units of the resource the pool has at its maximum size.</param>
+/// <param name="Burst">True for the hybrid burst part of a deployment.</param>
+public sealed record ServingFit(string Deployment, string Pool, string Resource, int MinReplicas, int MaxReplicas, int CapacityAtMin, int CapacityAtMax, bool Burst)
+{
+    /// <summary>True when the maximum replicas fit the pool at its maximum size.</summary>
+    public bool Fits => MaxReplicas <= CapacityAtMax;
+
+    /// <summary>True when the prewarmed minimum fits the pool at its minimum size (no scale-up needed to start).</summary>
+    public bool MinFitsAtMinSize => MinReplicas <= CapacityAtMin;
+
+    /// <summary>Units left at maximum size after this deployment's maximum (negative when it does not fit).</summary>
+    public int Headroom => CapacityAtMax - MaxReplicas;
+}
+
+/// <summary>What all deployments sharing a pool reserve of one resource at their maximum.</summary>
+/// <param name="Pool">Pool name.</param>
+/// <param name="Resource">The resource.</param>
+/// <param name="Capacity">Units at the pool's maximum size.</param>
+/// <param name="Reserved">Sum of the deployments' maximum replicas.</param>
+/// <param name="Deployments">The deployments sharing the resource.</param>
+/// <param name="OvercommitAllowed">Whether the pool allows over-commit.</param>
+public sealed record PoolReservation(string Pool, string Resource, int Capacity, int Reserved, ImmutableArray<string> Deployments, bool OvercommitAllowed)
+{
+    /// <summary>True when the deployments together ask for more than the pool holds.</summary>
+    public bool Overcommitted => Reserved > Capacity;
+}
+
+/// <summary>A tenant's quota of one resource against what its clusters offer.</summary>
+/// <param name="Tenant">Tenant name.</param>
+/// <param name="Cluster">Cluster.</param>
+/// <param name="Resource">GPU resource.</param>
+/// <param name="Quota">The tenant's quota.</param>
+/// <param name="ClusterCapacity">Units in the cluster at the pools' maximum size.</param>
+/// <param name="AllTenantsQuota">Sum of every tenant's quota of this resource in this cluster.</param>
+public sealed record TenantQuotaUse(string Tenant, string Cluster, string Resource, int Quota, int ClusterCapacity, int AllTenantsQuota)
+{
+    /// <summary>True when all tenants' quotas together exceed the cluster's capacity (allowed; reported).</summary>
+    public bool OverSubscribed => AllTenantsQuota > ClusterCapacity;
+}
+
+/// <summary>The capacity of an environment: pools, serving fits, shared reservations and tenant quotas.</summary>
+public sealed record CapacityReport(
+    ImmutableArray<PoolCapacity> Pools,
+    ImmutableArray<ServingFit> Serving,
+    ImmutableArray<PoolReservation> Reservations,
+    ImmutableArray<TenantQuotaUse> Tenants);
+
+/// <summary>Computes what pools can host and whether the serving deployments and quotas fit (Core's one capacity rule set).</summary>
+public static class CapacityPlanner
+{
+    /// <summary>The extended GPU resources one node of <paramref name="pool"/> advertises under <paramref name="strategy"/>.</summary>
+    public static ImmutableSortedDictionary<string, int> PerNode(GpuPoolSpec pool, MigStrategy strategy)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        if (pool.Gpu is null || pool.GpusPerNode == 0)
+        {
+            return ImmutableSortedDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
+        }
+
+        var layouts = pool.Mig is { Enabled: true } mig ? mig.PerDevice : (IReadOnlyList<ImmutableSortedDictionary<string, int>>?)null;
+        return GpuResources.PerNode(pool.Gpu, pool.GpusPerNode, layouts, layouts is null ? MigStrategy.None : strategy, pool.TimeSlicingReplicas);
+    }
+
+    /// <summary>The capacity of one pool at its minimum and maximum size.</summary>
+    public static PoolCapacity ForPool(GpuPoolSpec pool, MigStrategy strategy)
+    {
+        var perNode = PerNode(pool, strategy);
+        return new PoolCapacity(pool.Name, pool.Cluster, strategy, perNode, Scale(perNode, pool.MinSize), Scale(perNode, pool.MaxSize));
+    }
+
+    /// <summary>Computes the capacity report of a bound environment.</summary>
+    public static CapacityReport Compute(EnvironmentModel env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        var pools = env.GpuPools.Select(p => ForPool(p, env.Cluster(p.Cluster).MigStrategy)).ToImmutableArray();
+        var byName = pools.ToDictionary(p => p.Pool, StringComparer.Ordinal);
+
+        var fits = ImmutableArray.CreateBuilder<ServingFit>();
+        foreach (var s in env.Serving)
+        {
+            fits.Add(Fit(s.Name, s.Pool, s.Gpu.ResourceName, s.MinReplicas, s.MaxReplicas, byName[s.Pool], burst: false));
+            if (s.Burst is { } b)
+            {
+                fits.Add(Fit(s.Name, b.Pool, b.Gpu.ResourceName, 0, b.MaxReplicas, byName[b.Pool], burst: true));
+            }
+        }
+
+        var reservations = fits
+            .GroupBy(f => (f.Pool, f.Resource))
+            .OrderBy(g => g.Key.Pool, StringComparer.Ordinal).ThenBy(g => g.Key.Resource, StringComparer.Ordinal)
+            .Select(g => new PoolReservation(
+                g.Key.Pool, g.Key.Resource, g.First().CapacityAtMax, g.Sum(f => f.MaxReplicas),
+                [.. g.Select(f => f.Deployment).Distinct()], env.Pool(g.Key.Pool).AllowOvercommit))
+            .ToImmutableArray();
+
+        var tenants = ImmutableArray.CreateBuilder<TenantQuotaUse>();
+        foreach (var t in env.Tenants)
+        {
+            foreach (var cluster in t.Clusters)
+            {
+                foreach (var (resource, quota) in t.Quota.GpuResources)
+                {
+                    var capacity = ClusterCapacity(pools, cluster, resource);
+                    var all = env.Tenants.Where(x => x.Clusters.Contains(cluster)).Sum(x => x.Quota.GpuResources.GetValueOrDefault(resource));
+                    tenants.Add(new TenantQuotaUse(t.Name, cluster, resource, quota, capacity, all));
+                }
+            }
+        }
+
+        return new CapacityReport(pools, fits.ToImmutable(), reservations, tenants.ToImmutable());
+    }
+
+    /// <summary>
+    /// The capacity violations of a structurally valid environment, with their key paths: a deployment whose
+    /// maximum exceeds its pool at maximum size, deployments that together exceed a shared pool (unless the pool
+    /// allows over-commit), and a tenant quota larger than its cluster's capacity.
+    /// </summary>
+    public static IReadOnlyList<ConfigError> Validate(EnvironmentModel env)
+    {
+        var report = Compute(env);
+        var errors = new List<ConfigError>();
+        var servingIndex = env.Serving.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        foreach (var fit in report.Serving.Where(f => !f.Fits))
+        {
+            var i = servingIndex[fit.Deployment];
+            var path = fit.Burst ? $"neocloud:serving[{i}].burst.maxReplicas" : $"neocloud:serving[{i}].replicas.max";
+            errors.Add(new ConfigError(path, $"deployment \"{fit.Deployment}\" asks for up to {fit.MaxReplicas} × {fit.Resource}, but pool \"{fit.Pool}\" holds {fit.CapacityAtMax} at its maximum size; lower the maximum to {fit.CapacityAtMax} or grow the pool"));
+        }
+
+        foreach (var r in report.Reservations.Where(r => r.Overcommitted && !r.OvercommitAllowed && r.Deployments.Length > 1))
+        {
+            // Single deployments that do not fit are reported above; here the sum of fitting ones is the problem.
+            var poolIndex = env.GpuPools.Select((p, i) => (p.Name, i)).First(x => x.Name == r.Pool).i;
+            errors.Add(new ConfigError(
+                $"neocloud:gpuPools[{poolIndex}]",
+                $"deployments {string.Join(", ", r.Deployments.Select(d => $"\"{d}\""))} together ask for up to {r.Reserved} × {r.Resource}, but pool \"{r.Pool}\" holds {r.Capacity} at its maximum size; lower their maximum replicas, grow the pool, or set allowOvercommit: true on the pool"));
+        }
+
+        var tenantIndex = env.Tenants.Select((t, i) => (t.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        foreach (var t in env.Tenants)
+        {
+            foreach (var (resource, quota) in t.Quota.GpuResources)
+            {
+                var offered = t.Clusters.Select(c => (Cluster: c, Capacity: ClusterCapacity(report.Pools, c, resource))).Where(x => x.Capacity > 0).ToList();
+                var path = resource == "nvidia.com/gpu"
+                    ? $"neocloud:tenants[{tenantIndex[t.Name]}].quota.gpu"
+                    : $"neocloud:tenants[{tenantIndex[t.Name]}].quota.mig.{resource["nvidia.com/mig-".Length..]}";
+                if (quota > 0 && offered.Count == 0)
+                {
+                    errors.Add(new ConfigError(path, $"{resource} is not offered by any pool in the tenant's clusters ({string.Join(", ", t.Clusters)})"));
+                }
+
+                foreach (var (cluster, capacity) in offered.Where(x => quota > x.Capacity))
+                {
+                    errors.Add(new ConfigError(path, $"quota {quota} × {resource} is larger than cluster \"{cluster}\"'s capacity of {capacity} at maximum pool sizes"));
+                }
+            }
+        }
+
+        return errors;
+    }
+
+    private static ServingFit Fit(string deployment, string pool, string resource, int min, int max, PoolCapacity capacity, bool burst) =>
+        new(deployment, pool, resource, min, max, capacity.AtMin.GetValueOrDefault(resource), capacity.AtMax.GetValueOrDefault(resource), burst);
+
+    private static int ClusterCapacity(IEnumerable<PoolCapacity> pools, string cluster, string resource) =>
+        pools.Where(p => p.Cluster == cluster).Sum(p => p.AtMax.GetValueOrDefault(resource));
+
+    private static ImmutableSortedDictionary<string, int> Scale(ImmutableSortedDictionary<string, int> perNode, int nodes) =>
+        perNode.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value * nodes, StringComparer.Ordinal);
+}

@@ -1,0 +1,1189 @@
+using System.Collections.Immutable;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using NeoCloud.Infra.Core.Capacity;
+using NeoCloud.Infra.Core.Hardware;
+
+namespace NeoCloud.Infra.Core.Environments;
+
+/// <summary>The outcome of binding a stack's configuration: a model, or every problem found.</summary>
+/// <param name="Model">The validated model, or null when there are errors.</param>
+/// <param name="Errors">Every problem found (empty when <paramref name="Model"/> is set).</param>
+public sealed record BindResult(EnvironmentModel? Model, ImmutableArray<ConfigError> Errors)
+{
+    /// <summary>True when the configuration is valid.</summary>
+    public bool IsValid => Model is not null;
+
+    /// <summary>The model, or an <see cref="EnvironmentConfigException"/> listing every problem.</summary>
+    public EnvironmentModel ModelOrThrow() => Model ?? throw new EnvironmentConfigException(Errors);
+}
+
+/// <summary>
+/// Binds a stack's <c>neocloud:</c> configuration into an immutable, validated <see cref="EnvironmentModel"/>.
+/// One binder serves both readers (the Pulumi program and the offline plan); every violation is reported at
+/// once with its key path, what was wrong and what is allowed.
+/// </summary>
+public static partial class EnvironmentBinder
+{
+    /// <summary>The top-level keys this library reads under <c>neocloud:</c> (secret keys may have any name).</summary>
+    public static readonly ImmutableArray<string> Keys =
+        ["environment", "costCenter", "topology", "clusters", "gpuPools", "migConfigs", "serving", "tenants", "storage", "monitoring", "vectorDb", "policy", "cost"];
+
+    private static readonly Dictionary<string, Topology> Topologies = new() { ["onprem"] = Topology.OnPrem, ["cloud"] = Topology.Cloud, ["hybrid"] = Topology.Hybrid };
+    private static readonly Dictionary<string, Substrate> Substrates = new() { ["onprem"] = Substrate.OnPrem, ["eks"] = Substrate.Eks };
+    private static readonly Dictionary<string, CapacityType> CapacityTypes = new() { ["ON_DEMAND"] = CapacityType.OnDemand, ["SPOT"] = CapacityType.Spot };
+    private static readonly Dictionary<string, PoolPurpose> Purposes = new() { ["training"] = PoolPurpose.Training, ["inference"] = PoolPurpose.Inference, ["cpu"] = PoolPurpose.Cpu };
+    private static readonly Dictionary<string, MigStrategy> Strategies = new() { ["none"] = MigStrategy.None, ["single"] = MigStrategy.Single, ["mixed"] = MigStrategy.Mixed };
+    private static readonly Dictionary<string, PolicyEnforcement> Enforcements = new() { ["advisory"] = PolicyEnforcement.Advisory, ["strict"] = PolicyEnforcement.Strict };
+
+    private const string DnsLabelHint = "a DNS label: lowercase letters, digits and '-', starting with a letter, at most 40 characters";
+    private const string QuantityHint = "a Kubernetes quantity such as 64, 500m, 256Gi";
+
+    /// <summary>Binds and validates; never throws for bad configuration.</summary>
+    /// <param name="config">The stack's configuration.</param>
+    /// <param name="catalog">The hardware catalog; defaults to <see cref="HardwareCatalog.Default"/>.</param>
+    public static BindResult Bind(StackConfig config, HardwareCatalog? catalog = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        catalog ??= HardwareCatalog.Default;
+        var errors = new ConfigErrors();
+        var model = new Binding(config, catalog, errors).Run();
+        return errors.Count == 0 && model is not null
+            ? new BindResult(model, [])
+            : new BindResult(null, [.. errors.All]);
+    }
+
+    /// <summary>Binds and validates, throwing <see cref="EnvironmentConfigException"/> with every problem.</summary>
+    public static EnvironmentModel BindOrThrow(StackConfig config, HardwareCatalog? catalog = null) => Bind(config, catalog).ModelOrThrow();
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,39}$")]
+    private static partial Regex DnsLabel();
+
+    [GeneratedRegex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")]
+    private static partial Regex AwsRegion();
+
+    [GeneratedRegex(@"^1\.[0-9]{2}$")]
+    private static partial Regex K8sVersion();
+
+    [GeneratedRegex(@"^([0-9]{1,3}\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$")]
+    private static partial Regex Cidr();
+
+    [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$")]
+    private static partial Regex Quantity();
+
+    [GeneratedRegex("^[0-9]+[smhdwy]$")]
+    private static partial Regex PromDuration();
+
+    [GeneratedRegex(@"^(\S+\s+){4}\S+$")]
+    private static partial Regex Cron();
+
+    [GeneratedRegex(@"^nvidia\.com/(gpu|mig-[0-9]g\.[0-9]+gb)$")]
+    private static partial Regex GpuResourceName();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,40}$")]
+    private static partial Regex BucketPrefix();
+
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9.-]{0,252}$")]
+    private static partial Regex NodeName();
+
+    [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9_]*$")]
+    private static partial Regex ConfigKeyName();
+
+    /// <summary>One binding run: reads every section, then checks cross-references and capacity.</summary>
+    private sealed class Binding(StackConfig config, HardwareCatalog catalog, ConfigErrors errors)
+    {
+        private string _environment = "dev";
+
+        // Names that were declared but did not bind: references to them are not reported again, so one
+        // mistake gives one error instead of a cascade.
+        private readonly HashSet<string> _brokenClusters = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _brokenPools = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _brokenTenants = new(StringComparer.Ordinal);
+
+        public EnvironmentModel? Run()
+        {
+            foreach (var key in config.Values.Keys.Where(k => !config.SecretKeys.Contains(k) && !Keys.Contains(k)))
+            {
+                errors.Add(ConfigDocument.KeyPath(key), $"unknown key; allowed keys: {string.Join(", ", Keys)} (and secret keys referenced by them)");
+            }
+
+            var environment = TopString("environment", DnsLabel(), DnsLabelHint);
+            _environment = environment ?? "dev";
+            var costCenter = TopString("costCenter", DnsLabel(), DnsLabelHint);
+            Topology? topology = null;
+            var topologyText = TopString("topology");
+            if (topologyText is not null)
+            {
+                if (Topologies.TryGetValue(topologyText, out var t))
+                {
+                    topology = t;
+                }
+                else
+                {
+                    errors.Add(ConfigDocument.KeyPath("topology"), $"\"{topologyText}\" is not allowed; allowed: {string.Join(", ", Topologies.Keys)}");
+                }
+            }
+
+            var policy = BindPolicy();
+            var production = environment == "prod" || policy?.Enforcement == PolicyEnforcement.Strict;
+
+            var clustersRaw = BindClusters(topology);
+            if (_topologyMismatch)
+            {
+                // Checks that depend on the topology would only repeat the clusters error.
+                topology = null;
+            }
+
+            var migConfigs = BindMigConfigs();
+            var pools = BindPools(clustersRaw, migConfigs);
+            var clusters = ResolveStrategies(clustersRaw, pools);
+            var tenants = BindTenants(clusters);
+            var serving = BindServing(clusters, pools, tenants, topology);
+            var storage = BindStorage(topology, clusters);
+            var monitoring = BindMonitoring();
+            var vectorDb = BindVectorDb(clusters, production);
+            var cost = BindCost();
+
+            if (errors.Count > 0 || environment is null || costCenter is null || topology is null || policy is null || storage is null || monitoring is null || cost is null)
+            {
+                return null;
+            }
+
+            var model = new EnvironmentModel(
+                environment, costCenter, topology.Value, clusters, pools, migConfigs, serving, tenants, storage, monitoring, vectorDb, policy, cost);
+
+            // Capacity needs a structurally valid model; its violations are reported the same way.
+            foreach (var error in CapacityPlanner.Validate(model))
+            {
+                errors.Add(error.Path, error.Message);
+            }
+
+            return errors.Count == 0 ? model : null;
+        }
+
+        private string? TopString(string key, Regex? pattern = null, string? hint = null)
+        {
+            var path = ConfigDocument.KeyPath(key);
+            if (config.SecretKeys.Contains(key))
+            {
+                errors.Add(path, "must be a plain value, not a secret");
+                return null;
+            }
+
+            if (!config.Values.TryGetValue(key, out var node) || node is null)
+            {
+                errors.Add(path, "is required");
+                return null;
+            }
+
+            if (node is not JsonValue v || !v.TryGetValue<string>(out var s) || s.Length == 0)
+            {
+                errors.Add(path, $"expected a non-empty string, got {ConfigObject.Describe(node)}");
+                return null;
+            }
+
+            if (pattern is not null && !pattern.IsMatch(s))
+            {
+                errors.Add(path, $"\"{s}\" is not allowed; expected {hint}");
+                return null;
+            }
+
+            return s;
+        }
+
+        private ConfigObject? TopObject(string key)
+        {
+            var path = ConfigDocument.KeyPath(key);
+            if (!config.Values.TryGetValue(key, out var node) || node is null)
+            {
+                return null;
+            }
+
+            if (node is JsonObject o)
+            {
+                return new ConfigObject(path, o, errors);
+            }
+
+            errors.Add(path, $"expected a mapping (object), got {ConfigObject.Describe(node)}");
+            return null;
+        }
+
+        private ImmutableArray<ConfigObject> TopList(string key, bool required)
+        {
+            var path = ConfigDocument.KeyPath(key);
+            if (!config.Values.TryGetValue(key, out var node) || node is null)
+            {
+                if (required)
+                {
+                    errors.Add(path, "is required");
+                }
+
+                return [];
+            }
+
+            return ConfigDocument.ObjectsOf(path, node, errors) ?? [];
+        }
+
+        private PolicySpec? BindPolicy()
+        {
+            var o = TopObject("policy");
+            if (o is null)
+            {
+                return new PolicySpec(PolicyEnforcement.Advisory, $"policy/config/{_environment}.json");
+            }
+
+            var enforcement = o.Enum("enforcement", Enforcements, required: true);
+            var packConfig = o.String("packConfig") ?? $"policy/config/{_environment}.json";
+            o.RejectUnknownKeys();
+            return enforcement is null ? null : new PolicySpec(enforcement.Value, packConfig);
+        }
+
+        private ImmutableArray<ClusterSpec> BindClusters(Topology? topology)
+        {
+            var list = TopList("clusters", required: true);
+            if (list.IsEmpty && config.Values.ContainsKey("clusters"))
+            {
+                errors.Add(ConfigDocument.KeyPath("clusters"), "must list at least one cluster");
+            }
+
+            var result = ImmutableArray.CreateBuilder<ClusterSpec>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var c in list)
+            {
+                var before = errors.Count;
+                var name = c.String("name", required: true, DnsLabel(), DnsLabelHint);
+                if (name is not null && !names.Add(name))
+                {
+                    errors.Add(c.At("name"), $"duplicate cluster name \"{name}\"; cluster names must be unique");
+                }
+
+                var substrate = c.Enum("kind", Substrates, required: true);
+                string? region = null, version = null;
+                ExistingEksCluster? existing = null;
+                NetworkSpec? network = null;
+                KubeconfigSpec? kubeconfig = null;
+                string? renderDirectory = null;
+                var strategy = c.Enum("migStrategy", Strategies);
+                var burst = c.Bool("burst") ?? false;
+                if (substrate == Substrate.Eks)
+                {
+                    region = c.String("region", required: true, AwsRegion(), "an AWS region such as us-east-1");
+                    version = c.String("version", pattern: K8sVersion(), patternHint: "a Kubernetes minor version such as \"1.33\" (quote it in YAML)") ?? "1.33";
+                    var ex = c.Object("existing");
+                    var net = c.Object("network");
+                    if (ex is not null && net is not null)
+                    {
+                        errors.Add(c.At("existing"), "cannot be combined with network: an existing cluster brings its own VPC");
+                    }
+
+                    if (ex is not null)
+                    {
+                        var clusterName = ex.String("clusterName", required: true);
+                        var subnets = ex.Strings("nodeSubnetIds", required: true);
+                        if (subnets is { IsEmpty: true })
+                        {
+                            errors.Add(ex.At("nodeSubnetIds"), "must list at least one subnet");
+                        }
+
+                        ex.RejectUnknownKeys();
+                        if (clusterName is not null && subnets is not null)
+                        {
+                            existing = new ExistingEksCluster(clusterName, subnets.Value);
+                        }
+                    }
+                    else if (net is not null)
+                    {
+                        var cidr = net.String("vpcCidr", required: true, Cidr(), "an IPv4 CIDR such as 10.40.0.0/16");
+                        var zones = net.Strings("availabilityZones", required: true);
+                        if (zones is { } z)
+                        {
+                            if (z.Length < 2)
+                            {
+                                errors.Add(net.At("availabilityZones"), $"lists {z.Length} zone(s); EKS needs subnets in at least 2 availability zones");
+                            }
+
+                            if (z.Distinct().Count() != z.Length)
+                            {
+                                errors.Add(net.At("availabilityZones"), "lists a zone twice");
+                            }
+
+                            foreach (var zone in z.Where(zone => region is not null && !zone.StartsWith(region, StringComparison.Ordinal)))
+                            {
+                                errors.Add(net.At("availabilityZones"), $"\"{zone}\" is not a zone of {region}");
+                            }
+                        }
+
+                        net.RejectUnknownKeys();
+                        if (cidr is not null && zones is not null)
+                        {
+                            network = new NetworkSpec(cidr, zones.Value);
+                        }
+                    }
+                    else
+                    {
+                        errors.Add(c.Path, "an EKS cluster needs either existing: {clusterName, nodeSubnetIds} or network: {vpcCidr, availabilityZones}");
+                    }
+
+                    if (c.Has("kubeconfig"))
+                    {
+                        errors.Add(c.At("kubeconfig"), "is only for onprem clusters; the EKS cluster's kubeconfig is built from the cluster");
+                        c.Object("kubeconfig");
+                    }
+                }
+                else if (substrate == Substrate.OnPrem)
+                {
+                    renderDirectory = c.String("renderDirectory");
+                    if (renderDirectory is not null && c.Has("kubeconfig"))
+                    {
+                        errors.Add(c.At("renderDirectory"), "cannot be combined with kubeconfig: a cluster either renders manifests to a directory or is reached through a kubeconfig");
+                    }
+
+                    var k = c.Object("kubeconfig", required: renderDirectory is null);
+                    if (k is not null)
+                    {
+                        var secretKey = k.String("secretKey", pattern: ConfigKeyName(), patternHint: "a neocloud: config key name such as onpremKubeconfig");
+                        var path = k.String("path");
+                        var context = k.String("context");
+                        if ((secretKey is null) == (path is null) && !k.Has("secretKey") && !k.Has("path"))
+                        {
+                            errors.Add(k.Path, "needs exactly one of secretKey (a secret neocloud: config key holding the kubeconfig) or path (a kubeconfig file)");
+                        }
+                        else if (secretKey is not null && path is not null)
+                        {
+                            errors.Add(k.Path, "has both secretKey and path; give exactly one");
+                        }
+
+                        if (secretKey is not null && !config.SecretKeys.Contains(secretKey))
+                        {
+                            errors.Add(k.At("secretKey"), config.Values.ContainsKey(secretKey)
+                                ? $"neocloud:{secretKey} must be a secret: set it with `pulumi config set --secret neocloud:{secretKey} < kubeconfig`"
+                                : $"neocloud:{secretKey} is not set; set it with `pulumi config set --secret neocloud:{secretKey} < kubeconfig`");
+                        }
+
+                        k.RejectUnknownKeys();
+                        kubeconfig = new KubeconfigSpec(secretKey, path, context);
+                    }
+
+                    foreach (var eksOnly in new[] { "region", "existing", "network" })
+                    {
+                        if (c.Has(eksOnly))
+                        {
+                            errors.Add(c.At(eksOnly), "is only for eks clusters");
+                        }
+                    }
+
+                    c.String("region");
+                    c.Object("existing");
+                    c.Object("network");
+                }
+
+                c.String("version");
+                if (substrate == Substrate.Eks && c.Has("renderDirectory"))
+                {
+                    errors.Add(c.At("renderDirectory"), "is only for onprem clusters");
+                }
+
+                c.String("renderDirectory");
+                c.RejectUnknownKeys();
+                if (errors.Count > before && name is not null)
+                {
+                    _brokenClusters.Add(name);
+                }
+
+                if (name is not null && substrate is not null)
+                {
+                    result.Add(new ClusterSpec(name, substrate.Value, region, version, existing, network, kubeconfig, renderDirectory, strategy ?? MigStrategy.None, burst));
+                    if (strategy is not null)
+                    {
+                        _explicitStrategies[name] = (strategy.Value, c.At("migStrategy"));
+                    }
+                }
+            }
+
+            var clusters = result.ToImmutable();
+            if (topology is { } topo && clusters.Length == list.Length)
+            {
+                var onprem = clusters.Count(c => c.Substrate == Substrate.OnPrem);
+                var eks = clusters.Count(c => c.Substrate == Substrate.Eks);
+                var path = ConfigDocument.KeyPath("clusters");
+                var before = errors.Count;
+                switch (topo)
+                {
+                    case Topology.OnPrem when eks > 0:
+                        errors.Add(path, "topology onprem allows only clusters of kind onprem; use topology hybrid to add an eks cluster");
+                        break;
+                    case Topology.Cloud when onprem > 0:
+                        errors.Add(path, "topology cloud allows only clusters of kind eks; use topology hybrid to add an onprem cluster");
+                        break;
+                    case Topology.Hybrid when onprem == 0 || eks == 0:
+                        errors.Add(path, $"topology hybrid needs at least one onprem and one eks cluster (found {onprem} onprem, {eks} eks)");
+                        break;
+                }
+
+                if (errors.Count > before)
+                {
+                    _topologyMismatch = true;
+                }
+
+                if (topo == Topology.Hybrid)
+                {
+                    // The EKS cluster of a hybrid environment is its burst cluster.
+                    clusters = [.. clusters.Select(c => c.Substrate == Substrate.Eks ? c with { Burst = true } : c)];
+                }
+                else if (clusters.Any(c => c.Burst))
+                {
+                    errors.Add(path, "burst: true is only meaningful in topology hybrid");
+                }
+            }
+
+            return clusters;
+        }
+
+        private bool _topologyMismatch;
+
+        private readonly Dictionary<string, (MigStrategy Strategy, string Path)> _explicitStrategies = new(StringComparer.Ordinal);
+
+        private ImmutableSortedDictionary<string, MigConfigDefinition> BindMigConfigs()
+        {
+            var result = ImmutableSortedDictionary.CreateBuilder<string, MigConfigDefinition>(StringComparer.Ordinal);
+            foreach (var m in TopList("migConfigs", required: false))
+            {
+                var name = m.String("name", required: true, DnsLabel(), DnsLabelHint);
+                if (name is not null && (name.StartsWith("all-", StringComparison.Ordinal)))
+                {
+                    errors.Add(m.At("name"), $"\"{name}\" is reserved: names starting with all- are NVIDIA's built-in configs");
+                    name = null;
+                }
+
+                if (name is not null && result.ContainsKey(name))
+                {
+                    errors.Add(m.At("name"), $"duplicate MIG config name \"{name}\"");
+                    name = null;
+                }
+
+                var entries = ImmutableArray.CreateBuilder<MigDeviceLayout>();
+                foreach (var e in m.Objects("devices", required: true) ?? [])
+                {
+                    ImmutableArray<int>? devices = null;
+                    var ok = true;
+                    if (e.Has("gpus"))
+                    {
+                        devices = e.Ints("gpus", min: 0, max: 15);
+                        ok = devices is not null;
+                    }
+                    else
+                    {
+                        e.Ints("gpus");
+                    }
+
+                    var layout = e.IntMap("layout", required: true, min: 1, max: 7);
+                    e.RejectUnknownKeys();
+                    if (ok && layout is not null)
+                    {
+                        entries.Add(new MigDeviceLayout(devices, layout));
+                    }
+                }
+
+                m.RejectUnknownKeys();
+                if (name is not null)
+                {
+                    result[name] = new MigConfigDefinition(name, entries.ToImmutable());
+                }
+            }
+
+            return result.ToImmutable();
+        }
+
+        private ImmutableArray<GpuPoolSpec> BindPools(ImmutableArray<ClusterSpec> clusters, ImmutableSortedDictionary<string, MigConfigDefinition> migConfigs)
+        {
+            var list = TopList("gpuPools", required: true);
+            var result = ImmutableArray.CreateBuilder<GpuPoolSpec>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            var nodeOwners = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var p in list)
+            {
+                var before = errors.Count;
+                var name = p.String("name", required: true, DnsLabel(), DnsLabelHint);
+                if (name is not null && !names.Add(name))
+                {
+                    errors.Add(p.At("name"), $"duplicate pool name \"{name}\"; pool names must be unique");
+                }
+
+                var clusterName = p.String("cluster", required: true);
+                var cluster = clusters.FirstOrDefault(c => c.Name == clusterName);
+                if (clusterName is not null && cluster is null && !_brokenClusters.Contains(clusterName))
+                {
+                    errors.Add(p.At("cluster"), $"\"{clusterName}\" is not a cluster of this stack; clusters: {string.Join(", ", clusters.Select(c => c.Name))}");
+                }
+
+                var substrate = p.Enum("substrate", Substrates, required: true);
+                if (substrate is not null && cluster is not null && substrate != cluster.Substrate)
+                {
+                    errors.Add(p.At("substrate"), $"is {Name(substrate.Value)} but cluster \"{cluster.Name}\" is {Name(cluster.Substrate)}");
+                }
+
+                var purpose = p.Enum("purpose", Purposes, required: true);
+                var capacityType = p.Enum("capacityType", CapacityTypes);
+                var interruptible = p.Bool("interruptible");
+                var allowOvercommit = p.Bool("allowOvercommit") ?? false;
+                string? instanceTypeName = null;
+                GpuModel? gpu = null;
+                var gpusPerNode = 0;
+                int? min = null, desired = null, max = null;
+                var nodes = ImmutableArray<string>.Empty;
+                if (substrate == Substrate.Eks)
+                {
+                    instanceTypeName = p.String("instanceType", required: true);
+                    if (instanceTypeName is not null)
+                    {
+                        var it = catalog.FindInstanceType(instanceTypeName);
+                        if (it is null)
+                        {
+                            errors.Add(p.At("instanceType"), $"\"{instanceTypeName}\" is not in the hardware catalog; known GPU instance types: {string.Join(", ", catalog.InstanceTypes.Select(i => i.Name))}");
+                        }
+                        else
+                        {
+                            gpu = catalog.GpuOf(it);
+                            gpusPerNode = it.Gpus;
+                        }
+                    }
+
+                    min = p.Int("minSize", required: true, min: 0, max: 1000);
+                    max = p.Int("maxSize", required: true, min: 1, max: 1000);
+                    desired = p.Int("desiredSize", min: 0, max: 1000) ?? min;
+                    if (min is not null && max is not null && min > max)
+                    {
+                        errors.Add(p.At("minSize"), $"{min} is greater than maxSize {max}; need minSize <= desiredSize <= maxSize");
+                    }
+                    else if (min is not null && max is not null && desired is not null && (desired < min || desired > max))
+                    {
+                        errors.Add(p.At("desiredSize"), $"{desired} is outside minSize..maxSize ({min}..{max})");
+                    }
+
+                    foreach (var onpremOnly in new[] { "nodes", "gpuModel", "gpusPerNode" })
+                    {
+                        if (p.Has(onpremOnly))
+                        {
+                            errors.Add(p.At(onpremOnly), "is only for onprem pools; an eks pool takes its GPUs from instanceType");
+                        }
+                    }
+
+                    p.Strings("nodes");
+                    p.String("gpuModel");
+                    p.Int("gpusPerNode");
+                }
+                else if (substrate == Substrate.OnPrem)
+                {
+                    nodes = p.Strings("nodes", required: true, NodeName(), "a Kubernetes node name") ?? [];
+                    if (p.Has("nodes") && nodes.IsEmpty)
+                    {
+                        errors.Add(p.At("nodes"), "must list at least one node");
+                    }
+
+                    foreach (var node in nodes)
+                    {
+                        if (nodeOwners.TryGetValue(node, out var owner))
+                        {
+                            errors.Add(p.At("nodes"), $"node \"{node}\" is already in pool \"{owner}\"; a node belongs to one pool");
+                        }
+                        else
+                        {
+                            nodeOwners[node] = name ?? "?";
+                        }
+                    }
+
+                    if (purpose != PoolPurpose.Cpu)
+                    {
+                        var model = p.String("gpuModel", required: true);
+                        if (model is not null)
+                        {
+                            gpu = catalog.FindGpu(model);
+                            if (gpu is null)
+                            {
+                                errors.Add(p.At("gpuModel"), $"\"{model}\" is not in the hardware catalog; known GPU models: {string.Join(", ", catalog.Gpus.Select(g => g.Id))}");
+                            }
+                        }
+
+                        gpusPerNode = p.Int("gpusPerNode", required: true, min: 1, max: 16) ?? 0;
+                    }
+
+                    min = desired = max = nodes.Length;
+                    foreach (var eksOnly in new[] { "instanceType", "minSize", "maxSize", "desiredSize", "capacityType" })
+                    {
+                        if (p.Has(eksOnly))
+                        {
+                            errors.Add(p.At(eksOnly), "is only for eks pools; an onprem pool's size is its node list");
+                        }
+                    }
+
+                    p.String("instanceType");
+                    p.Int("minSize");
+                    p.Int("maxSize");
+                    p.Int("desiredSize");
+                }
+
+                if (purpose == PoolPurpose.Cpu && gpu is not null)
+                {
+                    errors.Add(p.At("purpose"), $"is cpu but the pool has GPUs ({gpu.Id}); use training or inference");
+                }
+
+                if (purpose is PoolPurpose.Training or PoolPurpose.Inference && substrate == Substrate.Eks && gpu is null && instanceTypeName is not null && errors.All.All(e => e.Path != p.At("instanceType")))
+                {
+                    errors.Add(p.At("instanceType"), $"\"{instanceTypeName}\" has no GPU");
+                }
+
+                var isInterruptible = interruptible ?? purpose != PoolPurpose.Inference;
+                if (capacityType == CapacityType.Spot && !isInterruptible)
+                {
+                    errors.Add(p.At("capacityType"), interruptible is null
+                        ? "SPOT needs an interruptible pool; inference pools are not interruptible by default: set interruptible: true to accept spot interruptions, or use ON_DEMAND"
+                        : "SPOT is not allowed for a pool marked interruptible: false; use ON_DEMAND");
+                }
+
+                PoolMig? mig = null;
+                var migNode = p.Object("mig");
+                var timeSlicing = 1;
+                var ts = p.Object("timeSlicing");
+                if (ts is not null)
+                {
+                    timeSlicing = ts.Int("replicas", required: true, min: 2, max: 64) ?? 1;
+                    ts.RejectUnknownKeys();
+                }
+
+                if (migNode is not null)
+                {
+                    var configName = migNode.String("config", required: true);
+                    migNode.RejectUnknownKeys();
+                    if (ts is not null)
+                    {
+                        errors.Add(migNode.Path, "cannot be combined with timeSlicing: a pool shares its GPUs either by MIG or by time-slicing");
+                    }
+                    else if (configName is not null && gpu is not null)
+                    {
+                        if (!gpu.MigSupported)
+                        {
+                            errors.Add(migNode.At("config"), $"MIG is not supported on {gpu.Id}; remove mig, or use a MIG-capable GPU ({string.Join(", ", catalog.Gpus.Where(g => g.MigSupported).Select(g => g.Id))})");
+                        }
+                        else
+                        {
+                            var resolution = MigConfigs.Resolve(configName, gpu, gpusPerNode, migConfigs);
+                            if (!resolution.Errors.IsDefaultOrEmpty)
+                            {
+                                foreach (var e in resolution.Errors)
+                                {
+                                    errors.Add(migNode.At("config"), e);
+                                }
+                            }
+                            else
+                            {
+                                mig = new PoolMig(configName, resolution.PerDevice);
+                            }
+                        }
+                    }
+                }
+
+                p.RejectUnknownKeys();
+                if (errors.Count > before || cluster is null)
+                {
+                    if (name is not null)
+                    {
+                        _brokenPools.Add(name);
+                    }
+
+                    continue;
+                }
+
+                if (name is not null && clusterName is not null && substrate is not null && purpose is not null && min is not null && max is not null)
+                {
+                    result.Add(new GpuPoolSpec(
+                        name, clusterName, substrate.Value, purpose.Value, instanceTypeName, nodes, gpu, gpusPerNode,
+                        min.Value, desired ?? min.Value, max.Value, capacityType ?? CapacityType.OnDemand, isInterruptible, mig, timeSlicing, allowOvercommit));
+                }
+            }
+
+            return result.ToImmutable();
+        }
+
+        private ImmutableArray<ClusterSpec> ResolveStrategies(ImmutableArray<ClusterSpec> clusters, ImmutableArray<GpuPoolSpec> pools)
+        {
+            var result = ImmutableArray.CreateBuilder<ClusterSpec>();
+            foreach (var cluster in clusters)
+            {
+                var clusterPools = pools.Where(p => p.Cluster == cluster.Name && p.Gpu is not null).ToList();
+                var migPools = clusterPools.Where(p => p.Mig is { Enabled: true }).ToList();
+                var strategy = migPools.Count > 0 ? MigStrategy.Mixed : MigStrategy.None;
+                if (_explicitStrategies.TryGetValue(cluster.Name, out var chosen))
+                {
+                    switch (chosen.Strategy)
+                    {
+                        case MigStrategy.None when migPools.Count > 0:
+                            errors.Add(chosen.Path, $"is none but pools {string.Join(", ", migPools.Select(p => p.Name))} use MIG; use mixed (or single when every MIG GPU has one profile)");
+                            strategy = MigStrategy.Mixed; // keep binding the rest of the config under the strategy that can express it
+                            break;
+                        case MigStrategy.Single:
+                            var profiles = migPools.SelectMany(p => p.Mig!.Profiles).Distinct().ToList();
+                            var partial = migPools.Where(p => p.Mig!.PerDevice.Any(l => l.Count == 0) || p.Mig.PerDevice.Any(l => l.Count > 1)).Select(p => p.Name).ToList();
+                            var whole = clusterPools.Where(p => p.Mig is not { Enabled: true }).Select(p => p.Name).ToList();
+                            if (profiles.Count > 1 || partial.Count > 0 || whole.Count > 0)
+                            {
+                                var why = profiles.Count > 1 ? $"the cluster's MIG pools use several profiles ({string.Join(", ", profiles)})"
+                                    : partial.Count > 0 ? $"pools {string.Join(", ", partial)} mix profiles or MIG-disabled GPUs on a node"
+                                    : $"pools {string.Join(", ", whole)} have whole GPUs, which single would advertise under the same nvidia.com/gpu name as MIG instances";
+                                errors.Add(chosen.Path, $"single is not possible: {why}; use mixed");
+                                strategy = MigStrategy.Mixed; // keep binding the rest of the config under the strategy that can express it
+                            }
+                            else
+                            {
+                                strategy = migPools.Count > 0 ? MigStrategy.Single : MigStrategy.None;
+                            }
+
+                            break;
+                        default:
+                            strategy = chosen.Strategy;
+                            break;
+                    }
+                }
+
+                result.Add(cluster with { MigStrategy = strategy });
+            }
+
+            return result.ToImmutable();
+        }
+
+        private ImmutableArray<TenantSpec> BindTenants(ImmutableArray<ClusterSpec> clusters)
+        {
+            var result = ImmutableArray.CreateBuilder<TenantSpec>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var t in TopList("tenants", required: false))
+            {
+                var before = errors.Count;
+                var name = t.String("name", required: true, DnsLabel(), DnsLabelHint);
+                if (name is not null && !names.Add(name))
+                {
+                    errors.Add(t.At("name"), $"duplicate tenant name \"{name}\"");
+                }
+
+                if (name is "default" or "kube-system" or "kube-public" or "kube-node-lease")
+                {
+                    errors.Add(t.At("name"), $"\"{name}\" is a Kubernetes system namespace; choose another tenant name");
+                }
+
+                var group = t.String("group", required: true);
+                var tenantClusters = t.Strings("clusters") ?? [.. clusters.Select(c => c.Name)];
+                foreach (var c in tenantClusters.Where(c => clusters.All(x => x.Name != c) && !_brokenClusters.Contains(c)))
+                {
+                    errors.Add(t.At("clusters"), $"\"{c}\" is not a cluster of this stack; clusters: {string.Join(", ", clusters.Select(x => x.Name))}");
+                }
+
+                var q = t.Object("quota", required: true);
+                TenantQuota? quota = null;
+                if (q is not null)
+                {
+                    var gpuMap = ImmutableSortedDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
+                    var gpus = q.Int("gpu", min: 0, max: 100_000);
+                    if (gpus is { } g)
+                    {
+                        gpuMap["nvidia.com/gpu"] = g;
+                    }
+
+                    foreach (var (profile, count) in q.IntMap("mig", min: 0, max: 100_000) ?? ImmutableSortedDictionary<string, int>.Empty)
+                    {
+                        var resource = "nvidia.com/mig-" + profile;
+                        if (!GpuResourceName().IsMatch(resource))
+                        {
+                            errors.Add(q.At("mig") + "." + profile, $"\"{profile}\" is not a MIG profile name such as 1g.10gb");
+                            continue;
+                        }
+
+                        gpuMap[resource] = count;
+                    }
+
+                    if (q.Has("gpu") && gpus is null && q.Int("gpu") is null)
+                    {
+                        // already reported by Int
+                    }
+
+                    var cpu = q.String("cpu", required: true, Quantity(), QuantityHint);
+                    var memory = q.String("memory", required: true, Quantity(), QuantityHint);
+                    var pvcs = q.Int("persistentVolumeClaims", min: 0, max: 10_000) ?? 10;
+                    q.RejectUnknownKeys();
+                    if (cpu is not null && memory is not null)
+                    {
+                        quota = new TenantQuota(gpuMap.ToImmutable(), cpu, memory, pvcs);
+                    }
+                }
+
+                t.RejectUnknownKeys();
+                if (errors.Count > before && name is not null)
+                {
+                    _brokenTenants.Add(name);
+                }
+
+                if (name is not null && group is not null && quota is not null)
+                {
+                    result.Add(new TenantSpec(name, group, tenantClusters, quota));
+                }
+            }
+
+            return result.ToImmutable();
+        }
+
+        private ImmutableArray<ServingSpec> BindServing(ImmutableArray<ClusterSpec> clusters, ImmutableArray<GpuPoolSpec> pools, ImmutableArray<TenantSpec> tenants, Topology? topology)
+        {
+            var result = ImmutableArray.CreateBuilder<ServingSpec>();
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var s in TopList("serving", required: false))
+            {
+                var name = s.String("name", required: true, DnsLabel(), DnsLabelHint);
+                if (name is not null && !names.Add(name))
+                {
+                    errors.Add(s.At("name"), $"duplicate serving deployment name \"{name}\"");
+                }
+
+                var model = s.String("model", required: true);
+                var tenantName = s.String("tenant", required: true);
+                var tenant = tenants.FirstOrDefault(t => t.Name == tenantName);
+                if (tenantName is not null && tenant is null && !_brokenTenants.Contains(tenantName))
+                {
+                    errors.Add(s.At("tenant"), tenants.IsEmpty
+                        ? $"\"{tenantName}\" is not a tenant: neocloud:tenants defines none"
+                        : $"\"{tenantName}\" is not a tenant of this stack; tenants: {string.Join(", ", tenants.Select(t => t.Name))}");
+                }
+
+                var poolName = s.String("pool", required: true);
+                var pool = ResolvePool(s, "pool", poolName, pools);
+                var gpu = BindGpuRequest(s, pool, clusters);
+                var replicas = s.Object("replicas", required: true);
+                int? min = null, max = null;
+                if (replicas is not null)
+                {
+                    min = replicas.Int("min", required: true, min: 0, max: 10_000);
+                    max = replicas.Int("max", required: true, min: 1, max: 10_000);
+                    replicas.RejectUnknownKeys();
+                    if (min is not null && max is not null && min > max)
+                    {
+                        errors.Add(replicas.At("min"), $"{min} is greater than max {max}");
+                    }
+
+                    if (min == 0)
+                    {
+                        errors.Add(replicas.At("min"), "0 would never scale up again: the queue-time trigger's metric comes from Triton replicas, so it does not exist while zero run (KEDA's 0→1 problem); keep at least 1 prewarmed replica (burst deployments scale from zero on the on-prem metric instead)");
+                    }
+                }
+
+                var slo = s.Object("slo", required: true);
+                LatencySlo? latency = null;
+                if (slo is not null)
+                {
+                    var p95 = slo.Number("p95Ms", required: true, min: 1, max: 600_000);
+                    var p99 = slo.Number("p99Ms", required: true, min: 1, max: 600_000);
+                    slo.RejectUnknownKeys();
+                    if (p95 is not null && p99 is not null)
+                    {
+                        if (p95 > p99)
+                        {
+                            errors.Add(slo.At("p95Ms"), $"{p95} ms is above p99Ms {p99} ms; a 95th percentile cannot exceed the 99th");
+                        }
+
+                        latency = new LatencySlo(p95.Value, p99.Value);
+                    }
+                }
+
+                var a = s.Object("autoscaling");
+                var autoscaling = new AutoscalingSpec(50, 10, Math.Max(min ?? 1, 1));
+                if (a is not null)
+                {
+                    var threshold = a.Number("queueTimeThresholdMs", min: 0.001, max: 600_000) ?? autoscaling.QueueTimeThresholdMs;
+                    var activation = a.Number("activationQueueTimeMs", min: 0, max: 600_000) ?? Math.Min(autoscaling.ActivationQueueTimeMs, threshold);
+                    var fallback = a.Int("fallbackReplicas", min: 1, max: 10_000) ?? autoscaling.FallbackReplicas;
+                    a.RejectUnknownKeys();
+                    if (max is not null && fallback > max)
+                    {
+                        errors.Add(a.At("fallbackReplicas"), $"{fallback} is above replicas.max {max}");
+                    }
+
+                    autoscaling = new AutoscalingSpec(threshold, activation, fallback);
+                }
+
+                var throughput = s.Number("throughputTokensPerSecond", min: 0.001);
+                BurstSpec? burst = null;
+                var b = s.Object("burst");
+                if (b is not null)
+                {
+                    if (topology is not null && topology != Topology.Hybrid)
+                    {
+                        errors.Add(b.Path, "burst deployments need topology hybrid (an on-prem baseline and an eks burst cluster)");
+                    }
+
+                    var burstPoolName = b.String("pool", required: true);
+                    var burstPool = ResolvePool(b, "pool", burstPoolName, pools);
+                    if (burstPool is not null && topology == Topology.Hybrid && clusters.FirstOrDefault(c => c.Name == burstPool.Cluster) is { Burst: false } notBurst)
+                    {
+                        errors.Add(b.At("pool"), $"\"{burstPool.Name}\" is in cluster \"{notBurst.Name}\", not in the eks burst cluster");
+                    }
+
+                    if (burstPool is not null && tenant is not null && !tenant.Clusters.Contains(burstPool.Cluster))
+                    {
+                        errors.Add(b.At("pool"), $"tenant \"{tenant.Name}\" has no namespace in cluster \"{burstPool.Cluster}\" of burst pool \"{burstPool.Name}\"");
+                    }
+
+                    var burstGpu = BindGpuRequest(b, burstPool, clusters);
+                    var burstMax = b.Int("maxReplicas", required: true, min: 1, max: 10_000);
+                    b.RejectUnknownKeys();
+                    if (burstPool is not null && burstGpu is not null && burstMax is not null)
+                    {
+                        burst = new BurstSpec(burstPool.Name, burstGpu, burstMax.Value);
+                    }
+                }
+
+                s.RejectUnknownKeys();
+                if (pool is not null && tenant is not null && !tenant.Clusters.Contains(pool.Cluster))
+                {
+                    errors.Add(s.At("tenant"), $"tenant \"{tenant.Name}\" has no namespace in cluster \"{pool.Cluster}\" of pool \"{pool.Name}\"");
+                }
+
+                if (name is not null && model is not null && tenantName is not null && pool is not null && gpu is not null && min is not null && max is not null && latency is not null)
+                {
+                    result.Add(new ServingSpec(name, model, tenantName, pool.Name, gpu, min.Value, max.Value, latency, autoscaling, throughput, burst));
+                }
+            }
+
+            return result.ToImmutable();
+        }
+
+        private GpuPoolSpec? ResolvePool(ConfigObject o, string key, string? poolName, ImmutableArray<GpuPoolSpec> pools)
+        {
+            if (poolName is null)
+            {
+                return null;
+            }
+
+            var pool = pools.FirstOrDefault(p => p.Name == poolName);
+            if (pool is null && _brokenPools.Contains(poolName))
+            {
+                return null;
+            }
+
+            if (pool is null)
+            {
+                errors.Add(o.At(key), $"\"{poolName}\" is not a GPU pool of this stack; pools: {string.Join(", ", pools.Select(p => p.Name))}");
+                return null;
+            }
+
+            if (pool.Gpu is null)
+            {
+                errors.Add(o.At(key), $"\"{poolName}\" is a cpu pool; serving needs a pool with GPUs");
+                return null;
+            }
+
+            return pool;
+        }
+
+        private GpuRequest? BindGpuRequest(ConfigObject o, GpuPoolSpec? pool, ImmutableArray<ClusterSpec> clusters)
+        {
+            var gpuCount = o.Int("gpu", min: 1, max: 1);
+            var profile = o.String("mig");
+            if (o.Has("gpu") == o.Has("mig"))
+            {
+                errors.Add(o.Path, "needs exactly one of gpu: 1 (one whole GPU per replica) or mig: <profile> (one MIG instance per replica)");
+                return null;
+            }
+
+            if (pool is null || (gpuCount is null && profile is null))
+            {
+                return null;
+            }
+
+            var strategy = clusters.FirstOrDefault(c => c.Name == pool.Cluster)?.MigStrategy ?? MigStrategy.None;
+            var offered = CapacityPlanner.PerNode(pool, strategy);
+            if (profile is not null)
+            {
+                var poolProfiles = pool.Mig?.Profiles.ToList() ?? [];
+                if (!poolProfiles.Contains(profile))
+                {
+                    errors.Add(o.At("mig"), poolProfiles.Count == 0
+                        ? $"pool \"{pool.Name}\" has no MIG instances ({pool.Gpu!.Id}, MIG off); request gpu: 1 or target a MIG pool"
+                        : $"pool \"{pool.Name}\" does not offer {profile}; it offers {string.Join(", ", poolProfiles)} (config {pool.Mig!.ConfigName})");
+                    return null;
+                }
+
+                var resource = strategy == MigStrategy.Single ? "nvidia.com/gpu" : "nvidia.com/mig-" + profile;
+                return new GpuRequest(GpuRequestKind.Mig, profile, resource);
+            }
+
+            if (pool.Mig is { Enabled: true } && (strategy == MigStrategy.Single || !offered.ContainsKey("nvidia.com/gpu")))
+            {
+                errors.Add(o.At("gpu"), $"pool \"{pool.Name}\" offers MIG instances ({string.Join(", ", pool.Mig.Profiles)}), not whole GPUs; request mig: <profile>");
+                return null;
+            }
+
+            return new GpuRequest(GpuRequestKind.Gpu, null, "nvidia.com/gpu");
+        }
+
+        private StorageSpec? BindStorage(Topology? topology, ImmutableArray<ClusterSpec> clusters)
+        {
+            var s = TopObject("storage");
+            if (s is null)
+            {
+                if (!config.Values.ContainsKey("storage"))
+                {
+                    errors.Add(ConfigDocument.KeyPath("storage"), "is required");
+                }
+
+                return null;
+            }
+
+            BucketSpec? bucket = null;
+            var b = s.Object("modelBucket", required: topology is Topology.Cloud or Topology.Hybrid);
+            if (b is not null)
+            {
+                var name = b.String("name", required: true, BucketPrefix(), "a bucket name prefix: lowercase letters, digits and '-', 2-41 characters");
+                var region = b.String("region", required: true, AwsRegion(), "an AWS region such as us-east-1");
+                var replica = b.String("replicaRegion", required: true, AwsRegion(), "an AWS region such as us-west-2");
+                if (region is not null && region == replica)
+                {
+                    errors.Add(b.At("replicaRegion"), $"\"{replica}\" equals region; cross-region replication needs a different region");
+                }
+
+                var noncurrent = b.Int("noncurrentVersionDays", min: 1, max: 3650) ?? 30;
+                var abort = b.Int("abortIncompleteMultipartDays", min: 1, max: 365) ?? 7;
+                var prefix = b.String("checkpointPrefix");
+                var checkpointDays = b.Int("checkpointExpiryDays", min: 1, max: 3650);
+                if ((prefix is null) != (checkpointDays is null) && (b.Has("checkpointPrefix") != b.Has("checkpointExpiryDays")))
+                {
+                    errors.Add(b.At(prefix is null ? "checkpointPrefix" : "checkpointExpiryDays"), "checkpointPrefix and checkpointExpiryDays go together: set both or neither");
+                }
+
+                var rtc = b.Bool("replicationTimeControl") ?? false;
+                b.RejectUnknownKeys();
+                if (name is not null && region is not null && replica is not null)
+                {
+                    bucket = new BucketSpec(name, region, replica, noncurrent, abort, prefix, checkpointDays, rtc);
+                }
+            }
+
+            OnPremStoreSpec? onprem = null;
+            var o = s.Object("onprem", required: topology is Topology.OnPrem or Topology.Hybrid);
+            if (o is not null)
+            {
+                var clusterName = o.String("cluster", required: true);
+                if (clusterName is not null && clusters.FirstOrDefault(c => c.Name == clusterName) is var cluster && (cluster is null || cluster.Substrate != Substrate.OnPrem))
+                {
+                    errors.Add(o.At("cluster"), $"\"{clusterName}\" is not an onprem cluster of this stack; onprem clusters: {string.Join(", ", clusters.Where(c => c.Substrate == Substrate.OnPrem).Select(c => c.Name))}");
+                }
+
+                var bucketName = o.String("bucket", pattern: BucketPrefix(), patternHint: "lowercase letters, digits and '-'") ?? "models";
+                var storageClass = o.String("storageClass", required: true);
+                var sync = o.Bool("syncToS3") ?? false;
+                var schedule = o.String("syncSchedule", pattern: Cron(), patternHint: "a five-field cron schedule such as \"*/15 * * * *\"") ?? "*/15 * * * *";
+                o.RejectUnknownKeys();
+                if (sync && topology is not null && topology != Topology.Hybrid)
+                {
+                    errors.Add(o.At("syncToS3"), "replication of the on-prem store to S3 is for topology hybrid");
+                }
+
+                if (sync && bucket is null)
+                {
+                    errors.Add(o.At("syncToS3"), "needs neocloud:storage.modelBucket as the S3 target");
+                }
+
+                if (clusterName is not null && storageClass is not null)
+                {
+                    onprem = new OnPremStoreSpec(clusterName, bucketName, storageClass, sync, schedule);
+                }
+            }
+
+            s.RejectUnknownKeys();
+            return new StorageSpec(bucket, onprem);
+        }
+
+        private MonitoringSpec? BindMonitoring()
+        {
+            var m = TopObject("monitoring");
+            if (m is null)
+            {
+                return config.Values.ContainsKey("monitoring") ? null : new MonitoringSpec("15d", "50Gi", null, "kube-prometheus-stack");
+            }
+
+            var retention = m.String("retention", pattern: PromDuration(), patternHint: "a Prometheus duration such as 15d") ?? "15d";
+            var size = m.String("storageSize", pattern: Quantity(), patternHint: QuantityHint) ?? "50Gi";
+            var storageClass = m.String("storageClass");
+            var release = m.String("releaseLabel", pattern: DnsLabel(), patternHint: DnsLabelHint) ?? "kube-prometheus-stack";
+            m.RejectUnknownKeys();
+            return new MonitoringSpec(retention, size, storageClass, release);
+        }
+
+        private VectorDbSpec? BindVectorDb(ImmutableArray<ClusterSpec> clusters, bool production)
+        {
+            var v = TopObject("vectorDb");
+            if (v is null)
+            {
+                return null;
+            }
+
+            var clusterName = v.String("cluster", required: true);
+            if (clusterName is not null && clusters.All(c => c.Name != clusterName))
+            {
+                errors.Add(v.At("cluster"), $"\"{clusterName}\" is not a cluster of this stack; clusters: {string.Join(", ", clusters.Select(c => c.Name))}");
+            }
+
+            var replicas = v.Int("replicas", required: true, min: 1, max: 100);
+            var factor = v.Int("replicationFactor", min: 1, max: 100) ?? Math.Min(replicas ?? 1, 2);
+            var shards = v.Int("shards", min: 1, max: 1000) ?? Math.Max(replicas ?? 1, 1);
+            var storageClass = v.String("storageClass", required: true);
+            var size = v.String("storageSize", pattern: Quantity(), patternHint: QuantityHint) ?? "50Gi";
+            v.RejectUnknownKeys();
+            if (replicas is { } r)
+            {
+                if (production && r < 3)
+                {
+                    errors.Add(v.At("replicas"), $"{r} is below 3; production needs at least 3 Qdrant peers so that a node loss keeps a quorum");
+                }
+
+                if (factor > r)
+                {
+                    errors.Add(v.At("replicationFactor"), $"{factor} exceeds replicas {r}; each copy of a shard needs its own peer");
+                }
+                else if (production && factor < 2)
+                {
+                    errors.Add(v.At("replicationFactor"), $"{factor} keeps one copy of each shard; production needs at least 2 so data survives a peer loss");
+                }
+            }
+
+            return clusterName is not null && replicas is not null && storageClass is not null
+                ? new VectorDbSpec(clusterName, replicas.Value, factor, shards, storageClass, size)
+                : null;
+        }
+
+        private CostSpec? BindCost()
+        {
+            var c = TopObject("cost");
+            if (c is null)
+            {
+                return config.Values.ContainsKey("cost") ? null : new CostSpec(0.6, ImmutableSortedDictionary<string, double>.Empty.WithComparers(StringComparer.Ordinal), 730);
+            }
+
+            var discount = c.Number("spotDiscount", min: 0, max: 0.95) ?? 0.6;
+            var hours = c.Number("hoursPerMonth", min: 1, max: 744) ?? 730;
+            var onprem = ImmutableSortedDictionary.CreateBuilder<string, double>(StringComparer.Ordinal);
+            var map = c.Object("onPremGpuHourUsd");
+            if (map is not null)
+            {
+                foreach (var gpu in catalog.Gpus)
+                {
+                    if (map.Number(gpu.Id, min: 0, max: 1000) is { } price)
+                    {
+                        onprem[gpu.Id] = price;
+                    }
+                }
+
+                map.RejectUnknownKeys();
+            }
+
+            c.RejectUnknownKeys();
+            return new CostSpec(discount, onprem.ToImmutable(), hours);
+        }
+
+        private static string Name(Substrate s) => s == Substrate.Eks ? "eks" : "onprem";
+    }
+}

@@ -1,0 +1,305 @@
+using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Hardware;
+
+namespace NeoCloud.Infra.Core.Environments;
+
+/// <summary>Where the environment's clusters run.</summary>
+public enum Topology
+{
+    /// <summary>Existing on-prem clusters only.</summary>
+    OnPrem,
+
+    /// <summary>AWS (EKS) clusters only.</summary>
+    Cloud,
+
+    /// <summary>An on-prem baseline cluster plus an EKS burst cluster.</summary>
+    Hybrid,
+}
+
+/// <summary>What runs a cluster's nodes.</summary>
+public enum Substrate
+{
+    /// <summary>Existing on-prem nodes reached through a kubeconfig; nodes are never created or deleted.</summary>
+    OnPrem,
+
+    /// <summary>Amazon EKS managed node groups.</summary>
+    Eks,
+}
+
+/// <summary>EC2 capacity type of an EKS node group.</summary>
+public enum CapacityType
+{
+    /// <summary>On-demand instances (<c>ON_DEMAND</c>).</summary>
+    OnDemand,
+
+    /// <summary>Spot instances (<c>SPOT</c>): cheaper, may be interrupted with two minutes' notice.</summary>
+    Spot,
+}
+
+/// <summary>What a pool is for; decides defaults such as interruptibility and cost attribution.</summary>
+public enum PoolPurpose
+{
+    /// <summary>Training and fine-tuning jobs: interruptible by default.</summary>
+    Training,
+
+    /// <summary>Model serving: not interruptible by default.</summary>
+    Inference,
+
+    /// <summary>CPU-only nodes (system workloads, gateways).</summary>
+    Cpu,
+}
+
+/// <summary>The kind of GPU a serving replica requests.</summary>
+public enum GpuRequestKind
+{
+    /// <summary>One whole GPU (or one time-sliced share of one).</summary>
+    Gpu,
+
+    /// <summary>One MIG instance of a given profile.</summary>
+    Mig,
+}
+
+/// <summary>The validated, immutable environment of one stack.</summary>
+public sealed record EnvironmentModel(
+    string Environment,
+    string CostCenter,
+    Topology Topology,
+    ImmutableArray<ClusterSpec> Clusters,
+    ImmutableArray<GpuPoolSpec> GpuPools,
+    ImmutableSortedDictionary<string, MigConfigDefinition> MigConfigs,
+    ImmutableArray<ServingSpec> Serving,
+    ImmutableArray<TenantSpec> Tenants,
+    StorageSpec Storage,
+    MonitoringSpec Monitoring,
+    VectorDbSpec? VectorDb,
+    PolicySpec Policy,
+    CostSpec Cost)
+{
+    /// <summary>The cluster with the given name.</summary>
+    public ClusterSpec Cluster(string name) => Clusters.Single(c => c.Name == name);
+
+    /// <summary>The pool with the given name.</summary>
+    public GpuPoolSpec Pool(string name) => GpuPools.Single(p => p.Name == name);
+
+    /// <summary>The pools of one cluster.</summary>
+    public IEnumerable<GpuPoolSpec> PoolsOf(string cluster) => GpuPools.Where(p => p.Cluster == cluster);
+}
+
+/// <summary>A Kubernetes cluster of the environment.</summary>
+/// <param name="Name">Cluster name (also used to name its resources).</param>
+/// <param name="Substrate">On-prem or EKS.</param>
+/// <param name="Region">AWS region (EKS only).</param>
+/// <param name="KubernetesVersion">EKS control-plane version (EKS only), e.g. "1.33".</param>
+/// <param name="Existing">An existing EKS cluster to attach to instead of creating one (EKS only).</param>
+/// <param name="Network">The VPC the library creates for a new EKS cluster (EKS only, when not <paramref name="Existing"/>).</param>
+/// <param name="Kubeconfig">How to reach an on-prem cluster, or null when it renders manifests to a directory.</param>
+/// <param name="RenderDirectory">On-prem only: render manifests to this directory instead of applying them (no cluster needed).</param>
+/// <param name="MigStrategy">The GPU Operator's cluster-wide <c>mig.strategy</c>, decided from the cluster's pools.</param>
+/// <param name="Burst">True for the EKS burst cluster of a hybrid environment.</param>
+public sealed record ClusterSpec(
+    string Name,
+    Substrate Substrate,
+    string? Region,
+    string? KubernetesVersion,
+    ExistingEksCluster? Existing,
+    NetworkSpec? Network,
+    KubeconfigSpec? Kubeconfig,
+    string? RenderDirectory,
+    MigStrategy MigStrategy,
+    bool Burst);
+
+/// <summary>An EKS cluster that already exists.</summary>
+/// <param name="ClusterName">The EKS cluster name.</param>
+/// <param name="NodeSubnetIds">Subnets node groups launch into.</param>
+public sealed record ExistingEksCluster(string ClusterName, ImmutableArray<string> NodeSubnetIds);
+
+/// <summary>The VPC of a new EKS cluster.</summary>
+/// <param name="VpcCidr">The VPC's IPv4 CIDR, e.g. 10.40.0.0/16.</param>
+/// <param name="AvailabilityZones">Zones to spread subnets over (at least two: EKS requires it).</param>
+public sealed record NetworkSpec(string VpcCidr, ImmutableArray<string> AvailabilityZones);
+
+/// <summary>How the program reaches an existing cluster.</summary>
+/// <param name="SecretKey">A <c>neocloud:</c> secret config key holding the kubeconfig text, or null.</param>
+/// <param name="Path">A kubeconfig file path, or null.</param>
+/// <param name="Context">The kubeconfig context to use, or null for the current one.</param>
+public sealed record KubeconfigSpec(string? SecretKey, string? Path, string? Context);
+
+/// <summary>A pool of GPU (or CPU) nodes.</summary>
+/// <param name="Name">Pool name; nodes carry it as label <c>neocloud.io/pool</c>.</param>
+/// <param name="Cluster">Name of the cluster the pool belongs to.</param>
+/// <param name="Substrate">EKS node group or labelled on-prem nodes.</param>
+/// <param name="Purpose">Training, inference or CPU.</param>
+/// <param name="InstanceType">EC2 instance type (EKS), or null.</param>
+/// <param name="NodeNames">Existing node names (on-prem), empty on EKS.</param>
+/// <param name="Gpu">The GPU model (from the instance type on EKS, stated on-prem); null for CPU pools.</param>
+/// <param name="GpusPerNode">GPUs per node (0 for CPU pools).</param>
+/// <param name="MinSize">Minimum nodes (on-prem: the node count).</param>
+/// <param name="DesiredSize">Desired nodes at creation (on-prem: the node count).</param>
+/// <param name="MaxSize">Maximum nodes (on-prem: the node count).</param>
+/// <param name="CapacityType">On-demand or spot (EKS).</param>
+/// <param name="Interruptible">Whether the pool's workloads tolerate node interruption (spot needs it).</param>
+/// <param name="Mig">MIG configuration, or null when MIG is not used.</param>
+/// <param name="TimeSlicingReplicas">Time-slicing replicas per GPU (1 = not shared).</param>
+/// <param name="AllowOvercommit">Whether serving deployments may together ask for more than the pool holds at max size.</param>
+public sealed record GpuPoolSpec(
+    string Name,
+    string Cluster,
+    Substrate Substrate,
+    PoolPurpose Purpose,
+    string? InstanceType,
+    ImmutableArray<string> NodeNames,
+    GpuModel? Gpu,
+    int GpusPerNode,
+    int MinSize,
+    int DesiredSize,
+    int MaxSize,
+    CapacityType CapacityType,
+    bool Interruptible,
+    PoolMig? Mig,
+    int TimeSlicingReplicas,
+    bool AllowOvercommit)
+{
+    /// <summary>True when the pool's GPUs are shared by time-slicing.</summary>
+    public bool TimeSliced => TimeSlicingReplicas > 1;
+}
+
+/// <summary>The MIG configuration of a pool, resolved by Core's MIG geometry.</summary>
+/// <param name="ConfigName">The mig-parted config name (node label <c>nvidia.com/mig.config</c>).</param>
+/// <param name="PerDevice">The layout of each GPU index of a node (empty layout = MIG disabled on that GPU).</param>
+public sealed record PoolMig(string ConfigName, ImmutableArray<ImmutableSortedDictionary<string, int>> PerDevice)
+{
+    /// <summary>True when any GPU of the node has MIG enabled.</summary>
+    public bool Enabled => PerDevice.Any(l => l.Count > 0);
+
+    /// <summary>Every MIG profile the node offers.</summary>
+    public IEnumerable<string> Profiles => PerDevice.SelectMany(l => l.Keys).Distinct().Order(StringComparer.Ordinal);
+}
+
+/// <summary>The GPU a serving replica requests: exactly one GPU or one MIG instance.</summary>
+/// <param name="Kind">Whole GPU or MIG instance.</param>
+/// <param name="Profile">The MIG profile (e.g. 1g.10gb) when <paramref name="Kind"/> is Mig.</param>
+/// <param name="ResourceName">The Kubernetes extended resource requested, as advertised under the cluster's MIG strategy.</param>
+public sealed record GpuRequest(GpuRequestKind Kind, string? Profile, string ResourceName);
+
+/// <summary>A model served by Triton.</summary>
+/// <param name="Name">Deployment name.</param>
+/// <param name="Model">Model identifier (for labels and the model repository prefix).</param>
+/// <param name="Tenant">Tenant (namespace) the deployment runs in.</param>
+/// <param name="Pool">Target GPU pool.</param>
+/// <param name="Gpu">The GPU resource of one replica.</param>
+/// <param name="MinReplicas">Minimum (prewarmed) replicas; 0 only with a scale-from-zero trigger.</param>
+/// <param name="MaxReplicas">Maximum replicas.</param>
+/// <param name="LatencySlo">Latency objectives.</param>
+/// <param name="Autoscaling">KEDA trigger settings.</param>
+/// <param name="ThroughputTokensPerSecond">Tokens per second one replica serves, for cost per 1M tokens; null when not stated.</param>
+/// <param name="Burst">Hybrid burst deployment on the EKS cluster, or null.</param>
+public sealed record ServingSpec(
+    string Name,
+    string Model,
+    string Tenant,
+    string Pool,
+    GpuRequest Gpu,
+    int MinReplicas,
+    int MaxReplicas,
+    LatencySlo LatencySlo,
+    AutoscalingSpec Autoscaling,
+    double? ThroughputTokensPerSecond,
+    BurstSpec? Burst);
+
+/// <summary>Latency objectives of a deployment, in milliseconds.</summary>
+public sealed record LatencySlo(double P95Ms, double P99Ms);
+
+/// <summary>KEDA Prometheus trigger on average queue time per request.</summary>
+/// <param name="QueueTimeThresholdMs">Target average queue time per request (ms) per replica.</param>
+/// <param name="ActivationQueueTimeMs">Queue time (ms) above which the deployment is active (0→1 decision).</param>
+/// <param name="FallbackReplicas">Replicas KEDA keeps while Prometheus is unreachable.</param>
+public sealed record AutoscalingSpec(double QueueTimeThresholdMs, double ActivationQueueTimeMs, int FallbackReplicas);
+
+/// <summary>A burst deployment on the EKS cluster that scales from zero when on-prem serving saturates.</summary>
+/// <param name="Pool">Burst pool (on the burst cluster).</param>
+/// <param name="Gpu">The GPU resource of one burst replica.</param>
+/// <param name="MaxReplicas">Maximum burst replicas.</param>
+public sealed record BurstSpec(string Pool, GpuRequest Gpu, int MaxReplicas);
+
+/// <summary>A tenant: a namespace per cluster with quotas, network isolation and RBAC.</summary>
+/// <param name="Name">Tenant (namespace) name.</param>
+/// <param name="Group">Identity-provider group bound to the tenant's Role.</param>
+/// <param name="Clusters">Clusters where the tenant has a namespace.</param>
+/// <param name="Quota">Resource quota.</param>
+public sealed record TenantSpec(string Name, string Group, ImmutableArray<string> Clusters, TenantQuota Quota);
+
+/// <summary>A tenant's quota; GPU resources by Kubernetes resource name (nvidia.com/gpu, nvidia.com/mig-1g.10gb).</summary>
+/// <param name="GpuResources">Extended GPU resources → count.</param>
+/// <param name="Cpu">CPU request quota (Kubernetes quantity), e.g. "64".</param>
+/// <param name="Memory">Memory request quota (Kubernetes quantity), e.g. "256Gi".</param>
+/// <param name="PersistentVolumeClaims">Maximum PVCs.</param>
+public sealed record TenantQuota(ImmutableSortedDictionary<string, int> GpuResources, string Cpu, string Memory, int PersistentVolumeClaims);
+
+/// <summary>Model and checkpoint storage.</summary>
+/// <param name="ModelBucket">The AWS model bucket and its replica, or null (on-prem only).</param>
+/// <param name="OnPrem">The on-cluster S3-compatible store, or null (cloud only).</param>
+public sealed record StorageSpec(BucketSpec? ModelBucket, OnPremStoreSpec? OnPrem);
+
+/// <summary>A replicated S3 bucket.</summary>
+/// <param name="Name">Name prefix (a random suffix makes it globally unique).</param>
+/// <param name="Region">Primary region.</param>
+/// <param name="ReplicaRegion">Replica region (must differ from <paramref name="Region"/>).</param>
+/// <param name="NoncurrentVersionDays">Days after which noncurrent versions expire.</param>
+/// <param name="AbortIncompleteMultipartDays">Days after which incomplete multipart uploads are aborted.</param>
+/// <param name="CheckpointPrefix">Prefix of old checkpoints to expire, or null.</param>
+/// <param name="CheckpointExpiryDays">Days after which objects under the checkpoint prefix expire, or null.</param>
+/// <param name="ReplicationTimeControl">Whether S3 Replication Time Control (15 min, with metrics) is on.</param>
+public sealed record BucketSpec(
+    string Name,
+    string Region,
+    string ReplicaRegion,
+    int NoncurrentVersionDays,
+    int AbortIncompleteMultipartDays,
+    string? CheckpointPrefix,
+    int? CheckpointExpiryDays,
+    bool ReplicationTimeControl);
+
+/// <summary>The on-cluster S3-compatible object store (Rook-Ceph RGW).</summary>
+/// <param name="Cluster">The on-prem cluster hosting it.</param>
+/// <param name="BucketName">The model bucket's name in the store.</param>
+/// <param name="StorageClass">Storage class of the Ceph pools' backing volumes.</param>
+/// <param name="SyncToS3">Hybrid: replicate the model bucket to the AWS model bucket.</param>
+/// <param name="SyncSchedule">Cron schedule of the sync job (its recovery point objective).</param>
+public sealed record OnPremStoreSpec(string Cluster, string BucketName, string StorageClass, bool SyncToS3, string SyncSchedule);
+
+/// <summary>kube-prometheus-stack settings.</summary>
+/// <param name="Retention">Prometheus retention, e.g. 15d.</param>
+/// <param name="StorageSize">Prometheus volume size, e.g. 100Gi.</param>
+/// <param name="StorageClass">Storage class of the Prometheus volume, or null for the cluster default.</param>
+/// <param name="ReleaseLabel">Value of the <c>release</c> label ServiceMonitors must carry.</param>
+public sealed record MonitoringSpec(string Retention, string StorageSize, string? StorageClass, string ReleaseLabel);
+
+/// <summary>Vector database (Qdrant) settings.</summary>
+/// <param name="Cluster">Cluster hosting it.</param>
+/// <param name="Replicas">Qdrant pods (peers).</param>
+/// <param name="ReplicationFactor">Copies of each shard (collections' replication_factor default).</param>
+/// <param name="Shards">Shards per collection.</param>
+/// <param name="StorageClass">Storage class of each peer's volume.</param>
+/// <param name="StorageSize">Volume size per peer, e.g. 200Gi.</param>
+public sealed record VectorDbSpec(string Cluster, int Replicas, int ReplicationFactor, int Shards, string StorageClass, string StorageSize);
+
+/// <summary>Which policy enforcement the stack runs with.</summary>
+/// <param name="Enforcement">advisory (dev) or strict (prod).</param>
+/// <param name="PackConfig">The <c>--policy-pack-config</c> file for this stack.</param>
+public sealed record PolicySpec(PolicyEnforcement Enforcement, string PackConfig);
+
+/// <summary>Policy enforcement profile.</summary>
+public enum PolicyEnforcement
+{
+    /// <summary>Violations are reported, nothing is blocked (development).</summary>
+    Advisory,
+
+    /// <summary>Violations block preview and update (production).</summary>
+    Strict,
+}
+
+/// <summary>Cost assumptions for the plan.</summary>
+/// <param name="SpotDiscount">Spot price as a discount off on-demand (0.6 = 60 % cheaper).</param>
+/// <param name="OnPremGpuHourUsd">Amortised cost of one on-prem GPU hour by GPU model id; missing models cost 0 in the plan.</param>
+/// <param name="HoursPerMonth">Hours in a billing month (730).</param>
+public sealed record CostSpec(double SpotDiscount, ImmutableSortedDictionary<string, double> OnPremGpuHourUsd, double HoursPerMonth);

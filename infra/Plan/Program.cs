@@ -1,0 +1,3 @@
+using NeoCloud.Infra.Plan;
+
+return PlanCommand.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Pulumi.Testing;
+
+namespace NeoCloud.Infra.Components.Tests.Testing;
+
+/// <summary>
+/// Pulumi mocks that record every registered resource and invoke. Outputs echo the inputs plus the few
+/// provider-computed values components read (ids, ARNs, names, endpoints), so tests assert on what a
+/// component asked the engine for, which is what a real preview shows.
+/// </summary>
+public sealed class RecordingMocks : IMocks
+{
+    private readonly ConcurrentQueue<MockResourceArgs> _resources = new();
+    private readonly ConcurrentQueue<MockCallArgs> _calls = new();
+
+    /// <summary>Every resource registered, in registration order.</summary>
+    public IReadOnlyList<MockResourceArgs> Resources => [.. _resources];
+
+    /// <summary>Every invoke (data source call), in call order.</summary>
+    public IReadOnlyList<MockCallArgs> Calls => [.. _calls];
+
+    /// <summary>Resources of one type token, e.g. <c>aws:eks/nodeGroup:NodeGroup</c>.</summary>
+    public IReadOnlyList<MockResourceArgs> OfType(string type) => [.. _resources.Where(r => r.Type == type)];
+
+    /// <summary>The single resource of a type token.</summary>
+    public MockResourceArgs Single(string type) => Assert.Single(OfType(type));
+
+    /// <inheritdoc />
+    public Task<(string? id, object state)> NewResourceAsync(MockResourceArgs args)
+    {
+        _resources.Enqueue(args);
+        var name = args.Name ?? "unnamed";
+        var outputs = args.Inputs.ToBuilder();
+        var type = args.Type ?? string.Empty;
+        if (type.StartsWith("aws:", StringComparison.Ordinal))
+        {
+            outputs.TryAdd("arn", $"arn:aws:mock:us-east-1:123456789012:{type.Split(':')[^1].ToLowerInvariant()}/{name}");
+        }
+
+        switch (type)
+        {
+            case "aws:s3/bucketV2:BucketV2" or "aws:s3/bucket:Bucket":
+                outputs.TryAdd("bucket", args.Inputs.TryGetValue("bucketPrefix", out var prefix) ? $"{prefix}mock" : name);
+                outputs["bucketRegionalDomainName"] = $"{outputs["bucket"]}.s3.amazonaws.com";
+                break;
+            case "aws:eks/cluster:Cluster":
+                outputs.TryAdd("name", name);
+                outputs["endpoint"] = $"https://{name}.eks.mock";
+                outputs["certificateAuthority"] = ImmutableDictionary<string, object>.Empty.Add("data", "bW9jaw==");
+                var oidc = ImmutableDictionary<string, object>.Empty.Add("issuer", $"https://oidc.eks.mock/id/{name}");
+                var identity = ImmutableDictionary<string, object>.Empty.Add("oidcs", ImmutableArray.Create<object>(oidc));
+                outputs["identities"] = ImmutableArray.Create<object>(identity);
+                outputs["vpcConfig"] = args.Inputs.TryGetValue("vpcConfig", out var vpc) ? vpc : ImmutableDictionary<string, object>.Empty;
+                break;
+            case "random:index/randomString:RandomString" or "random:index/randomPassword:RandomPassword":
+                outputs["result"] = "mockrandom0";
+                break;
+            case "random:index/randomId:RandomId":
+                outputs["hex"] = "a1b2c3d4";
+                break;
+            default:
+                outputs.TryAdd("name", name);
+                break;
+        }
+
+        return Task.FromResult<(string? id, object state)>((args.Id ?? $"{name}-id", outputs.ToImmutable()));
+    }
+
+    /// <inheritdoc />
+    public Task<object> CallAsync(MockCallArgs args)
+    {
+        _calls.Enqueue(args);
+        object result = args.Token switch
+        {
+            "aws:index/getCallerIdentity:getCallerIdentity" => ImmutableDictionary<string, object>.Empty
+                .Add("accountId", "123456789012").Add("arn", "arn:aws:iam::123456789012:user/mock").Add("userId", "mock"),
+            "aws:index/getRegion:getRegion" => ImmutableDictionary<string, object>.Empty.Add("name", "us-east-1"),
+            "aws:index/getPartition:getPartition" => ImmutableDictionary<string, object>.Empty.Add("partition", "aws").Add("dnsSuffix", "amazonaws.com"),
+            _ => args.Args,
+        };
+        return Task.FromResult(result);
+    }
+}
