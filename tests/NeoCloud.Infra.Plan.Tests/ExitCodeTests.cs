@@ -80,7 +80,7 @@ public sealed class ExitCodeTests : IDisposable
         var run = PlanRun.Of(stack);
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Matches(@"buckets-replicated-in-prod\s+mandatory\s+FAIL\s+bucket/models\s+on-prem bucket ""models"" is not replicated", run.Out);
+        Assert.Matches(@"bucket-replication-prod\s+mandatory\s+FAIL\s+bucket/models\s+on-prem bucket ""models"" is not replicated", run.Out);
         Assert.Contains("1 mandatory violation(s)", run.Out);
     }
 
@@ -90,14 +90,14 @@ public sealed class ExitCodeTests : IDisposable
         var stack = WriteProdVariant("nosync", syncToS3: false);
         Directory.CreateDirectory(Path.Combine(_dir, "policy", "config"));
         File.WriteAllText(Path.Combine(_dir, "policy", "config", "prod.json"),
-            """{ "all": "mandatory", "buckets-replicated-in-prod": { "enforcementLevel": "advisory", "bucketMarkers": ["model"] } }""");
+            """{ "all": "mandatory", "bucket-replication-prod": { "enforcementLevel": "advisory", "bucketMarkers": ["model"] } }""");
 
         var run = PlanRun.Of(stack, "--json");
         var verdicts = run.Json().GetProperty("policy").GetProperty("verdicts").EnumerateArray().ToList();
 
         Assert.Equal(0, run.ExitCode);
-        Assert.All(verdicts.Where(v => v.GetProperty("policy").GetString() == "buckets-replicated-in-prod"), v => Assert.Equal("advisory", v.GetProperty("level").GetString()));
-        Assert.All(verdicts.Where(v => v.GetProperty("policy").GetString() == "vector-db-replicated-in-prod"), v => Assert.Equal("mandatory", v.GetProperty("level").GetString()));
+        Assert.All(verdicts.Where(v => v.GetProperty("policy").GetString() == "bucket-replication-prod"), v => Assert.Equal("advisory", v.GetProperty("level").GetString()));
+        Assert.All(verdicts.Where(v => v.GetProperty("policy").GetString() == "vector-db-ha"), v => Assert.Equal("mandatory", v.GetProperty("level").GetString()));
         Assert.True(run.Json().GetProperty("policy").GetProperty("packConfigFound").GetBoolean());
         Assert.Equal(1, run.Json().GetProperty("policy").GetProperty("advisoryViolations").GetInt32());
     }
@@ -107,7 +107,7 @@ public sealed class ExitCodeTests : IDisposable
     {
         var stack = WriteProdVariant("nosync", syncToS3: false);
         Directory.CreateDirectory(Path.Combine(_dir, "policy", "config"));
-        File.WriteAllText(Path.Combine(_dir, "policy", "config", "prod.json"), """{ "buckets-replicated-in-prod": "disabled" }""");
+        File.WriteAllText(Path.Combine(_dir, "policy", "config", "prod.json"), """{ "bucket-replication-prod": "disabled" }""");
 
         Assert.Equal(0, PlanRun.Of(stack).ExitCode);
     }

@@ -62,18 +62,20 @@ public sealed class HumanOutputTests
             Assert.Matches($@"{policy}\s+mandatory\s+pass", run.Out);
         }
 
-        Assert.Contains("policy/config/prod.json not found; enforcement strict → every policy mandatory", run.Out);
+        Assert.Contains("levels: policy/config/prod.json", run.Out);
         Assert.Contains("0 mandatory violation(s)", run.Out);
     }
 
     [Fact]
-    public void Dev_prod_only_policies_are_not_applicable_at_advisory_level()
+    public void Dev_prod_only_policies_are_not_applicable_and_levels_come_from_the_dev_pack_config()
     {
         var run = PlanRun.Of("dev");
 
-        Assert.Matches(@"buckets-replicated-in-prod\s+advisory\s+n/a", run.Out);
-        Assert.Matches(@"vector-db-replicated-in-prod\s+advisory\s+n/a", run.Out);
-        Assert.Matches(@"mig-config-valid-for-gpu\s+advisory\s+n/a\s+stack\s+no pool uses MIG", run.Out);
+        Assert.Matches(@"bucket-replication-prod\s+disabled\s+n/a", run.Out);
+        Assert.Matches(@"vector-db-ha\s+disabled\s+n/a", run.Out);
+        Assert.Matches(@"mig-config-valid\s+mandatory\s+n/a\s+stack\s+no pool uses MIG", run.Out);
+        Assert.Matches(@"tenant-isolation\s+advisory\s+pass", run.Out);
+        Assert.Contains("levels: policy/config/dev.json", run.Out);
     }
 
     [Fact]

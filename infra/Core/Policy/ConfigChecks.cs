@@ -20,7 +20,7 @@ public enum CheckStatus
 }
 
 /// <summary>One policy verdict decided from configuration alone.</summary>
-/// <param name="Policy">The policy name, the same name the policy pack uses (e.g. <c>mig-config-valid-for-gpu</c>).</param>
+/// <param name="Policy">The policy name, the same name the policy pack uses (e.g. <c>mig-config-valid</c>).</param>
 /// <param name="Status">Pass, fail or not applicable.</param>
 /// <param name="Message">What was found, in a sentence.</param>
 /// <param name="Subject">What the verdict is about, e.g. <c>pool/h100-mig</c>, <c>serving/chat</c>, <c>tenant/search</c>, or <c>stack</c>.</param>
@@ -34,22 +34,22 @@ public sealed record ConfigCheckVerdict(string Policy, CheckStatus Status, strin
 public static class ConfigChecks
 {
     /// <summary>Every pool's MIG config resolves to valid layouts for the pool's GPU model.</summary>
-    public const string MigConfigValidForGpu = "mig-config-valid-for-gpu";
+    public const string MigConfigValidForGpu = "mig-config-valid";
 
     /// <summary>The GPU or MIG resource a serving replica requests is advertised by its target pool.</summary>
-    public const string GpuResourceOfferedByPool = "gpu-resource-offered-by-pool";
+    public const string GpuResourceOfferedByPool = "gpu-resource-offered";
 
     /// <summary>A deployment's ScaledObject maximum fits its pool at maximum size.</summary>
-    public const string ScaledObjectFitsPoolCapacity = "scaledobject-fits-pool-capacity";
+    public const string ScaledObjectFitsPoolCapacity = "scaledobject-fits-capacity";
 
     /// <summary>In production, model buckets are replicated.</summary>
-    public const string BucketsReplicatedInProd = "buckets-replicated-in-prod";
+    public const string BucketsReplicatedInProd = "bucket-replication-prod";
 
     /// <summary>In production, the vector database runs at least <see cref="MinProductionVectorDbReplicas"/> replicas.</summary>
-    public const string VectorDbReplicatedInProd = "vector-db-replicated-in-prod";
+    public const string VectorDbReplicatedInProd = "vector-db-ha";
 
     /// <summary>Every tenant has a resource quota (and gets a default-deny network policy).</summary>
-    public const string TenantHasQuotaAndDefaultDeny = "tenant-has-quota-and-default-deny";
+    public const string TenantHasQuotaAndDefaultDeny = "tenant-isolation";
 
     /// <summary>Fewest vector database replicas in production.</summary>
     public const int MinProductionVectorDbReplicas = 3;

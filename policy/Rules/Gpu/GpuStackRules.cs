@@ -1,4 +1,5 @@
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Configuration;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Kubernetes;
@@ -16,7 +17,7 @@ public sealed class MigConfigValidRule(HardwareCatalog catalog) : IStackRule
 
     /// <inheritdoc />
     public PolicyDescriptor Descriptor { get; } = new(
-        "mig-config-valid", "MIG configs fit their pool's GPU",
+        ConfigChecks.MigConfigValidForGpu, "MIG configs fit their pool's GPU",
         "Every nvidia.com/mig.config label on a node group or node names a MIG config that is valid for that pool's GPU model (built-in names or the stack's mig-parted ConfigMap), checked by NeoCloud.Infra.Core.",
         PolicySeverity.Critical, PolicyKind.Stack, EnforcementLevel.Mandatory, EnforcementLevel.Mandatory, ConfigSchema.None, ["gpu", "mig"]);
 
@@ -74,7 +75,7 @@ public sealed class GpuResourceOfferedRule(HardwareCatalog catalog) : IStackRule
 
     /// <inheritdoc />
     public PolicyDescriptor Descriptor { get; } = new(
-        "gpu-resource-offered", "Requested GPU resources exist on a reachable pool",
+        ConfigChecks.GpuResourceOfferedByPool, "Requested GPU resources exist on a reachable pool",
         "Every pod template's nvidia.com/gpu or nvidia.com/mig-* request is offered (per node, by Core GpuResources under the cluster's MIG strategy) by a pool whose labels and taints admit the pod.",
         PolicySeverity.High, PolicyKind.Stack, EnforcementLevel.Advisory, EnforcementLevel.Mandatory, ConfigSchema.None, ["gpu", "scheduling"]);
 
@@ -110,7 +111,7 @@ public sealed class ScaledObjectCapacityRule(HardwareCatalog catalog) : IStackRu
 
     /// <inheritdoc />
     public PolicyDescriptor Descriptor { get; } = new(
-        "scaledobject-fits-capacity", "ScaledObjects fit GPU capacity",
+        ConfigChecks.ScaledObjectFitsPoolCapacity, "ScaledObjects fit GPU capacity",
         "A KEDA ScaledObject's maxReplicaCount (default 100) times its target's GPU request per pod fits the GPU capacity (per-node offers × max nodes) of the pools the target can schedule on.",
         PolicySeverity.Medium, PolicyKind.Stack, EnforcementLevel.Advisory, EnforcementLevel.Mandatory, ConfigSchema.None, ["gpu", "autoscaling"]);
 

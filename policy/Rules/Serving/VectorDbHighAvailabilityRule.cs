@@ -1,3 +1,4 @@
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Configuration;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Kubernetes;
@@ -10,7 +11,7 @@ public sealed class VectorDbHighAvailabilityRule : IStackRule
 {
     /// <inheritdoc />
     public PolicyDescriptor Descriptor { get; } = new(
-        "vector-db-ha", "Vector databases are highly available",
+        ConfigChecks.VectorDbReplicatedInProd, "Vector databases are highly available",
         "In production a vector database (Qdrant, Weaviate, Milvus) runs at least 3 replicas with pod anti-affinity or a topology spread constraint.",
         PolicySeverity.High, PolicyKind.Stack, EnforcementLevel.Disabled, EnforcementLevel.Mandatory,
         ConfigSchema.Of(

@@ -1,3 +1,4 @@
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Configuration;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Model;
@@ -69,7 +70,7 @@ public sealed class BucketReplicationRule : IStackRule
 {
     /// <inheritdoc />
     public PolicyDescriptor Descriptor { get; } = new(
-        "bucket-replication-prod", "Model buckets are replicated",
+        ConfigChecks.BucketsReplicatedInProd, "Model buckets are replicated",
         "In production every model bucket has a BucketReplicationConfig (cross-region copy of the weights serving depends on).",
         PolicySeverity.High, PolicyKind.Stack, EnforcementLevel.Disabled, EnforcementLevel.Mandatory,
         ConfigSchema.Of(ConfigProperty.List("bucketMarkers", "Words in a bucket's name or purpose tag that require replication.", "model")),

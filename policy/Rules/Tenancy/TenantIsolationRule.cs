@@ -1,3 +1,4 @@
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Configuration;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Kubernetes;
@@ -10,7 +11,7 @@ public sealed class TenantIsolationRule : IStackRule
 {
     /// <inheritdoc />
     public PolicyDescriptor Descriptor { get; } = new(
-        "tenant-isolation", "Tenant namespaces have a quota and default-deny network policy",
+        ConfigChecks.TenantHasQuotaAndDefaultDeny, "Tenant namespaces have a quota and default-deny network policy",
         "Every namespace labelled neocloud.io/tenant has a ResourceQuota and a NetworkPolicy selecting all pods (podSelector {}) with policyTypes Ingress and Egress and no allow-all rule.",
         PolicySeverity.High, PolicyKind.Stack, EnforcementLevel.Advisory, EnforcementLevel.Mandatory, ConfigSchema.None,
         ["tenancy", "security"]);
