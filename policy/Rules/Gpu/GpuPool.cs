@@ -65,7 +65,7 @@ public sealed record GpuPool(
     /// <summary>
     /// The extended resources one node offers (Core <see cref="GpuResources.PerNode"/>), or the reason it cannot be computed.
     /// </summary>
-    public (ImmutableSortedDictionary<string, int>? Offers, string? Problem) Offers(MigStrategy strategy, MigPartedConfigMap custom)
+    public (ImmutableSortedDictionary<string, int>? Offers, string? Problem) Offers(MigStrategy strategy, MigPartedDocument custom)
     {
         ArgumentNullException.ThrowIfNull(custom);
         if (Gpu is null)
@@ -158,7 +158,7 @@ public sealed record GpuPool(
 /// <param name="Pools">Every pool.</param>
 /// <param name="Strategy">MIG strategy from the GPU Operator chart values (chart default: single).</param>
 /// <param name="CustomConfigs">Custom configs of the mig-parted ConfigMap.</param>
-public sealed record GpuInventory(ImmutableArray<GpuPool> Pools, MigStrategy Strategy, MigPartedConfigMap CustomConfigs)
+public sealed record GpuInventory(ImmutableArray<GpuPool> Pools, MigStrategy Strategy, MigPartedDocument CustomConfigs)
 {
     private static readonly string[] ChartTypes = ["kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Chart", "kubernetes:helm.sh/v3:Release"];
 

@@ -24,7 +24,7 @@ public sealed class MigConfigValidRule(HardwareCatalog catalog) : IStackRule
     /// <inheritdoc />
     public IEnumerable<Violation> Check(StackSnapshot stack, RuleContext context)
     {
-        MigPartedConfigMap custom;
+        MigPartedDocument custom;
         try
         {
             custom = MigPartedConfigMap.FromStack(stack);

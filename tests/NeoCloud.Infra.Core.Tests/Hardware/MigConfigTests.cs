@@ -155,6 +155,35 @@ public sealed class MigConfigTests
         Assert.Equal("uses", ex.ParamName);
     }
 
+    [Fact]
+    public void Parsing_a_rendered_document_gives_back_each_models_layouts()
+    {
+        var custom = Custom("serving-mixed", ([0, 1, 2, 3], L(("1g.10gb", 7))), ([4, 5, 6, 7], L(("3g.40gb", 2))));
+        var yaml = MigPartedConfig.Render(
+        [
+            new MigConfigUse("serving-mixed", H100, custom),
+            new MigConfigUse("all-balanced", H100),
+            new MigConfigUse("all-balanced", A100_40),
+        ]);
+
+        var document = MigPartedDocument.Parse(yaml);
+
+        Assert.Equal(["all-balanced", "all-disabled", "serving-mixed"], document.Names.Order(StringComparer.Ordinal));
+        var h100 = document.For(H100);
+        var resolved = MigConfigs.Resolve("serving-mixed", H100, 8, h100);
+        Assert.True(resolved.IsValid, string.Join("; ", resolved.Errors));
+        var original = MigConfigs.Resolve("serving-mixed", H100, 8, new Dictionary<string, MigConfigDefinition> { ["serving-mixed"] = custom });
+        Assert.Equal(original.PerDevice.Select(MigGeometry.Describe), resolved.PerDevice.Select(MigGeometry.Describe));
+        // all-balanced carries one entry per model (device-filter): each model reads back its own layout.
+        Assert.Equal(MigGeometry.Describe(H100.BalancedLayout), MigGeometry.Describe(Assert.Single(h100["all-balanced"].Entries).Layout));
+        Assert.Equal(MigGeometry.Describe(A100_40.BalancedLayout), MigGeometry.Describe(Assert.Single(document.For(A100_40)["all-balanced"].Entries).Layout));
+        Assert.NotEqual(MigGeometry.Describe(H100.BalancedLayout), MigGeometry.Describe(A100_40.BalancedLayout));
+    }
+
+    [Fact]
+    public void Parsing_rejects_a_document_without_mig_configs() =>
+        Assert.Throws<FormatException>(() => MigPartedDocument.Parse("version: v1\n"));
+
     private static YamlDocument Parse(string yaml)
     {
         var stream = new YamlStream();
