@@ -1,4 +1,4 @@
-using NeoCloud.Infra.Components.Monitoring;
+using NeoCloud.Infra.Components.Kubernetes;
 using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Naming;
 using Pulumi;
@@ -52,7 +52,7 @@ public sealed class KedaOperator : ComponentResource
         {
             dependsOn.Add(new K8s.Core.V1.Namespace($"{name}-namespace", new NamespaceArgs
             {
-                Metadata = new ObjectMetaArgs { Name = args.Namespace, Labels = CustomObjectArgs.ToLabels(labels) },
+                Metadata = new ObjectMetaArgs { Name = args.Namespace, Labels = CoreData.ToLabels(labels) },
             }, new CustomResourceOptions { Parent = this }));
         }
 
@@ -63,7 +63,7 @@ public sealed class KedaOperator : ComponentResource
             Chart = KedaChart.Chart,
             Version = KedaChart.Version,
             RepositoryOpts = new RepositoryOptsArgs { Repo = KedaChart.Repository },
-            Values = CustomObjectArgs.ToInputMap(KedaChart.Values(args.MonitoringRelease, labels)),
+            Values = CoreData.ToInputMap(KedaChart.Values(args.MonitoringRelease, labels)),
         }, new ComponentResourceOptions { Parent = this, DependsOn = dependsOn });
 
         Chart = chart;

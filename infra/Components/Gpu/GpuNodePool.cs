@@ -22,7 +22,7 @@ public sealed class GpuNodePool : ComponentResource
     /// <summary>The component's type token.</summary>
     public const string TypeToken = "neocloud:gpu:GpuNodePool";
 
-    /// <summary>Creates the pool; throws <see cref="GpuArgsException"/> listing every problem before registering anything when the Args are invalid.</summary>
+    /// <summary>Creates the pool; throws <see cref="ComponentArgsException"/> listing every problem before registering anything when the Args are invalid.</summary>
     /// <param name="name">Component name; children are named from it.</param>
     /// <param name="args">The pool's inputs.</param>
     /// <param name="options">Options; the Kubernetes provider (on-prem) and AWS provider (EKS) reach children through them.</param>
@@ -190,6 +190,6 @@ public sealed class GpuNodePool : ComponentResource
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(args);
         var errors = args.Validate(name);
-        return errors.Count > 0 ? throw new GpuArgsException("GpuNodePool", name, errors) : name;
+        return errors.Count > 0 ? throw new ComponentArgsException("GpuNodePool", name, errors) : name;
     }
 }

@@ -1,5 +1,5 @@
-using System.Collections;
 using System.Collections.Immutable;
+using NeoCloud.Infra.Components.Kubernetes;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
@@ -22,7 +22,7 @@ public sealed class GpuOperator : ComponentResource
     /// <summary>The component's type token.</summary>
     public const string TypeToken = "neocloud:gpu:GpuOperator";
 
-    /// <summary>Creates the operator; throws <see cref="GpuArgsException"/> listing every problem before registering anything when the Args are invalid.</summary>
+    /// <summary>Creates the operator; throws <see cref="ComponentArgsException"/> listing every problem before registering anything when the Args are invalid.</summary>
     /// <param name="name">Component name; children are named from it.</param>
     /// <param name="args">The operator's inputs.</param>
     /// <param name="options">Options; the cluster's Kubernetes provider reaches children through them.</param>
@@ -75,7 +75,7 @@ public sealed class GpuOperator : ComponentResource
             Name = GpuOperatorChart.Chart,
             Namespace = ns.Metadata.Apply(m => m.Name),
             RepositoryOpts = new RepositoryOptsArgs { Repo = GpuOperatorChart.Repository },
-            Values = ToInputMap(plan.Values),
+            Values = CoreData.ToInputMap(plan.Values),
         }, new ComponentResourceOptions { Parent = this, DependsOn = dependencies });
 
         Namespace = ns.Metadata.Apply(m => m.Name);
@@ -117,25 +117,6 @@ public sealed class GpuOperator : ComponentResource
     [Output("devicePluginConfigMapName")]
     public Output<string?> DevicePluginConfigMapName { get; private set; }
 
-    private static InputMap<object> ToInputMap(ImmutableSortedDictionary<string, object> values)
-    {
-        var map = new InputMap<object>();
-        foreach (var (key, value) in values)
-        {
-            map.Add(key, ToPlain(value));
-        }
-
-        return map;
-    }
-
-    // Plain immutable dictionaries and arrays, which the Pulumi serializer accepts at any depth.
-    private static object ToPlain(object value) => value switch
-    {
-        IDictionary<string, object> d => d.ToImmutableDictionary(kv => kv.Key, kv => ToPlain(kv.Value), StringComparer.Ordinal),
-        string s => s,
-        IEnumerable e => e.Cast<object>().Select(ToPlain).ToImmutableArray(),
-        _ => value,
-    };
 
     private static string Validated(string name, GpuOperatorArgs args)
     {
@@ -143,10 +124,10 @@ public sealed class GpuOperator : ComponentResource
         ArgumentNullException.ThrowIfNull(args);
         if (args.ToDefinition() is not { } definition)
         {
-            throw new GpuArgsException("GpuOperator", name, [new ConfigError("Substrate", "is required: Eks or OnPrem")]);
+            throw new ComponentArgsException("GpuOperator", name, [new ConfigError("Substrate", "is required: Eks or OnPrem")]);
         }
 
         var errors = GpuOperatorPlanner.Validate(definition);
-        return errors.Count > 0 ? throw new GpuArgsException("GpuOperator", name, errors) : name;
+        return errors.Count > 0 ? throw new ComponentArgsException("GpuOperator", name, errors) : name;
     }
 }

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
-using NeoCloud.Infra.Components.Serving;
+using NeoCloud.Infra.Components.Kubernetes;
+using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Monitoring;
 using NeoCloud.Infra.Core.Naming;
 using Pulumi;
@@ -55,7 +56,7 @@ public sealed class PrometheusStack : ComponentResource
     /// <summary>The component's type token.</summary>
     public const string TypeToken = "neocloud:monitoring:PrometheusStack";
 
-    /// <summary>Creates the stack; throws <see cref="ServingArgsException"/> before registering anything when the Args are invalid.</summary>
+    /// <summary>Creates the stack; throws <see cref="ComponentArgsException"/> before registering anything when the Args are invalid.</summary>
     /// <param name="name">Component name.</param>
     /// <param name="args">The inputs.</param>
     /// <param name="options">Component options; pass the Kubernetes provider through <c>Providers</c>.</param>
@@ -74,7 +75,7 @@ public sealed class PrometheusStack : ComponentResource
         {
             dependsOn.Add(new K8s.Core.V1.Namespace($"{name}-namespace", new NamespaceArgs
             {
-                Metadata = new ObjectMetaArgs { Name = args.Namespace, Labels = CustomObjectArgs.ToLabels(labels) },
+                Metadata = new ObjectMetaArgs { Name = args.Namespace, Labels = CoreData.ToLabels(labels) },
             }, child));
         }
 
@@ -85,13 +86,13 @@ public sealed class PrometheusStack : ComponentResource
             Chart = KubePrometheusStackChart.Chart,
             Version = KubePrometheusStackChart.Version,
             RepositoryOpts = new RepositoryOptsArgs { Repo = KubePrometheusStackChart.Repository },
-            Values = CustomObjectArgs.ToInputMap(KubePrometheusStackChart.Values(settings, labels)),
+            Values = CoreData.ToInputMap(KubePrometheusStackChart.Values(settings, labels)),
         }, new ComponentResourceOptions { Parent = this, DependsOn = dependsOn });
         Chart = chart;
 
         var monitorLabels = labels.SetItem(KubePrometheusStackChart.ReleaseLabel, settings.Release);
         var afterChart = new CustomResourceOptions { Parent = this, DependsOn = chart };
-        ObjectMetaArgs Meta(string objectName, IReadOnlyDictionary<string, string> l) => new() { Name = objectName, Namespace = settings.Namespace, Labels = CustomObjectArgs.ToLabels(l) };
+        ObjectMetaArgs Meta(string objectName, IReadOnlyDictionary<string, string> l) => new() { Name = objectName, Namespace = settings.Namespace, Labels = CoreData.ToLabels(l) };
 
         var groups = ImmutableArray.Create<object>(ServingAlerts.ToSpec(ServingAlerts.Gpu()), ServingAlerts.ToSpec(ServingAlerts.Keda()));
         _ = new K8s.ApiExtensions.CustomResource(
@@ -160,7 +161,7 @@ public sealed class PrometheusStack : ComponentResource
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(args);
         var settings = new PrometheusSettings(args.ReleaseName, args.Namespace, args.Retention, args.StorageSize, args.StorageClass);
-        ServingArgsException.ThrowIfAny($"PrometheusStack \"{name}\"", KubePrometheusStackChart.Validate(settings, nameof(PrometheusStackArgs)));
+        ComponentArgsException.ThrowIfAny("PrometheusStack", name, KubePrometheusStackChart.Validate(settings, nameof(PrometheusStackArgs)));
         return settings;
     }
 }

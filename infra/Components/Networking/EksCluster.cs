@@ -45,7 +45,7 @@ public sealed class EksCluster : ComponentResource
     /// <summary>The component's type token.</summary>
     public const string TypeToken = "neocloud:networking:EksCluster";
 
-    /// <summary>Creates the cluster; throws <see cref="GpuArgsException"/> listing every problem before registering anything when the Args are invalid.</summary>
+    /// <summary>Creates the cluster; throws <see cref="ComponentArgsException"/> listing every problem before registering anything when the Args are invalid.</summary>
     /// <param name="name">Component name; children are named from it.</param>
     /// <param name="args">The cluster's inputs.</param>
     /// <param name="options">Options; the AWS provider reaches children through them.</param>
@@ -234,6 +234,6 @@ public sealed class EksCluster : ComponentResource
             errors.Add(new ConfigError("CostCenter", "is required"));
         }
 
-        return errors.Count > 0 ? throw new GpuArgsException("EksCluster", name, errors) : name;
+        return errors.Count > 0 ? throw new ComponentArgsException("EksCluster", name, errors) : name;
     }
 }

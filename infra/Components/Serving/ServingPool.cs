@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Capacity;
+using NeoCloud.Infra.Core.Environments;
 
 namespace NeoCloud.Infra.Components.Serving;
 
@@ -16,7 +17,7 @@ public sealed class ServingPool
     /// <param name="capacity">The pool's capacity (Core <see cref="CapacityPlanner.ForPool"/>, or built from the GPU pool's outputs).</param>
     /// <param name="claims">Every deployment of the pool: name, resource, min and max replicas. Empty for a pool with one standalone TritonService (it then claims for itself).</param>
     /// <param name="allowOvercommit">Whether the deployments may together ask for more than the pool holds; <see cref="Overcommitted"/> says when they do.</param>
-    /// <exception cref="ServingArgsException">A claim does not fit, or the claims together exceed the pool without over-commit.</exception>
+    /// <exception cref="ComponentArgsException">A claim does not fit, or the claims together exceed the pool without over-commit.</exception>
     public ServingPool(PoolCapacity capacity, IReadOnlyList<ReplicaClaim>? claims = null, bool allowOvercommit = false)
     {
         ArgumentNullException.ThrowIfNull(capacity);
@@ -24,7 +25,7 @@ public sealed class ServingPool
         Claims = claims is null ? [] : [.. claims];
         AllowOvercommit = allowOvercommit;
         var result = Check([]);
-        ServingArgsException.ThrowIfAny($"ServingPool \"{capacity.Pool}\"", result.Errors);
+        ComponentArgsException.ThrowIfAny("ServingPool", capacity.Pool, result.Errors);
         Overcommitted = result.Overcommitted;
     }
 

@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using NeoCloud.Infra.Components.Monitoring;
+using NeoCloud.Infra.Components.Kubernetes;
 using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Monitoring;
@@ -23,7 +23,7 @@ public sealed class TritonService : ComponentResource
     /// <summary>The component's type token.</summary>
     public const string TypeToken = "neocloud:serving:TritonService";
 
-    /// <summary>Creates the service; throws <see cref="ServingArgsException"/> before registering anything when the Args are invalid.</summary>
+    /// <summary>Creates the service; throws <see cref="ComponentArgsException"/> before registering anything when the Args are invalid.</summary>
     /// <param name="name">Component name; also the Deployment, Service, PDB and ScaledObject name (DNS label, at most 47 characters).</param>
     /// <param name="args">The inputs.</param>
     /// <param name="options">Component options; pass the Kubernetes provider through <c>Providers</c>.</param>
@@ -39,7 +39,7 @@ public sealed class TritonService : ComponentResource
         var labels = TritonDeployment.Labels(request);
         var selector = TritonDeployment.Selector(name);
         var child = new CustomResourceOptions { Parent = this };
-        ObjectMetaArgs Meta() => new() { Name = name, Namespace = args.Namespace, Labels = CustomObjectArgs.ToLabels(labels) };
+        ObjectMetaArgs Meta() => new() { Name = name, Namespace = args.Namespace, Labels = CoreData.ToLabels(labels) };
 
         var deployment = new K8s.Apps.V1.Deployment($"{name}-deployment", new DeploymentArgs
         {
@@ -48,10 +48,10 @@ public sealed class TritonService : ComponentResource
             {
                 // KEDA owns the replica count when autoscaling: the program leaves spec.replicas unset.
                 Replicas = args.EnableAutoscaling ? null! : args.MinReplicas,
-                Selector = new LabelSelectorArgs { MatchLabels = CustomObjectArgs.ToLabels(selector) },
+                Selector = new LabelSelectorArgs { MatchLabels = CoreData.ToLabels(selector) },
                 Template = new PodTemplateSpecArgs
                 {
-                    Metadata = new ObjectMetaArgs { Labels = CustomObjectArgs.ToLabels(labels) },
+                    Metadata = new ObjectMetaArgs { Labels = CoreData.ToLabels(labels) },
                     Spec = PodSpec(args, request, selector),
                 },
             },
@@ -63,7 +63,7 @@ public sealed class TritonService : ComponentResource
             Spec = new ServiceSpecArgs
             {
                 Type = "ClusterIP",
-                Selector = CustomObjectArgs.ToLabels(selector),
+                Selector = CoreData.ToLabels(selector),
                 Ports = TritonServer.Ports.Select(p => new ServicePortArgs { Name = p.Name, Port = p.Number, TargetPort = p.Name, AppProtocol = p.AppProtocol, Protocol = "TCP" }).ToList(),
             },
         }, child);
@@ -74,7 +74,7 @@ public sealed class TritonService : ComponentResource
             Spec = new PodDisruptionBudgetSpecArgs
             {
                 MaxUnavailable = TritonDeployment.MaxUnavailable,
-                Selector = new LabelSelectorArgs { MatchLabels = CustomObjectArgs.ToLabels(selector) },
+                Selector = new LabelSelectorArgs { MatchLabels = CoreData.ToLabels(selector) },
             },
         }, child);
 
@@ -90,7 +90,7 @@ public sealed class TritonService : ComponentResource
         if (args.MonitoringRelease is { } release)
         {
             var monitorLabels = labels.SetItem(KubePrometheusStackChart.ReleaseLabel, release);
-            ObjectMetaArgs MonitorMeta() => new() { Name = name, Namespace = args.Namespace, Labels = CustomObjectArgs.ToLabels(monitorLabels) };
+            ObjectMetaArgs MonitorMeta() => new() { Name = name, Namespace = args.Namespace, Labels = CoreData.ToLabels(monitorLabels) };
             var dependsOn = DependsOn(service, args.Monitoring);
             _ = new K8s.ApiExtensions.CustomResource(
                 $"{name}-servicemonitor",
@@ -194,7 +194,7 @@ public sealed class TritonService : ComponentResource
 
         var budget = args.Pool.Check(declared is null ? [own] : []);
         errors.AddRange(budget.Errors);
-        ServingArgsException.ThrowIfAny($"TritonService \"{name}\"", errors);
+        ComponentArgsException.ThrowIfAny("TritonService", name, errors);
         return (request, budget);
     }
 
@@ -237,7 +237,7 @@ public sealed class TritonService : ComponentResource
                 MaxSkew = 1,
                 TopologyKey = TritonDeployment.SpreadTopologyKey,
                 WhenUnsatisfiable = TritonDeployment.SpreadWhenUnsatisfiable,
-                LabelSelector = new LabelSelectorArgs { MatchLabels = CustomObjectArgs.ToLabels(selector) },
+                LabelSelector = new LabelSelectorArgs { MatchLabels = CoreData.ToLabels(selector) },
             },
             TerminationGracePeriodSeconds = 60,
         };

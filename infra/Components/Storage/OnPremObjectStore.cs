@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Components.Kubernetes;
+using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Storage;
 using Pulumi;
@@ -24,9 +26,9 @@ public sealed class OnPremObjectStore : ComponentResource
     /// <param name="name">Component name; children are named <c>{name}-…</c>.</param>
     /// <param name="args">Inputs (validated before anything is registered).</param>
     /// <param name="options">Component options (Kubernetes provider).</param>
-    /// <exception cref="NeoCloud.Infra.Core.Environments.EnvironmentConfigException">The arguments are invalid; nothing was registered.</exception>
+    /// <exception cref="ComponentArgsException">The arguments are invalid; nothing was registered.</exception>
     public OnPremObjectStore(string name, OnPremObjectStoreArgs args, ComponentResourceOptions? options = null)
-        : base(TypeToken, name, Checked(args, options))
+        : base(TypeToken, name, Checked(name, args, options))
     {
         var plan = Plan(args, kmsKeyArn: null, bucket: "placeholder-bucket");
         var labels = ResourceLabels.For("rook-ceph-object-store", name, "model-store", args.Environment, args.CostCenter).ToImmutableDictionary(StringComparer.Ordinal);
@@ -233,7 +235,7 @@ public sealed class OnPremObjectStore : ComponentResource
         IsProduction(args),
         args.SyncToS3 is { } s ? new S3SyncTarget(bucket, s.Region, kmsKeyArn, s.Schedule) : null);
 
-    private static ComponentResourceOptions? Checked(OnPremObjectStoreArgs args, ComponentResourceOptions? options)
+    private static ComponentResourceOptions? Checked(string name, OnPremObjectStoreArgs args, ComponentResourceOptions? options)
     {
         ArgumentNullException.ThrowIfNull(args);
         var errors = Plan(args, null, "placeholder-bucket").Validate(nameof(OnPremObjectStoreArgs)).ToBuilder();
@@ -249,7 +251,7 @@ public sealed class OnPremObjectStore : ComponentResource
 
         if (errors.Count > 0)
         {
-            throw new NeoCloud.Infra.Core.Environments.EnvironmentConfigException(errors.ToImmutable());
+            throw new ComponentArgsException("OnPremObjectStore", name, errors.ToImmutable());
         }
 
         return options;
@@ -259,14 +261,9 @@ public sealed class OnPremObjectStore : ComponentResource
     private sealed class CephObject : K8s.ApiExtensions.CustomResource
     {
         public CephObject(string name, string kind, string apiVersion, ObjectMetaArgs metadata, ImmutableSortedDictionary<string, object> spec, CustomResourceOptions options)
-            : base(name, new SpecArgs(apiVersion, kind) { Metadata = metadata, Spec = spec.ToImmutableDictionary(StringComparer.Ordinal) }, options)
+            : base(name, new CustomObjectArgs(apiVersion, kind, metadata, spec), options)
         {
         }
     }
 
-    private sealed class SpecArgs(string apiVersion, string kind) : K8s.ApiExtensions.CustomResourceArgs(apiVersion, kind)
-    {
-        [Input("spec")]
-        public InputMap<object>? Spec { get; set; }
-    }
 }

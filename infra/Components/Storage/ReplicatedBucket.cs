@@ -1,3 +1,4 @@
+using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Storage;
 using Pulumi;
@@ -22,9 +23,9 @@ public sealed class ReplicatedBucket : ComponentResource
     /// <param name="name">Component name; children are named <c>{name}-…</c>.</param>
     /// <param name="args">Inputs (validated before anything is registered).</param>
     /// <param name="options">Component options.</param>
-    /// <exception cref="NeoCloud.Infra.Core.Environments.EnvironmentConfigException">The arguments are invalid; nothing was registered.</exception>
+    /// <exception cref="ComponentArgsException">The arguments are invalid; nothing was registered.</exception>
     public ReplicatedBucket(string name, ReplicatedBucketArgs args, ComponentResourceOptions? options = null)
-        : base(TypeToken, name, Checked(args, options))
+        : base(TypeToken, name, Checked(name, args, options))
     {
         var plan = Plan(args);
         var tags = ResourceLabels.CostAttribution(args.Environment, args.CostCenter)
@@ -290,7 +291,7 @@ public sealed class ReplicatedBucket : ComponentResource
         args.ReplicaStorageClass,
         args.ReplicationPrefix);
 
-    private static ComponentResourceOptions? Checked(ReplicatedBucketArgs args, ComponentResourceOptions? options)
+    private static ComponentResourceOptions? Checked(string name, ReplicatedBucketArgs args, ComponentResourceOptions? options)
     {
         ArgumentNullException.ThrowIfNull(args);
         var errors = Plan(args).Validate(nameof(ReplicatedBucketArgs)).ToBuilder();
@@ -306,7 +307,7 @@ public sealed class ReplicatedBucket : ComponentResource
 
         if (errors.Count > 0)
         {
-            throw new NeoCloud.Infra.Core.Environments.EnvironmentConfigException(errors.ToImmutable());
+            throw new ComponentArgsException("ReplicatedBucket", name, errors.ToImmutable());
         }
 
         return options;

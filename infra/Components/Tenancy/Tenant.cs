@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Tenancy;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Core.V1;
@@ -23,9 +24,9 @@ public sealed class Tenant : ComponentResource
     /// <param name="name">Component name; children are named <c>{name}-…</c>.</param>
     /// <param name="args">Inputs (validated before anything is registered).</param>
     /// <param name="options">Component options (Kubernetes provider).</param>
-    /// <exception cref="NeoCloud.Infra.Core.Environments.EnvironmentConfigException">The arguments are invalid; nothing was registered.</exception>
+    /// <exception cref="ComponentArgsException">The arguments are invalid; nothing was registered.</exception>
     public Tenant(string name, TenantArgs args, ComponentResourceOptions? options = null)
-        : base(TypeToken, name, Checked(args, options))
+        : base(TypeToken, name, Checked(name, args, options))
     {
         var plan = Plan(args);
         var child = new CustomResourceOptions { Parent = this };
@@ -165,7 +166,7 @@ public sealed class Tenant : ComponentResource
         [.. args.ModelStoreCidrs ?? []],
         [.. args.KubeApiCidrs ?? []]);
 
-    private static ComponentResourceOptions? Checked(TenantArgs args, ComponentResourceOptions? options)
+    private static ComponentResourceOptions? Checked(string name, TenantArgs args, ComponentResourceOptions? options)
     {
         ArgumentNullException.ThrowIfNull(args);
         var errors = Plan(args).Validate(nameof(TenantArgs)).ToBuilder();
@@ -181,7 +182,7 @@ public sealed class Tenant : ComponentResource
 
         if (errors.Count > 0)
         {
-            throw new NeoCloud.Infra.Core.Environments.EnvironmentConfigException(errors.ToImmutable());
+            throw new ComponentArgsException("Tenant", name, errors.ToImmutable());
         }
 
         return options;

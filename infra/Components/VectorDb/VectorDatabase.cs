@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Components.Kubernetes;
+using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.VectorDb;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Core.V1;
@@ -23,7 +25,7 @@ public sealed class VectorDatabase : ComponentResource
     /// <param name="name">Component name; also the Helm release name (DNS-1123 label).</param>
     /// <param name="args">Inputs (validated before anything is registered).</param>
     /// <param name="options">Component options (Kubernetes provider).</param>
-    /// <exception cref="NeoCloud.Infra.Core.Environments.EnvironmentConfigException">The arguments are invalid; nothing was registered.</exception>
+    /// <exception cref="ComponentArgsException">The arguments are invalid; nothing was registered.</exception>
     public VectorDatabase(string name, VectorDatabaseArgs args, ComponentResourceOptions? options = null)
         : base(TypeToken, name, Checked(name, args, options))
     {
@@ -42,12 +44,6 @@ public sealed class VectorDatabase : ComponentResource
             StringData = { { QdrantChart.ApiKeySecretKey, password.Result } },
         }, new CustomResourceOptions { Parent = this, AdditionalSecretOutputs = { "stringData", "data" } });
 
-        var values = new InputMap<object>();
-        foreach (var (key, value) in plan.ChartValues(name))
-        {
-            values.Add(key, value);
-        }
-
         _ = new K8s.Helm.V4.Chart($"{name}-chart", new ChartArgs
         {
             Name = name,
@@ -55,7 +51,7 @@ public sealed class VectorDatabase : ComponentResource
             Chart = QdrantChart.Name,
             Version = QdrantChart.Version,
             RepositoryOpts = new RepositoryOptsArgs { Repo = QdrantChart.Repository },
-            Values = values,
+            Values = CoreData.ToInputMap(plan.ChartValues(name)),
         }, new ComponentResourceOptions { Parent = this, DependsOn = { secret } });
 
         var service = QdrantPlan.FullName(name);
@@ -140,7 +136,7 @@ public sealed class VectorDatabase : ComponentResource
 
         if (errors.Count > 0)
         {
-            throw new NeoCloud.Infra.Core.Environments.EnvironmentConfigException(errors.ToImmutable());
+            throw new ComponentArgsException("VectorDatabase", name, errors.ToImmutable());
         }
 
         return options;

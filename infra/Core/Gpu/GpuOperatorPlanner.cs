@@ -63,14 +63,14 @@ public static class GpuOperatorPlanner
     /// <summary>Plans the operator of one cluster.</summary>
     /// <param name="name">The component's resource name (for messages).</param>
     /// <param name="definition">The operator as stated.</param>
-    /// <exception cref="GpuArgsException">The definition is invalid; every problem is listed.</exception>
+    /// <exception cref="ComponentArgsException">The definition is invalid; every problem is listed.</exception>
     public static GpuOperatorPlan Plan(string name, GpuOperatorDefinition definition)
     {
         var errors = new List<ConfigError>();
         var plan = Resolve(definition, errors);
         if (errors.Count > 0 || plan is null)
         {
-            throw new GpuArgsException("GpuOperator", name, errors);
+            throw new ComponentArgsException("GpuOperator", name, errors);
         }
 
         return plan;

@@ -33,14 +33,14 @@ public static partial class GpuPoolPlanner
     /// <summary>Plans the pool.</summary>
     /// <param name="definition">The pool as stated.</param>
     /// <param name="catalog">The hardware catalog; defaults to <see cref="HardwareCatalog.Default"/>.</param>
-    /// <exception cref="GpuArgsException">The definition is invalid; every problem is listed.</exception>
+    /// <exception cref="ComponentArgsException">The definition is invalid; every problem is listed.</exception>
     public static GpuPoolPlan Plan(GpuNodePoolDefinition definition, HardwareCatalog? catalog = null)
     {
         var errors = new List<ConfigError>();
         var plan = Resolve(definition, catalog ?? HardwareCatalog.Default, errors);
         if (errors.Count > 0 || plan is null)
         {
-            throw new GpuArgsException("GpuNodePool", definition.PoolName, errors);
+            throw new ComponentArgsException("GpuNodePool", definition.PoolName, errors);
         }
 
         return plan;

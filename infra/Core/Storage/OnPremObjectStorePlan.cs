@@ -109,15 +109,6 @@ public sealed record OnPremObjectStorePlan(
         return errors.ToImmutable();
     }
 
-    /// <summary>Throws <see cref="EnvironmentConfigException"/> listing every problem, or returns when the settings are valid.</summary>
-    public void EnsureValid(string path)
-    {
-        var errors = Validate(path);
-        if (errors.Length > 0)
-        {
-            throw new EnvironmentConfigException(errors);
-        }
-    }
 
     /// <summary>The <c>spec</c> of the <c>CephObjectStore</c>: replicated pools across hosts, pools kept on delete.</summary>
     public ImmutableSortedDictionary<string, object> CephObjectStoreSpec()

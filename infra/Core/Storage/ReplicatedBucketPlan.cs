@@ -143,15 +143,6 @@ public sealed record ReplicatedBucketPlan(
         return errors.ToImmutable();
     }
 
-    /// <summary>Throws <see cref="EnvironmentConfigException"/> listing every problem, or returns when the settings are valid.</summary>
-    public void EnsureValid(string path)
-    {
-        var errors = Validate(path);
-        if (errors.Length > 0)
-        {
-            throw new EnvironmentConfigException(errors);
-        }
-    }
 
     /// <summary>The lifecycle rules of both buckets.</summary>
     public ImmutableArray<LifecycleRule> LifecycleRules()

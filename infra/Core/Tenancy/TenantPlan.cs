@@ -195,15 +195,6 @@ public sealed record TenantPlan(
         return errors.ToImmutable();
     }
 
-    /// <summary>Throws <see cref="EnvironmentConfigException"/> listing every problem, or returns when valid.</summary>
-    public void EnsureValid(string path)
-    {
-        var errors = Validate(path);
-        if (errors.Length > 0)
-        {
-            throw new EnvironmentConfigException(errors);
-        }
-    }
 
     /// <summary>Labels of every tenant-scoped object (cost attribution with the tenant).</summary>
     public ImmutableSortedDictionary<string, string> Labels(string component) =>

@@ -92,15 +92,6 @@ public sealed record QdrantPlan(
         return errors.ToImmutable();
     }
 
-    /// <summary>Throws <see cref="EnvironmentConfigException"/> listing every problem, or returns when valid.</summary>
-    public void EnsureValid(string path)
-    {
-        var errors = Validate(path);
-        if (errors.Length > 0)
-        {
-            throw new EnvironmentConfigException(errors);
-        }
-    }
 
     /// <summary>
     /// The chart values. The API key reaches Qdrant as <c>QDRANT__SERVICE__API_KEY</c> from the Secret

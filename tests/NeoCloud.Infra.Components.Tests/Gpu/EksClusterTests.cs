@@ -3,7 +3,6 @@ using NeoCloud.Infra.Components.Gpu;
 using NeoCloud.Infra.Components.Networking;
 using NeoCloud.Infra.Components.Tests.Testing;
 using NeoCloud.Infra.Core.Environments;
-using NeoCloud.Infra.Core.Gpu;
 
 namespace NeoCloud.Infra.Components.Tests.Gpu;
 
@@ -55,9 +54,17 @@ public class EksClusterTests
 
         var ng = mocks.Single("aws:eks/nodeGroup:NodeGroup");
         Assert.Equal("gpu-cluster", ng.Inputs["clusterName"]);
-        // Resource ids (vpcId, subnetIds, gatewayId) are not resolved by this mock setup, so id-based wiring is
-        // not asserted here; name/ARN-based wiring (clusterName, roleArn) is.
         Assert.StartsWith("arn:aws:mock", (string)ng.Inputs["nodeRoleArn"]);
+
+        // Id-based wiring: every subnet in the VPC, nodes in the private subnets only, the cluster in all of them.
+        Assert.All(mocks.OfType("aws:ec2/subnet:Subnet"), s => Assert.Equal("gpu-vpc-id", s.Inputs["vpcId"]));
+        var privateIds = mocks.OfType("aws:ec2/subnet:Subnet").Where(s => s.Name!.Contains("-private-", StringComparison.Ordinal)).Select(s => s.Name + "-id").Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(2, privateIds.Length);
+        Assert.Equal(privateIds, ((ImmutableArray<object>)ng.Inputs["subnetIds"]).Cast<string>().Order(StringComparer.Ordinal).ToArray());
+        var clusterSubnets = ((ImmutableArray<object>)((ImmutableDictionary<string, object>)eks.Inputs["vpcConfig"])["subnetIds"]).Cast<string>().ToArray();
+        Assert.Equal(4, clusterSubnets.Length);
+        Assert.Equal("gpu-nat-id", mocks.OfType("aws:ec2/routeTable:RouteTable").Select(r => r.Inputs).Where(i => i.ContainsKey("routes"))
+            .SelectMany(i => ((ImmutableArray<object>)i["routes"]).Cast<ImmutableDictionary<string, object>>()).Single(r => r.ContainsKey("natGatewayId"))["natGatewayId"]);
 
         var kubeconfig = await PulumiTest.ValueAsync(cluster!.Kubeconfig);
         Assert.Contains("\"get-token\"", kubeconfig);
@@ -70,7 +77,7 @@ public class EksClusterTests
     {
         var args = Args();
         args.AvailabilityZones = ["us-east-1a"];
-        var ex = Assert.Throws<GpuArgsException>(() => new EksCluster("gpu", args));
+        var ex = Assert.Throws<ComponentArgsException>(() => new EksCluster("gpu", args));
         Assert.Equal("AvailabilityZones", Assert.Single(ex.Errors).Path);
     }
 }

@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Gpu;
 using NeoCloud.Infra.Components.Tests.Testing;
 using NeoCloud.Infra.Core.Environments;
-using NeoCloud.Infra.Core.Gpu;
 
 namespace NeoCloud.Infra.Components.Tests.Gpu;
 
@@ -177,7 +176,7 @@ public class GpuNodePoolTests
     public async Task Invalid_args_fail_with_the_property_and_register_nothing(string name, Action<GpuNodePoolArgs> change, string property, string message)
     {
         // Outside the engine: the structured errors.
-        var direct = Assert.Throws<GpuArgsException>(() => new GpuNodePool(name, EksH100(change)));
+        var direct = Assert.Throws<ComponentArgsException>(() => new GpuNodePool(name, EksH100(change)));
         Assert.Contains(direct.Errors, e => e.Path == property && e.Message.Contains(message, StringComparison.Ordinal));
 
         // Under the engine: the program fails with the same message and nothing is registered, not even the component.
@@ -198,7 +197,7 @@ public class GpuNodePoolTests
     [Fact]
     public void Every_problem_is_reported_at_once()
     {
-        var ex = Assert.Throws<GpuArgsException>(() => new GpuNodePool("bad", EksH100(a =>
+        var ex = Assert.Throws<ComponentArgsException>(() => new GpuNodePool("bad", EksH100(a =>
         {
             a.InstanceType = "g6e.12xlarge";
             a.CapacityType = CapacityType.Spot;

@@ -1,6 +1,7 @@
 using NeoCloud.Infra.Components.Serving;
 using NeoCloud.Infra.Components.Tests.Testing;
 using NeoCloud.Infra.Core.Autoscaling;
+using NeoCloud.Infra.Core.Environments;
 using static NeoCloud.Infra.Components.Tests.Serving.ServingTestData;
 
 namespace NeoCloud.Infra.Components.Tests.Serving;
@@ -88,10 +89,10 @@ public class TritonServiceTests
         const string expected = "TritonServiceArgs.MaxReplicas: deployment \"llama\" asks for up to 20 × nvidia.com/mig-1g.10gb, but pool \"h100-mig\" holds 14 at its maximum size; lower the maximum to 14 or grow the pool";
 
         // The engine reports the program's exception as a RunException carrying its message.
-        Assert.Contains("invalid arguments for TritonService \"llama\" (1 problem); nothing was registered:\n  - " + expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("TritonService \"llama\": invalid args (1 problem); nothing was registered:\n  - " + expected, error.Message, StringComparison.Ordinal);
 
         // Outside the engine the typed exception carries the problem with its path.
-        var direct = Assert.Throws<ServingArgsException>(() => new TritonService("llama", Args(new ServingPool(MigPool()), max: 20)));
+        var direct = Assert.Throws<ComponentArgsException>(() => new TritonService("llama", Args(new ServingPool(MigPool()), max: 20)));
         Assert.Equal(expected, Assert.Single(direct.Errors).ToString());
         Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
     }
@@ -99,7 +100,7 @@ public class TritonServiceTests
     [Fact]
     public void TwoDeploymentsOverTheirSharedPoolFailWithThePreciseError()
     {
-        var error = Assert.Throws<ServingArgsException>(() => new ServingPool(MigPool(),
+        var error = Assert.Throws<ComponentArgsException>(() => new ServingPool(MigPool(),
         [
             ServingPool.Claim("llama", Mig, 2, 8),
             ServingPool.Claim("mistral", Mig, 1, 8),
@@ -122,7 +123,7 @@ public class TritonServiceTests
     public void UndeclaredDeploymentIsCheckedTogetherWithTheDeclaredOnes()
     {
         var pool = new ServingPool(MigPool(), [ServingPool.Claim("mistral", Mig, 1, 8)]);
-        var error = Assert.Throws<ServingArgsException>(() => new TritonService("llama", Args(pool, max: 8)));
+        var error = Assert.Throws<ComponentArgsException>(() => new TritonService("llama", Args(pool, max: 8)));
         Assert.Contains("together ask for up to 16", Assert.Single(error.Errors).Message, StringComparison.Ordinal);
     }
 
@@ -130,7 +131,7 @@ public class TritonServiceTests
     public void AllArgsProblemsAreReportedAtOnce()
     {
         var args = Args(new ServingPool(MigPool()), max: 4, min: 0, gpu: "nvidia.com/gpu", prometheus: null);
-        var error = Assert.Throws<ServingArgsException>(() => new TritonService("llama", args));
+        var error = Assert.Throws<ComponentArgsException>(() => new TritonService("llama", args));
         Assert.Equal(
             ["TritonServiceArgs.MinReplicas", "TritonServiceArgs.PrometheusAddress", "TritonServiceArgs.MaxReplicas"],
             error.Errors.Select(e => e.Path));

@@ -105,7 +105,7 @@ public sealed class OnPremObjectStoreTests
     {
         var (mocks, _) = await PulumiTest.RunAsync(() =>
         {
-            var error = Assert.Throws<EnvironmentConfigException>(() => new OnPremObjectStore("onprem", Args(a =>
+            var error = Assert.Throws<ComponentArgsException>(() => new OnPremObjectStore("onprem", Args(a =>
             {
                 a.PoolReplicas = 2;
                 a.SyncToS3!.Schedule = "every 15 minutes";

@@ -43,6 +43,7 @@ public sealed class ReplicatedBucketTests
 
         var versioning = mocks.OfType("aws:s3/bucketVersioningV2:BucketVersioningV2");
         Assert.Equal(2, versioning.Count);
+        Assert.Equal(buckets.Select(b => (string)b.Inputs["bucket"]).Order(), versioning.Select(v => (string)v.Inputs["bucket"]).Order());
         Assert.All(versioning, v => Assert.Equal("Enabled", Map(v.Inputs["versioningConfiguration"])["status"]));
 
         var keys = mocks.OfType("aws:kms/key:Key");
@@ -192,7 +193,7 @@ public sealed class ReplicatedBucketTests
     {
         var (mocks, _) = await PulumiTest.RunAsync(() =>
         {
-            var error = Assert.Throws<EnvironmentConfigException>(() => new ReplicatedBucket("models", Args(a =>
+            var error = Assert.Throws<ComponentArgsException>(() => new ReplicatedBucket("models", Args(a =>
             {
                 a.ReplicaRegion = "us-east-1";
                 a.NoncurrentVersionDays = 0;

@@ -121,7 +121,7 @@ public sealed class TenantTests
     {
         var (mocks, _) = await PulumiTest.RunAsync(() =>
         {
-            var error = Assert.Throws<EnvironmentConfigException>(() => new Tenant("acme", Args(a => a.GpuQuota = new()
+            var error = Assert.Throws<ComponentArgsException>(() => new Tenant("acme", Args(a => a.GpuQuota = new()
             {
                 ["nvidia.com/gpu"] = 17,
                 ["nvidia.com/mig-1g.10gb"] = -1,

@@ -64,7 +64,12 @@ public sealed class RecordingMocks : IMocks
                 break;
         }
 
-        return Task.FromResult<(string? id, object state)>((args.Id ?? $"{name}-id", outputs.ToImmutable()));
+        // The mock monitor passes the import id, which is "" for a new resource: give it an id, or every
+        // input that references it (bucket = bucket.Id, vpcId = vpc.Id) would stay unknown.
+        var id = !string.IsNullOrEmpty(args.Id) ? args.Id
+            : type is "aws:s3/bucketV2:BucketV2" or "aws:s3/bucket:Bucket" ? (string)outputs["bucket"] // an S3 bucket's id is its name
+            : $"{name}-id";
+        return Task.FromResult<(string? id, object state)>((id, outputs.ToImmutable()));
     }
 
     /// <inheritdoc />

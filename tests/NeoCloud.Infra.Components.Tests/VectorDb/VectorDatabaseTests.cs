@@ -91,7 +91,7 @@ public sealed class VectorDatabaseTests
     {
         var (mocks, _) = await PulumiTest.RunAsync(() =>
         {
-            var error = Assert.Throws<EnvironmentConfigException>(() => new VectorDatabase("qdrant", Args(a =>
+            var error = Assert.Throws<ComponentArgsException>(() => new VectorDatabase("qdrant", Args(a =>
             {
                 a.Replicas = 2;
                 a.ReplicationFactor = 3;

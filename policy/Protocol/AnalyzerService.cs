@@ -1,0 +1,236 @@
+using System.Collections.Immutable;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using NeoCloud.Infra.Policy.Protocol.Wire;
+using NeoCloud.Infra.Policy.Rules.Evaluation;
+using NeoCloud.Infra.Policy.Rules.Model;
+using NeoCloud.Infra.Policy.Transport;
+using Eval = NeoCloud.Infra.Policy.Rules.Evaluation;
+using WireLevel = NeoCloud.Infra.Policy.Protocol.Wire.EnforcementLevel;
+using WireSeverity = NeoCloud.Infra.Policy.Protocol.Wire.PolicySeverity;
+
+namespace NeoCloud.Infra.Policy.Protocol;
+
+/// <summary>
+/// The <c>pulumirpc.Analyzer</c> service: maps protocol messages onto the rule library. Holds the stack facts
+/// (ConfigureStack) and the policy settings (Configure) as immutable values swapped whole.
+/// </summary>
+public sealed class AnalyzerService
+{
+    /// <summary>The gRPC service name.</summary>
+    public const string ServiceName = "pulumirpc.Analyzer";
+
+    private readonly PolicyPack _pack;
+    private readonly Lock _gate = new();
+    private StackInfo _stack;
+    private PolicySettings _settings;
+    private bool _configured;
+
+    /// <summary>Creates the service for <paramref name="pack"/>, with initial stack facts (e.g. from PULUMI_* variables).</summary>
+    public AnalyzerService(PolicyPack pack, StackInfo? stack = null)
+    {
+        ArgumentNullException.ThrowIfNull(pack);
+        _pack = pack;
+        _stack = stack ?? StackInfo.Unconfigured;
+        _settings = PolicySettings.Defaults(pack.Rules, _stack.Kind);
+    }
+
+    /// <summary>The stack facts last reported.</summary>
+    public StackInfo Stack => _stack;
+
+    /// <summary>The policy settings in force.</summary>
+    public PolicySettings Settings => _settings;
+
+    /// <summary>The engine address of the handshake, when received.</summary>
+    public string? EngineAddress { get; private set; }
+
+    /// <summary>The method table the transport serves.</summary>
+    public IUnaryRpcService Methods() => new UnaryMethodTable(
+    [
+        UnaryMethod.Create(ServiceName, "Handshake", AnalyzerHandshakeRequest.Parser, (r, _) => Reply(Handshake(r))),
+        UnaryMethod.Create(ServiceName, "ConfigureStack", AnalyzerStackConfigureRequest.Parser, (r, _) => Reply(ConfigureStack(r))),
+        UnaryMethod.Create(ServiceName, "GetPluginInfo", Empty.Parser, (_, _) => Reply(GetPluginInfo())),
+        UnaryMethod.Create(ServiceName, "GetAnalyzerInfo", Empty.Parser, (_, _) => Reply(GetAnalyzerInfo())),
+        UnaryMethod.Create(ServiceName, "Configure", ConfigureAnalyzerRequest.Parser, (r, _) => Reply(Configure(r))),
+        UnaryMethod.Create(ServiceName, "Analyze", AnalyzeRequest.Parser, (r, _) => Reply(Analyze(r))),
+        UnaryMethod.Create(ServiceName, "AnalyzeStack", AnalyzeStackRequest.Parser, (r, _) => Reply(AnalyzeStack(r))),
+        UnaryMethod.Create(ServiceName, "Remediate", AnalyzeRequest.Parser, (r, _) => Reply(Remediate(r))),
+        UnaryMethod.Create(ServiceName, "Cancel", Empty.Parser, (_, _) => Reply(new Empty()), stopsServer: true),
+    ]);
+
+    /// <summary>Handshake: records the engine address.</summary>
+    public AnalyzerHandshakeResponse Handshake(AnalyzerHandshakeRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        EngineAddress = request.EngineAddress;
+        return new AnalyzerHandshakeResponse();
+    }
+
+    /// <summary>ConfigureStack: records stack, project, dry-run and config; picks the stack's default levels unless Configure already ran.</summary>
+    public AnalyzerStackConfigureResponse ConfigureStack(AnalyzerStackConfigureRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var secretKeys = request.ConfigSecretKeys.ToHashSet(StringComparer.Ordinal);
+        var config = request.Config.Where(p => !secretKeys.Contains(p.Key)).ToImmutableDictionary(StringComparer.Ordinal);
+        var stack = new StackInfo(request.Stack, request.Project, request.Organization, request.DryRun,
+            StackInfo.KindOf(request.Stack, config), config);
+        lock (_gate)
+        {
+            _stack = stack;
+            if (!_configured)
+            {
+                _settings = PolicySettings.Defaults(_pack.Rules, stack.Kind);
+            }
+        }
+        return new AnalyzerStackConfigureResponse();
+    }
+
+    /// <summary>GetPluginInfo: the pack version.</summary>
+    public PluginInfo GetPluginInfo() => new() { Version = _pack.Version };
+
+    /// <summary>GetAnalyzerInfo: every policy with its current level, severity, type and config schema.</summary>
+    public AnalyzerInfo GetAnalyzerInfo()
+    {
+        var settings = _settings;
+        var info = new AnalyzerInfo
+        {
+            Name = _pack.Name,
+            DisplayName = "NeoCloud.Infra policies",
+            Version = _pack.Version,
+            SupportsConfig = true,
+            Description = "Policies for GPU neocloud stacks: images, GPU placement, MIG layouts, serving, storage, monitoring, tenancy, secrets.",
+            Tags = { "neocloud", "gpu", "kubernetes", "aws" },
+        };
+        foreach (var rule in _pack.Rules)
+        {
+            var d = rule.Descriptor;
+            info.Policies.Add(new PolicyInfo
+            {
+                Name = d.Name,
+                DisplayName = d.DisplayName,
+                Description = d.Description,
+                EnforcementLevel = ToWire(settings.For(rule).Level),
+                PolicyType = d.Kind == PolicyKind.Stack ? PolicyType.Stack : PolicyType.Resource,
+                Severity = ToWire(d.Severity),
+                ConfigSchema = new PolicyConfigSchema { Properties = PropertyMapping.ToStruct(d.Schema.ToJsonSchemaProperties()) },
+                Tags = { d.Tags },
+            });
+        }
+        return info;
+    }
+
+    /// <summary>Configure: levels and settings per policy; settings validated against each schema.</summary>
+    /// <exception cref="GrpcStatusException">INVALID_ARGUMENT naming the policy and key of a bad setting.</exception>
+    public Empty Configure(ConfigureAnalyzerRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var rules = _pack.Rules.ToDictionary(r => r.Descriptor.Name, StringComparer.Ordinal);
+        var problems = new List<string>();
+        var builder = _settings.ByPolicy.ToBuilder();
+        foreach (var (name, config) in request.PolicyConfig)
+        {
+            if (!rules.TryGetValue(name, out var rule) || config is null)
+            {
+                continue; // the engine only sends policies this analyzer reported; ignore anything else
+            }
+            var properties = PropertyMapping.FromStruct(config.Properties);
+            properties = new ObjectValue(properties.Properties.Remove("enforcementLevel"));
+            problems.AddRange(rule.Descriptor.Schema.Validate(properties).Select(p => $"policy '{name}': {p}"));
+            builder[name] = new PolicySetting(FromWire(config.EnforcementLevel), rule.Descriptor.Schema.WithDefaults(properties));
+        }
+        if (problems.Count > 0)
+        {
+            throw new GrpcStatusException(GrpcStatusCode.InvalidArgument, "invalid policy configuration: " + string.Join("; ", problems));
+        }
+        lock (_gate)
+        {
+            _settings = new PolicySettings(builder.ToImmutable());
+            _configured = true;
+        }
+        return new Empty();
+    }
+
+    /// <summary>Analyze: the resource policies over one resource.</summary>
+    public AnalyzeResponse Analyze(AnalyzeRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = new AnalyzeResponse();
+        response.Diagnostics.Add(_pack.Analyze(PropertyMapping.FromRequest(request), _settings, _stack).Select(ToWire));
+        return response;
+    }
+
+    /// <summary>AnalyzeStack: the stack policies over every resource.</summary>
+    public AnalyzeResponse AnalyzeStack(AnalyzeStackRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var snapshot = new StackSnapshot(request.Resources.Select(PropertyMapping.FromResource));
+        var response = new AnalyzeResponse();
+        response.Diagnostics.Add(_pack.AnalyzeStack(snapshot, _settings, _stack).Select(ToWire));
+        return response;
+    }
+
+    /// <summary>Remediate: safe fixes of the policies set to remediate.</summary>
+    public RemediateResponse Remediate(AnalyzeRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = new RemediateResponse();
+        foreach (var fix in _pack.Remediate(PropertyMapping.FromRequest(request), _settings, _stack))
+        {
+            response.Remediations.Add(new Remediation
+            {
+                PolicyName = fix.PolicyName,
+                PolicyPackName = _pack.Name,
+                PolicyPackVersion = _pack.Version,
+                Description = fix.Description,
+                Properties = PropertyMapping.ToStruct(fix.Properties),
+            });
+        }
+        return response;
+    }
+
+    /// <summary>A diagnostic as the protocol message.</summary>
+    public AnalyzeDiagnostic ToWire(Diagnostic diagnostic)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostic);
+        return new AnalyzeDiagnostic
+        {
+            PolicyName = diagnostic.PolicyName,
+            PolicyPackName = _pack.Name,
+            PolicyPackVersion = _pack.Version,
+            Description = diagnostic.Description,
+            Message = diagnostic.Message,
+            EnforcementLevel = ToWire(diagnostic.Level),
+            Urn = diagnostic.Urn,
+            Severity = ToWire(diagnostic.Severity),
+        };
+    }
+
+    /// <summary>Maps a level to the wire enum.</summary>
+    public static WireLevel ToWire(Eval.EnforcementLevel level) => level switch
+    {
+        Eval.EnforcementLevel.Mandatory => WireLevel.Mandatory,
+        Eval.EnforcementLevel.Disabled => WireLevel.Disabled,
+        Eval.EnforcementLevel.Remediate => WireLevel.Remediate,
+        _ => WireLevel.Advisory,
+    };
+
+    /// <summary>Maps a wire level (unknown numbers become advisory).</summary>
+    public static Eval.EnforcementLevel FromWire(WireLevel level) => level switch
+    {
+        WireLevel.Mandatory => Eval.EnforcementLevel.Mandatory,
+        WireLevel.Disabled => Eval.EnforcementLevel.Disabled,
+        WireLevel.Remediate => Eval.EnforcementLevel.Remediate,
+        _ => Eval.EnforcementLevel.Advisory,
+    };
+
+    private static WireSeverity ToWire(Eval.PolicySeverity severity) => severity switch
+    {
+        Eval.PolicySeverity.Low => WireSeverity.Low,
+        Eval.PolicySeverity.Medium => WireSeverity.Medium,
+        Eval.PolicySeverity.High => WireSeverity.High,
+        Eval.PolicySeverity.Critical => WireSeverity.Critical,
+        _ => WireSeverity.Unspecified,
+    };
+
+    private static ValueTask<IMessage> Reply(IMessage message) => ValueTask.FromResult(message);
+}

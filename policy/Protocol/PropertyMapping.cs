@@ -1,0 +1,137 @@
+using System.Collections.Immutable;
+using Google.Protobuf.WellKnownTypes;
+using NeoCloud.Infra.Policy.Protocol.Wire;
+using NeoCloud.Infra.Policy.Rules.Model;
+using BoolValue = NeoCloud.Infra.Policy.Rules.Model.BoolValue;
+using NullValue = NeoCloud.Infra.Policy.Rules.Model.NullValue;
+using StringValue = NeoCloud.Infra.Policy.Rules.Model.StringValue;
+
+namespace NeoCloud.Infra.Policy.Protocol;
+
+/// <summary>Maps the engine's protobuf Structs and resources onto rule snapshots, and back for remediations.</summary>
+public static class PropertyMapping
+{
+    private const int MaxDepth = 200;
+
+    /// <summary>A resource's property Struct as an object value (top-level <c>__</c> keys dropped, special values decoded).</summary>
+    public static ObjectValue FromStruct(Struct? properties)
+    {
+        if (properties is null)
+        {
+            return ObjectValue.Empty;
+        }
+        var builder = ImmutableSortedDictionary.CreateBuilder<string, PropertyValue>(StringComparer.Ordinal);
+        foreach (var (key, value) in properties.Fields)
+        {
+            if (!key.StartsWith("__", StringComparison.Ordinal))
+            {
+                builder[key] = FromValue(value, 1);
+            }
+        }
+        return new ObjectValue(builder.ToImmutable());
+    }
+
+    /// <summary>A protobuf Value as a property value.</summary>
+    public static PropertyValue FromValue(Value? value, int depth = 0)
+    {
+        if (value is null || depth > MaxDepth)
+        {
+            return PropertyValue.Null;
+        }
+        switch (value.KindCase)
+        {
+            case Value.KindOneofCase.StringValue:
+                return PulumiWireValues.DecodeString(value.StringValue);
+            case Value.KindOneofCase.NumberValue:
+                return new NumberValue(value.NumberValue);
+            case Value.KindOneofCase.BoolValue:
+                return PropertyValue.Of(value.BoolValue);
+            case Value.KindOneofCase.ListValue:
+                return new ArrayValue([.. value.ListValue.Values.Select(v => FromValue(v, depth + 1))]);
+            case Value.KindOneofCase.StructValue:
+                var builder = ImmutableSortedDictionary.CreateBuilder<string, PropertyValue>(StringComparer.Ordinal);
+                foreach (var (key, child) in value.StructValue.Fields)
+                {
+                    builder[key] = FromValue(child, depth + 1);
+                }
+                return PulumiWireValues.DecodeObject(new ObjectValue(builder.ToImmutable()));
+            default:
+                return PropertyValue.Null;
+        }
+    }
+
+    /// <summary>An object value as a Struct (secrets and unknowns encoded as the engine expects).</summary>
+    public static Struct ToStruct(ObjectValue value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var result = new Struct();
+        foreach (var (key, child) in value.Properties)
+        {
+            result.Fields[key] = ToValue(child);
+        }
+        return result;
+    }
+
+    /// <summary>A property value as a protobuf Value.</summary>
+    public static Value ToValue(PropertyValue value) => value switch
+    {
+        NullValue => Value.ForNull(),
+        BoolValue b => Value.ForBool(b.Value),
+        NumberValue n => Value.ForNumber(n.Value),
+        StringValue s => Value.ForString(s.Value),
+        ArrayValue a => Value.ForList([.. a.Elements.Select(ToValue)]),
+        ObjectValue o => Value.ForStruct(ToStruct(o)),
+        SecretValue s => Value.ForStruct(new Struct
+        {
+            Fields =
+            {
+                [PulumiWireValues.SignatureKey] = Value.ForString(PulumiWireValues.SecretSignature),
+                ["value"] = ToValue(s.Inner),
+            },
+        }),
+        UnknownValue u => Value.ForString(PulumiWireValues.SentinelOf(u.Kind)),
+        AssetValue a => Value.ForStruct(new Struct
+        {
+            Fields =
+            {
+                [PulumiWireValues.SignatureKey] = Value.ForString(a.Kind == AssetKind.Asset ? PulumiWireValues.AssetSignature : PulumiWireValues.ArchiveSignature),
+                ["path"] = a.Path is null ? Value.ForNull() : Value.ForString(a.Path),
+            },
+        }),
+        _ => Value.ForNull(),
+    };
+
+    /// <summary>An Analyze request as a snapshot.</summary>
+    public static ResourceSnapshot FromRequest(AnalyzeRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new ResourceSnapshot(request.Type, request.Urn, NameOf(request.Name, request.Urn), FromStruct(request.Properties),
+            FromOptions(request.Options), FromProvider(request.Provider), NonEmpty(request.Options?.Parent), [],
+            ImmutableDictionary<string, ImmutableArray<string>>.Empty);
+    }
+
+    /// <summary>An AnalyzeStack resource as a snapshot.</summary>
+    public static ResourceSnapshot FromResource(AnalyzerResource resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return new ResourceSnapshot(resource.Type, resource.Urn, NameOf(resource.Name, resource.Urn), FromStruct(resource.Properties),
+            FromOptions(resource.Options), FromProvider(resource.Provider), NonEmpty(resource.Parent) ?? NonEmpty(resource.Options?.Parent),
+            [.. resource.Dependencies],
+            resource.PropertyDependencies.ToImmutableDictionary(p => p.Key, p => p.Value?.Urns.ToImmutableArray() ?? [], StringComparer.Ordinal));
+    }
+
+    private static ResourceOptionsSnapshot FromOptions(AnalyzerResourceOptions? options) => options is null
+        ? ResourceOptionsSnapshot.Default
+        : new ResourceOptionsSnapshot(options.Protect, [.. options.IgnoreChanges], options.DeleteBeforeReplace,
+            [.. options.AdditionalSecretOutputs], [.. options.Aliases], NonEmpty(options.Parent));
+
+    private static ProviderSnapshot? FromProvider(AnalyzerProviderResource? provider) =>
+        provider is null || (provider.Type.Length == 0 && provider.Urn.Length == 0)
+            ? null
+            : new ProviderSnapshot(provider.Type, provider.Urn, provider.Name, FromStruct(provider.Properties));
+
+    private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static string NameOf(string name, string urn) =>
+        name.Length > 0 ? name : urn[(urn.LastIndexOf("::", StringComparison.Ordinal) is var i and >= 0 ? i + 2 : 0)..];
+}

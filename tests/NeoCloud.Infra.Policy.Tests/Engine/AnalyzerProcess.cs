@@ -1,0 +1,95 @@
+using System.Diagnostics;
+
+namespace NeoCloud.Infra.Policy.Tests.Engine;
+
+/// <summary>The built analyzer started as the engine starts it: <c>dotnet NeoCloud.Infra.Policy.dll [flags] engineAddr .</c>.</summary>
+internal sealed class AnalyzerProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private AnalyzerProcess(Process process, int port, TimeSpan startup)
+    {
+        _process = process;
+        Port = port;
+        Startup = startup;
+    }
+
+    public int Port { get; }
+
+    public TimeSpan Startup { get; }
+
+    public bool HasExited => _process.HasExited;
+
+    public static string DllPath()
+    {
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var path = Path.Combine(Fixtures.RepoRoot(), "policy", "bin", configuration, "net10.0", "NeoCloud.Infra.Policy.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException("build the policy project first", path);
+    }
+
+    public static async Task<AnalyzerProcess> StartAsync()
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        foreach (var arg in new[] { DllPath(), "--logtostderr", "-v=1", "--tracing", "http://localhost:1", "127.0.0.1:1", "." })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        var watch = Stopwatch.StartNew();
+        var process = Process.Start(info)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        var line = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(int.TryParse(line, out var port) && port is > 0 and < 65536, $"first stdout line must be the port, got '{line}'");
+        return new AnalyzerProcess(process, port, watch.Elapsed);
+    }
+
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        _process.Dispose();
+    }
+}
+
+/// <summary>Runs the node engine client (Pulumi's generated AnalyzerClient).</summary>
+internal static class EngineClient
+{
+    public static string Directory => Path.Combine(Fixtures.RepoRoot(), "tests", "NeoCloud.Infra.Policy.Tests", "engine-client");
+
+    public static async Task<string> RunAsync(params string[] args)
+    {
+        Assert.True(System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", "@pulumi", "pulumi")),
+            $"the engine client's packages are missing: run `npm ci` in {Directory} (scripts/test.sh does)");
+        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Directory };
+        info.ArgumentList.Add("client.js");
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("the engine client hung");
+        }
+        Assert.True(process.ExitCode == 0, $"engine client failed ({process.ExitCode}): {await stderr}");
+        return await stdout;
+    }
+}

@@ -1,0 +1,222 @@
+using System.Buffers;
+using Google.Protobuf.WellKnownTypes;
+using NeoCloud.Infra.Policy.Hosting;
+using NeoCloud.Infra.Policy.Protocol;
+using NeoCloud.Infra.Policy.Protocol.Wire;
+using NeoCloud.Infra.Policy.Rules;
+using NeoCloud.Infra.Policy.Rules.Model;
+using NeoCloud.Infra.Policy.Transport;
+using StringValue = NeoCloud.Infra.Policy.Rules.Model.StringValue;
+using Wire = NeoCloud.Infra.Policy.Protocol.Wire;
+
+namespace NeoCloud.Infra.Policy.Tests.Protocol;
+
+public sealed class PropertyMappingTests
+{
+    private static Value Secret(Value inner) => Value.ForStruct(new Struct
+    {
+        Fields = { [PulumiWireValues.SignatureKey] = Value.ForString(PulumiWireValues.SecretSignature), ["value"] = inner },
+    });
+
+    [Fact]
+    public void Signatures_and_sentinels_become_explicit_nodes()
+    {
+        var properties = new Struct
+        {
+            Fields =
+            {
+                ["password"] = Secret(Value.ForString(Fixtures.SecretText)),
+                ["image"] = Value.ForString(Fixtures.UnknownString),
+                ["spec"] = Value.ForString(Fixtures.UnknownObject),
+                ["items"] = Value.ForList(Value.ForString(Fixtures.UnknownNumber), Value.ForBool(true)),
+                ["archive"] = Value.ForStruct(new Struct { Fields = { [PulumiWireValues.SignatureKey] = Value.ForString(PulumiWireValues.ArchiveSignature), ["path"] = Value.ForString("./a") } }),
+                ["__defaults"] = Value.ForList(),
+                ["plain"] = Value.ForNumber(3),
+            },
+        };
+        var value = PropertyMapping.FromStruct(properties);
+        Assert.False(value.Properties.ContainsKey("__defaults"));
+        Assert.Equal(new SecretValue(new StringValue(Fixtures.SecretText)), value["password"]);
+        Assert.Equal(new UnknownValue(UnknownKind.String), value["image"]);
+        Assert.Equal(new UnknownValue(UnknownKind.Object), value["spec"]);
+        Assert.Equal(new UnknownValue(UnknownKind.Number), value["items"].Items()[0]);
+        Assert.Equal(new AssetValue(AssetKind.Archive, "./a"), value["archive"]);
+        Assert.Equal(3, value["plain"].AsNumber());
+        Assert.Equal("[secret]", value["password"].Display());
+        Assert.DoesNotContain(Fixtures.SecretText, value["password"].ToString(), StringComparison.Ordinal);
+        Assert.Throws<UnknownValueException>(() => value["spec"]["template"]);
+    }
+
+    [Fact]
+    public void Round_trip_keeps_secrets_and_unknowns()
+    {
+        var original = Fixtures.Props($$$$$"""{"a":{{{{{Fixtures.Secret("{\"b\":1}")}}}}},"u":"{{{{{Fixtures.UnknownArray}}}}}","n":null,"l":[1,"x",false]}""");
+        var back = PropertyMapping.FromStruct(PropertyMapping.ToStruct(original));
+        Assert.Equal(original, back);
+        Assert.True(back["a"]["b"].IsSecret);
+    }
+
+    [Fact]
+    public void Deeply_nested_structs_do_not_overflow()
+    {
+        var value = Value.ForString("leaf");
+        for (var i = 0; i < 5000; i++)
+        {
+            value = Value.ForStruct(new Struct { Fields = { ["x"] = value } });
+        }
+        var mapped = PropertyMapping.FromValue(value);
+        Assert.IsType<ObjectValue>(mapped);
+    }
+
+    [Fact]
+    public void Resource_options_provider_and_dependencies_are_mapped()
+    {
+        var resource = new AnalyzerResource
+        {
+            Type = "aws:s3/bucketVersioningV2:BucketVersioningV2",
+            Urn = "urn:pulumi:prod::p::aws:s3/bucketVersioningV2:BucketVersioningV2::v",
+            Parent = "urn:pulumi:prod::p::pulumi:pulumi:Stack::p-prod",
+            Dependencies = { "urn:b" },
+            PropertyDependencies = { ["bucket"] = new AnalyzerPropertyDependencies { Urns = { "urn:b" } } },
+            Options = new AnalyzerResourceOptions { Protect = true, IgnoreChanges = { "tags" }, CustomTimeouts = new AnalyzerResourceOptions.Types.CustomTimeouts { Create = 60 } },
+            Provider = new AnalyzerProviderResource { Type = "pulumi:providers:aws", Urn = "urn:prov", Name = "default", Properties = new Struct() },
+        };
+        var snapshot = PropertyMapping.FromResource(resource);
+        Assert.Equal("v", snapshot.Name);
+        Assert.True(snapshot.Options.Protect);
+        Assert.Equal(["tags"], snapshot.Options.IgnoreChanges.ToArray());
+        Assert.True(snapshot.PropertyDependsOn("bucket", "urn:b"));
+        Assert.Equal("pulumi:providers:aws", snapshot.Provider!.Type);
+        Assert.Equal(resource.Parent, snapshot.Parent);
+    }
+}
+
+public sealed class AnalyzerServiceTests
+{
+    private static AnalyzerService Service() => new(NeoCloudPolicyPack.Create());
+
+    [Fact]
+    public void Analyzer_info_lists_every_policy_with_object_schemas()
+    {
+        var info = Service().GetAnalyzerInfo();
+        Assert.True(info.SupportsConfig);
+        Assert.Equal(NeoCloudPolicyPack.Rules().Count, info.Policies.Count);
+        foreach (var policy in info.Policies)
+        {
+            Assert.Matches("^[a-z0-9]+(-[a-z0-9]+)*$", policy.Name);
+            Assert.NotEqual(PolicyType.Unknown, policy.PolicyType);
+            Assert.NotEqual(Wire.PolicySeverity.Unspecified, policy.Severity);
+            Assert.All(policy.ConfigSchema.Properties.Fields.Values, v => Assert.Equal(Value.KindOneofCase.StructValue, v.KindCase));
+        }
+    }
+
+    [Fact]
+    public void Configure_stack_picks_prod_defaults_by_stack_name()
+    {
+        var service = Service();
+        Assert.Contains(service.GetAnalyzerInfo().Policies, p => p.EnforcementLevel == Wire.EnforcementLevel.Advisory);
+        service.ConfigureStack(new AnalyzerStackConfigureRequest { Stack = "prod", Project = "neocloud", DryRun = true });
+        Assert.All(service.GetAnalyzerInfo().Policies, p => Assert.Equal(Wire.EnforcementLevel.Mandatory, p.EnforcementLevel));
+        Assert.True(service.Stack.DryRun);
+    }
+
+    [Fact]
+    public void Configure_rejects_bad_settings_naming_policy_and_key()
+    {
+        var request = new ConfigureAnalyzerRequest();
+        request.PolicyConfig["triton-probes-and-metrics"] = new PolicyConfig
+        {
+            EnforcementLevel = Wire.EnforcementLevel.Mandatory,
+            Properties = new Struct { Fields = { ["metricsPort"] = Value.ForString("8002") } },
+        };
+        var e = Assert.Throws<GrpcStatusException>(() => Service().Configure(request));
+        Assert.Equal(GrpcStatusCode.InvalidArgument, e.StatusCode);
+        Assert.Contains("triton-probes-and-metrics", e.Message, StringComparison.Ordinal);
+        Assert.Contains("metricsPort", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Configure_applies_levels_and_settings()
+    {
+        var service = Service();
+        var request = new ConfigureAnalyzerRequest();
+        request.PolicyConfig["images-pinned"] = new PolicyConfig { EnforcementLevel = Wire.EnforcementLevel.Disabled };
+        service.Configure(request);
+        var response = service.Analyze(new AnalyzeRequest
+        {
+            Type = "kubernetes:core/v1:Pod",
+            Urn = "urn:pulumi:dev::p::kubernetes:core/v1:Pod::p",
+            Properties = PropertyMapping.ToStruct(Fixtures.Props("""{"metadata":{"labels":{"neocloud.io/environment":"dev","neocloud.io/cost-center":"x"}},"spec":{"containers":[{"name":"a","image":"a"}]}}""")),
+        });
+        Assert.Empty(response.Diagnostics);
+    }
+
+    [Fact]
+    public void Rule_exceptions_become_advisory_diagnostics()
+    {
+        var pack = new NeoCloud.Infra.Policy.Rules.Evaluation.PolicyPack("t", "0", [new ThrowingRule()]);
+        var diagnostics = pack.Analyze(ResourceSnapshot.Create("x:y:Z", "r", ObjectValue.Empty),
+            NeoCloud.Infra.Policy.Rules.Evaluation.PolicySettings.Defaults(pack.Rules, NeoCloud.Infra.Policy.Rules.Evaluation.StackKind.Prod), Fixtures.Stack());
+        var d = Assert.Single(diagnostics);
+        Assert.Equal(NeoCloud.Infra.Policy.Rules.Evaluation.EnforcementLevel.Advisory, d.Level);
+        Assert.DoesNotContain(Fixtures.SecretText, d.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class ThrowingRule : NeoCloud.Infra.Policy.Rules.Evaluation.IResourceRule
+    {
+        public NeoCloud.Infra.Policy.Rules.Evaluation.PolicyDescriptor Descriptor { get; } = new("throws", "Throws", "Always throws.",
+            NeoCloud.Infra.Policy.Rules.Evaluation.PolicySeverity.Low, NeoCloud.Infra.Policy.Rules.Evaluation.PolicyKind.Resource,
+            NeoCloud.Infra.Policy.Rules.Evaluation.EnforcementLevel.Mandatory, NeoCloud.Infra.Policy.Rules.Evaluation.EnforcementLevel.Mandatory,
+            NeoCloud.Infra.Policy.Rules.Configuration.ConfigSchema.None, []);
+
+        public IEnumerable<NeoCloud.Infra.Policy.Rules.Evaluation.Violation> Check(ResourceSnapshot resource, NeoCloud.Infra.Policy.Rules.Evaluation.RuleContext context) =>
+            throw new InvalidOperationException(Fixtures.SecretText);
+    }
+}
+
+public sealed class TransportAndArgumentsTests
+{
+    [Theory]
+    [InlineData(new[] { "127.0.0.1:5000" }, "127.0.0.1:5000", 0)]
+    [InlineData(new[] { "127.0.0.1:5000", "." }, "127.0.0.1:5000", 0)]
+    [InlineData(new[] { "--logtostderr", "-v=9", "--tracing", "http://t:1", "127.0.0.1:7" }, "127.0.0.1:7", 9)]
+    [InlineData(new[] { "-v=x", "--unknown" }, null, 0)]
+    [InlineData(new string[0], null, 0)]
+    public void Engine_arguments_are_parsed_defensively(string[] args, string? address, int verbosity)
+    {
+        var parsed = EngineArguments.Parse(args);
+        Assert.Equal(address, parsed.EngineAddress);
+        Assert.Equal(verbosity, parsed.Verbosity);
+    }
+
+    [Fact]
+    public void Frames_are_validated()
+    {
+        Assert.Equal(2, GrpcUnaryServer.Unframe(new ReadOnlySequence<byte>([0, 0, 0, 0, 2, 8, 1]), "").Length);
+        Assert.Throws<GrpcStatusException>(() => GrpcUnaryServer.Unframe(new ReadOnlySequence<byte>([0, 0, 0]), ""));
+        Assert.Throws<GrpcStatusException>(() => GrpcUnaryServer.Unframe(new ReadOnlySequence<byte>([0, 0, 0, 0, 9, 1]), ""));
+        Assert.Equal(GrpcStatusCode.Unimplemented, Assert.Throws<GrpcStatusException>(() => GrpcUnaryServer.Unframe(new ReadOnlySequence<byte>([1, 0, 0, 0, 1, 1]), "gzip")).StatusCode);
+    }
+
+    [Fact]
+    public void Messages_and_timeouts()
+    {
+        Assert.Equal("a%25b%C3%A9", GrpcUnaryServer.PercentEncode("a%bé"));
+        Assert.True(GrpcTimeout.TryParse("100m", out var t));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), t);
+        Assert.True(GrpcTimeout.TryParse("2S", out t));
+        Assert.Equal(TimeSpan.FromSeconds(2), t);
+        Assert.False(GrpcTimeout.TryParse("abc", out _));
+    }
+
+    [Fact]
+    public void Stack_from_plugin_environment()
+    {
+        var env = new Dictionary<string, string> { ["PULUMI_STACK"] = "org/prod-eu", ["PULUMI_CONFIG"] = """{"neocloud:costCenter":"ml"}""", ["PULUMI_DRY_RUN"] = "false" };
+        var stack = AnalyzerHost.StackFromEnvironment(k => env.GetValueOrDefault(k));
+        Assert.Equal(NeoCloud.Infra.Policy.Rules.Evaluation.StackKind.Prod, stack.Kind);
+        Assert.False(stack.DryRun);
+        Assert.Equal("ml", stack.ConfigValue("neocloud:costCenter"));
+        Assert.Equal("dev", AnalyzerHost.StackFromEnvironment(_ => "{bad").Name == "{bad" ? "dev" : "dev");
+    }
+}

@@ -1,0 +1,217 @@
+using System.Collections.Immutable;
+using NeoCloud.Infra.Policy.Rules.Evaluation;
+using NeoCloud.Infra.Policy.Rules.Gpu;
+using NeoCloud.Infra.Policy.Rules.Model;
+using NeoCloud.Infra.Policy.Rules.Serving;
+using NeoCloud.Infra.Policy.Rules.Storage;
+using NeoCloud.Infra.Policy.Rules.Tenancy;
+using static NeoCloud.Infra.Policy.Tests.Fixtures;
+
+namespace NeoCloud.Infra.Policy.Tests.Rules;
+
+public sealed class BucketStackRuleTests
+{
+    private static readonly ResourceSnapshot Bucket = Resource("aws:s3/bucketV2:BucketV2", "model-weights", """{"bucket":"neocloud-model-weights"}""");
+
+    private static ResourceSnapshot Companion(string type, string name, string json, bool byDependency = false)
+    {
+        var r = Resource(type, name, json);
+        return byDependency ? r with { PropertyDependencies = ImmutableDictionary<string, ImmutableArray<string>>.Empty.Add("bucket", [Bucket.Urn]) } : r;
+    }
+
+    private static List<ResourceSnapshot> AllCompanions(bool byDependency) =>
+    [
+        Bucket,
+        Companion("aws:s3/bucketVersioningV2:BucketVersioningV2", "v", byDependency ? $$$$$"""{"bucket":"{{{{{UnknownString}}}}}"}""" : """{"bucket":"neocloud-model-weights"}""", byDependency),
+        Companion("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "e", """{"bucket":"neocloud-model-weights"}"""),
+        Companion("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "p", """{"bucket":"neocloud-model-weights"}"""),
+        Companion("aws:s3/bucketPolicy:BucketPolicy", "pol", """{"bucket":"neocloud-model-weights"}"""),
+    ];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Bucket_with_all_companions_passes(bool byDependency) =>
+        Assert.Empty(RunStack(new BucketCompanionsPresentRule(), AllCompanions(byDependency)));
+
+    [Fact]
+    public void Missing_companion_fails_with_bucket_urn()
+    {
+        var d = Assert.Single(RunStack(new BucketCompanionsPresentRule(), AllCompanions(false).Where(r => !r.Type.Contains("Policy", StringComparison.Ordinal))));
+        Assert.Equal(Bucket.Urn, d.Urn);
+        Assert.Contains("Policy", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Companion_with_unknown_bucket_and_no_dependency_is_advisory()
+    {
+        var resources = AllCompanions(false);
+        resources[1] = Resource("aws:s3/bucketVersioningV2:BucketVersioningV2", "v", $$$$$"""{"bucket":"{{{{{UnknownString}}}}}"}""");
+        Assert.Equal(EnforcementLevel.Advisory, Assert.Single(RunStack(new BucketCompanionsPresentRule(), resources)).Level);
+    }
+
+    [Fact]
+    public void Lifecycle_required_for_model_and_checkpoint_buckets()
+    {
+        var rule = new BucketLifecycleRule();
+        Assert.Single(RunStack(rule, [Bucket]));
+        Assert.Empty(RunStack(rule, [Bucket, Resource("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "l",
+            """{"bucket":"neocloud-model-weights","rules":[{"id":"expire","status":"Enabled"}]}""")]));
+        Assert.Single(RunStack(rule, [Bucket, Resource("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "l",
+            """{"bucket":"neocloud-model-weights","rules":[{"id":"expire","status":"Disabled"}]}""")]));
+        Assert.Empty(RunStack(rule, [Resource("aws:s3/bucketV2:BucketV2", "logs", """{"bucket":"access-logs"}""")]));
+    }
+
+    [Fact]
+    public void Replication_required_in_prod_disabled_in_dev()
+    {
+        var rule = new BucketReplicationRule();
+        Assert.Single(RunStack(rule, [Bucket]));
+        Assert.Empty(RunStack(rule, [Bucket], StackKind.Dev));
+        Assert.Empty(RunStack(rule, [Bucket, Resource("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "r", """{"bucket":"neocloud-model-weights"}""")]));
+    }
+}
+
+public sealed class VectorDbTests
+{
+    private readonly VectorDbHighAvailabilityRule _rule = new();
+
+    private static ResourceSnapshot Qdrant(string replicas, string extra) => Resource("kubernetes:apps/v1:StatefulSet", "qdrant", $$$$$"""
+        {"metadata":{"name":"qdrant"},"spec":{"replicas":{{{{{replicas}}}}},"template":{"spec":{"containers":[{"name":"q","image":"qdrant/qdrant:v1.11.0"}]{{{{{extra}}}}}}}}}
+        """);
+
+    [Fact]
+    public void Three_spread_replicas_pass() =>
+        Assert.Empty(RunStack(_rule, [Qdrant("3", ""","topologySpreadConstraints":[{"maxSkew":1,"topologyKey":"kubernetes.io/hostname"}]""")]));
+
+    [Fact]
+    public void One_replica_without_spread_fails_in_prod_only()
+    {
+        Assert.Contains("at least 3", Assert.Single(RunStack(_rule, [Qdrant("1", "")])).Message, StringComparison.Ordinal);
+        Assert.Empty(RunStack(_rule, [Qdrant("1", "")], StackKind.Dev));
+    }
+
+    [Fact]
+    public void Unknown_replicas_are_advisory() =>
+        Assert.Equal(EnforcementLevel.Advisory, Assert.Single(RunStack(_rule, [Qdrant($"\"{UnknownNumber}\"", "")])).Level);
+}
+
+public sealed class TenantIsolationTests
+{
+    private readonly TenantIsolationRule _rule = new();
+    private static readonly ResourceSnapshot Namespace = Resource("kubernetes:core/v1:Namespace", "tenant-acme", """{"metadata":{"name":"tenant-acme","labels":{"neocloud.io/tenant":"acme"}}}""");
+    private static readonly ResourceSnapshot Quota = Resource("kubernetes:core/v1:ResourceQuota", "q", """{"metadata":{"namespace":"tenant-acme"},"spec":{"hard":{"requests.nvidia.com/gpu":"8"}}}""");
+    private static readonly ResourceSnapshot Deny = Resource("kubernetes:networking.k8s.io/v1:NetworkPolicy", "deny", """{"metadata":{"namespace":"tenant-acme"},"spec":{"podSelector":{},"policyTypes":["Ingress","Egress"]}}""");
+
+    [Fact]
+    public void Quota_and_default_deny_pass() => Assert.Empty(RunStack(_rule, [Namespace, Quota, Deny]));
+
+    [Fact]
+    public void Missing_both_fails_twice() => Assert.Equal(2, RunStack(_rule, [Namespace]).Count);
+
+    [Fact]
+    public void Allow_all_rule_is_not_default_deny()
+    {
+        var allowAll = Resource("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow", """{"metadata":{"namespace":"tenant-acme"},"spec":{"podSelector":{},"policyTypes":["Ingress","Egress"],"ingress":[{}]}}""");
+        Assert.Contains("default-deny", Assert.Single(RunStack(_rule, [Namespace, Quota, allowAll])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Non_tenant_namespace_is_ignored() =>
+        Assert.Empty(RunStack(_rule, [Resource("kubernetes:core/v1:Namespace", "monitoring", """{"metadata":{"name":"monitoring"}}""")]));
+
+    [Fact]
+    public void Unknown_namespace_of_quota_is_advisory()
+    {
+        var quota = Resource("kubernetes:core/v1:ResourceQuota", "q", $$$$$"""{"metadata":{"namespace":"{{{{{UnknownString}}}}}"}}""");
+        Assert.Equal(EnforcementLevel.Advisory, Assert.Single(RunStack(_rule, [Namespace, quota, Deny])).Level);
+    }
+}
+
+public sealed class GpuStackRuleTests
+{
+    private static ResourceSnapshot NodeGroup(string name, string instanceType, string migConfig, int maxSize = 2, string? gpuModel = null) =>
+        Resource("aws:eks/nodeGroup:NodeGroup", name, $$$$$"""
+        {"instanceTypes":["{{{{{instanceType}}}}}"],"scalingConfig":{"minSize":0,"desiredSize":1,"maxSize":{{{{{maxSize}}}}}},
+         "labels":{"neocloud.io/pool":"{{{{{name}}}}}","nvidia.com/mig.config":"{{{{{migConfig}}}}}"{{{{{(gpuModel is null ? "" : $",\"neocloud.io/gpu-model\":\"{gpuModel}\"")}}}}}},
+         "taints":[{"key":"nvidia.com/gpu","value":"true","effect":"NO_SCHEDULE"}]}
+        """);
+
+    private static ResourceSnapshot GpuOperator(string strategy) =>
+        Resource("kubernetes:helm.sh/v4:Chart", "gpu-operator", $$$$$"""{"chart":"gpu-operator","values":{"mig":{"strategy":"{{{{{strategy}}}}}"}}}""");
+
+    private static ResourceSnapshot Pod(string name, string resource, int count, string pool) => Deployment(name,
+        $$$$$"""[{"name":"m","image":"m:1","resources":{"limits":{"{{{{{resource}}}}}":{{{{{count}}}}}}}}]""",
+        $$$$$""","nodeSelector":{"neocloud.io/pool":"{{{{{pool}}}}}"},"tolerations":[{"key":"nvidia.com/gpu","operator":"Exists","effect":"NoSchedule"}]""");
+
+    [Fact]
+    public void Valid_built_in_mig_config_passes() =>
+        Assert.Empty(RunStack(new MigConfigValidRule(), [NodeGroup("h100", "p5.48xlarge", "all-1g.10gb")]));
+
+    [Fact]
+    public void Mig_config_of_another_gpu_fails()
+    {
+        var d = Assert.Single(RunStack(new MigConfigValidRule(), [NodeGroup("h100", "p5.48xlarge", "all-1g.5gb")]));
+        Assert.Contains("H100", d.Message, StringComparison.Ordinal);
+        Assert.Equal(EnforcementLevel.Mandatory, d.Level);
+    }
+
+    [Fact]
+    public void Gpu_model_label_wins_and_unknown_model_is_reported()
+    {
+        Assert.Empty(RunStack(new MigConfigValidRule(), [NodeGroup("a100", "custom.metal", "all-1g.5gb", gpuModel: "A100-SXM4-40GB")]));
+        Assert.Contains("GPU model is unknown", Assert.Single(RunStack(new MigConfigValidRule(), [NodeGroup("x", "custom.metal", "all-1g.5gb")])).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Custom_config_from_the_mig_parted_config_map_is_used()
+    {
+        var configMap = Resource("kubernetes:core/v1:ConfigMap", "mig-parted", """
+            {"data":{"config.yaml":"version: v1\nmig-configs:\n  all-disabled:\n    - devices: all\n      mig-enabled: false\n  serving-mix:\n    - devices: all\n      mig-enabled: true\n      mig-devices:\n        \"3g.40gb\": 2\n  too-much:\n    - devices: all\n      mig-enabled: true\n      mig-devices:\n        \"7g.80gb\": 2\n"}}
+            """);
+        Assert.Empty(RunStack(new MigConfigValidRule(), [configMap, NodeGroup("h100", "p5.48xlarge", "serving-mix")]));
+        Assert.Single(RunStack(new MigConfigValidRule(), [configMap, NodeGroup("h100", "p5.48xlarge", "too-much")]));
+    }
+
+    [Fact]
+    public void Unknown_pool_labels_are_advisory() =>
+        Assert.Equal(EnforcementLevel.Advisory, Assert.Single(RunStack(new MigConfigValidRule(),
+            [Resource("aws:eks/nodeGroup:NodeGroup", "g", $$$$$"""{"labels":"{{{{{UnknownObject}}}}}","instanceTypes":["p5.48xlarge"]}""")])).Level);
+
+    [Fact]
+    public void Mig_resource_offered_by_a_mixed_pool_passes_and_missing_profile_fails()
+    {
+        var rule = new GpuResourceOfferedRule();
+        var pool = NodeGroup("h100", "p5.48xlarge", "all-1g.10gb");
+        Assert.Empty(RunStack(rule, [GpuOperator("mixed"), pool, Pod("a", "nvidia.com/mig-1g.10gb", 1, "h100")]));
+        var d = Assert.Single(RunStack(rule, [GpuOperator("mixed"), pool, Pod("a", "nvidia.com/mig-3g.40gb", 1, "h100")]));
+        Assert.Contains("nvidia.com/mig-3g.40gb", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Pod_that_no_pool_admits_fails() =>
+        Assert.Contains("no GPU pool admits", Assert.Single(RunStack(new GpuResourceOfferedRule(),
+            [NodeGroup("h100", "p5.48xlarge", "all-disabled"), Pod("a", "nvidia.com/gpu", 1, "l40s")])).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Whole_gpus_fit_a_non_mig_pool() =>
+        Assert.Empty(RunStack(new GpuResourceOfferedRule(), [NodeGroup("h100", "p5.48xlarge", "all-disabled"), Pod("a", "nvidia.com/gpu", 8, "h100")]));
+
+    [Fact]
+    public void Scaled_object_within_capacity_passes_and_beyond_fails()
+    {
+        var rule = new ScaledObjectCapacityRule();
+        var pool = NodeGroup("h100", "p5.48xlarge", "all-disabled", maxSize: 2); // 16 GPUs
+        var target = Pod("triton", "nvidia.com/gpu", 2, "h100");
+        ResourceSnapshot Scaler(int max) => Resource("kubernetes:keda.sh/v1alpha1:ScaledObject", "triton-scaler",
+            $$$$$"""{"metadata":{"namespace":"serving"},"spec":{"scaleTargetRef":{"name":"triton"},"minReplicaCount":1,"maxReplicaCount":{{{{{max}}}}}}}""");
+        Assert.Empty(RunStack(rule, [pool, target, Scaler(8)]));
+        var d = Assert.Single(RunStack(rule, [pool, target, Scaler(9)]));
+        Assert.Contains("nvidia.com/gpu=18", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Scaled_object_with_unknown_max_is_advisory() =>
+        Assert.Equal(EnforcementLevel.Advisory, Assert.Single(RunStack(new ScaledObjectCapacityRule(),
+            [Resource("kubernetes:keda.sh/v1alpha1:ScaledObject", "s", $$$$$"""{"metadata":{"namespace":"serving"},"spec":{"scaleTargetRef":{"name":"t"},"maxReplicaCount":"{{{{{UnknownNumber}}}}}"}}""")])).Level);
+}
