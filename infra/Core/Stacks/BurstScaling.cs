@@ -1,0 +1,94 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using NeoCloud.Infra.Core.Autoscaling;
+using NeoCloud.Infra.Core.Environments;
+
+namespace NeoCloud.Infra.Core.Stacks;
+
+/// <summary>
+/// How a hybrid burst deployment on the EKS cluster scales from zero on the on-prem deployment's saturation.
+/// The burst cluster's Prometheus federates a few on-prem series (labelled <see cref="ClusterLabel"/>), and the burst
+/// ScaledObject queries that local Prometheus: the on-prem average queue time, counted only while the on-prem
+/// deployment's desired replicas are at its maximum (KEDA's HPA cannot add on-prem replicas any more), else 0.
+/// </summary>
+public static class BurstScaling
+{
+    /// <summary>Label the federation adds to every series it copies from the on-prem Prometheus.</summary>
+    public const string ClusterLabel = "neocloud_cluster";
+
+    /// <summary>The series the burst cluster's Prometheus federates from the on-prem one.</summary>
+    public static readonly ImmutableArray<string> FederatedMetrics =
+        ["nv_inference_queue_duration_us", "nv_inference_request_success", "kube_deployment_spec_replicas"];
+
+    /// <summary>Port of the on-prem Prometheus federation endpoint (Prometheus' own port).</summary>
+    public const int FederationPort = 9090;
+
+    /// <summary>
+    /// The burst ScaledObject's query: <c>(average on-prem queue ms) * (on-prem desired replicas ≥ max)</c>, or 0 when the
+    /// federated series are absent (federation down: the burst side stays where it is rather than starting GPUs blind).
+    /// </summary>
+    /// <param name="ns">Namespace of the on-prem deployment (its tenant).</param>
+    /// <param name="deployment">The on-prem deployment's name.</param>
+    /// <param name="onPremCluster">The on-prem cluster's name (value of <see cref="ClusterLabel"/>).</param>
+    /// <param name="onPremMaxReplicas">The on-prem deployment's maximum replicas.</param>
+    public static string Query(string ns, string deployment, string onPremCluster, int onPremMaxReplicas)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(onPremCluster);
+        ArgumentOutOfRangeException.ThrowIfLessThan(onPremMaxReplicas, 1);
+        var cluster = $"{ClusterLabel}=\"{onPremCluster}\"";
+        var queue = WithMatcher(ServingQueries.AverageQueueMs(ns, deployment), ServingQueries.PodSelector(ns, deployment), cluster);
+        var saturated = $"sum(kube_deployment_spec_replicas{{{cluster},namespace=\"{ns}\",deployment=\"{deployment}\"}}) >= bool {onPremMaxReplicas.ToString(CultureInfo.InvariantCulture)}";
+        return $"(({queue}) * ({saturated})) or vector(0)";
+    }
+
+    /// <summary>
+    /// The <c>match[]</c> selector of the federation scrape: the <see cref="FederatedMetrics"/> of the namespaces that have
+    /// burst deployments.
+    /// </summary>
+    /// <param name="namespaces">Namespaces of the on-prem deployments with a burst part.</param>
+    public static string FederationMatch(IEnumerable<string> namespaces)
+    {
+        ArgumentNullException.ThrowIfNull(namespaces);
+        var ns = string.Join('|', namespaces.Distinct().Order(StringComparer.Ordinal));
+        return $"{{__name__=~\"{string.Join('|', FederatedMetrics)}\",namespace=~\"{ns}\"}}";
+    }
+
+    /// <summary>
+    /// The <c>ScrapeConfig</c> (monitoring.coreos.com/v1alpha1) spec of the federation job on the burst cluster, with
+    /// <paramref name="target"/> (<c>host:port</c> of the on-prem Prometheus) filled in by the caller.
+    /// </summary>
+    /// <param name="onPremCluster">On-prem cluster name (the value of <see cref="ClusterLabel"/>).</param>
+    /// <param name="namespaces">Namespaces whose series are federated.</param>
+    /// <param name="target">The on-prem federation endpoint, <c>host:port</c>.</param>
+    public static ImmutableSortedDictionary<string, object> ScrapeConfigSpec(string onPremCluster, IEnumerable<string> namespaces, string target)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(onPremCluster);
+        return Map(
+            ("metricsPath", "/federate"),
+            ("honorLabels", true),
+            ("scrapeInterval", "15s"),
+            ("params", Map(("match[]", ImmutableArray.Create<object>(FederationMatch(namespaces))))),
+            ("staticConfigs", ImmutableArray.Create<object>(Map(
+                ("targets", ImmutableArray.Create<object>(target)),
+                ("labels", Map((ClusterLabel, onPremCluster)))))));
+    }
+
+    /// <summary>The burst ScaledObject settings: the on-prem thresholds, the federated query, fallback 1.</summary>
+    /// <param name="serving">The serving deployment (with <see cref="ServingSpec.Burst"/>).</param>
+    /// <param name="onPremCluster">The on-prem cluster's name.</param>
+    public static QueueTimeScaling Scaling(ServingSpec serving, string onPremCluster)
+    {
+        ArgumentNullException.ThrowIfNull(serving);
+        return new QueueTimeScaling(
+            serving.Autoscaling.QueueTimeThresholdMs,
+            serving.Autoscaling.QueueTimeThresholdMs,
+            FallbackReplicas: 1,
+            QueryOverride: Query(serving.Tenant, serving.Name, onPremCluster, serving.MaxReplicas));
+    }
+
+    private static string WithMatcher(string query, string selector, string matcher) =>
+        query.Replace("{" + selector + "}", "{" + selector + "," + matcher + "}", StringComparison.Ordinal);
+
+    private static ImmutableSortedDictionary<string, object> Map(params (string Key, object Value)[] entries) =>
+        entries.ToImmutableSortedDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+}

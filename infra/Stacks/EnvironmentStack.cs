@@ -1,0 +1,555 @@
+using System.Collections.Immutable;
+using NeoCloud.Infra.Components.Autoscaling;
+using NeoCloud.Infra.Components.Gpu;
+using NeoCloud.Infra.Components.Monitoring;
+using NeoCloud.Infra.Components.Serving;
+using NeoCloud.Infra.Components.Storage;
+using NeoCloud.Infra.Components.Tenancy;
+using NeoCloud.Infra.Components.VectorDb;
+using NeoCloud.Infra.Core.Autoscaling;
+using NeoCloud.Infra.Core.Capacity;
+using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Naming;
+using NeoCloud.Infra.Core.Serving;
+using NeoCloud.Infra.Core.Stacks;
+using NeoCloud.Infra.Core.Storage;
+using NeoCloud.Infra.Core.Tenancy;
+using Pulumi;
+using Pulumi.Kubernetes.Types.Inputs.Core.V1;
+using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
+using Aws = Pulumi.Aws;
+using K8s = Pulumi.Kubernetes;
+
+namespace NeoCloud.Infra.Stacks;
+
+/// <summary>
+/// The program of one stack: composes the components for a bound, validated <see cref="EnvironmentModel"/> —
+/// clusters and their providers, GPU pools, GPU Operator, monitoring, KEDA, model storage, tenants, vector database,
+/// Triton deployments (and hybrid burst deployments) — and exposes the stack outputs.
+/// </summary>
+public sealed class EnvironmentStack
+{
+    private readonly EnvironmentModel _env;
+    private readonly CapacityReport _capacity;
+    private readonly Dictionary<string, ClusterAccess> _clusters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ClusterPlatform> _platforms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, GpuNodePool> _pools = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Cluster, string Tenant), Tenant> _tenants = [];
+    private readonly Dictionary<(string Cluster, string Tenant), Resource> _modelCredentials = [];
+    private readonly Dictionary<string, object?> _servingEndpoints = new(StringComparer.Ordinal);
+    private ReplicatedBucket? _bucket;
+    private OnPremObjectStore? _store;
+    private VectorDatabase? _vectorDb;
+
+    /// <summary>Composes the stack. Call inside <c>Deployment.RunAsync</c> (or a mock-engine test) with a validated model.</summary>
+    /// <param name="env">The bound environment (Core <see cref="EnvironmentBinder"/>).</param>
+    public EnvironmentStack(EnvironmentModel env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        _env = env;
+        _capacity = CapacityPlanner.Compute(env);
+
+        foreach (var cluster in env.Clusters)
+        {
+            _clusters[cluster.Name] = ClusterAccess.Connect(cluster, env);
+        }
+
+        _bucket = ModelBucket();
+        foreach (var access in _clusters.Values)
+        {
+            _platforms[access.Spec.Name] = Platform(access);
+        }
+
+        _store = OnPremStore();
+        Tenants();
+        ModelCredentials();
+        _vectorDb = VectorDb();
+        Serving();
+        Outputs = StackOutputs();
+    }
+
+    /// <summary>The stack outputs: endpoints, capacity per pool, bucket names, the policy pack to use.</summary>
+    public IDictionary<string, object?> Outputs { get; }
+
+    /// <summary>The monitoring and autoscaling components of one cluster.</summary>
+    private sealed record ClusterPlatform(PrometheusStack Monitoring, KedaOperator Keda, GpuOperator? GpuOperator);
+
+    private ReplicatedBucket? ModelBucket()
+    {
+        if (_env.Storage.ModelBucket is not { } b)
+        {
+            return null;
+        }
+
+        return new ReplicatedBucket("model-bucket", new ReplicatedBucketArgs
+        {
+            NamePrefix = b.Name,
+            Region = b.Region,
+            ReplicaRegion = b.ReplicaRegion,
+            Environment = _env.Environment,
+            CostCenter = _env.CostCenter,
+            NoncurrentVersionDays = b.NoncurrentVersionDays,
+            AbortIncompleteMultipartDays = b.AbortIncompleteMultipartDays,
+            CheckpointPrefix = b.CheckpointPrefix,
+            CheckpointExpiryDays = b.CheckpointExpiryDays,
+            ReplicationTimeControl = b.ReplicationTimeControl,
+            ModelPrefix = StackLayout.ModelPrefix,
+        });
+    }
+
+    private ClusterPlatform Platform(ClusterAccess access)
+    {
+        var cluster = access.Spec;
+        var release = _env.Monitoring.ReleaseLabel;
+        var pools = new List<GpuNodePool>();
+        foreach (var pool in _env.PoolsOf(cluster.Name).Where(p => p.Gpu is not null))
+        {
+            var gpuPool = new GpuNodePool(pool.Name, PoolArgs(pool, access), access.Options());
+            _pools[pool.Name] = gpuPool;
+            pools.Add(gpuPool);
+        }
+
+        var monitoring = new PrometheusStack(StackLayout.ComponentName(cluster.Name, "monitoring"), new PrometheusStackArgs
+        {
+            ReleaseName = release,
+            Namespace = StackLayout.MonitoringNamespace,
+            Retention = _env.Monitoring.Retention,
+            StorageSize = _env.Monitoring.StorageSize,
+            StorageClass = _env.Monitoring.StorageClass,
+            Environment = _env.Environment,
+            CostCenter = _env.CostCenter,
+            GpuOperatorNamespace = pools.Count > 0 ? StackLayout.GpuOperatorNamespace : null,
+        }, access.Options());
+
+        // The DCGM ServiceMonitor comes from PrometheusStack (it relabels the node name the GPU alerts group by).
+        var gpuOperator = pools.Count == 0 ? null : new GpuOperator(StackLayout.ComponentName(cluster.Name, "gpu-operator"), new GpuOperatorArgs
+        {
+            Substrate = cluster.Substrate,
+            Pools = [.. pools.Select(p => p.Plan)],
+            MigStrategy = cluster.MigStrategy,
+            Namespace = StackLayout.GpuOperatorNamespace,
+            PrometheusReleaseLabel = release,
+            ServiceMonitor = false,
+            Environment = _env.Environment,
+            CostCenter = _env.CostCenter,
+        }, access.Options(pools.ToArray<Resource>()));
+
+        var keda = new KedaOperator(StackLayout.ComponentName(cluster.Name, "keda"), new KedaOperatorArgs
+        {
+            Namespace = StackLayout.KedaNamespace,
+            Environment = _env.Environment,
+            CostCenter = _env.CostCenter,
+            MonitoringRelease = release,
+        }, access.Options(monitoring.Chart));
+        return new ClusterPlatform(monitoring, keda, gpuOperator);
+    }
+
+    private GpuNodePoolArgs PoolArgs(GpuPoolSpec pool, ClusterAccess access)
+    {
+        var args = new GpuNodePoolArgs
+        {
+            Substrate = pool.Substrate,
+            PoolName = pool.Name,
+            Purpose = pool.Purpose,
+            Environment = _env.Environment,
+            CostCenter = _env.CostCenter,
+            Interruptible = pool.Interruptible,
+            TimeSlicingReplicas = pool.TimeSlicingReplicas,
+        };
+        if (pool.Mig is { } mig)
+        {
+            args.MigConfig = mig.ConfigName;
+            args.CustomMigConfig = _env.MigConfigs.GetValueOrDefault(mig.ConfigName);
+            args.MigStrategy = access.Spec.MigStrategy;
+        }
+
+        if (pool.Substrate == Substrate.Eks)
+        {
+            args.ClusterName = access.EksClusterName!;
+            args.NodeSubnetIds = access.NodeSubnetIds!;
+            args.KubernetesVersion = access.Spec.KubernetesVersion!;
+            args.InstanceType = pool.InstanceType;
+            args.MinSize = pool.MinSize;
+            args.DesiredSize = pool.DesiredSize;
+            args.MaxSize = pool.MaxSize;
+            args.CapacityType = pool.CapacityType;
+        }
+        else
+        {
+            args.GpuModel = pool.Gpu!.Id;
+            args.GpusPerNode = pool.GpusPerNode;
+            args.NodeNames = [.. pool.NodeNames];
+        }
+
+        return args;
+    }
+
+    private OnPremObjectStore? OnPremStore()
+    {
+        if (_env.Storage.OnPrem is not { } spec)
+        {
+            return null;
+        }
+
+        var access = _clusters[spec.Cluster];
+        var ns = Namespace(access, StackLayout.ModelStoreNamespace, "model-store");
+        S3SyncArgs? sync = null;
+        if (spec.SyncToS3 && _bucket is not null && _env.Storage.ModelBucket is { } target)
+        {
+            // A dedicated IAM user whose only right is writing the model bucket; its key reaches the CronJob as a Secret.
+            var user = new Aws.Iam.User("model-sync", new Aws.Iam.UserArgs { Tags = Tags("model-sync") });
+            _ = new Aws.Iam.UserPolicy("model-sync", new Aws.Iam.UserPolicyArgs
+            {
+                User = user.Name,
+                Policy = Output.Tuple(_bucket.BucketArn, _bucket.KmsKeyArn).Apply(t => S3Policies.SyncWriterPolicy(t.Item1, t.Item2, target.Region)),
+            });
+            var key = new Aws.Iam.AccessKey("model-sync", new Aws.Iam.AccessKeyArgs { User = user.Name });
+            sync = new S3SyncArgs
+            {
+                BucketName = _bucket.BucketName,
+                Region = target.Region,
+                KmsKeyArn = _bucket.KmsKeyArn,
+                Schedule = spec.SyncSchedule,
+                AccessKeyId = key.Id,
+                SecretAccessKey = key.Secret,
+            };
+        }
+
+        return new OnPremObjectStore("model-store", new OnPremObjectStoreArgs
+        {
+            StoreName = StackLayout.ModelPrefix,
+            RookNamespace = StackLayout.RookNamespace,
+            Namespace = StackLayout.ModelStoreNamespace,
+            BucketName = spec.BucketName,
+            Environment = _env.Environment,
+            CostCenter = _env.CostCenter,
+            Production = _env.IsProduction,
+            PoolReplicas = _env.IsProduction ? 3 : 1,
+            GatewayInstances = _env.IsProduction ? 2 : 1,
+            ModelPrefix = StackLayout.ModelPrefix,
+            SyncToS3 = sync,
+        }, access.Options(ns));
+    }
+
+    private void Tenants()
+    {
+        foreach (var tenant in _env.Tenants)
+        {
+            foreach (var clusterName in tenant.Clusters)
+            {
+                var access = _clusters[clusterName];
+                var capacity = StackLayout.ClusterCapacity(_capacity, clusterName);
+
+                // A quota for a GPU resource no pool of this cluster offers is 0 here: the tenant's namespace cannot ask for it.
+                var quota = tenant.Quota.GpuResources.ToDictionary(kv => kv.Key, kv => capacity.ContainsKey(kv.Key) ? kv.Value : 0, StringComparer.Ordinal);
+                var storeHere = _env.Storage.OnPrem is { } store && store.Cluster == clusterName;
+                _tenants[(clusterName, tenant.Name)] = new Tenant(StackLayout.ComponentName(clusterName, tenant.Name), new TenantArgs
+                {
+                    TenantName = tenant.Name,
+                    Group = tenant.Group,
+                    Environment = _env.Environment,
+                    CostCenter = _env.CostCenter,
+                    GpuQuota = quota,
+                    CpuRequests = tenant.Quota.Cpu,
+                    MemoryRequests = tenant.Quota.Memory,
+                    PersistentVolumeClaims = tenant.Quota.PersistentVolumeClaims,
+                    ClusterGpuCapacity = capacity.ToDictionary(StringComparer.Ordinal),
+                    IngressNamespaces = [StackLayout.MonitoringNamespace],
+                    ModelStore = storeHere ? new ModelStoreService(StackLayout.RookNamespace, StackLayout.RgwPodLabels(StackLayout.ModelPrefix), StackLayout.RgwPodPort) : null,
+                }, access.Options());
+            }
+        }
+    }
+
+    /// <summary>
+    /// Credentials Triton reads the AWS model bucket with, on each cluster that serves from S3: one read-only IAM user per
+    /// cluster and its key in a Secret per serving tenant namespace. On-prem clusters read the RGW store: the Secret
+    /// <see cref="StackLayout.ModelCredentialsSecret"/> in each serving namespace is provisioned by the operator (README).
+    /// </summary>
+    private void ModelCredentials()
+    {
+        if (_bucket is null || _env.Storage.ModelBucket is not { } spec)
+        {
+            return;
+        }
+
+        foreach (var access in _clusters.Values.Where(ReadsFromS3))
+        {
+            var tenants = StackLayout.ServingTenants(_env, access.Spec.Name);
+            if (tenants.IsEmpty)
+            {
+                continue;
+            }
+
+            var reader = $"{access.Spec.Name}-model-reader";
+            var user = new Aws.Iam.User(reader, new Aws.Iam.UserArgs { Tags = Tags(reader) });
+            _ = new Aws.Iam.UserPolicy(reader, new Aws.Iam.UserPolicyArgs
+            {
+                User = user.Name,
+                Policy = Output.Tuple(_bucket.BucketArn, _bucket.KmsKeyArn).Apply(t => StackLayout.ModelReaderPolicy(t.Item1, t.Item2, spec.Region)),
+            });
+            var key = new Aws.Iam.AccessKey(reader, new Aws.Iam.AccessKeyArgs { User = user.Name });
+            foreach (var tenant in tenants)
+            {
+                _modelCredentials[(access.Spec.Name, tenant)] = new K8s.Core.V1.Secret($"{access.Spec.Name}-{tenant}-model-credentials", new SecretArgs
+                {
+                    Metadata = new ObjectMetaArgs
+                    {
+                        Name = StackLayout.ModelCredentialsSecret,
+                        Namespace = tenant,
+                        Labels = CustomObject.Map(ResourceLabels.For("model-store-credentials", reader, "credentials", _env.Environment, _env.CostCenter, tenant)),
+                    },
+                    Type = "Opaque",
+                    StringData =
+                    {
+                        { OnPremObjectStorePlan.AwsAccessKeyIdKey, key.Id },
+                        { OnPremObjectStorePlan.AwsSecretAccessKeyKey, key.Secret },
+                        { "AWS_DEFAULT_REGION", spec.Region },
+                    },
+                }, With(access.ResourceOptions(_tenants.GetValueOrDefault((access.Spec.Name, tenant))), o => o.AdditionalSecretOutputs = ["stringData", "data"]));
+            }
+        }
+    }
+
+    private VectorDatabase? VectorDb()
+    {
+        if (_env.VectorDb is not { } spec)
+        {
+            return null;
+        }
+
+        var access = _clusters[spec.Cluster];
+        var ns = Namespace(access, StackLayout.VectorDbNamespace, "vector-db");
+        return new VectorDatabase("qdrant", new VectorDatabaseArgs
+        {
+            Namespace = StackLayout.VectorDbNamespace,
+            Environment = _env.Environment,
+            CostCenter = _env.CostCenter,
+            Production = _env.IsProduction,
+            Replicas = spec.Replicas,
+            ReplicationFactor = spec.ReplicationFactor,
+            ShardsPerNode = Math.Max(1, (spec.Shards + spec.Replicas - 1) / spec.Replicas),
+            StorageClass = spec.StorageClass,
+            StorageSize = spec.StorageSize,
+            SpreadAcrossZones = access.Spec.Substrate == Substrate.Eks,
+            PrometheusReleaseLabel = _env.Monitoring.ReleaseLabel,
+        }, access.Options(ns, _platforms[spec.Cluster].Monitoring.Chart));
+    }
+
+    private void Serving()
+    {
+        // One replica budget per pool, with every deployment (and burst part) that schedules onto it: checked up front.
+        var claims = new Dictionary<string, List<ReplicaClaim>>(StringComparer.Ordinal);
+        foreach (var s in _env.Serving)
+        {
+            Add(claims, s.Pool, ServingPool.Claim(s.Name, s.Gpu.ResourceName, s.MinReplicas, s.MaxReplicas));
+            if (s.Burst is { } b)
+            {
+                Add(claims, b.Pool, ServingPool.Claim(s.Name + StackLayout.BurstSuffix, b.Gpu.ResourceName, 0, b.MaxReplicas));
+            }
+        }
+
+        var budgets = claims.ToDictionary(
+            kv => kv.Key,
+            kv => new ServingPool(_capacity.Pools.Single(p => p.Pool == kv.Key), kv.Value, _env.Pool(kv.Key).AllowOvercommit),
+            StringComparer.Ordinal);
+
+        var federated = FederationTargets();
+        foreach (var s in _env.Serving)
+        {
+            var pool = _env.Pool(s.Pool);
+            var scaling = new QueueTimeScaling(s.Autoscaling.QueueTimeThresholdMs, s.Autoscaling.ActivationQueueTimeMs, s.Autoscaling.FallbackReplicas);
+            var main = Deploy(s.Name, s, pool, s.Gpu, budgets[s.Pool], s.MinReplicas, s.MaxReplicas, scaling);
+            if (s.Burst is { } b)
+            {
+                var burstPool = _env.Pool(b.Pool);
+                var burstScaling = BurstScaling.Scaling(s, pool.Cluster);
+                main["burst"] = Deploy(s.Name + StackLayout.BurstSuffix, s, burstPool, b.Gpu, budgets[b.Pool], 0, b.MaxReplicas, burstScaling, federated.GetValueOrDefault(burstPool.Cluster));
+            }
+
+            _servingEndpoints[s.Name] = main;
+        }
+    }
+
+    private Dictionary<string, object?> Deploy(string name, ServingSpec s, GpuPoolSpec pool, GpuRequest gpu, ServingPool budget, int min, int max, QueueTimeScaling scaling, Resource? waitFor = null)
+    {
+        var access = _clusters[pool.Cluster];
+        var platform = _platforms[pool.Cluster];
+        var plan = _pools[pool.Name].Plan;
+        var tolerations = new InputList<TolerationArgs>();
+        foreach (var t in plan.Tolerations)
+        {
+            var map = t.ToMap();
+            tolerations.Add(new TolerationArgs { Key = map["key"], Operator = map["operator"], Value = map.GetValueOrDefault("value")!, Effect = map["effect"] });
+        }
+
+        TritonService Create(ModelRepository repository) => new(name, new TritonServiceArgs
+        {
+            Namespace = s.Tenant,
+            Tenant = s.Tenant,
+            Model = StackLayout.ModelLabel(s.Model),
+            Environment = _env.Environment,
+            CostCenter = _env.CostCenter,
+            GpuResource = gpu.ResourceName,
+            Pool = budget,
+            NodeSelector = CustomObject.Map(plan.NodeSelector),
+            Tolerations = tolerations,
+            ModelRepository = repository,
+            CredentialsSecretName = StackLayout.ModelCredentialsSecret,
+            MinReplicas = min,
+            MaxReplicas = max,
+            Slo = s.LatencySlo,
+            Autoscaling = scaling,
+            PrometheusAddress = PrometheusStack.AddressOf(_env.Monitoring.ReleaseLabel, StackLayout.MonitoringNamespace),
+            Keda = platform.Keda.Chart,
+            MonitoringRelease = _env.Monitoring.ReleaseLabel,
+            Monitoring = platform.Monitoring.Chart,
+        }, access.Options(_tenants.GetValueOrDefault((pool.Cluster, s.Tenant)), _modelCredentials.GetValueOrDefault((pool.Cluster, s.Tenant)), platform.GpuOperator, _store, waitFor));
+
+        var prefix = StackLayout.ModelRepositoryPrefix(s.Name);
+        string source;
+        if (!ReadsFromS3(access) && _env.Storage.OnPrem is { } store)
+        {
+            source = "onprem-store";
+            var endpoint = new OnPremObjectStorePlan(StackLayout.ModelPrefix, StackLayout.RookNamespace, StackLayout.ModelStoreNamespace, store.BucketName, 1, 1, false, null).Endpoint;
+            Create(new ModelRepository(new Uri(endpoint), store.BucketName, prefix));
+        }
+        else
+        {
+            // TritonServiceArgs.ModelRepository is a plain value and the bucket's name carries a random suffix, so the
+            // deployment is declared once the name is known (on the first preview of a new stack it is not shown yet).
+            source = "s3";
+            _ = _bucket!.BucketName.Apply(bucket =>
+            {
+                Create(new ModelRepository(null, bucket, prefix));
+                return bucket;
+            });
+        }
+
+        var (http, grpc, metrics) = TritonDeployment.Endpoints(name, s.Tenant);
+        return new Dictionary<string, object?>
+        {
+            ["cluster"] = pool.Cluster,
+            ["pool"] = pool.Name,
+            ["http"] = http,
+            ["grpc"] = grpc,
+            ["metrics"] = metrics,
+            ["modelSource"] = source,
+            ["replicas"] = new Dictionary<string, object?> { ["min"] = min, ["max"] = max },
+        };
+    }
+
+    /// <summary>
+    /// Hybrid: the on-prem Prometheus is exposed to the burst cluster's VPC through a LoadBalancer Service, and each burst
+    /// cluster's Prometheus federates the on-prem serving series (a ScrapeConfig), which burst ScaledObjects query.
+    /// </summary>
+    private Dictionary<string, Resource> FederationTargets()
+    {
+        var result = new Dictionary<string, Resource>(StringComparer.Ordinal);
+        var bursts = _env.Serving.Where(s => s.Burst is not null).ToList();
+        foreach (var group in bursts.GroupBy(s => (OnPrem: _env.Pool(s.Pool).Cluster, Burst: _env.Pool(s.Burst!.Pool).Cluster)))
+        {
+            var onPrem = _clusters[group.Key.OnPrem];
+            var burst = _clusters[group.Key.Burst];
+            var release = _env.Monitoring.ReleaseLabel;
+            var labels = ResourceLabels.For("prometheus", StackLayout.ComponentName(onPrem.Spec.Name, "federation"), "federation", _env.Environment, _env.CostCenter);
+            var service = new K8s.Core.V1.Service(StackLayout.ComponentName(onPrem.Spec.Name, "prometheus-federation"), new ServiceArgs
+            {
+                Metadata = new ObjectMetaArgs { Name = "prometheus-federation", Namespace = StackLayout.MonitoringNamespace, Labels = CustomObject.Map(labels) },
+                Spec = new ServiceSpecArgs
+                {
+                    Type = "LoadBalancer",
+                    Selector = { { "app.kubernetes.io/name", "prometheus" }, { "prometheus", $"{release}-prometheus" } },
+                    Ports = { new ServicePortArgs { Name = "http-web", Port = BurstScaling.FederationPort, TargetPort = BurstScaling.FederationPort, Protocol = "TCP" } },
+                    LoadBalancerSourceRanges = burst.Spec.Network is { } net ? new InputList<string> { net.VpcCidr } : new InputList<string>(),
+                },
+            }, onPrem.ResourceOptions(_platforms[onPrem.Spec.Name].Monitoring.Chart));
+
+            var target = service.Status.Apply(st =>
+            {
+                var ingress = st?.LoadBalancer?.Ingress.FirstOrDefault()
+                    ?? throw new InvalidOperationException($"Service monitoring/prometheus-federation on cluster \"{onPrem.Spec.Name}\" has no load-balancer address; the burst cluster cannot federate its metrics");
+                return $"{ingress.Ip ?? ingress.Hostname}:{BurstScaling.FederationPort}";
+            });
+            var namespaces = group.Select(s => s.Tenant).ToList();
+            var scrapeLabels = ResourceLabels.For("prometheus", StackLayout.ComponentName(burst.Spec.Name, "federation"), "federation", _env.Environment, _env.CostCenter)
+                .SetItem("release", release);
+            result[burst.Spec.Name] = new K8s.ApiExtensions.CustomResource(StackLayout.ComponentName(burst.Spec.Name, "federate-" + onPrem.Spec.Name), new CustomObject(
+                "monitoring.coreos.com/v1alpha1",
+                "ScrapeConfig",
+                new ObjectMetaArgs { Name = $"federate-{onPrem.Spec.Name}", Namespace = StackLayout.MonitoringNamespace, Labels = CustomObject.Map(scrapeLabels) },
+                target.Apply(t => BurstScaling.ScrapeConfigSpec(onPrem.Spec.Name, namespaces, t))), burst.ResourceOptions(_platforms[burst.Spec.Name].Monitoring.Chart));
+        }
+
+        return result;
+    }
+
+    private K8s.Core.V1.Namespace Namespace(ClusterAccess access, string name, string app) =>
+        new(StackLayout.ComponentName(access.Spec.Name, name), new NamespaceArgs
+        {
+            Metadata = new ObjectMetaArgs { Name = name, Labels = CustomObject.Map(ResourceLabels.For(app, name, null, _env.Environment, _env.CostCenter)) },
+        }, access.ResourceOptions());
+
+    private bool ReadsFromS3(ClusterAccess access) =>
+        access.Spec.Substrate == Substrate.Eks || _env.Storage.OnPrem is not { } store || store.Cluster != access.Spec.Name;
+
+    private InputMap<string> Tags(string name)
+    {
+        var tags = CustomObject.Map(ResourceLabels.CostAttribution(_env.Environment, _env.CostCenter));
+        tags.Add("Name", name);
+        return tags;
+    }
+
+    private IDictionary<string, object?> StackOutputs()
+    {
+        var prometheus = _platforms.ToDictionary(kv => kv.Key, kv => (object?)kv.Value.Monitoring.PrometheusAddress, StringComparer.Ordinal);
+        var endpoints = new Dictionary<string, object?>
+        {
+            ["serving"] = _servingEndpoints,
+            ["prometheus"] = prometheus,
+            ["vectorDb"] = _vectorDb is null ? null : new Dictionary<string, object?> { ["http"] = _vectorDb.HttpEndpoint, ["grpc"] = _vectorDb.GrpcEndpoint },
+            ["modelStore"] = _store?.Endpoint,
+        };
+        var buckets = new Dictionary<string, object?>
+        {
+            ["modelBucket"] = _bucket?.BucketName,
+            ["modelBucketRegion"] = _bucket?.Region,
+            ["replicaBucket"] = _bucket?.ReplicaBucketName,
+            ["replicaRegion"] = _bucket?.ReplicaRegion,
+            ["onPremBucket"] = _store?.BucketName,
+            ["onPremSyncCronJob"] = _store?.SyncCronJobName,
+        };
+        var outputs = new Dictionary<string, object?>
+        {
+            ["environment"] = _env.Environment,
+            ["topology"] = _env.Topology.ToString().ToLowerInvariant(),
+            ["endpoints"] = endpoints,
+            ["capacity"] = StackLayout.CapacitySummary(_capacity),
+            ["buckets"] = buckets,
+            ["policyPack"] = StackLayout.PolicyPack(_env.Policy),
+            ["renderedTo"] = _clusters.Values.Where(c => c.Renders).ToDictionary(c => c.Spec.Name, c => (object?)c.Spec.RenderDirectory, StringComparer.Ordinal),
+        };
+        foreach (var access in _clusters.Values.Where(c => c.Kubeconfig is not null))
+        {
+            outputs[$"{access.Spec.Name}Kubeconfig"] = access.Kubeconfig;
+        }
+
+        return outputs;
+    }
+
+    private static void Add(Dictionary<string, List<ReplicaClaim>> claims, string pool, ReplicaClaim claim)
+    {
+        if (!claims.TryGetValue(pool, out var list))
+        {
+            claims[pool] = list = [];
+        }
+
+        list.Add(claim);
+    }
+
+    private static CustomResourceOptions With(CustomResourceOptions options, Action<CustomResourceOptions> change)
+    {
+        change(options);
+        return options;
+    }
+}

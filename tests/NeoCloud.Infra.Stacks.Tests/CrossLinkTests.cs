@@ -1,0 +1,119 @@
+using NeoCloud.Infra.Core.Capacity;
+using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Stacks.Tests.Testing;
+
+namespace NeoCloud.Infra.Stacks.Tests;
+
+/// <summary>Links between the composed components: serving ↔ pools, scaling ↔ capacity, buckets, tenants' quotas.</summary>
+public sealed class CrossLinkTests
+{
+    public static TheoryData<string> Stacks => ["dev", "prod", "cloud"];
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Each_triton_deployment_selects_and_tolerates_its_pool_and_requests_what_the_pool_offers(string stack)
+    {
+        var run = await StackRun.StackAsync(stack);
+        var env = EnvironmentBinder.BindOrThrow(StackConfig.FromYamlFile(RepoFiles.StackFile(stack)));
+        var capacity = CapacityPlanner.Compute(env);
+        var nodeLabels = run.Mocks.OfType("kubernetes:core/v1:NodePatch").Select(n => n.Map("metadata", "labels"))
+            .Concat(run.Mocks.OfType("aws:eks/nodeGroup:NodeGroup").Select(g => g.Map("labels"))).ToList();
+        var deployments = run.Mocks.OfType("kubernetes:apps/v1:Deployment").Where(d => d.Map("metadata", "labels").ContainsKey("neocloud.io/model")).ToList();
+        Assert.Equal(env.Serving.Length + env.Serving.Count(s => s.Burst is not null), deployments.Count);
+        foreach (var d in deployments)
+        {
+            var spec = d.Map("spec", "template", "spec");
+            var selector = (IReadOnlyDictionary<string, object>)spec["nodeSelector"];
+            var pool = (string)selector["neocloud.io/pool"];
+            Assert.Contains(nodeLabels, labels => selector.All(kv => labels.TryGetValue(kv.Key, out var v) && Equals(v, kv.Value)));
+            var tolerations = ((IEnumerable<object>)spec["tolerations"]).Cast<IReadOnlyDictionary<string, object>>();
+            Assert.Contains(tolerations, t => Equals(t["key"], "nvidia.com/gpu") && Equals(t["effect"], "NoSchedule"));
+            var container = (IReadOnlyDictionary<string, object>)((IEnumerable<object>)spec["containers"]).First();
+            var limits = (IReadOnlyDictionary<string, object>)((IReadOnlyDictionary<string, object>)container["resources"])["limits"];
+            var gpuResource = limits.Keys.Single(k => k.StartsWith("nvidia.com/", StringComparison.Ordinal));
+            Assert.True(capacity.Pools.Single(p => p.Pool == pool).AtMax.GetValueOrDefault(gpuResource) > 0, $"{d.Name}: pool {pool} offers no {gpuResource}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
+    public async Task Each_scaled_object_is_bounded_by_its_pool_capacity(string stack)
+    {
+        var run = await StackRun.StackAsync(stack);
+        var env = EnvironmentBinder.BindOrThrow(StackConfig.FromYamlFile(RepoFiles.StackFile(stack)));
+        var capacity = CapacityPlanner.Compute(env);
+        var scaled = run.Mocks.OfType("kubernetes:keda.sh/v1alpha1:ScaledObject");
+        Assert.NotEmpty(scaled);
+        foreach (var so in scaled)
+        {
+            var name = so.Str("metadata", "name")!;
+            var serving = env.Serving.Single(s => s.Name == name || s.Name + "-burst" == name);
+            var burst = name.EndsWith("-burst", StringComparison.Ordinal);
+            var pool = burst ? serving.Burst!.Pool : serving.Pool;
+            var resource = burst ? serving.Burst!.Gpu.ResourceName : serving.Gpu.ResourceName;
+            var max = so.Int("spec", "maxReplicaCount");
+            Assert.True(max <= capacity.Pools.Single(p => p.Pool == pool).AtMax[resource], $"{name}: {max} > capacity of {pool}");
+            Assert.Equal(burst ? 0 : serving.MinReplicas, so.Int("spec", "minReplicaCount"));
+        }
+    }
+
+    [Fact]
+    public async Task Prod_burst_scales_from_zero_on_the_federated_onprem_queue_metric()
+    {
+        var run = await StackRun.StackAsync("prod");
+        var burst = run.Mocks.OfType("kubernetes:keda.sh/v1alpha1:ScaledObject").Single(s => s.Str("metadata", "name") == "llama-8b-chat-burst");
+        var trigger = (IReadOnlyDictionary<string, object>)((IEnumerable<object>)burst.At("spec", "triggers")!).First();
+        var metadata = (IReadOnlyDictionary<string, object>)trigger["metadata"];
+        var query = (string)metadata["query"];
+        Assert.Contains("neocloud_cluster=\"dc1\"", query, StringComparison.Ordinal);
+        Assert.Contains("kube_deployment_spec_replicas", query, StringComparison.Ordinal);
+        Assert.Contains(">= bool 64", query, StringComparison.Ordinal);
+        Assert.Equal("http://kube-prometheus-stack-prometheus.monitoring.svc:9090", metadata["serverAddress"]);
+
+        var scrape = run.Mocks.Single("kubernetes:monitoring.coreos.com/v1alpha1:ScrapeConfig");
+        Assert.Equal("kube-prometheus-stack", scrape.Map("metadata", "labels")["release"]);
+        Assert.Equal("/federate", scrape.Str("spec", "metricsPath"));
+        var target = (IReadOnlyDictionary<string, object>)((IEnumerable<object>)scrape.At("spec", "staticConfigs")!).First();
+        Assert.Equal($"{StackMocks.LoadBalancerIp}:9090", ((IEnumerable<object>)target["targets"]).Single());
+
+        var federation = run.Mocks.OfType("kubernetes:core/v1:Service").Single(s => s.Str("metadata", "name") == "prometheus-federation");
+        Assert.Equal("LoadBalancer", federation.Str("spec", "type"));
+        Assert.Equal(["10.40.0.0/16"], federation.List("spec", "loadBalancerSourceRanges"));
+    }
+
+    [Theory]
+    [InlineData("prod")]
+    [InlineData("cloud")]
+    public async Task Model_buckets_are_replicated_to_the_replica_region(string stack)
+    {
+        var run = await StackRun.StackAsync(stack);
+        var replication = run.Mocks.Single("aws:s3/bucketReplicationConfig:BucketReplicationConfig");
+        var rule = (IReadOnlyDictionary<string, object>)((IEnumerable<object>)replication.At("rules")!).Single();
+        Assert.Equal("Enabled", rule["status"]);
+        Assert.Equal(2, run.Mocks.OfType("aws:s3/bucketVersioningV2:BucketVersioningV2").Count);
+        var buckets = (Dictionary<string, object?>)run.Outputs["buckets"]!;
+        Assert.NotNull(buckets["replicaBucket"]);
+    }
+
+    [Fact]
+    public async Task Prod_onprem_models_sync_to_the_s3_bucket()
+    {
+        var run = await StackRun.StackAsync("prod");
+        var cron = run.Mocks.Single("kubernetes:batch/v1:CronJob");
+        Assert.Equal("*/15 * * * *", cron.Str("spec", "schedule"));
+        Assert.Contains(run.Mocks.OfType("aws:iam/user:User"), u => u.Name == "model-sync");
+    }
+
+    [Fact]
+    public async Task Prod_tenant_quotas_follow_the_config_per_cluster()
+    {
+        var run = await StackRun.StackAsync("prod");
+        var quotas = run.Mocks.OfType("kubernetes:core/v1:ResourceQuota").ToDictionary(q => q.Name!, q => q.Map("spec", "hard"));
+        var chatDc1 = quotas.Single(kv => kv.Key.StartsWith("dc1-chat", StringComparison.Ordinal)).Value;
+        Assert.Equal("112", chatDc1["requests.nvidia.com/mig-1g.10gb"].ToString());
+        Assert.Equal("16", chatDc1["requests.nvidia.com/mig-3g.40gb"].ToString());
+        var chatBurst = quotas.Single(kv => kv.Key.StartsWith("burst-chat", StringComparison.Ordinal)).Value;
+        Assert.Equal("0", chatBurst["requests.nvidia.com/mig-3g.40gb"].ToString()); // no burst pool offers 3g.40gb
+        Assert.DoesNotContain(quotas.Keys, k => k.StartsWith("burst-search", StringComparison.Ordinal)); // search: clusters [dc1]
+    }
+}

@@ -1,0 +1,130 @@
+using NeoCloud.Infra.Stacks.Tests.Testing;
+
+namespace NeoCloud.Infra.Stacks.Tests;
+
+/// <summary>Each checked-in stack's full program under the mock engine: what it registers, by type.</summary>
+public sealed class TopologyTests
+{
+    [Fact]
+    public async Task Dev_renders_an_onprem_cluster_with_one_time_sliced_pool_and_no_aws()
+    {
+        var run = await StackRun.StackAsync("dev");
+        var m = run.Mocks;
+        var provider = m.Single("pulumi:providers:kubernetes");
+        Assert.Equal("rendered/dev", provider.Str("renderYamlToDirectory"));
+        Assert.DoesNotContain(m.Resources, r => r.Type!.StartsWith("aws:", StringComparison.Ordinal));
+        Counts(m, new()
+        {
+            ["neocloud:gpu:GpuNodePool"] = 1,
+            ["kubernetes:core/v1:NodePatch"] = 1,
+            ["neocloud:gpu:GpuOperator"] = 1,
+            ["neocloud:monitoring:PrometheusStack"] = 1,
+            ["neocloud:autoscaling:KedaOperator"] = 1,
+            ["neocloud:storage:OnPremObjectStore"] = 1,
+            ["neocloud:tenancy:Tenant"] = 1,
+            ["neocloud:vectordb:VectorDatabase"] = 1,
+            ["neocloud:serving:TritonService"] = 1,
+            ["kubernetes:keda.sh/v1alpha1:ScaledObject"] = 1,
+            ["kubernetes:helm.sh/v4:Chart"] = 4,
+            ["neocloud:networking:EksCluster"] = 0,
+            ["neocloud:storage:ReplicatedBucket"] = 0,
+            ["kubernetes:batch/v1:CronJob"] = 0,
+        });
+        Assert.Equal(46, m.Resources.Count);
+    }
+
+    [Fact]
+    public async Task Prod_is_hybrid_two_clusters_each_with_its_gpu_operator_and_a_burst_deployment()
+    {
+        var run = await StackRun.StackAsync("prod");
+        var m = run.Mocks;
+        Counts(m, new()
+        {
+            ["pulumi:providers:kubernetes"] = 2,
+            ["neocloud:networking:EksCluster"] = 1,
+            ["neocloud:gpu:GpuNodePool"] = 5,
+            ["kubernetes:core/v1:NodePatch"] = 8,
+            ["aws:eks/nodeGroup:NodeGroup"] = 2,
+            ["neocloud:gpu:GpuOperator"] = 2,
+            ["neocloud:monitoring:PrometheusStack"] = 2,
+            ["neocloud:autoscaling:KedaOperator"] = 2,
+            ["neocloud:serving:TritonService"] = 5,
+            ["kubernetes:keda.sh/v1alpha1:ScaledObject"] = 5,
+            ["neocloud:tenancy:Tenant"] = 5,
+            ["neocloud:storage:ReplicatedBucket"] = 1,
+            ["neocloud:storage:OnPremObjectStore"] = 1,
+            ["kubernetes:batch/v1:CronJob"] = 1,
+            ["kubernetes:monitoring.coreos.com/v1alpha1:ScrapeConfig"] = 1,
+            ["aws:s3/bucketReplicationConfig:BucketReplicationConfig"] = 1,
+            ["neocloud:vectordb:VectorDatabase"] = 1,
+        });
+        Assert.Equal(211, m.Resources.Count);
+
+        var gpuOperators = m.OfType("kubernetes:helm.sh/v4:Chart").Where(c => c.Str("chart") == "gpu-operator").ToList();
+        Assert.Equal(2, gpuOperators.Count);
+        var driver = gpuOperators.Select(c => c.At("values", "driver", "enabled")).ToList();
+        Assert.Contains(true, driver);  // on-prem: the operator installs the driver
+        Assert.Contains(false, driver); // EKS GPU AMIs ship it
+    }
+
+    [Fact]
+    public async Task Cloud_is_one_new_eks_cluster_with_spot_training_and_on_demand_inference()
+    {
+        var run = await StackRun.StackAsync("cloud");
+        var m = run.Mocks;
+        Counts(m, new()
+        {
+            ["neocloud:networking:EksCluster"] = 1,
+            ["aws:eks/nodeGroup:NodeGroup"] = 2,
+            ["kubernetes:core/v1:NodePatch"] = 0,
+            ["neocloud:storage:ReplicatedBucket"] = 1,
+            ["neocloud:storage:OnPremObjectStore"] = 0,
+            ["neocloud:serving:TritonService"] = 1,
+            ["neocloud:tenancy:Tenant"] = 2,
+        });
+        var groups = m.OfType("aws:eks/nodeGroup:NodeGroup").ToDictionary(g => g.Map("labels")["neocloud.io/pool"], g => g.Str("capacityType"));
+        Assert.Equal("ON_DEMAND", groups["l40s-serve"]);
+        Assert.Equal("SPOT", groups["h100-train"]);
+        Assert.Equal(111, m.Resources.Count);
+    }
+
+    [Theory]
+    [InlineData("dev", "onprem", "policy/config/dev.json")]
+    [InlineData("prod", "hybrid", "policy/config/prod.json")]
+    [InlineData("cloud", "cloud", "policy/config/dev.json")]
+    public async Task Outputs_name_endpoints_capacity_buckets_and_the_policy_pack(string stack, string topology, string packConfig)
+    {
+        var run = await StackRun.StackAsync(stack);
+        var o = run.Outputs;
+        Assert.Equal(topology, o["topology"]);
+        var policy = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object>>(o["policyPack"]);
+        Assert.Equal("policy", policy["path"]);
+        Assert.Equal(packConfig, policy["config"]);
+        Assert.Equal($"pulumi preview --policy-pack policy --policy-pack-config {packConfig}", policy["previewCommand"]);
+        var capacity = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object>>(o["capacity"]);
+        Assert.NotEmpty(capacity);
+        var endpoints = Assert.IsType<Dictionary<string, object?>>(o["endpoints"]);
+        var serving = Assert.IsType<Dictionary<string, object?>>(endpoints["serving"]);
+        Assert.All(serving.Values, e => Assert.StartsWith("http://", (string)((Dictionary<string, object?>)e!)["http"]!, StringComparison.Ordinal));
+        Assert.True(o.ContainsKey("buckets"));
+    }
+
+    [Fact]
+    public async Task Prod_capacity_output_comes_from_the_capacity_planner()
+    {
+        var run = await StackRun.StackAsync("prod");
+        var capacity = (IReadOnlyDictionary<string, object>)run.Outputs["capacity"]!;
+        var mig = (IReadOnlyDictionary<string, object>)capacity["h100-mig"];
+        Assert.Equal("dc1", mig["cluster"]);
+        Assert.Equal(112, ((IReadOnlyDictionary<string, object>)mig["atMax"])["nvidia.com/mig-1g.10gb"]);
+        Assert.Equal(64 + 32, ((IReadOnlyDictionary<string, object>)mig["reservedAtMax"])["nvidia.com/mig-1g.10gb"]);
+    }
+
+    private static void Counts(Components.Tests.Testing.RecordingMocks mocks, Dictionary<string, int> expected)
+    {
+        foreach (var (type, count) in expected)
+        {
+            Assert.True(mocks.OfType(type).Count == count, $"{type}: expected {count}, registered {mocks.OfType(type).Count}");
+        }
+    }
+}
