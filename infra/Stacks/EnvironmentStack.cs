@@ -383,7 +383,7 @@ public sealed class EnvironmentStack
             tolerations.Add(new TolerationArgs { Key = map["key"], Operator = map["operator"], Value = map.GetValueOrDefault("value")!, Effect = map["effect"] });
         }
 
-        TritonService Create(ModelRepository repository) => new(name, new TritonServiceArgs
+        TritonService Create(ModelRepository repository, Input<string>? bucket = null) => new(name, new TritonServiceArgs
         {
             Namespace = s.Tenant,
             Tenant = s.Tenant,
@@ -395,6 +395,7 @@ public sealed class EnvironmentStack
             NodeSelector = CustomObject.Map(plan.NodeSelector),
             Tolerations = tolerations,
             ModelRepository = repository,
+            ModelBucket = bucket,
             CredentialsSecretName = StackLayout.ModelCredentialsSecret,
             MinReplicas = min,
             MaxReplicas = max,
@@ -416,14 +417,10 @@ public sealed class EnvironmentStack
         }
         else
         {
-            // TritonServiceArgs.ModelRepository is a plain value and the bucket's name carries a random suffix, so the
-            // deployment is declared once the name is known (on the first preview of a new stack it is not shown yet).
+            // The bucket's name carries a random suffix: the Deployment is declared now (previews show it) and its
+            // --model-repository argument takes the name once the bucket exists.
             source = "s3";
-            _ = _bucket!.BucketName.Apply(bucket =>
-            {
-                Create(new ModelRepository(null, bucket, prefix));
-                return bucket;
-            });
+            Create(new ModelRepository(null, _env.Storage.ModelBucket!.Name, prefix), _bucket!.BucketName);
         }
 
         var (http, grpc, metrics) = TritonDeployment.Endpoints(name, s.Tenant);

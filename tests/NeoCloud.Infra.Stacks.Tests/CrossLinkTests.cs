@@ -37,6 +37,19 @@ public sealed class CrossLinkTests
 
     [Theory]
     [MemberData(nameof(Stacks))]
+    public async Task A_first_preview_of_a_new_stack_shows_every_serving_deployment(string stack)
+    {
+        // In a preview the S3 bucket's random name is unknown: the Deployments must still be declared (and so be
+        // seen by the policy pack), their --model-repository argument taking the name once the bucket exists.
+        var run = await StackRun.RunAsync(CliConfig.FromYamlFile(RepoFiles.StackFile(stack)), null, stack, preview: true);
+        var env = EnvironmentBinder.BindOrThrow(StackConfig.FromYamlFile(RepoFiles.StackFile(stack)));
+
+        var deployments = run.Mocks.OfType("kubernetes:apps/v1:Deployment").Where(d => d.Map("metadata", "labels").ContainsKey("neocloud.io/model")).ToList();
+        Assert.Equal(env.Serving.Length + env.Serving.Count(s => s.Burst is not null), deployments.Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Stacks))]
     public async Task Each_scaled_object_is_bounded_by_its_pool_capacity(string stack)
     {
         var run = await StackRun.StackAsync(stack);

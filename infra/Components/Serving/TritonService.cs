@@ -214,7 +214,7 @@ public sealed class TritonService : ComponentResource
         {
             Name = "tritonserver",
             Image = TritonImage.Reference,
-            Args = TritonServer.Args(request.Repository, request.ControlMode, request.Models).ToList(),
+            Args = ServerArgs(args, request),
             Ports = TritonServer.Ports.Select(p => new ContainerPortArgs { Name = p.Name, ContainerPortValue = p.Number, Protocol = "TCP" }).ToList(),
             Env = TritonServer.CredentialVariables.Select(v => new EnvVarArgs
             {
@@ -241,6 +241,18 @@ public sealed class TritonService : ComponentResource
             },
             TerminationGracePeriodSeconds = 60,
         };
+    }
+
+    // The server's arguments from Core; with ModelBucket set, the bucket comes from another resource's output.
+    private static InputList<string> ServerArgs(TritonServiceArgs args, TritonDeploymentRequest request)
+    {
+        if (args.ModelBucket is null)
+        {
+            return TritonServer.Args(request.Repository, request.ControlMode, request.Models).ToList();
+        }
+
+        return args.ModelBucket.ToOutput().Apply(bucket =>
+            TritonServer.Args(request.Repository with { Bucket = bucket }, request.ControlMode, request.Models));
     }
 
     private static InputList<Resource> DependsOn(Resource first, Resource? second)

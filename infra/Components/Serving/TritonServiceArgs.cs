@@ -45,6 +45,15 @@ public sealed class TritonServiceArgs : ResourceArgs
     public required ModelRepository ModelRepository { get; init; }
 
     /// <summary>
+    /// The model bucket's name when another resource produces it (e.g. a ReplicatedBucket's <c>BucketName</c>, whose
+    /// random suffix is known only once created); replaces <see cref="ModelRepository"/>'s bucket in the server's
+    /// arguments, so the Deployment is declared (and previewed) before the name is known. Defaults to null: use
+    /// <see cref="ModelRepository"/> as it is.
+    /// </summary>
+    [Input("modelBucket")]
+    public Input<string>? ModelBucket { get; init; }
+
+    /// <summary>
     /// Name of the Secret (in <see cref="Namespace"/>) with keys <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>
     /// and <c>AWS_DEFAULT_REGION</c>; read through <c>secretKeyRef</c>, never placed in arguments. Required.
     /// </summary>

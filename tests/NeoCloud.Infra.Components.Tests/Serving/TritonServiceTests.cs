@@ -2,12 +2,46 @@ using NeoCloud.Infra.Components.Serving;
 using NeoCloud.Infra.Components.Tests.Testing;
 using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Serving;
 using static NeoCloud.Infra.Components.Tests.Serving.ServingTestData;
 
 namespace NeoCloud.Infra.Components.Tests.Serving;
 
 public class TritonServiceTests
 {
+    [Fact]
+    public async Task A_bucket_name_produced_by_another_resource_goes_into_the_model_repository_argument()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() =>
+        {
+            // A bucket whose name the engine produces (like a ReplicatedBucket with its random suffix).
+            var bucket = new Pulumi.Aws.S3.BucketV2("models", new Pulumi.Aws.S3.BucketV2Args { BucketPrefix = "neocloud-models-" });
+            var args = Args(new ServingPool(MigPool()));
+            _ = new TritonService("llama", new TritonServiceArgs
+            {
+                Namespace = args.Namespace,
+                Tenant = args.Tenant,
+                Model = args.Model,
+                Environment = args.Environment,
+                CostCenter = args.CostCenter,
+                GpuResource = args.GpuResource,
+                Pool = args.Pool,
+                NodeSelector = args.NodeSelector,
+                Tolerations = args.Tolerations,
+                ModelRepository = new ModelRepository(null, "placeholder", "llama-3-8b"),
+                ModelBucket = bucket.Bucket,
+                CredentialsSecretName = args.CredentialsSecretName,
+                MinReplicas = args.MinReplicas,
+                MaxReplicas = args.MaxReplicas,
+                PrometheusAddress = args.PrometheusAddress,
+            });
+        });
+
+        var container = Map(Assert.Single(List(At(mocks.Single("kubernetes:apps/v1:Deployment").Inputs["spec"], "template", "spec", "containers"))));
+        var repositoryArgs = List(container["args"]).Cast<string>().Where(a => a.StartsWith("--model-repository=", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["--model-repository=s3://neocloud-models-mock/llama-3-8b"], repositoryArgs);
+    }
+
     [Fact]
     public async Task OnAMigPoolEachReplicaRequestsOneSliceAndSelectsAndToleratesThePool()
     {

@@ -14,6 +14,12 @@ public sealed class RecordingMocks : IMocks
     private readonly ConcurrentQueue<MockResourceArgs> _resources = new();
     private readonly ConcurrentQueue<MockCallArgs> _calls = new();
 
+    /// <summary>
+    /// Preview mode: values a provider computes on create (a bucket's generated name, random results) are left out,
+    /// so the SDK treats them as unknown, as the engine reports them in a preview of a new stack.
+    /// </summary>
+    public bool Preview { get; init; }
+
     /// <summary>Every resource registered, in registration order.</summary>
     public IReadOnlyList<MockResourceArgs> Resources => [.. _resources];
 
@@ -40,10 +46,14 @@ public sealed class RecordingMocks : IMocks
 
         switch (type)
         {
+            case "aws:s3/bucketV2:BucketV2" or "aws:s3/bucket:Bucket" when Preview && !args.Inputs.ContainsKey("bucket"):
+                break; // the generated name is unknown until the bucket exists
             case "aws:s3/bucketV2:BucketV2" or "aws:s3/bucket:Bucket":
                 outputs.TryAdd("bucket", args.Inputs.TryGetValue("bucketPrefix", out var prefix) ? $"{prefix}mock" : name);
                 outputs["bucketRegionalDomainName"] = $"{outputs["bucket"]}.s3.amazonaws.com";
                 break;
+            case "random:index/randomString:RandomString" or "random:index/randomPassword:RandomPassword" or "random:index/randomId:RandomId" when Preview:
+                break; // random results are unknown in a preview
             case "aws:eks/cluster:Cluster":
                 outputs.TryAdd("name", name);
                 outputs["endpoint"] = $"https://{name}.eks.mock";
@@ -67,7 +77,7 @@ public sealed class RecordingMocks : IMocks
         // The mock monitor passes the import id, which is "" for a new resource: give it an id, or every
         // input that references it (bucket = bucket.Id, vpcId = vpc.Id) would stay unknown.
         var id = !string.IsNullOrEmpty(args.Id) ? args.Id
-            : type is "aws:s3/bucketV2:BucketV2" or "aws:s3/bucket:Bucket" ? (string)outputs["bucket"] // an S3 bucket's id is its name
+            : type is "aws:s3/bucketV2:BucketV2" or "aws:s3/bucket:Bucket" && outputs.TryGetValue("bucket", out var bucketName) ? (string)bucketName // an S3 bucket's id is its name
             : $"{name}-id";
         return Task.FromResult<(string? id, object state)>((id, outputs.ToImmutable()));
     }

@@ -12,7 +12,9 @@ internal sealed class StackMocks : IMocks
 {
     public const string LoadBalancerIp = "10.10.0.50";
 
-    public RecordingMocks Recorded { get; } = new();
+    public StackMocks(bool preview = false) => Recorded = new RecordingMocks { Preview = preview };
+
+    public RecordingMocks Recorded { get; }
 
     public async Task<(string? id, object state)> NewResourceAsync(MockResourceArgs args)
     {

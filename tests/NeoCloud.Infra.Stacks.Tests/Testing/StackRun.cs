@@ -27,7 +27,7 @@ internal static class StackRun
         {
             Environment.SetEnvironmentVariable(EngineConfig.ConfigVariable, configJson);
             Environment.SetEnvironmentVariable(EngineConfig.SecretKeysVariable, secretKeysJson);
-            var mocks = new StackMocks();
+            var mocks = new StackMocks(preview);
             var (resources, outputs) = await Deployment.TestAsync(mocks, new TestOptions { IsPreview = preview, StackName = stack, ProjectName = "neocloud-infra" }, StackProgram.Run);
             return new StackRunResult(mocks.Recorded, resources, outputs);
         }
