@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Networking;
 using NeoCloud.Infra.Core.Environments;
-using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Naming;
+using NeoCloud.Infra.Core.Networking;
 using Pulumi;
 using AwsSdk = Pulumi.Aws;
 using K8s = Pulumi.Kubernetes;

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Networking;
 using Pulumi;
 using Pulumi.Aws;
 using Pulumi.Aws.Eks;

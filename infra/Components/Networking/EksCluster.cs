@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Core.Environments;
-using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Naming;
+using NeoCloud.Infra.Core.Networking;
 using Pulumi;
 using Pulumi.Aws;
 using Pulumi.Aws.Ec2;

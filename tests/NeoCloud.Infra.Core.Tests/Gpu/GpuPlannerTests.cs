@@ -1,6 +1,7 @@
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Networking;
 
 namespace NeoCloud.Infra.Core.Tests.Gpu;
 

@@ -1,9 +1,9 @@
 using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Stacks;
 
-namespace NeoCloud.Infra.Stacks.Tests.CoreStacks;
+namespace NeoCloud.Infra.Core.Tests.Stacks;
 
-/// <summary>Core's stack decisions (Pulumi-free; they live in this suite because they exist for the program).</summary>
+/// <summary>Core's stack decisions (Pulumi-free, so they run in the reduced world too).</summary>
 public sealed class StackLayoutTests
 {
     [Fact]

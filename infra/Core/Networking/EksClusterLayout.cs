@@ -4,7 +4,7 @@ using System.Net;
 using System.Text.Json;
 using NeoCloud.Infra.Core.Environments;
 
-namespace NeoCloud.Infra.Core.Gpu;
+namespace NeoCloud.Infra.Core.Networking;
 
 /// <summary>The subnets of one availability zone of a new EKS cluster's VPC.</summary>
 /// <param name="AvailabilityZone">The zone, e.g. <c>us-east-1a</c>.</param>
