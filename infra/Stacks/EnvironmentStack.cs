@@ -38,6 +38,7 @@ public sealed class EnvironmentStack
     private readonly Dictionary<(string Cluster, string Tenant), Resource> _modelCredentials = [];
     private readonly Dictionary<string, object?> _servingEndpoints = new(StringComparer.Ordinal);
     private ReplicatedBucket? _bucket;
+    private readonly Dictionary<string, Output<ImmutableArray<string>>> _s3Ranges = new(StringComparer.Ordinal);
     private OnPremObjectStore? _store;
     private VectorDatabase? _vectorDb;
 
@@ -257,8 +258,51 @@ public sealed class EnvironmentStack
                     IngressNamespaces = [StackLayout.MonitoringNamespace],
                     ModelStore = storeHere ? new ModelStoreService(StackLayout.RookNamespace, StackLayout.RgwPodLabels(StackLayout.ModelPrefix), StackLayout.RgwPodPort) : null,
                 }, access.Options());
+
+                if (ReadsFromS3(access) && _env.Storage.ModelBucket is { } bucket)
+                {
+                    ModelBucketEgress(access, tenant.Name, bucket.Region, _tenants[(clusterName, tenant.Name)]);
+                }
             }
         }
+    }
+
+    /// <summary>
+    /// Tenants are default-deny and a NetworkPolicy cannot name a bucket: where Triton reads the AWS model bucket, the
+    /// tenant namespace may reach S3's address ranges in the bucket's region (the AWS-managed prefix list
+    /// <c>com.amazonaws.&lt;region&gt;.s3</c>, read at deploy time) on 443 — and nothing else outside the cluster.
+    /// </summary>
+    private void ModelBucketEgress(ClusterAccess access, string tenant, string region, Tenant namespaceOwner)
+    {
+        var cidrs = _s3Ranges.TryGetValue(region, out var known) ? known : _s3Ranges[region] = Aws.Ec2.GetPrefixList.Invoke(
+            new Aws.Ec2.GetPrefixListInvokeArgs { Name = $"com.amazonaws.{region}.s3" },
+            new InvokeOptions { Provider = _clusters.Values.FirstOrDefault(c => c.Aws is not null && c.Spec.Region == region)?.Aws }).Apply(r => r.CidrBlocks);
+        var name = StackLayout.ComponentName(access.Spec.Name, $"{tenant}-model-bucket-egress");
+        _ = new K8s.Networking.V1.NetworkPolicy(name, new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicyArgs
+        {
+            Metadata = new ObjectMetaArgs
+            {
+                Name = "allow-model-bucket-egress",
+                Namespace = tenant,
+                Labels = CustomObject.Map(ResourceLabels.For("tenant", tenant, "network-policy", _env.Environment, _env.CostCenter, tenant)),
+            },
+            Spec = new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicySpecArgs
+            {
+                PodSelector = new LabelSelectorArgs(),
+                PolicyTypes = { "Egress" },
+                Egress =
+                {
+                    new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicyEgressRuleArgs
+                    {
+                        To = cidrs.Apply(list => list.Select(c => new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicyPeerArgs
+                        {
+                            IpBlock = new Pulumi.Kubernetes.Types.Inputs.Networking.V1.IPBlockArgs { Cidr = c },
+                        }).ToImmutableArray()),
+                        Ports = { new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicyPortArgs { Port = 443, Protocol = "TCP" } },
+                    },
+                },
+            },
+        }, access.ResourceOptions(namespaceOwner));
     }
 
     /// <summary>

@@ -49,6 +49,30 @@ public sealed class CrossLinkTests
     }
 
     [Theory]
+    [InlineData("cloud", "eks-main", new[] { "apps", "research" })]
+    [InlineData("prod", "burst", new[] { "chat", "research" })]
+    public async Task Tenants_reading_the_s3_model_bucket_may_reach_only_s3_address_ranges_on_443(string stack, string cluster, string[] tenants)
+    {
+        var run = await StackRun.StackAsync(stack);
+
+        var policies = run.Mocks.OfType("kubernetes:networking.k8s.io/v1:NetworkPolicy").Where(p => p.Str("metadata", "name") == "allow-model-bucket-egress").ToList();
+        Assert.Equal(tenants.Order(StringComparer.Ordinal), policies.Select(p => p.Str("metadata", "namespace")!).Order(StringComparer.Ordinal));
+        Assert.All(policies, p => Assert.StartsWith(cluster + "-", p.Name, StringComparison.Ordinal));
+        foreach (var policy in policies)
+        {
+            Assert.Equal(["Egress"], policy.List("spec", "policyTypes").Cast<string>());
+            Assert.Empty(policy.Map("spec", "podSelector"));
+            var rule = (IReadOnlyDictionary<string, object>)Assert.Single(policy.List("spec", "egress"));
+            var cidrs = ((IEnumerable<object>)rule["to"]).Cast<IReadOnlyDictionary<string, object>>().Select(peer => (string)((IReadOnlyDictionary<string, object>)peer["ipBlock"])["cidr"]);
+            Assert.Equal(["52.216.0.0/15", "54.231.0.0/16"], cidrs); // the prefix list the mocks answer for com.amazonaws.<region>.s3
+            var port = (IReadOnlyDictionary<string, object>)Assert.Single((IEnumerable<object>)rule["ports"]);
+            Assert.Equal(443.0, Convert.ToDouble(port["port"], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Contains(run.Mocks.Calls, c => c.Token == "aws:ec2/getPrefixList:getPrefixList");
+    }
+
+    [Theory]
     [MemberData(nameof(Stacks))]
     public async Task Each_scaled_object_is_bounded_by_its_pool_capacity(string stack)
     {

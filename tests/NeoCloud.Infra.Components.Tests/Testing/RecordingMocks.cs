@@ -92,6 +92,9 @@ public sealed class RecordingMocks : IMocks
                 .Add("accountId", "123456789012").Add("arn", "arn:aws:iam::123456789012:user/mock").Add("userId", "mock"),
             "aws:index/getRegion:getRegion" => ImmutableDictionary<string, object>.Empty.Add("name", "us-east-1"),
             "aws:index/getPartition:getPartition" => ImmutableDictionary<string, object>.Empty.Add("partition", "aws").Add("dnsSuffix", "amazonaws.com"),
+            "aws:ec2/getPrefixList:getPrefixList" => ImmutableDictionary<string, object>.Empty
+                .Add("id", "pl-63a5400a").Add("prefixListId", "pl-63a5400a").Add("name", args.Args.TryGetValue("name", out var n) ? n : "com.amazonaws.us-east-1.s3")
+                .Add("cidrBlocks", ImmutableArray.Create<object>("52.216.0.0/15", "54.231.0.0/16")),
             _ => args.Args,
         };
         return Task.FromResult(result);
