@@ -3,7 +3,6 @@ using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Naming;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Core.V1;
-using Pulumi.Kubernetes.Types.Inputs.Helm.V4;
 using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
 using K8s = Pulumi.Kubernetes;
 
@@ -56,15 +55,8 @@ public sealed class KedaOperator : ComponentResource
             }, new CustomResourceOptions { Parent = this }));
         }
 
-        var chart = new K8s.Helm.V4.Chart($"{name}-chart", new ChartArgs
-        {
-            Name = name,
-            Namespace = args.Namespace,
-            Chart = KedaChart.Chart,
-            Version = KedaChart.Version,
-            RepositoryOpts = new RepositoryOptsArgs { Repo = KedaChart.Repository },
-            Values = CoreData.ToInputMap(KedaChart.Values(args.MonitoringRelease, labels)),
-        }, new ComponentResourceOptions { Parent = this, DependsOn = dependsOn });
+        var chart = PinnedChart.Create($"{name}-chart", name, args.Namespace, KedaChart.Pin,
+            KedaChart.Values(args.MonitoringRelease, labels), new ComponentResourceOptions { Parent = this, DependsOn = dependsOn });
 
         Chart = chart;
         Namespace = Output.Create(args.Namespace);

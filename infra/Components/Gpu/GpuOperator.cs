@@ -5,9 +5,7 @@ using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
 using Pulumi;
 using Pulumi.Kubernetes.Core.V1;
-using Pulumi.Kubernetes.Helm.V4;
 using Pulumi.Kubernetes.Types.Inputs.Core.V1;
-using Pulumi.Kubernetes.Types.Inputs.Helm.V4;
 using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
 
 namespace NeoCloud.Infra.Components.Gpu;
@@ -68,15 +66,8 @@ public sealed class GpuOperator : ComponentResource
             devicePluginConfigMap = GpuOperatorChart.DevicePluginConfigMapName;
         }
 
-        _ = new Chart($"{name}-chart", new ChartArgs
-        {
-            Chart = GpuOperatorChart.Chart,
-            Version = GpuOperatorChart.Version,
-            Name = GpuOperatorChart.Chart,
-            Namespace = ns.Metadata.Apply(m => m.Name),
-            RepositoryOpts = new RepositoryOptsArgs { Repo = GpuOperatorChart.Repository },
-            Values = CoreData.ToInputMap(plan.Values),
-        }, new ComponentResourceOptions { Parent = this, DependsOn = dependencies });
+        _ = PinnedChart.Create($"{name}-chart", GpuOperatorChart.Chart, ns.Metadata.Apply(m => m.Name), GpuOperatorChart.Pin,
+            plan.Values, new ComponentResourceOptions { Parent = this, DependsOn = dependencies });
 
         Namespace = ns.Metadata.Apply(m => m.Name);
         ChartVersion = Output.Create(GpuOperatorChart.Version);

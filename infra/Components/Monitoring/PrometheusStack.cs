@@ -5,7 +5,6 @@ using NeoCloud.Infra.Core.Monitoring;
 using NeoCloud.Infra.Core.Naming;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Core.V1;
-using Pulumi.Kubernetes.Types.Inputs.Helm.V4;
 using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
 using K8s = Pulumi.Kubernetes;
 
@@ -79,15 +78,8 @@ public sealed class PrometheusStack : ComponentResource
             }, child));
         }
 
-        var chart = new K8s.Helm.V4.Chart($"{name}-chart", new ChartArgs
-        {
-            Name = settings.Release,
-            Namespace = settings.Namespace,
-            Chart = KubePrometheusStackChart.Chart,
-            Version = KubePrometheusStackChart.Version,
-            RepositoryOpts = new RepositoryOptsArgs { Repo = KubePrometheusStackChart.Repository },
-            Values = CoreData.ToInputMap(KubePrometheusStackChart.Values(settings, labels)),
-        }, new ComponentResourceOptions { Parent = this, DependsOn = dependsOn });
+        var chart = PinnedChart.Create($"{name}-chart", settings.Release, settings.Namespace, KubePrometheusStackChart.Pin,
+            KubePrometheusStackChart.Values(settings, labels), new ComponentResourceOptions { Parent = this, DependsOn = dependsOn });
         Chart = chart;
 
         var monitorLabels = labels.SetItem(KubePrometheusStackChart.ReleaseLabel, settings.Release);

@@ -4,7 +4,6 @@ using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.VectorDb;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Core.V1;
-using Pulumi.Kubernetes.Types.Inputs.Helm.V4;
 using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
 using K8s = Pulumi.Kubernetes;
 using Random = Pulumi.Random;
@@ -44,15 +43,8 @@ public sealed class VectorDatabase : ComponentResource
             StringData = { { QdrantChart.ApiKeySecretKey, password.Result } },
         }, new CustomResourceOptions { Parent = this, AdditionalSecretOutputs = { "stringData", "data" } });
 
-        _ = new K8s.Helm.V4.Chart($"{name}-chart", new ChartArgs
-        {
-            Name = name,
-            Namespace = args.Namespace,
-            Chart = QdrantChart.Name,
-            Version = QdrantChart.Version,
-            RepositoryOpts = new RepositoryOptsArgs { Repo = QdrantChart.Repository },
-            Values = CoreData.ToInputMap(plan.ChartValues(name)),
-        }, new ComponentResourceOptions { Parent = this, DependsOn = { secret } });
+        _ = PinnedChart.Create($"{name}-chart", name, args.Namespace, QdrantChart.Pin, plan.ChartValues(name),
+            new ComponentResourceOptions { Parent = this, DependsOn = { secret } });
 
         var service = QdrantPlan.FullName(name);
         HttpEndpoint = Output.Create($"http://{service}.{args.Namespace}.svc:{QdrantChart.HttpPort}");

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Charts;
 
 namespace NeoCloud.Infra.Core.Autoscaling;
 
@@ -13,6 +14,9 @@ public static class KedaChart
 
     /// <summary>Pinned chart version (the chart and KEDA share version numbers).</summary>
     public const string Version = "2.17.2";
+
+    /// <summary>The pinned chart: <see cref="Repository"/>, <see cref="Chart"/>, <see cref="Version"/>.</summary>
+    public static readonly HelmChartPin Pin = new(Repository, Chart, Version);
 
     /// <summary>
     /// Chart values: CRDs installed by the chart (so ScaledObjects can depend on it), and, when

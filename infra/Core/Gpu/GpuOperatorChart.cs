@@ -1,3 +1,5 @@
+using NeoCloud.Infra.Core.Charts;
+
 namespace NeoCloud.Infra.Core.Gpu;
 
 /// <summary>
@@ -17,6 +19,9 @@ public static class GpuOperatorChart
     /// NVIDIA cloud-native-stack and Pulumi's aws-ts-eks-gpu-dra example pin.
     /// </summary>
     public const string Version = "v25.10.1";
+
+    /// <summary>The pinned chart: <see cref="Repository"/>, <see cref="Chart"/>, <see cref="Version"/>.</summary>
+    public static readonly HelmChartPin Pin = new(Repository, Chart, Version);
 
     /// <summary>
     /// The data-center driver version the operator installs where it installs the driver (on-prem); the version NVIDIA

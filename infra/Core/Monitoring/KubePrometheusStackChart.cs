@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
+using NeoCloud.Infra.Core.Charts;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Naming;
 
@@ -25,6 +26,9 @@ public static partial class KubePrometheusStackChart
 
     /// <summary>Pinned chart version.</summary>
     public const string Version = "76.5.1";
+
+    /// <summary>The pinned chart: <see cref="Repository"/>, <see cref="Chart"/>, <see cref="Version"/>.</summary>
+    public static readonly HelmChartPin Pin = new(Repository, Chart, Version);
 
     /// <summary>The Prometheus port.</summary>
     public const int PrometheusPort = 9090;

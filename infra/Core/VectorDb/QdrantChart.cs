@@ -1,3 +1,5 @@
+using NeoCloud.Infra.Core.Charts;
+
 namespace NeoCloud.Infra.Core.VectorDb;
 
 /// <summary>The pinned Qdrant Helm chart (one place: code, docs and tests read it).</summary>
@@ -11,6 +13,9 @@ public static class QdrantChart
 
     /// <summary>Pinned chart version (app version v1.15.4).</summary>
     public const string Version = "1.15.4";
+
+    /// <summary>The pinned chart: <see cref="Repository"/>, <see cref="Name"/>, <see cref="Version"/>.</summary>
+    public static readonly HelmChartPin Pin = new(Repository, Name, Version);
 
     /// <summary>Key of the API key in the component's Secret.</summary>
     public const string ApiKeySecretKey = "api-key";
