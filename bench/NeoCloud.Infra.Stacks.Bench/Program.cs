@@ -155,6 +155,8 @@ internal sealed class EchoMocks : IMocks
     {
         "aws:index/getRegion:getRegion" => ImmutableDictionary<string, object>.Empty.Add("name", "us-east-1"),
         "aws:index/getPartition:getPartition" => ImmutableDictionary<string, object>.Empty.Add("partition", "aws"),
+        "aws:ec2/getPrefixList:getPrefixList" => ImmutableDictionary<string, object>.Empty
+            .Add("prefixListId", "pl-63a5400a").Add("cidrBlocks", ImmutableArray.Create<object>("52.216.0.0/15", "54.231.0.0/16")),
         _ => args.Args,
     });
 }

@@ -276,7 +276,9 @@ public sealed class EnvironmentStack
     {
         var cidrs = _s3Ranges.TryGetValue(region, out var known) ? known : _s3Ranges[region] = Aws.Ec2.GetPrefixList.Invoke(
             new Aws.Ec2.GetPrefixListInvokeArgs { Name = $"com.amazonaws.{region}.s3" },
-            new InvokeOptions { Provider = _clusters.Values.FirstOrDefault(c => c.Aws is not null && c.Spec.Region == region)?.Aws }).Apply(r => r.CidrBlocks);
+            new InvokeOptions { Provider = _clusters.Values.FirstOrDefault(c => c.Aws is not null && c.Spec.Region == region)?.Aws }).Apply(r =>
+                // An empty peer list would allow egress everywhere: an empty prefix list is an error, never "no rule".
+                r.CidrBlocks.IsDefaultOrEmpty ? throw new InvalidOperationException($"the AWS prefix list com.amazonaws.{region}.s3 has no CIDR blocks; cannot limit tenant egress to S3") : r.CidrBlocks);
         var name = StackLayout.ComponentName(access.Spec.Name, $"{tenant}-model-bucket-egress");
         _ = new K8s.Networking.V1.NetworkPolicy(name, new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicyArgs
         {
