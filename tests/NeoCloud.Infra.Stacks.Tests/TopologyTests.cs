@@ -58,7 +58,7 @@ public sealed class TopologyTests
             ["aws:s3/bucketReplicationConfig:BucketReplicationConfig"] = 1,
             ["neocloud:vectordb:VectorDatabase"] = 1,
         });
-        Assert.Equal(213, m.Resources.Count); // incl. 2 model-bucket egress policies (burst: chat, research)
+        Assert.Equal(214, m.Resources.Count); // incl. 2 model-bucket egress policies (burst: chat, research) and the S3 gateway endpoint
 
         var gpuOperators = m.OfType("kubernetes:helm.sh/v4:Chart").Where(c => c.Str("chart") == "gpu-operator").ToList();
         Assert.Equal(2, gpuOperators.Count);
@@ -85,7 +85,7 @@ public sealed class TopologyTests
         var groups = m.OfType("aws:eks/nodeGroup:NodeGroup").ToDictionary(g => g.Map("labels")["neocloud.io/pool"], g => g.Str("capacityType"));
         Assert.Equal("ON_DEMAND", groups["l40s-serve"]);
         Assert.Equal("SPOT", groups["h100-train"]);
-        Assert.Equal(113, m.Resources.Count); // incl. 2 model-bucket egress policies (apps, research)
+        Assert.Equal(114, m.Resources.Count); // incl. 2 model-bucket egress policies (apps, research) and the S3 gateway endpoint
     }
 
     [Theory]

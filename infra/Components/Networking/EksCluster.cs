@@ -122,6 +122,17 @@ public sealed class EksCluster : ComponentResource
 
         var partition = GetPartition.Invoke(new GetPartitionInvokeArgs(), new InvokeOptions { Parent = this }).Apply(p => p.Partition);
         var region = GetRegion.Invoke(new GetRegionInvokeArgs(), new InvokeOptions { Parent = this }).Apply(r => r.Name);
+
+        // S3 through a gateway endpoint: model downloads skip the NAT gateway (and its per-GB charge) and stay on AWS's
+        // network; the tenants' S3 egress policy still admits S3's regional address ranges, which the endpoint routes.
+        _ = new VpcEndpoint($"{name}-s3", new VpcEndpointArgs
+        {
+            VpcId = vpc.Id,
+            ServiceName = region.Apply(r => $"com.amazonaws.{r}.s3"),
+            VpcEndpointType = "Gateway",
+            RouteTableIds = { privateRoutes.Id, publicRoutes.Id },
+            Tags = Tags("s3"),
+        }, parent);
         var role = new Role($"{name}-cluster-role", new RoleArgs
         {
             AssumeRolePolicy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"eks.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}",

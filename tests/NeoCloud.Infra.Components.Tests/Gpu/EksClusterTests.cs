@@ -45,6 +45,11 @@ public class EksClusterTests
         var eks = mocks.Single("aws:eks/cluster:Cluster");
         Assert.Equal("1.33", eks.Inputs["version"]);
         Assert.Equal("prod", ((ImmutableDictionary<string, object>)eks.Inputs["tags"])["neocloud.io/environment"]);
+        var s3 = mocks.Single("aws:ec2/vpcEndpoint:VpcEndpoint");
+        Assert.Equal("Gateway", s3.Inputs["vpcEndpointType"]);
+        Assert.Equal("com.amazonaws.us-east-1.s3", s3.Inputs["serviceName"]);
+        Assert.Equal("gpu-vpc-id", s3.Inputs["vpcId"]);
+        Assert.Equal(["gpu-private-id", "gpu-public-id"], ((ImmutableArray<object>)s3.Inputs["routeTableIds"]).Cast<string>().Order(StringComparer.Ordinal));
         var addon = mocks.Single("aws:eks/addon:Addon");
         Assert.Equal("vpc-cni", addon.Inputs["addonName"]);
         Assert.Equal("{\"enableNetworkPolicy\":\"true\"}", addon.Inputs["configurationValues"]);
