@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using NeoCloud.Infra.Core.Capacity;
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Storage;
 
 namespace NeoCloud.Infra.Core.Environments;
 
@@ -1037,7 +1038,13 @@ public static partial class EnvironmentBinder
             var b = s.Object("modelBucket", required: topology is Topology.Cloud or Topology.Hybrid);
             if (b is not null)
             {
-                var name = b.String("name", required: true, BucketPrefix(), "a bucket name prefix: lowercase letters, digits and '-', 2-41 characters");
+                var name = b.String("name", required: true);
+                if (name is not null && ReplicatedBucketPlan.NamePrefixProblem(name) is { } problem)
+                {
+                    errors.Add(b.At("name"), problem);
+                    name = null;
+                }
+
                 var region = b.String("region", required: true, AwsRegion(), "an AWS region such as us-east-1");
                 var replica = b.String("replicaRegion", required: true, AwsRegion(), "an AWS region such as us-west-2");
                 if (region is not null && region == replica)
@@ -1082,7 +1089,7 @@ public static partial class EnvironmentBinder
                     errors.Add(o.At("syncToS3"), "replication of the on-prem store to S3 is for topology hybrid");
                 }
 
-                if (sync && bucket is null)
+                if (sync && bucket is null && !s.Has("modelBucket"))
                 {
                     errors.Add(o.At("syncToS3"), "needs neocloud:storage.modelBucket as the S3 target");
                 }

@@ -76,6 +76,15 @@ public sealed record ReplicatedBucketPlan(
     private static readonly Regex RegionPattern = new("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$", RegexOptions.CultureInvariant);
     private static readonly Regex PrefixPattern = new("^[a-z0-9][a-z0-9-]*[a-z0-9]$", RegexOptions.CultureInvariant);
 
+    /// <summary>
+    /// Why <paramref name="prefix"/> cannot name the bucket pair, or null when it can: the one rule for bucket name
+    /// prefixes, used by the component and by the stack configuration binder.
+    /// </summary>
+    public static string? NamePrefixProblem(string? prefix) =>
+        string.IsNullOrEmpty(prefix) || prefix.Length < 3 || prefix.Length > MaxPrefixLength || !PrefixPattern.IsMatch(prefix) || prefix.Contains("--", StringComparison.Ordinal)
+            ? $"\"{prefix}\" is not a valid bucket name prefix; use 3-{MaxPrefixLength} lower-case letters, digits and single hyphens, starting and ending with a letter or digit"
+            : null;
+
     /// <summary>The primary bucket's name for a random suffix.</summary>
     public string PrimaryBucketName(string suffix) => $"{NamePrefix}-{suffix}";
 
@@ -87,9 +96,9 @@ public sealed record ReplicatedBucketPlan(
     public ImmutableArray<ConfigError> Validate(string path)
     {
         var errors = ImmutableArray.CreateBuilder<ConfigError>();
-        if (string.IsNullOrEmpty(NamePrefix) || NamePrefix.Length < 3 || NamePrefix.Length > MaxPrefixLength || !PrefixPattern.IsMatch(NamePrefix) || NamePrefix.Contains("--", StringComparison.Ordinal))
+        if (NamePrefixProblem(NamePrefix) is { } problem)
         {
-            errors.Add(new($"{path}.NamePrefix", $"\"{NamePrefix}\" is not a valid bucket name prefix; use 3-{MaxPrefixLength} lower-case letters, digits and single hyphens, starting and ending with a letter or digit"));
+            errors.Add(new($"{path}.NamePrefix", problem));
         }
 
         if (!RegionPattern.IsMatch(Region ?? string.Empty))

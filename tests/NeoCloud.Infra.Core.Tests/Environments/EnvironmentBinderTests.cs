@@ -179,6 +179,18 @@ public sealed class EnvironmentBinderTests
         Assert.Contains("got the string \"4\"", error.Message);
     }
 
+    [Fact]
+    public void The_model_bucket_name_follows_the_same_rule_as_the_replicated_bucket_component()
+    {
+        var yaml = File.ReadAllText(RepoFiles.StackFile("prod")).Replace("      name: neocloud-models\n", "      name: ab\n", StringComparison.Ordinal);
+
+        var error = Assert.Single(EnvironmentBinder.Bind(StackConfig.FromYaml(yaml, "prod")).Errors);
+
+        Assert.Equal("neocloud:storage.modelBucket.name", error.Path);
+        Assert.Equal(NeoCloud.Infra.Core.Storage.ReplicatedBucketPlan.NamePrefixProblem("ab"), error.Message);
+        Assert.Contains("use 3-46 lower-case letters", error.Message);
+    }
+
     private static string Canonical(EnvironmentModel model) => JsonSerializer.Serialize(model, CanonicalOptions);
 
     private static readonly JsonSerializerOptions CanonicalOptions = new()
