@@ -223,7 +223,7 @@ public sealed class OnPremObjectStore : ComponentResource
         Capabilities = new CapabilitiesArgs { Drop = { "ALL" } },
     };
 
-    private static bool IsProduction(OnPremObjectStoreArgs args) => args.Production ?? args.Environment is "prod" or "production";
+    private static bool IsProduction(OnPremObjectStoreArgs args) => args.Production ?? EnvironmentModel.IsProductionEnvironment(args.Environment, PolicyEnforcement.Advisory);
 
     private static OnPremObjectStorePlan Plan(OnPremObjectStoreArgs args, string? kmsKeyArn, string bucket) => new(
         args.StoreName,

@@ -89,7 +89,7 @@ public sealed class VectorDatabase : ComponentResource
     public Output<int> Replicas { get; private set; }
 
     private static bool IsProduction(VectorDatabaseArgs args) =>
-        args.Production ?? args.Environment is "prod" or "production";
+        args.Production ?? EnvironmentModel.IsProductionEnvironment(args.Environment, PolicyEnforcement.Advisory);
 
     private static QdrantPlan Plan(string name, VectorDatabaseArgs args) => new(
         args.Replicas,

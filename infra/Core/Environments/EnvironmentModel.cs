@@ -78,9 +78,9 @@ public sealed record EnvironmentModel(
     /// <summary>True for a production stack, where production rules apply (≥ 3 vector DB peers, replicated buckets).</summary>
     public bool IsProduction => IsProductionEnvironment(Environment, Policy.Enforcement);
 
-    /// <summary>The one rule for "production": environment <c>prod</c>, or strict policy enforcement.</summary>
+    /// <summary>The one rule for "production": environment <c>prod</c> or <c>production</c>, or strict policy enforcement.</summary>
     public static bool IsProductionEnvironment(string environment, PolicyEnforcement enforcement) =>
-        environment == "prod" || enforcement == PolicyEnforcement.Strict;
+        environment is "prod" or "production" || enforcement == PolicyEnforcement.Strict;
 
     /// <summary>The cluster with the given name.</summary>
     public ClusterSpec Cluster(string name) => Clusters.Single(c => c.Name == name);
