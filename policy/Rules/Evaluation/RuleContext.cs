@@ -1,4 +1,7 @@
 using System.Collections.Immutable;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Policy.Rules.Model;
 
 namespace NeoCloud.Infra.Policy.Rules.Evaluation;
@@ -33,13 +36,40 @@ public sealed record StackInfo(string Name, string Project, string Organization,
     /// <summary>An unnamed dev stack.</summary>
     public static StackInfo Unconfigured { get; } = new("dev", string.Empty, string.Empty, true, StackKind.Dev, ImmutableDictionary<string, string>.Empty);
 
-    /// <summary>Chooses the defaults from the stack's <c>neocloud:environment</c> config, else from its name.</summary>
+    /// <summary>
+    /// Chooses the defaults with Core's production rule (<see cref="EnvironmentModel.IsProductionEnvironment"/>) applied
+    /// to the stack's <c>neocloud:environment</c> and <c>neocloud:policy</c> enforcement. Without an environment in the
+    /// config, each '-', '_' or '.' separated word of the stack name's last segment is tried (<c>org/prod-eu</c> → prod;
+    /// <c>nonprod</c>, <c>preprod</c> → dev).
+    /// </summary>
     public static StackKind KindOf(string stackName, IReadOnlyDictionary<string, string> config)
     {
         ArgumentNullException.ThrowIfNull(config);
-        var env = config.TryGetValue("neocloud:environment", out var e) ? e : stackName ?? string.Empty;
-        var last = env.Split('/').Last();
-        return last.Contains("prod", StringComparison.OrdinalIgnoreCase) ? StackKind.Prod : StackKind.Dev;
+        var enforcement = EnforcementOf(config);
+        var candidates = config.TryGetValue("neocloud:environment", out var env)
+            ? [env]
+            : (stackName ?? string.Empty).Split('/').Last().Split('-', '_', '.');
+        return candidates.Any(c => EnvironmentModel.IsProductionEnvironment(c.ToLowerInvariant(), enforcement)) ? StackKind.Prod : StackKind.Dev;
+    }
+
+    // neocloud:policy arrives as JSON text ({"enforcement":"strict",...}); anything unreadable counts as advisory.
+    private static PolicyEnforcement EnforcementOf(IReadOnlyDictionary<string, string> config)
+    {
+        if (!config.TryGetValue("neocloud:policy", out var text))
+        {
+            return PolicyEnforcement.Advisory;
+        }
+
+        try
+        {
+            return JsonNode.Parse(text) is JsonObject o && o["enforcement"] is JsonValue v && v.TryGetValue<string>(out var level) && level == "strict"
+                ? PolicyEnforcement.Strict
+                : PolicyEnforcement.Advisory;
+        }
+        catch (JsonException)
+        {
+            return PolicyEnforcement.Advisory;
+        }
     }
 
     /// <summary>A stack config value by key (<c>neocloud:costCenter</c>), or null.</summary>

@@ -217,6 +217,35 @@ public sealed class TransportAndArgumentsTests
         Assert.Equal(NeoCloud.Infra.Policy.Rules.Evaluation.StackKind.Prod, stack.Kind);
         Assert.False(stack.DryRun);
         Assert.Equal("ml", stack.ConfigValue("neocloud:costCenter"));
-        Assert.Equal("dev", AnalyzerHost.StackFromEnvironment(_ => "{bad").Name == "{bad" ? "dev" : "dev");
+
+        // Malformed variables never crash the host: the config is empty and the defaults are dev's.
+        var malformed = AnalyzerHost.StackFromEnvironment(_ => "{bad");
+        Assert.Empty(malformed.Config);
+        Assert.Equal(NeoCloud.Infra.Policy.Rules.Evaluation.StackKind.Dev, malformed.Kind);
+    }
+
+    [Theory]
+    [InlineData("org/prod-eu", null, null, "Prod")]
+    [InlineData("org/production", null, null, "Prod")]
+    [InlineData("nonprod", null, null, "Dev")]
+    [InlineData("preprod", null, null, "Dev")]
+    [InlineData("anything", "prod", null, "Prod")]
+    [InlineData("prod-eu", "staging", null, "Dev")]
+    [InlineData("staging", "staging", """{"enforcement":"strict"}""", "Prod")]
+    [InlineData("staging", "staging", "{not json", "Dev")]
+    public void Stack_defaults_follow_cores_production_rule(string stack, string? environment, string? policy, string expected)
+    {
+        var config = new Dictionary<string, string>();
+        if (environment is not null)
+        {
+            config["neocloud:environment"] = environment;
+        }
+
+        if (policy is not null)
+        {
+            config["neocloud:policy"] = policy;
+        }
+
+        Assert.Equal(expected, NeoCloud.Infra.Policy.Rules.Evaluation.StackInfo.KindOf(stack, config).ToString());
     }
 }
