@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Autoscaling;
 using NeoCloud.Infra.Components.Gpu;
+using NeoCloud.Infra.Components.Kubernetes;
 using NeoCloud.Infra.Components.Monitoring;
 using NeoCloud.Infra.Components.Serving;
 using NeoCloud.Infra.Components.Storage;
@@ -286,7 +287,7 @@ public sealed class EnvironmentStack
             {
                 Name = "allow-model-bucket-egress",
                 Namespace = tenant,
-                Labels = CustomObject.Map(ResourceLabels.For("tenant", tenant, "network-policy", _env.Environment, _env.CostCenter, tenant)),
+                Labels = CoreData.ToLabels(ResourceLabels.For("tenant", tenant, "network-policy", _env.Environment, _env.CostCenter, tenant)),
             },
             Spec = new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicySpecArgs
             {
@@ -343,7 +344,7 @@ public sealed class EnvironmentStack
                     {
                         Name = StackLayout.ModelCredentialsSecret,
                         Namespace = tenant,
-                        Labels = CustomObject.Map(ResourceLabels.For("model-store-credentials", reader, "credentials", _env.Environment, _env.CostCenter, tenant)),
+                        Labels = CoreData.ToLabels(ResourceLabels.For("model-store-credentials", reader, "credentials", _env.Environment, _env.CostCenter, tenant)),
                     },
                     Type = "Opaque",
                     StringData =
@@ -438,7 +439,7 @@ public sealed class EnvironmentStack
             CostCenter = _env.CostCenter,
             GpuResource = gpu.ResourceName,
             Pool = budget,
-            NodeSelector = CustomObject.Map(plan.NodeSelector),
+            NodeSelector = CoreData.ToLabels(plan.NodeSelector),
             Tolerations = tolerations,
             ModelRepository = repository,
             ModelBucket = bucket,
@@ -498,7 +499,7 @@ public sealed class EnvironmentStack
             var labels = ResourceLabels.For("prometheus", StackLayout.ComponentName(onPrem.Spec.Name, "federation"), "federation", _env.Environment, _env.CostCenter);
             var service = new K8s.Core.V1.Service(StackLayout.ComponentName(onPrem.Spec.Name, "prometheus-federation"), new ServiceArgs
             {
-                Metadata = new ObjectMetaArgs { Name = "prometheus-federation", Namespace = StackLayout.MonitoringNamespace, Labels = CustomObject.Map(labels) },
+                Metadata = new ObjectMetaArgs { Name = "prometheus-federation", Namespace = StackLayout.MonitoringNamespace, Labels = CoreData.ToLabels(labels) },
                 Spec = new ServiceSpecArgs
                 {
                     Type = "LoadBalancer",
@@ -517,10 +518,10 @@ public sealed class EnvironmentStack
             var namespaces = group.Select(s => s.Tenant).ToList();
             var scrapeLabels = ResourceLabels.For("prometheus", StackLayout.ComponentName(burst.Spec.Name, "federation"), "federation", _env.Environment, _env.CostCenter)
                 .SetItem("release", release);
-            result[burst.Spec.Name] = new K8s.ApiExtensions.CustomResource(StackLayout.ComponentName(burst.Spec.Name, "federate-" + onPrem.Spec.Name), new CustomObject(
+            result[burst.Spec.Name] = new K8s.ApiExtensions.CustomResource(StackLayout.ComponentName(burst.Spec.Name, "federate-" + onPrem.Spec.Name), new CustomObjectArgs(
                 "monitoring.coreos.com/v1alpha1",
                 "ScrapeConfig",
-                new ObjectMetaArgs { Name = $"federate-{onPrem.Spec.Name}", Namespace = StackLayout.MonitoringNamespace, Labels = CustomObject.Map(scrapeLabels) },
+                new ObjectMetaArgs { Name = $"federate-{onPrem.Spec.Name}", Namespace = StackLayout.MonitoringNamespace, Labels = CoreData.ToLabels(scrapeLabels) },
                 target.Apply(t => BurstScaling.ScrapeConfigSpec(onPrem.Spec.Name, namespaces, t))), burst.ResourceOptions(_platforms[burst.Spec.Name].Monitoring.Chart));
         }
 
@@ -530,7 +531,7 @@ public sealed class EnvironmentStack
     private K8s.Core.V1.Namespace Namespace(ClusterAccess access, string name, string app) =>
         new(StackLayout.ComponentName(access.Spec.Name, name), new NamespaceArgs
         {
-            Metadata = new ObjectMetaArgs { Name = name, Labels = CustomObject.Map(ResourceLabels.For(app, name, null, _env.Environment, _env.CostCenter)) },
+            Metadata = new ObjectMetaArgs { Name = name, Labels = CoreData.ToLabels(ResourceLabels.For(app, name, null, _env.Environment, _env.CostCenter)) },
         }, access.ResourceOptions());
 
     private bool ReadsFromS3(ClusterAccess access) =>
@@ -538,7 +539,7 @@ public sealed class EnvironmentStack
 
     private InputMap<string> Tags(string name)
     {
-        var tags = CustomObject.Map(ResourceLabels.CostAttribution(_env.Environment, _env.CostCenter));
+        var tags = CoreData.ToLabels(ResourceLabels.CostAttribution(_env.Environment, _env.CostCenter));
         tags.Add("Name", name);
         return tags;
     }

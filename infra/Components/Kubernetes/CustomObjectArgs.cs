@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
 
@@ -11,6 +12,14 @@ internal sealed class CustomObjectArgs : Pulumi.Kubernetes.ApiExtensions.CustomR
     {
         Metadata = metadata;
         Spec = CoreData.ToInputMap(spec);
+    }
+
+    /// <summary>A spec that holds values other resources produce (e.g. a Service's load-balancer address).</summary>
+    public CustomObjectArgs(string apiVersion, string kind, ObjectMetaArgs metadata, Output<ImmutableSortedDictionary<string, object>> spec)
+        : base(apiVersion, kind)
+    {
+        Metadata = metadata;
+        Spec = spec.Apply(s => s.ToImmutableDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal));
     }
 
     [Input("spec")]
