@@ -1,23 +1,13 @@
 using System.Text.Json;
+using NeoCloud.Infra.Tests.Shared;
 
 namespace NeoCloud.Infra.Plan.Tests;
 
 /// <summary>One in-process run of the tool: exit code and what it wrote.</summary>
 internal sealed record PlanRun(int ExitCode, string Out, string Err)
 {
-    private static readonly Lazy<string> RootPath = new(() =>
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NeoCloud.Infra.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root (NeoCloud.Infra.sln) not found above " + AppContext.BaseDirectory);
-    });
-
     /// <summary>The repository root (where the stack files are).</summary>
-    public static string Root => RootPath.Value;
+    public static string Root => RepoRoot.FullPath;
 
     /// <summary>An invalid fixture of the Core tests.</summary>
     public static string InvalidFixture(string name) => Path.Combine(Root, "tests", "NeoCloud.Infra.Core.Tests", "Fixtures", "invalid", name);

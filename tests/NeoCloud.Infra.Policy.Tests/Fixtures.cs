@@ -51,15 +51,7 @@ internal static class Fixtures
          "spec":{{{{{{(replicas is null ? "" : $"\"replicas\":{replicas},")}}}}}"template":{"metadata":{"labels":{"app":"{{{{{name}}}}}"}},"spec":{"containers":{{{{{containers}}}}}{{{{{podSpecExtra}}}}}}}}}
         """);
 
-    public static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NeoCloud.Infra.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
+    public static string RepoRoot() => NeoCloud.Infra.Tests.Shared.RepoRoot.FullPath;
 
     public static void AssertNoSecret(IEnumerable<Diagnostic> diagnostics)
     {

@@ -1,21 +1,12 @@
 using System.Text.RegularExpressions;
 using NeoCloud.Infra.Components.Tests.Testing;
+using NeoCloud.Infra.Tests.Shared;
 
 namespace NeoCloud.Infra.Components.Tests.Gpu;
 
 public partial class GpuReadmeTests
 {
-    private static string RepoFile(string relative)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NeoCloud.Infra.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        Assert.NotNull(dir);
-        return File.ReadAllText(Path.Combine(dir.FullName, relative));
-    }
+    private static string RepoFile(string relative) => File.ReadAllText(RepoRoot.PathOf(relative));
 
     [Fact]
     public void Readme_snippet_is_the_compiled_example()

@@ -1,28 +1,18 @@
 using System.Text.RegularExpressions;
 using NeoCloud.Infra.Components.Tests.Serving.Examples;
 using NeoCloud.Infra.Components.Tests.Testing;
+using NeoCloud.Infra.Tests.Shared;
 
 namespace NeoCloud.Infra.Components.Tests.Serving;
 
 public partial class ReadmeExampleTests
 {
-    private static string Root()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NeoCloud.Infra.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
-
     [Fact]
     public void ReadmeSnippetIsTheCompiledExample()
     {
-        var readme = File.ReadAllText(Path.Combine(Root(), "infra/Components/Serving/README.md"));
+        var readme = File.ReadAllText(RepoRoot.PathOf("infra/Components/Serving/README.md"));
         var snippet = Assert.Single(CSharpBlock().Matches(readme)).Groups[1].Value;
-        var example = File.ReadAllText(Path.Combine(Root(), "tests/NeoCloud.Infra.Components.Tests/Serving/Examples/ServingExample.cs"));
+        var example = File.ReadAllText(RepoRoot.PathOf("tests/NeoCloud.Infra.Components.Tests/Serving/Examples/ServingExample.cs"));
         var region = Region().Match(example);
         Assert.True(region.Success, "the example has no // <example> … // </example> region");
         var lines = region.Groups[1].Value.Split('\n');

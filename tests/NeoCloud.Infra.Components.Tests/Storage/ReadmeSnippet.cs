@@ -1,3 +1,5 @@
+using NeoCloud.Infra.Tests.Shared;
+
 namespace NeoCloud.Infra.Components.Tests.Storage;
 
 /// <summary>Compares a README's C# usage snippet with the compiled example file's marked region.</summary>
@@ -6,19 +8,7 @@ internal static class ReadmeSnippet
     private const string Begin = "// <readme>";
     private const string End = "// </readme>";
 
-    public static string Root
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NeoCloud.Infra.sln")))
-            {
-                dir = dir.Parent;
-            }
-
-            return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-        }
-    }
+    public static string Root => RepoRoot.FullPath;
 
     /// <summary>The first ```csharp block of the README.</summary>
     public static string FromReadme(string relativePath)
