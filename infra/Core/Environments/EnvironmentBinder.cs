@@ -101,6 +101,12 @@ public static partial class EnvironmentBinder
         private readonly HashSet<string> _brokenPools = new(StringComparer.Ordinal);
         private readonly HashSet<string> _brokenTenants = new(StringComparer.Ordinal);
 
+        // Clusters whose migStrategy was set explicitly, with the key path to report against.
+        private readonly Dictionary<string, (MigStrategy Strategy, string Path)> _explicitStrategies = new(StringComparer.Ordinal);
+
+        // The clusters do not fit the topology: topology-dependent checks would only repeat that error.
+        private bool _topologyMismatch;
+
         public EnvironmentModel? Run()
         {
             foreach (var key in config.Values.Keys.Where(k => !config.SecretKeys.Contains(k) && !Keys.Contains(k)))
@@ -439,10 +445,6 @@ public static partial class EnvironmentBinder
 
             return clusters;
         }
-
-        private bool _topologyMismatch;
-
-        private readonly Dictionary<string, (MigStrategy Strategy, string Path)> _explicitStrategies = new(StringComparer.Ordinal);
 
         private ImmutableSortedDictionary<string, MigConfigDefinition> BindMigConfigs()
         {
@@ -797,11 +799,6 @@ public static partial class EnvironmentBinder
                         }
 
                         gpuMap[resource] = count;
-                    }
-
-                    if (q.Has("gpu") && gpus is null && q.Int("gpu") is null)
-                    {
-                        // already reported by Int
                     }
 
                     var cpu = q.String("cpu", required: true, Quantity(), QuantityHint);
