@@ -14,11 +14,11 @@ public static class GrafanaDashboards
 
     /// <summary>GPU dashboard: utilisation, framebuffer, engine activity and XID errors per node and GPU (DCGM).</summary>
     public static string Gpu() => Dashboard("neocloud-gpu", "NeoCloud / GPUs", [
-        Panel("GPU utilisation (%)", "avg by (node, gpu) (DCGM_FI_DEV_GPU_UTIL)", "percent"),
+        Panel("GPU utilisation (%, MIG instances from the graphics engine)", $"avg by (node, gpu, GPU_I_PROFILE) ({ServingAlerts.GpuUtilisationPercent})", "percent"),
         Panel("Framebuffer used (MiB)", "sum by (node, gpu) (DCGM_FI_DEV_FB_USED)", "decmbytes"),
         Panel("Framebuffer free (MiB)", "sum by (node, gpu) (DCGM_FI_DEV_FB_FREE)", "decmbytes"),
         Panel("Graphics engine active (MIG-aware)", "avg by (node, gpu, GPU_I_PROFILE) (DCGM_FI_PROF_GR_ENGINE_ACTIVE)", "percentunit"),
-        Panel("XID errors", "max by (node, gpu) (DCGM_FI_DEV_XID_ERRORS)", "none"),
+        Panel("Last XID error (value, not a count)", "max by (node, gpu) (DCGM_FI_DEV_XID_ERRORS)", "none"),
     ]);
 
     /// <summary>Triton dashboard: p95/p99 latency from the summaries, queue time per request, throughput, replicas.</summary>

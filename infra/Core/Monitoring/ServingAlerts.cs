@@ -37,8 +37,26 @@ public static class ServingAlerts
     public const int GpuIdlePercent = 10;
 
     /// <summary>
-    /// GPU alerts from the DCGM exporter (<c>DCGM_FI_DEV_*</c>): utilisation high per node, a pool idle for an hour
-    /// (joined to the node label <c>neocloud.io/pool</c> that kube-state-metrics exports), and XID errors.
+    /// Per-device GPU utilisation in percent, MIG-aware. The DCGM exporter does not report <c>DCGM_FI_DEV_GPU_UTIL</c>
+    /// for MIG devices (NVIDIA/dcgm-exporter#430 and #216: "not supported for MIG configurations", "use
+    /// DCGM_FI_PROF_GR_ENGINE_ACTIVE"); a MIG instance's series carry the <c>GPU_I_ID</c> and <c>GPU_I_PROFILE</c> labels
+    /// (NVIDIA/dcgm-exporter internal/pkg/rendermetrics, gpuMetricsFormat). The GPU Operator (v26.7.0
+    /// assets/state-dcgm-exporter/0800_daemonset.yaml) runs the exporter with /etc/dcgm-exporter/dcp-metrics-included.csv,
+    /// which collects DCGM_FI_PROF_GR_ENGINE_ACTIVE (NVIDIA/dcgm-exporter etc/dcp-metrics-included.csv). So: <c>DCGM_FI_DEV_GPU_UTIL</c> of every
+    /// GPU that has no MIG instance, plus 100 × <c>DCGM_FI_PROF_GR_ENGINE_ACTIVE</c> (a 0–1 ratio) of every MIG instance.
+    /// </summary>
+    public const string GpuUtilisationPercent =
+        "(DCGM_FI_DEV_GPU_UTIL unless on (node, gpu) DCGM_FI_PROF_GR_ENGINE_ACTIVE{GPU_I_ID!=\"\"}) or (100 * DCGM_FI_PROF_GR_ENGINE_ACTIVE{GPU_I_ID!=\"\"})";
+
+    /// <summary>The window in which a new XID value raises <c>GpuXidError</c>; the alert clears when no new XID arrived in it.</summary>
+    public const string XidWindow = "5m";
+
+    /// <summary>
+    /// GPU alerts from the DCGM exporter: utilisation high per node and a pool idle for an hour (joined to the node label
+    /// <c>neocloud.io/pool</c> that kube-state-metrics exports), both on <see cref="GpuUtilisationPercent"/> so MIG pools
+    /// are measured too, and XID errors. <c>DCGM_FI_DEV_XID_ERRORS</c> is a gauge holding the value of the last XID
+    /// (NVIDIA/dcgm-exporter etc/dcp-metrics-included.csv: "gauge, Value of the last XID error encountered"), not a count:
+    /// the alert fires when the value changed to a non-zero XID within <see cref="XidWindow"/> and clears after it.
     /// </summary>
     public static RuleGroup Gpu()
     {
@@ -46,22 +64,22 @@ public static class ServingAlerts
         return new RuleGroup("neocloud-gpu", [
             new AlertRule(
                 "GpuUtilizationHigh",
-                $"avg by (node) (DCGM_FI_DEV_GPU_UTIL) > {GpuHighPercent}",
+                $"avg by (node) ({GpuUtilisationPercent}) > {GpuHighPercent}",
                 "15m",
                 "warning",
                 "GPUs of node {{ $labels.node }} are above " + GpuHighPercent + "% utilisation for 15 minutes ({{ $value }}%)"),
             new AlertRule(
                 "GpuPoolIdle",
-                $"avg by (label_neocloud_io_pool) (DCGM_FI_DEV_GPU_UTIL {poolJoin}) < {GpuIdlePercent}",
+                $"avg by (label_neocloud_io_pool) (({GpuUtilisationPercent}) {poolJoin}) < {GpuIdlePercent}",
                 "1h",
                 "warning",
                 "GPU pool {{ $labels.label_neocloud_io_pool }} is below " + GpuIdlePercent + "% utilisation for an hour: shrink it or move work onto it"),
             new AlertRule(
                 "GpuXidError",
-                "max by (node, gpu) (DCGM_FI_DEV_XID_ERRORS) > 0",
+                $"max by (node, gpu) ((DCGM_FI_DEV_XID_ERRORS != 0) and changes(DCGM_FI_DEV_XID_ERRORS[{XidWindow}]) > 0)",
                 "0m",
                 "critical",
-                "GPU {{ $labels.gpu }} on node {{ $labels.node }} reported XID error {{ $value }}"),
+                "GPU {{ $labels.gpu }} on node {{ $labels.node }} reported XID error {{ $value }} in the last " + XidWindow),
         ]);
     }
 
@@ -98,11 +116,16 @@ public static class ServingAlerts
         ]);
     }
 
-    /// <summary>KEDA alerts: scaler errors (Prometheus unreachable, bad query) and ScaledObject errors.</summary>
+    /// <summary>
+    /// KEDA alerts: scaler errors (Prometheus unreachable, bad query) and ScaledObject errors. KEDA 2.17 renamed the
+    /// per-scaler counter to <c>keda_scaler_detail_errors_total</c> (labels namespace, metric, scaledObject, scaler,
+    /// triggerIndex, type) and kept <c>keda_scaled_object_errors_total</c> (kedacore/keda
+    /// pkg/metricscollector/prommetrics.go, PR #6339).
+    /// </summary>
     public static RuleGroup Keda() => new("neocloud-keda", [
         new AlertRule(
             "KedaScalerErrors",
-            "sum by (namespace, scaledObject, scaler) (increase(keda_scaler_errors_total[5m])) > 0",
+            "sum by (namespace, scaledObject, scaler) (increase(keda_scaler_detail_errors_total[5m])) > 0",
             "5m",
             "warning",
             "KEDA scaler {{ $labels.scaler }} of {{ $labels.namespace }}/{{ $labels.scaledObject }} is failing: the deployment runs on its fallback replica count"),

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Monitoring;
 
@@ -26,7 +25,7 @@ public class ServingAlertsTests
         File.WriteAllText(file, ServingAlerts.ToRuleFile([Group(name)]));
         try
         {
-            var (exit, output) = Promtool("check", "rules", file);
+            var (exit, output) = Promtool.Run("check", "rules", file);
             Assert.True(exit == 0, $"promtool check rules failed for group {name}:\n{output}\n{File.ReadAllText(file)}");
             Assert.Contains("SUCCESS", output, StringComparison.Ordinal);
         }
@@ -40,13 +39,14 @@ public class ServingAlertsTests
     public void GpuRulesUseDcgmMetrics()
     {
         var rules = ServingAlerts.Gpu().Rules.ToDictionary(r => r.Alert);
-        Assert.StartsWith("avg by (node) (DCGM_FI_DEV_GPU_UTIL) > 90", rules["GpuUtilizationHigh"].Expr, StringComparison.Ordinal);
+        Assert.Equal($"avg by (node) ({ServingAlerts.GpuUtilisationPercent}) > 90", rules["GpuUtilizationHigh"].Expr);
         Assert.Equal("15m", rules["GpuUtilizationHigh"].For);
         Assert.Contains("DCGM_FI_DEV_GPU_UTIL", rules["GpuPoolIdle"].Expr, StringComparison.Ordinal);
         Assert.Contains("label_neocloud_io_pool", rules["GpuPoolIdle"].Expr, StringComparison.Ordinal);
         Assert.EndsWith("< 10", rules["GpuPoolIdle"].Expr, StringComparison.Ordinal);
         Assert.Equal("1h", rules["GpuPoolIdle"].For);
-        Assert.Equal("max by (node, gpu) (DCGM_FI_DEV_XID_ERRORS) > 0", rules["GpuXidError"].Expr);
+        Assert.Contains("DCGM_FI_PROF_GR_ENGINE_ACTIVE", rules["GpuPoolIdle"].Expr, StringComparison.Ordinal);
+        Assert.Contains("changes(DCGM_FI_DEV_XID_ERRORS[5m]) > 0", rules["GpuXidError"].Expr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -74,7 +74,8 @@ public class ServingAlertsTests
     public void KedaRulesUseKedaErrorCounters()
     {
         var exprs = ServingAlerts.Keda().Rules.Select(r => r.Expr).ToList();
-        Assert.Contains(exprs, e => e.Contains("keda_scaler_errors_total", StringComparison.Ordinal));
+        Assert.Contains(exprs, e => e.Contains("keda_scaler_detail_errors_total", StringComparison.Ordinal));
+        Assert.DoesNotContain(exprs, e => e.Contains("keda_scaler_errors_total", StringComparison.Ordinal));
         Assert.Contains(exprs, e => e.Contains("keda_scaled_object_errors_total", StringComparison.Ordinal));
     }
 
@@ -113,22 +114,4 @@ public class ServingAlertsTests
 
     private static List<string> Exprs(System.Text.Json.JsonDocument doc) =>
         [.. doc.RootElement.GetProperty("panels").EnumerateArray().Select(p => p.GetProperty("targets")[0].GetProperty("expr").GetString()!)];
-
-    private static (int Exit, string Output) Promtool(params string[] args)
-    {
-        var path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
-            .Select(d => Path.Combine(d, "promtool")).FirstOrDefault(File.Exists);
-        Assert.True(path is not null, "promtool is not on PATH: run the tests through scripts/test.sh, which installs it (Debian package 'prometheus', listed in scripts/test-tools.txt), or apt-get install prometheus");
-        var start = new ProcessStartInfo(path!) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, stdout.Result + stderr.Result);
-    }
 }
