@@ -53,6 +53,28 @@ public sealed class HumanOutputTests
     }
 
     [Fact]
+    public void A_p5e_pool_is_shown_as_not_priced_not_with_a_placeholder_figure()
+    {
+        var dir = Directory.CreateTempSubdirectory("neocloud-plan-p5e-");
+        try
+        {
+            var stack = File.ReadAllText(Path.Combine(PlanRun.Root, "Pulumi.cloud.yaml")).Replace("instanceType: p5.48xlarge", "instanceType: p5e.48xlarge", StringComparison.Ordinal);
+            File.WriteAllText(Path.Combine(dir.FullName, "Pulumi.p5e.yaml"), stack);
+            var run = PlanRun.In(dir.FullName, Path.Combine(dir.FullName, "Pulumi.p5e.yaml"));
+
+            Assert.Equal(0, run.ExitCode);
+            Assert.Matches(@"h100-train\s+not-priced", run.Out);
+            Assert.Contains("not priced: p5e.48xlarge has no published on-demand price", run.Out);
+            Assert.Contains("Not priced (counted as $0): h100-train.", run.Out);
+            Assert.DoesNotContain("63.296", run.Out);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Prod_policy_verdicts_come_from_core_checks_at_mandatory_level()
     {
         var run = PlanRun.Of("prod");

@@ -65,9 +65,10 @@ public sealed record MigProfile(
 /// <param name="Gpus">GPUs per instance.</param>
 /// <param name="Vcpus">vCPUs per instance.</param>
 /// <param name="MemoryGiB">Instance memory in GiB.</param>
-/// <param name="OnDemandUsdPerHour">On-demand hourly list price in USD (Linux) in <paramref name="PriceRegion"/> on <paramref name="PriceDate"/>.</param>
-/// <param name="PriceRegion">AWS region of the price, e.g. <c>us-east-1</c>.</param>
-/// <param name="PriceDate">The date the price was read.</param>
+/// <param name="OnDemandUsdPerHour">On-demand hourly list price in USD (Linux) in <paramref name="PriceRegion"/> on <paramref name="PriceDate"/>;
+/// null when no published on-demand price was found ("not priced": <see cref="PriceSource"/> says why). Never a placeholder figure.</param>
+/// <param name="PriceRegion">AWS region of the price, e.g. <c>us-east-1</c>; null when not priced.</param>
+/// <param name="PriceDate">The date the price was read; null when not priced.</param>
 /// <param name="Source">Id of the <see cref="CatalogSource"/> the figures come from.</param>
 public sealed record InstanceType(
     string Name,
@@ -75,13 +76,16 @@ public sealed record InstanceType(
     int Gpus,
     int Vcpus,
     int MemoryGiB,
-    decimal OnDemandUsdPerHour,
-    string PriceRegion,
-    DateOnly PriceDate,
+    decimal? OnDemandUsdPerHour,
+    string? PriceRegion,
+    DateOnly? PriceDate,
     string Source)
 {
-    /// <summary>Id of the <see cref="CatalogSource"/> of <see cref="OnDemandUsdPerHour"/>. Defaults to <see cref="Source"/>.</summary>
+    /// <summary>Id of the <see cref="CatalogSource"/> of <see cref="OnDemandUsdPerHour"/> (or of why it is not priced). Defaults to <see cref="Source"/>.</summary>
     public string PriceSource { get; init; } = Source;
+
+    /// <summary>True when the catalog has an on-demand list price for this type.</summary>
+    public bool IsPriced => OnDemandUsdPerHour is not null;
 }
 
 /// <summary>Where catalog figures come from.</summary>

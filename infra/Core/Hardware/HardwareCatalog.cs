@@ -399,24 +399,40 @@ public sealed partial class HardwareCatalog
                 errors.Add($"{path}: gpus, vcpus and memoryGiB must be positive, got {d.Gpus}, {d.Vcpus}, {d.MemoryGiB}");
             }
 
-            if (d.OnDemandUsdPerHour <= 0)
+            if (d.OnDemandUsdPerHour is null)
             {
-                errors.Add($"{path}.onDemandUsdPerHour must be positive, got {d.OnDemandUsdPerHour}");
-            }
+                // Not priced: no figure, region or date (a placeholder price would be billed as if it were real).
+                if (d.PriceRegion is not null || d.PriceDate is not null)
+                {
+                    errors.Add($"{path}: priceRegion and priceDate belong to a price; onDemandUsdPerHour is null (not priced), remove them");
+                }
 
-            if (string.IsNullOrWhiteSpace(d.PriceRegion))
-            {
-                errors.Add($"{path}.priceRegion is required");
+                if (d.PriceSource is null)
+                {
+                    errors.Add($"{path}.priceSource is required when onDemandUsdPerHour is null: a source that says why there is no price");
+                }
             }
-
-            if (d.PriceDate is null)
+            else
             {
-                errors.Add($"{path}.priceDate is required");
+                if (d.OnDemandUsdPerHour <= 0)
+                {
+                    errors.Add($"{path}.onDemandUsdPerHour must be positive or null (not priced), got {d.OnDemandUsdPerHour}");
+                }
+
+                if (string.IsNullOrWhiteSpace(d.PriceRegion))
+                {
+                    errors.Add($"{path}.priceRegion is required");
+                }
+
+                if (d.PriceDate is null)
+                {
+                    errors.Add($"{path}.priceDate is required");
+                }
             }
 
             result.Add(new InstanceType(
                 d.Name, d.GpuModelId ?? "", d.Gpus, d.Vcpus, d.MemoryGiB, d.OnDemandUsdPerHour,
-                d.PriceRegion ?? "", d.PriceDate ?? default, d.Source ?? "")
+                d.PriceRegion, d.PriceDate, d.Source ?? "")
             {
                 PriceSource = d.PriceSource ?? d.Source ?? "",
             });
@@ -523,7 +539,7 @@ public sealed partial class HardwareCatalog
 
         public int MemoryGiB { get; set; }
 
-        public decimal OnDemandUsdPerHour { get; set; }
+        public decimal? OnDemandUsdPerHour { get; set; }
 
         public string? PriceRegion { get; set; }
 

@@ -95,7 +95,7 @@ public static partial class KubePrometheusStackChart
             claimSpec["storageClassName"] = settings.StorageClass;
         }
 
-        var commonLabels = labels.ToImmutableSortedDictionary(kv => kv.Key, kv => (object)kv.Value, StringComparer.Ordinal);
+        var commonLabels = CommonLabels(labels).ToImmutableSortedDictionary(kv => kv.Key, kv => (object)kv.Value, StringComparer.Ordinal);
         return Map(
             ("fullnameOverride", settings.Release),
             ("commonLabels", commonLabels),
@@ -109,6 +109,26 @@ public static partial class KubePrometheusStackChart
                 ("storageSpec", Map(("volumeClaimTemplate", Map(("spec", claimSpec.ToImmutable()))))))))),
             ("grafana", Map(("sidecar", Map(("dashboards", Map(("enabled", true), ("label", GrafanaDashboards.Label), ("labelValue", GrafanaDashboards.LabelValue), ("searchNamespace", "ALL"))))))),
             ("kube-state-metrics", Map(("metricLabelsAllowlist", ImmutableArray.Create<object>($"nodes=[{ResourceLabels.Pool}]")))));
+    }
+
+    /// <summary>
+    /// The labels the chart writes on its objects itself (kube-prometheus-stack 88.5.3 templates/_helpers.tpl,
+    /// <c>kube-prometheus-stack.labels</c>: managed-by, instance, version, part-of, chart, release, heritage; its
+    /// templates and subcharts add <c>app.kubernetes.io/name</c> and <c>component</c> per object). <c>commonLabels</c>
+    /// is appended after them, so repeating one would emit a duplicate key whose last value wins.
+    /// </summary>
+    public static readonly ImmutableArray<string> ChartOwnedLabels = ["chart", "heritage", ReleaseLabel];
+
+    /// <summary>
+    /// The <c>commonLabels</c> value: <paramref name="labels"/> without <c>app.kubernetes.io/*</c> and
+    /// <see cref="ChartOwnedLabels"/>, i.e. our cost-attribution labels only.
+    /// </summary>
+    /// <param name="labels">The component's labels.</param>
+    public static ImmutableSortedDictionary<string, string> CommonLabels(IReadOnlyDictionary<string, string> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        return labels.Where(kv => !kv.Key.StartsWith("app.kubernetes.io/", StringComparison.Ordinal) && !ChartOwnedLabels.Contains(kv.Key))
+            .ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
     }
 
     internal static ImmutableSortedDictionary<string, object> Map(params (string Key, object Value)[] entries) =>

@@ -87,10 +87,14 @@ internal static class CostEstimator
             {
                 note = $"instance type {pool.InstanceType ?? "(none)"} has no catalog price";
             }
+            else if (type.OnDemandUsdPerHour is not { } listPrice)
+            {
+                note = $"not priced: {type.Name} has no published on-demand price (catalog source {type.PriceSource})";
+            }
             else
             {
                 basis = pool.CapacityType == CapacityType.Spot ? PriceBasis.Spot : PriceBasis.OnDemand;
-                nodeHourly = basis == PriceBasis.Spot ? type.OnDemandUsdPerHour * (1m - discount) : type.OnDemandUsdPerHour;
+                nodeHourly = basis == PriceBasis.Spot ? listPrice * (1m - discount) : listPrice;
                 region = type.PriceRegion;
                 date = type.PriceDate;
                 var clusterRegion = env.Cluster(pool.Cluster).Region;

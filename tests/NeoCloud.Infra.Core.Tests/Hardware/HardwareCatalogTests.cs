@@ -62,9 +62,24 @@ public sealed class HardwareCatalogTests
         {
             Assert.NotNull(Catalog.FindGpu(t.GpuModelId));
             Assert.Equal(t.GpuModelId, Catalog.GpuOf(t).Id);
-            Assert.True(t.OnDemandUsdPerHour > 0, t.Name);
-            Assert.Equal("us-east-1", t.PriceRegion);
+            if (t.IsPriced)
+            {
+                Assert.True(t.OnDemandUsdPerHour > 0, t.Name);
+                Assert.Equal("us-east-1", t.PriceRegion);
+            }
         }
+    }
+
+    [Fact]
+    public void P5e_is_not_priced_rather_than_given_a_placeholder_figure()
+    {
+        var p5e = Catalog.FindInstanceType("p5e.48xlarge")!;
+        Assert.False(p5e.IsPriced);
+        Assert.Null(p5e.OnDemandUsdPerHour);
+        Assert.Null(p5e.PriceRegion);
+        Assert.Null(p5e.PriceDate);
+        Assert.Contains("not priced", Catalog.Sources.Single(s => s.Id == p5e.PriceSource).Title, StringComparison.Ordinal);
+        Assert.All(Catalog.InstanceTypes.Where(t => t.Name != "p5e.48xlarge"), t => Assert.True(t.IsPriced, t.Name));
     }
 
     [Fact]

@@ -104,6 +104,19 @@ public class ServingAlertsTests
     }
 
     [Fact]
+    public void CommonLabelsDoNotRepeatTheLabelsTheChartWritesItself()
+    {
+        var labels = NeoCloud.Infra.Core.Naming.ResourceLabels.For("kube-prometheus-stack", "monitoring", "monitoring", "prod", "ml-platform");
+        var values = KubePrometheusStackChart.Values(new PrometheusSettings("monitoring", "monitoring", "15d", "100Gi", null), labels);
+        var common = Map(values["commonLabels"]);
+        Assert.Equal(["neocloud.io/cost-center", "neocloud.io/environment"], common.Keys);
+        foreach (var owned in new[] { "app.kubernetes.io/instance", "app.kubernetes.io/managed-by", "app.kubernetes.io/part-of", "app.kubernetes.io/version", "release", "chart", "heritage" })
+        {
+            Assert.DoesNotContain(owned, common.Keys);
+        }
+    }
+
+    [Fact]
     public void PrometheusSettingsErrorsCarryPaths()
     {
         var errors = KubePrometheusStackChart.Validate(new PrometheusSettings("a-very-long-release-name-over-26", "monitoring", "15 days", "lots", null), "Args");
