@@ -142,13 +142,21 @@ public sealed record OnPremObjectStorePlan(
         + "aws --endpoint-url \"$endpoint\" s3api put-bucket-versioning --bucket \"$BUCKET_NAME\" --versioning-configuration Status=Enabled\n"
         + "aws --endpoint-url \"$endpoint\" s3api get-bucket-versioning --bucket \"$BUCKET_NAME\" --query Status --output text | grep -qx Enabled\n";
 
+    /// <summary>
+    /// The rclone subcommand of the sync job: <c>copy</c>, which transfers new and changed objects and never deletes
+    /// anything at the destination (https://rclone.org/commands/rclone_copy: "Doesn't delete files from the destination"), unlike
+    /// <c>sync</c>, which mirrors deletions and would remove what the S3 side wrote itself (the prod stack's
+    /// <c>checkpoints/</c> prefix, written by the EKS training pool).
+    /// </summary>
+    public const string SyncCommand = "copy";
+
     /// <summary>The rclone arguments of the sync job (Kubernetes expands <c>$(VAR)</c> from the container's env).</summary>
     public ImmutableArray<string> SyncArgs()
     {
         var sync = Sync ?? throw new InvalidOperationException("no sync target");
         return
         [
-            "sync",
+            SyncCommand,
             $"{OnPremRemote}:$(BUCKET_NAME)",
             $"{AwsRemote}:{sync.BucketName}",
             "--s3-no-check-bucket",

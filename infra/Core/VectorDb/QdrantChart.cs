@@ -11,8 +11,11 @@ public static class QdrantChart
     /// <summary>Chart name.</summary>
     public const string Name = "qdrant";
 
-    /// <summary>Pinned chart version (app version v1.15.4).</summary>
-    public const string Version = "1.15.4";
+    /// <summary>
+    /// Pinned chart version (app version v1.19.0): qdrant/qdrant-helm tag <c>qdrant-1.19.0</c>, charts/qdrant/Chart.yaml
+    /// <c>version: 1.19.0</c>, <c>appVersion: v1.19.0</c> (the newest 1.19.x tag in the repository, 2026-08).
+    /// </summary>
+    public const string Version = "1.19.0";
 
     /// <summary>The pinned chart: <see cref="Repository"/>, <see cref="Name"/>, <see cref="Version"/>.</summary>
     public static readonly HelmChartPin Pin = new(Repository, Name, Version);

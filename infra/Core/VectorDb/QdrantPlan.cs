@@ -96,6 +96,12 @@ public sealed record QdrantPlan(
     /// <summary>
     /// The chart values. The API key reaches Qdrant as <c>QDRANT__SERVICE__API_KEY</c> from the Secret
     /// (<c>env[].valueFrom.secretKeyRef</c>); the chart's own <c>apiKey</c> stays false, so no key is in the values.
+    /// Qdrant's <c>/metrics</c> requires the API key once one is set (qdrant/qdrant#1980), and the chart's ServiceMonitor
+    /// adds credentials by itself only for the chart's own <c>apiKey</c> (qdrant-helm#97); so the ServiceMonitor gets
+    /// <c>metrics.serviceMonitor.authorization</c> (Bearer, credentials from the same Secret), which the chart renders
+    /// verbatim into the endpoint (qdrant/qdrant-helm charts/qdrant/templates/servicemonitor.yaml and values.yaml at tag
+    /// qdrant-1.19.0; added in qdrant-1.16.1, PR #407). Every key set here is in that values.yaml (or, under
+    /// <c>config</c>, Qdrant's own configuration, which the chart renders as-is in templates/configmap.yaml).
     /// </summary>
     /// <param name="releaseName">The chart release name (the chart's selector uses it as <c>app.kubernetes.io/instance</c>).</param>
     public ImmutableSortedDictionary<string, object> ChartValues(string releaseName)
@@ -134,6 +140,7 @@ public sealed record QdrantPlan(
             ("podDisruptionBudget", Tree(("enabled", true), ("maxUnavailable", 1))),
             ("metrics", Tree(("serviceMonitor", Tree(
                 ("enabled", true),
+                ("authorization", Tree(("type", "Bearer"), ("credentials", Tree(("name", ApiKeySecretName), ("key", QdrantChart.ApiKeySecretKey))))),
                 ("additionalLabels", Tree(("release", ReleaseLabel))),
                 ("scrapeInterval", "30s"))))));
     }

@@ -77,7 +77,7 @@ public sealed class OnPremObjectStoreTests
         var pod = Map(Map(Map(Map(spec["jobTemplate"])["spec"])["template"])["spec"]);
         var container = Map(Assert.Single(List(pod["containers"])));
         Assert.Equal(StoragePins.RcloneImage, container["image"]);
-        Assert.Equal(["sync", "ONPREM:$(BUCKET_NAME)", "AWS:neocloud-models-a1b2c3d4"], List(container["args"]).Take(3).Cast<string>());
+        Assert.Equal(["copy", "ONPREM:$(BUCKET_NAME)", "AWS:neocloud-models-a1b2c3d4"], List(container["args"]).Take(3).Cast<string>());
         var env = List(container["env"]).Select(Map).ToDictionary(e => (string)e["name"]);
         foreach (var key in new[] { "RCLONE_CONFIG_ONPREM_ACCESS_KEY_ID", "RCLONE_CONFIG_ONPREM_SECRET_ACCESS_KEY", "RCLONE_CONFIG_AWS_ACCESS_KEY_ID", "RCLONE_CONFIG_AWS_SECRET_ACCESS_KEY" })
         {

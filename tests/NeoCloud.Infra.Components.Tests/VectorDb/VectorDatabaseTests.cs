@@ -65,6 +65,9 @@ public sealed class VectorDatabaseTests
         var monitor = Map(Map(values["metrics"])["serviceMonitor"]);
         Assert.True((bool)monitor["enabled"]);
         Assert.Equal("kube-prometheus-stack", Map(monitor["additionalLabels"])["release"]);
+        var credentials = Map(Map(monitor["authorization"])["credentials"]);
+        Assert.Equal("Bearer", Map(monitor["authorization"])["type"]);
+        Assert.Equal("api-key", credentials["key"]);
     }
 
     [Fact]

@@ -78,4 +78,15 @@ public sealed class StoragePlanTests
         Assert.True((bool)spec["preservePoolsOnDelete"]);
         Assert.Equal("http://rook-ceph-rgw-models.rook-ceph.svc:80", plan.Endpoint);
     }
+
+    [Fact]
+    public void OnPremToS3SyncCopiesAndNeverDeletesWhatTheS3SideWrote()
+    {
+        var plan = new OnPremObjectStorePlan("models", "rook-ceph", "store", "models", 3, 2, true, new S3SyncTarget("neocloud-models-prod", "us-east-1", null, "*/15 * * * *"));
+        var args = plan.SyncArgs();
+        Assert.Equal("copy", args[0]);
+        Assert.DoesNotContain("sync", args);
+        Assert.DoesNotContain(args, a => a.StartsWith("--delete", StringComparison.Ordinal) || a.StartsWith("--max-delete", StringComparison.Ordinal));
+        Assert.Equal(["ONPREM:$(BUCKET_NAME)", "AWS:neocloud-models-prod"], args.Skip(1).Take(2));
+    }
 }

@@ -26,4 +26,18 @@ public sealed class QdrantPlanTests
         Assert.Equal("qdrant", QdrantPlan.FullName("qdrant"));
         Assert.Equal("vec-qdrant", QdrantPlan.FullName("vec"));
     }
+
+    [Fact]
+    public void ServiceMonitor_scrapes_metrics_with_the_api_key_from_the_secret()
+    {
+        // /metrics answers 401 without the key; the chart adds credentials itself only for its own apiKey value.
+        var values = Plan(3, 2, true).ChartValues("qdrant");
+        var monitor = (ImmutableSortedDictionary<string, object>)((ImmutableSortedDictionary<string, object>)values["metrics"])["serviceMonitor"];
+        var authorization = (ImmutableSortedDictionary<string, object>)monitor["authorization"];
+        Assert.Equal("Bearer", authorization["type"]);
+        var credentials = (ImmutableSortedDictionary<string, object>)authorization["credentials"];
+        Assert.Equal("q-api-key", credentials["name"]);
+        Assert.Equal(QdrantChart.ApiKeySecretKey, credentials["key"]);
+        Assert.Equal("1.19.0", QdrantChart.Version);
+    }
 }
