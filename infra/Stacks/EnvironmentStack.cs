@@ -157,6 +157,7 @@ public sealed class EnvironmentStack
             CostCenter = _env.CostCenter,
             Interruptible = pool.Interruptible,
             TimeSlicingReplicas = pool.TimeSlicingReplicas,
+            Driver = pool.Driver,
         };
         if (pool.Mig is { } mig)
         {

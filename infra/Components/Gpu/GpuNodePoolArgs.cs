@@ -91,6 +91,13 @@ public sealed class GpuNodePoolArgs : ResourceArgs
     /// <summary>The cluster's <c>mig.strategy</c> (must match the cluster's <see cref="GpuOperator"/>). Defaults to mixed for MIG pools, none otherwise.</summary>
     public MigStrategy? MigStrategy { get; set; }
 
+    /// <summary>
+    /// Who provides the nodes' NVIDIA driver and toolkit: <c>Operator</c> (on-prem default) or <c>Preinstalled</c>
+    /// (DGX OS, pre-provisioned hosts: the nodes are labelled so the GPU Operator's driver and toolkit skip them; the
+    /// only choice, and the default, on EKS GPU AMIs).
+    /// </summary>
+    public GpuDriver? Driver { get; set; }
+
     internal GpuNodePoolDefinition ToDefinition(string name) => new()
     {
         PoolName = PoolName ?? name,
@@ -111,6 +118,7 @@ public sealed class GpuNodePoolArgs : ResourceArgs
         CustomMigConfig = CustomMigConfig,
         TimeSlicingReplicas = TimeSlicingReplicas,
         MigStrategy = MigStrategy,
+        Driver = Driver,
     };
 
     internal IReadOnlyList<ConfigError> Validate(string name)

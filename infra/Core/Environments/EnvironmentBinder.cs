@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using NeoCloud.Infra.Core.Capacity;
+using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
 using NeoCloud.Infra.Core.Storage;
 
@@ -272,6 +273,11 @@ public static partial class EnvironmentBinder
                 string? renderDirectory = null;
                 var strategy = c.Enum("migStrategy", Strategies);
                 var burst = c.Bool("burst") ?? false;
+                var driver = c.Enum("driver", GpuDrivers.ByName);
+                if (substrate == Substrate.Eks && driver == GpuDriver.Operator)
+                {
+                    errors.Add(c.At("driver"), "is operator, but EKS GPU AMIs ship the NVIDIA driver and toolkit; allowed on eks clusters: preinstalled (the default)");
+                }
                 if (substrate == Substrate.Eks)
                 {
                     region = c.String("region", required: true, AwsRegion(), "an AWS region such as us-east-1");
@@ -399,7 +405,10 @@ public static partial class EnvironmentBinder
 
                 if (name is not null && substrate is not null)
                 {
-                    result.Add(new ClusterSpec(name, substrate.Value, region, version, existing, network, kubeconfig, renderDirectory, strategy ?? MigStrategy.None, burst));
+                    result.Add(new ClusterSpec(name, substrate.Value, region, version, existing, network, kubeconfig, renderDirectory, strategy ?? MigStrategy.None, burst)
+                    {
+                        Driver = driver ?? (substrate == Substrate.Eks ? GpuDriver.Preinstalled : GpuDriver.Operator),
+                    });
                     if (strategy is not null)
                     {
                         _explicitStrategies[name] = (strategy.Value, c.At("migStrategy"));
@@ -527,6 +536,11 @@ public static partial class EnvironmentBinder
 
                 var purpose = p.Enum("purpose", Purposes, required: true);
                 var capacityType = p.Enum("capacityType", CapacityTypes);
+                var poolDriver = p.Enum("driver", GpuDrivers.ByName);
+                if (substrate == Substrate.Eks && poolDriver == GpuDriver.Operator)
+                {
+                    errors.Add(p.At("driver"), "is operator, but EKS GPU AMIs ship the NVIDIA driver and toolkit; allowed on eks pools: preinstalled (the default)");
+                }
                 var interruptible = p.Bool("interruptible");
                 var allowOvercommit = p.Bool("allowOvercommit") ?? false;
                 string? instanceTypeName = null;
@@ -700,7 +714,10 @@ public static partial class EnvironmentBinder
                 {
                     result.Add(new GpuPoolSpec(
                         name, clusterName, substrate.Value, purpose.Value, instanceTypeName, nodes, gpu, gpusPerNode,
-                        min.Value, desired ?? min.Value, max.Value, capacityType ?? CapacityType.OnDemand, isInterruptible, mig, timeSlicing, allowOvercommit));
+                        min.Value, desired ?? min.Value, max.Value, capacityType ?? CapacityType.OnDemand, isInterruptible, mig, timeSlicing, allowOvercommit)
+                    {
+                        Driver = poolDriver ?? cluster.Driver,
+                    });
                 }
             }
 

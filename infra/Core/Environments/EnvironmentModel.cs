@@ -113,7 +113,14 @@ public sealed record ClusterSpec(
     KubeconfigSpec? Kubeconfig,
     string? RenderDirectory,
     MigStrategy MigStrategy,
-    bool Burst);
+    bool Burst)
+{
+    /// <summary>
+    /// Who provides the nodes' driver and toolkit by default (<c>clusters[].driver</c>; a pool's own <c>driver</c> wins):
+    /// the operator on-prem, preinstalled (the AMI's) on EKS.
+    /// </summary>
+    public NeoCloud.Infra.Core.Gpu.GpuDriver Driver { get; init; } = Substrate == Substrate.Eks ? NeoCloud.Infra.Core.Gpu.GpuDriver.Preinstalled : NeoCloud.Infra.Core.Gpu.GpuDriver.Operator;
+}
 
 /// <summary>An EKS cluster that already exists.</summary>
 /// <param name="ClusterName">The EKS cluster name.</param>
@@ -168,6 +175,9 @@ public sealed record GpuPoolSpec(
 {
     /// <summary>True when the pool's GPUs are shared by time-slicing.</summary>
     public bool TimeSliced => TimeSlicingReplicas > 1;
+
+    /// <summary>Who provides the nodes' driver and toolkit (<c>driver</c>); EKS pools are always preinstalled (the AMI's). Defaults to the operator on-prem.</summary>
+    public NeoCloud.Infra.Core.Gpu.GpuDriver Driver { get; init; } = Substrate == Substrate.Eks ? NeoCloud.Infra.Core.Gpu.GpuDriver.Preinstalled : NeoCloud.Infra.Core.Gpu.GpuDriver.Operator;
 }
 
 /// <summary>The MIG configuration of a pool, resolved by Core's MIG geometry.</summary>

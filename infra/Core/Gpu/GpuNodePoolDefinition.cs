@@ -62,6 +62,13 @@ public sealed record GpuNodePoolDefinition
     /// <summary>Device-plugin time-slicing replicas per GPU; 1 (the default) means not shared. Conflicts with MIG.</summary>
     public int TimeSlicingReplicas { get; init; } = 1;
 
+    /// <summary>
+    /// Who provides the nodes' NVIDIA driver and toolkit. On-prem defaults to <see cref="GpuDriver.Operator"/>;
+    /// <see cref="GpuDriver.Preinstalled"/> (DGX OS, pre-provisioned hosts) labels the nodes so the operator's driver and
+    /// toolkit DaemonSets skip them. EKS GPU AMIs ship the driver: only Preinstalled (the default there) is allowed.
+    /// </summary>
+    public GpuDriver? Driver { get; init; }
+
     /// <summary>The cluster's <c>mig.strategy</c> the pool's resources are advertised under. Defaults to mixed for MIG pools, none otherwise.</summary>
     public MigStrategy? MigStrategy { get; init; }
 }

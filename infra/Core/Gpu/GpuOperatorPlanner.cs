@@ -222,12 +222,17 @@ public static class GpuOperatorPlanner
 
         var onPrem = d.Substrate == Substrate.OnPrem;
         var withReboot = d.AllowNodeReboot ?? !onPrem;
+
+        // The operator installs driver and toolkit when some on-prem pool asks for it (driver: operator, the default);
+        // pools with driver: preinstalled carry nvidia.com/gpu.deploy.driver/container-toolkit=false, so the DaemonSets
+        // skip their nodes. A cluster whose every pool is preinstalled (or EKS) turns both off.
+        var operatorDriver = onPrem && (pools.Length == 0 || pools.Any(p => p?.Spec.Driver == GpuDriver.Operator));
         var labels = ResourceLabels.For("gpu-operator", d.Namespace, null, d.Environment, d.CostCenter);
         var values = Map(
-            ("driver", onPrem
+            ("driver", operatorDriver
                 ? Map(("enabled", true), ("version", GpuOperatorChart.DriverVersion))
                 : Map(("enabled", false))),
-            ("toolkit", Map(("enabled", onPrem))),
+            ("toolkit", Map(("enabled", operatorDriver))),
             ("mig", Map(("strategy", strategy.ToChartValue()))),
             ("migManager", migManager
                 ? Map(

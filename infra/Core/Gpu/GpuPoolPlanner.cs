@@ -267,6 +267,12 @@ public static partial class GpuPoolPlanner
             }
         }
 
+        var driver = d.Driver ?? (d.Substrate == Substrate.Eks ? GpuDriver.Preinstalled : GpuDriver.Operator);
+        if (d.Substrate == Substrate.Eks && driver == GpuDriver.Operator)
+        {
+            Error("Driver", "is operator, but EKS GPU AMIs ship the NVIDIA driver and toolkit (the pool pins the AMI release); allowed on EKS: preinstalled");
+        }
+
         if (errors.Count > 0 || gpu is null)
         {
             return null;
@@ -274,7 +280,8 @@ public static partial class GpuPoolPlanner
 
         var spec = new GpuPoolSpec(
             d.PoolName, "", d.Substrate, d.Purpose, d.InstanceType, d.NodeNames.IsDefault ? [] : d.NodeNames, gpu, gpusPerNode,
-            min, desired, max, d.CapacityType, interruptible, mig, d.TimeSlicingReplicas, AllowOvercommit: false);
+            min, desired, max, d.CapacityType, interruptible, mig, d.TimeSlicingReplicas, AllowOvercommit: false)
+        { Driver = driver };
 
         var attribution = ResourceLabels.CostAttribution(d.Environment, d.CostCenter).ToBuilder();
         attribution[ResourceLabels.Pool] = d.PoolName;
@@ -285,6 +292,12 @@ public static partial class GpuPoolPlanner
         if (mig is not null)
         {
             labels[GpuNodeLabels.MigConfig] = mig.ConfigName;
+        }
+
+        if (d.Substrate == Substrate.OnPrem && driver == GpuDriver.Preinstalled)
+        {
+            labels[GpuDrivers.DeployDriverLabel] = "false";
+            labels[GpuDrivers.DeployToolkitLabel] = "false";
         }
 
         var devicePluginConfig = spec.TimeSliced ? d.PoolName : null;

@@ -191,6 +191,22 @@ public sealed class EnvironmentBinderTests
         Assert.Contains("use 3-46 lower-case letters", error.Message);
     }
 
+    [Fact]
+    public void Pools_inherit_the_clusters_driver_and_may_override_it()
+    {
+        var yaml = File.ReadAllText(Path.Combine(NeoCloud.Infra.Tests.Shared.RepoRoot.FullPath, "Pulumi.dev.yaml"))
+            .Replace("      renderDirectory: rendered/dev\n", "      renderDirectory: rendered/dev\n      driver: preinstalled\n", StringComparison.Ordinal);
+        var model = EnvironmentBinder.BindOrThrow(StackConfig.FromYaml(yaml));
+        Assert.Equal(NeoCloud.Infra.Core.Gpu.GpuDriver.Preinstalled, model.Clusters[0].Driver);
+        Assert.Equal(NeoCloud.Infra.Core.Gpu.GpuDriver.Preinstalled, model.GpuPools[0].Driver);
+
+        var overridden = EnvironmentBinder.BindOrThrow(StackConfig.FromYaml(yaml.Replace("      gpusPerNode: 1\n", "      gpusPerNode: 1\n      driver: operator\n", StringComparison.Ordinal)));
+        Assert.Equal(NeoCloud.Infra.Core.Gpu.GpuDriver.Operator, overridden.GpuPools[0].Driver);
+
+        var checkedIn = EnvironmentBinder.BindOrThrow(StackConfig.FromYamlFile(Path.Combine(NeoCloud.Infra.Tests.Shared.RepoRoot.FullPath, "Pulumi.prod.yaml")));
+        Assert.All(checkedIn.GpuPools, p => Assert.Equal(p.Substrate == Substrate.Eks ? NeoCloud.Infra.Core.Gpu.GpuDriver.Preinstalled : NeoCloud.Infra.Core.Gpu.GpuDriver.Operator, p.Driver));
+    }
+
     private static string Canonical(EnvironmentModel model) => JsonSerializer.Serialize(model, CanonicalOptions);
 
     private static readonly JsonSerializerOptions CanonicalOptions = new()

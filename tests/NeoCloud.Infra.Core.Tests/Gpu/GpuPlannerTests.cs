@@ -92,4 +92,49 @@ public class GpuPlannerTests
         Assert.Equal(["AvailabilityZones", "VpcCidr"], errors.Select(e => e.Path).ToArray());
         Assert.Contains("did you mean 10.40.0.0/16", errors[1].Message);
     }
+
+    private static object At(System.Collections.Immutable.ImmutableSortedDictionary<string, object> values, string key, string leaf) =>
+        ((System.Collections.Immutable.ImmutableSortedDictionary<string, object>)values[key])[leaf];
+
+    [Fact]
+    public void Preinstalled_pools_label_their_nodes_so_the_operators_driver_and_toolkit_skip_them()
+    {
+        var l4 = HardwareCatalog.Default.FindGpu("L4")!;
+        var dgx = GpuPoolPlanner.Plan(OnPrem(l4, null) with { PoolName = "dgx", Driver = GpuDriver.Preinstalled });
+        var plain = GpuPoolPlanner.Plan(OnPrem(l4, null) with { PoolName = "plain", NodeNames = ["n3"] });
+        Assert.Equal("false", dgx.NodeLabels[GpuDrivers.DeployDriverLabel]);
+        Assert.Equal("false", dgx.NodeLabels[GpuDrivers.DeployToolkitLabel]);
+        Assert.False(plain.NodeLabels.ContainsKey(GpuDrivers.DeployDriverLabel));
+        Assert.Equal(GpuDriver.Operator, plain.Spec.Driver);
+
+        // Mixed cluster: the operator installs the driver (for "plain"), the labels keep it off "dgx".
+        var mixed = GpuOperatorPlanner.Plan("op", new GpuOperatorDefinition { Substrate = Substrate.OnPrem, Pools = [dgx, plain], Environment = "dev", CostCenter = "ml" });
+        Assert.Equal(true, At(mixed.Values, "driver", "enabled"));
+        Assert.Equal(true, At(mixed.Values, "toolkit", "enabled"));
+
+        // Every pool preinstalled: driver and toolkit off, no driver version.
+        var allPreinstalled = GpuOperatorPlanner.Plan("op", new GpuOperatorDefinition { Substrate = Substrate.OnPrem, Pools = [dgx], Environment = "dev", CostCenter = "ml" });
+        Assert.Equal(false, At(allPreinstalled.Values, "driver", "enabled"));
+        Assert.Equal(false, At(allPreinstalled.Values, "toolkit", "enabled"));
+        Assert.False(((System.Collections.Immutable.ImmutableSortedDictionary<string, object>)allPreinstalled.Values["driver"]).ContainsKey("version"));
+    }
+
+    [Fact]
+    public void An_eks_pool_cannot_ask_the_operator_for_a_driver()
+    {
+        var errors = GpuPoolPlanner.Validate(new GpuNodePoolDefinition
+        {
+            PoolName = "p5",
+            Substrate = Substrate.Eks,
+            Environment = "prod",
+            CostCenter = "ml",
+            InstanceType = "p5.48xlarge",
+            MinSize = 0,
+            MaxSize = 2,
+            Driver = GpuDriver.Operator,
+        });
+        var error = Assert.Single(errors);
+        Assert.Equal("Driver", error.Path);
+        Assert.Contains("allowed on EKS: preinstalled", error.Message, StringComparison.Ordinal);
+    }
 }
