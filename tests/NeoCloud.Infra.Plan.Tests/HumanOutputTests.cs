@@ -17,6 +17,7 @@ public sealed class HumanOutputTests
         Assert.Contains("not priced: no cost.onPremGpuHourUsd[L4]", run.Out);
         Assert.Contains("0.25 (time-sliced: 1/4 GPU)", run.Out);
         Assert.Contains("result: ok", run.Out);
+        Assert.Contains("warning: no alert receiver (neocloud:monitoring.receivers): alerts fire in Prometheus but Alertmanager notifies no one", run.Out);
     }
 
     [Fact]

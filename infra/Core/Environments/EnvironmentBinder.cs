@@ -1130,8 +1130,62 @@ public static partial class EnvironmentBinder
             var size = m.String("storageSize", pattern: Quantity(), patternHint: QuantityHint) ?? "50Gi";
             var storageClass = m.String("storageClass");
             var release = m.String("releaseLabel", pattern: DnsLabel(), patternHint: DnsLabelHint) ?? "kube-prometheus-stack";
+            var adminUser = "admin";
+            string? adminPasswordKey = null;
+            if (m.Object("grafana") is { } g)
+            {
+                adminUser = g.String("adminUser", pattern: DnsLabel(), patternHint: "a user name of lower-case letters, digits and '-'") ?? "admin";
+                adminPasswordKey = SecretKey(g, "adminPasswordSecretKey", "the Grafana admin password");
+                g.RejectUnknownKeys();
+            }
+
+            var receivers = ImmutableArray.CreateBuilder<Monitoring.AlertReceiverSpec>();
+            var receiverNames = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var r in m.Objects("receivers") ?? [])
+            {
+                var name = r.String("name", required: true, DnsLabel(), DnsLabelHint);
+                if (name is not null && !receiverNames.Add(name))
+                {
+                    errors.Add(r.At("name"), $"duplicate receiver name \"{name}\"");
+                }
+
+                var kind = r.Enum("kind", Monitoring.AlertmanagerConfig.Kinds, required: true);
+                var key = SecretKey(r, "secretKey", kind == Monitoring.AlertReceiverKind.PagerDuty ? "the PagerDuty routing key" : "the webhook URL", required: true);
+                var channel = r.String("channel");
+                if (channel is not null && kind is not Monitoring.AlertReceiverKind.Slack)
+                {
+                    errors.Add(r.At("channel"), "is only for kind slack");
+                }
+
+                r.RejectUnknownKeys();
+                if (name is not null && kind is not null && key is not null)
+                {
+                    receivers.Add(new Monitoring.AlertReceiverSpec(name, kind.Value, key, channel));
+                }
+            }
+
             m.RejectUnknownKeys();
-            return new MonitoringSpec(retention, size, storageClass, release);
+            return new MonitoringSpec(retention, size, storageClass, release)
+            {
+                GrafanaAdminUser = adminUser,
+                GrafanaAdminPasswordSecretKey = adminPasswordKey,
+                Receivers = receivers.ToImmutable(),
+            };
+        }
+
+        /// <summary>Reads <paramref name="key"/> of <paramref name="o"/>: the name of a <c>neocloud:</c> key that must be set as a Pulumi secret.</summary>
+        private string? SecretKey(ConfigObject o, string key, string what, bool required = false)
+        {
+            var name = o.String(key, required, ConfigKeyName(), "a neocloud: config key name such as alertWebhookUrl");
+            if (name is not null && !config.SecretKeys.Contains(name))
+            {
+                errors.Add(o.At(key), config.Values.ContainsKey(name)
+                    ? $"neocloud:{name} must be a secret: set it with `pulumi config set --secret neocloud:{name} <{what}>`"
+                    : $"neocloud:{name} is not set; set {what} with `pulumi config set --secret neocloud:{name} <value>`");
+                return null;
+            }
+
+            return name;
         }
 
         private VectorDbSpec? BindVectorDb(ImmutableArray<ClusterSpec> clusters, bool production)

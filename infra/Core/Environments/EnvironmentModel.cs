@@ -289,7 +289,20 @@ public sealed record OnPremStoreSpec(string Cluster, string BucketName, string S
 /// <param name="StorageSize">Prometheus volume size, e.g. 100Gi.</param>
 /// <param name="StorageClass">Storage class of the Prometheus volume, or null for the cluster default.</param>
 /// <param name="ReleaseLabel">Value of the <c>release</c> label ServiceMonitors must carry.</param>
-public sealed record MonitoringSpec(string Retention, string StorageSize, string? StorageClass, string ReleaseLabel);
+public sealed record MonitoringSpec(string Retention, string StorageSize, string? StorageClass, string ReleaseLabel)
+{
+    /// <summary>Grafana's admin user (<c>monitoring.grafana.adminUser</c>). Defaults to <c>admin</c>.</summary>
+    public string GrafanaAdminUser { get; init; } = "admin";
+
+    /// <summary>
+    /// The secret <c>neocloud:</c> key holding Grafana's admin password (<c>monitoring.grafana.adminPasswordSecretKey</c>),
+    /// or null: a password is generated (Pulumi.Random). Either way it reaches Grafana through a Secret, never the chart default.
+    /// </summary>
+    public string? GrafanaAdminPasswordSecretKey { get; init; }
+
+    /// <summary>Alertmanager receivers (<c>monitoring.receivers</c>); empty: alerts fire but notify no one (the plan says so).</summary>
+    public ImmutableArray<NeoCloud.Infra.Core.Monitoring.AlertReceiverSpec> Receivers { get; init; } = [];
+}
 
 /// <summary>Vector database (Qdrant) settings.</summary>
 /// <param name="Cluster">Cluster hosting it.</param>

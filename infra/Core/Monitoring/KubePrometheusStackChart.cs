@@ -13,7 +13,11 @@ namespace NeoCloud.Infra.Core.Monitoring;
 /// <param name="Retention">Prometheus retention, e.g. <c>15d</c>.</param>
 /// <param name="StorageSize">Prometheus volume size, e.g. <c>100Gi</c>.</param>
 /// <param name="StorageClass">Storage class of the volume, or null for the cluster default.</param>
-public sealed record PrometheusSettings(string Release, string Namespace, string Retention, string StorageSize, string? StorageClass);
+public sealed record PrometheusSettings(string Release, string Namespace, string Retention, string StorageSize, string? StorageClass)
+{
+    /// <summary>True when Alertmanager reads its configuration (receivers) from <see cref="KubePrometheusStackChart.AlertmanagerConfigSecretName"/>; false keeps the chart's default configuration, which notifies no one.</summary>
+    public bool AlertmanagerConfigured { get; init; }
+}
 
 /// <summary>The official kube-prometheus-stack chart: pin, values, and the service names the values lead to.</summary>
 public static partial class KubePrometheusStackChart
@@ -29,6 +33,20 @@ public static partial class KubePrometheusStackChart
 
     /// <summary>The pinned chart: <see cref="Repository"/>, <see cref="Chart"/>, <see cref="Version"/>.</summary>
     public static readonly HelmChartPin Pin = new(Repository, Chart, Version);
+
+    /// <summary>Key of the Grafana admin user in <see cref="GrafanaAdminSecretName"/> (the chart's <c>grafana.admin.userKey</c> default).</summary>
+    public const string GrafanaAdminUserKey = "admin-user";
+
+    /// <summary>Key of the Grafana admin password in <see cref="GrafanaAdminSecretName"/> (the chart's <c>grafana.admin.passwordKey</c> default).</summary>
+    public const string GrafanaAdminPasswordKey = "admin-password";
+
+    /// <summary>The Secret holding Grafana's admin credentials (the component creates it; the chart reads it).</summary>
+    /// <param name="release">Release name.</param>
+    public static string GrafanaAdminSecretName(string release) => $"{release}-grafana-admin";
+
+    /// <summary>The Secret holding Alertmanager's configuration (key <see cref="AlertmanagerConfig.ConfigKey"/>).</summary>
+    /// <param name="release">Release name.</param>
+    public static string AlertmanagerConfigSecretName(string release) => $"{release}-alertmanager-config";
 
     /// <summary>The Prometheus port.</summary>
     public const int PrometheusPort = 9090;
@@ -107,7 +125,16 @@ public static partial class KubePrometheusStackChart
                 ("podMonitorSelectorNilUsesHelmValues", true),
                 ("ruleSelectorNilUsesHelmValues", true),
                 ("storageSpec", Map(("volumeClaimTemplate", Map(("spec", claimSpec.ToImmutable()))))))))),
-            ("grafana", Map(("sidecar", Map(("dashboards", Map(("enabled", true), ("label", GrafanaDashboards.Label), ("labelValue", GrafanaDashboards.LabelValue), ("searchNamespace", "ALL"))))))),
+            // Grafana never runs with the chart's default admin/prom-operator credentials: it reads them from a Secret
+            // (kube-prometheus-stack 88.5.3 values.yaml grafana.admin.{existingSecret,userKey,passwordKey}).
+            ("grafana", Map(
+                ("admin", Map(("existingSecret", GrafanaAdminSecretName(settings.Release)), ("userKey", GrafanaAdminUserKey), ("passwordKey", GrafanaAdminPasswordKey))),
+                ("sidecar", Map(("dashboards", Map(("enabled", true), ("label", GrafanaDashboards.Label), ("labelValue", GrafanaDashboards.LabelValue), ("searchNamespace", "ALL"))))))),
+            // With receivers, Alertmanager reads its whole configuration from our Secret (values.yaml
+            // alertmanager.alertmanagerSpec.useExistingSecret / configSecret; templates/alertmanager/alertmanager.yaml).
+            ("alertmanager", settings.AlertmanagerConfigured
+                ? Map(("alertmanagerSpec", Map(("useExistingSecret", true), ("configSecret", AlertmanagerConfigSecretName(settings.Release)))))
+                : Map(("enabled", true))),
             ("kube-state-metrics", Map(("metricLabelsAllowlist", ImmutableArray.Create<object>($"nodes=[{ResourceLabels.Pool}]")))));
     }
 

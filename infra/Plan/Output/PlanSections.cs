@@ -59,8 +59,15 @@ internal static class PlanSections
             notes.Add("other config keys: " + string.Join(", ", plan.OtherKeys));
         }
 
+        notes.Add(AlertingNote(plan.Model.Monitoring));
+
         return new ReportSection($"Clusters (topology {Topology(plan.Model.Topology)})", ["CLUSTER", "SUBSTRATE", "REGION", "K8S", "MIG STRATEGY", "ROLE"], [.. rows], [.. notes]);
     }
+
+    /// <summary>Where alerts go, and a warning when they go nowhere (no <c>monitoring.receivers</c>).</summary>
+    internal static string AlertingNote(MonitoringSpec monitoring) => monitoring.Receivers.IsEmpty
+        ? "warning: no alert receiver (neocloud:monitoring.receivers): alerts fire in Prometheus but Alertmanager notifies no one"
+        : "alert receivers: " + string.Join(", ", monitoring.Receivers.Select(r => $"{r.Name} ({r.Kind.ToString().ToLowerInvariant()}, neocloud:{r.SecretKey})"));
 
     /// <summary>GPU pools with their allocatable resources at min and max size.</summary>
     public static ReportSection Pools(StackPlan plan)

@@ -131,6 +131,27 @@ public class GpuOperatorTests
     }
 
     [Fact]
+    public async Task Onprem_cluster_of_preinstalled_driver_nodes_turns_the_operators_driver_and_toolkit_off()
+    {
+        var dgxOs = GpuPoolPlanner.Plan(new GpuNodePoolDefinition
+        {
+            PoolName = "dgx-os",
+            Substrate = Substrate.OnPrem,
+            Environment = "dev",
+            CostCenter = "ml",
+            GpuModel = "H100-SXM5-80GB",
+            GpusPerNode = 8,
+            NodeNames = ["dgx-01"],
+            Driver = GpuDriver.Preinstalled,
+        });
+        var (mocks, _) = await Run(new GpuOperatorArgs { Substrate = Substrate.OnPrem, Pools = [dgxOs], Environment = "dev", CostCenter = "ml" });
+        var values = Map(mocks.Single("kubernetes:helm.sh/v4:Chart").Inputs["values"]);
+        Assert.Equal(false, At(values, "driver.enabled"));
+        Assert.Equal(false, At(values, "toolkit.enabled"));
+        Assert.Equal("false", dgxOs.NodeLabels[GpuDrivers.DeployDriverLabel]);
+    }
+
+    [Fact]
     public async Task Time_sliced_pool_gets_its_own_device_plugin_config()
     {
         var l40s = OnPrem("l40s", "L40S", timeSlicing: 4);

@@ -207,6 +207,33 @@ public sealed class EnvironmentBinderTests
         Assert.All(checkedIn.GpuPools, p => Assert.Equal(p.Substrate == Substrate.Eks ? NeoCloud.Infra.Core.Gpu.GpuDriver.Preinstalled : NeoCloud.Infra.Core.Gpu.GpuDriver.Operator, p.Driver));
     }
 
+    [Fact]
+    public void Monitoring_binds_grafana_admin_and_secret_alert_receivers()
+    {
+        var yaml = File.ReadAllText(Path.Combine(NeoCloud.Infra.Tests.Shared.RepoRoot.FullPath, "Pulumi.dev.yaml"))
+            .Replace("    storageSize: 10Gi\n", """
+                    storageSize: 10Gi
+                    grafana: {adminUser: ops, adminPasswordSecretKey: grafanaPassword}
+                    receivers:
+                      - {name: oncall, kind: pagerduty, secretKey: pagerdutyKey}
+                      - {name: chat, kind: slack, secretKey: slackUrl, channel: "#gpu"}
+
+                """, StringComparison.Ordinal)
+            .Replace("config:\n", "config:\n  neocloud:grafanaPassword: {secure: v1:AAAA}\n  neocloud:pagerdutyKey: {secure: v1:BBBB}\n  neocloud:slackUrl: {secure: v1:CCCC}\n", StringComparison.Ordinal);
+        var model = EnvironmentBinder.BindOrThrow(StackConfig.FromYaml(yaml));
+        Assert.Equal("ops", model.Monitoring.GrafanaAdminUser);
+        Assert.Equal("grafanaPassword", model.Monitoring.GrafanaAdminPasswordSecretKey);
+        Assert.Equal(
+            [new NeoCloud.Infra.Core.Monitoring.AlertReceiverSpec("oncall", NeoCloud.Infra.Core.Monitoring.AlertReceiverKind.PagerDuty, "pagerdutyKey"),
+             new NeoCloud.Infra.Core.Monitoring.AlertReceiverSpec("chat", NeoCloud.Infra.Core.Monitoring.AlertReceiverKind.Slack, "slackUrl", "#gpu")],
+            model.Monitoring.Receivers.ToArray());
+
+        var defaults = EnvironmentBinder.BindOrThrow(StackConfig.FromYamlFile(Path.Combine(NeoCloud.Infra.Tests.Shared.RepoRoot.FullPath, "Pulumi.dev.yaml")));
+        Assert.Equal("admin", defaults.Monitoring.GrafanaAdminUser);
+        Assert.Null(defaults.Monitoring.GrafanaAdminPasswordSecretKey);
+        Assert.Empty(defaults.Monitoring.Receivers);
+    }
+
     private static string Canonical(EnvironmentModel model) => JsonSerializer.Serialize(model, CanonicalOptions);
 
     private static readonly JsonSerializerOptions CanonicalOptions = new()

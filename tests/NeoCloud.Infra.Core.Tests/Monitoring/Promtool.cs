@@ -5,11 +5,14 @@ namespace NeoCloud.Infra.Core.Tests.Monitoring;
 /// <summary>Runs Prometheus' promtool (Debian package <c>prometheus</c>, installed by scripts/test.sh from scripts/test-tools.txt).</summary>
 internal static class Promtool
 {
-    public static (int Exit, string Output) Run(params string[] args)
+    public static (int Exit, string Output) Run(params string[] args) => RunTool("promtool", "prometheus", args);
+
+    /// <summary>Runs <paramref name="tool"/> from PATH (installed by scripts/test.sh from Debian package <paramref name="debianPackage"/>).</summary>
+    public static (int Exit, string Output) RunTool(string tool, string debianPackage, params string[] args)
     {
         var path = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
-            .Select(d => Path.Combine(d, "promtool")).FirstOrDefault(File.Exists);
-        Assert.True(path is not null, "promtool is not on PATH: run the tests through scripts/test.sh, which installs it (Debian package 'prometheus', listed in scripts/test-tools.txt), or apt-get install prometheus");
+            .Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists);
+        Assert.True(path is not null, $"{tool} is not on PATH: run the tests through scripts/test.sh, which installs it (Debian package '{debianPackage}', listed in scripts/test-tools.txt), or apt-get install {debianPackage}");
         var start = new ProcessStartInfo(path!) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
         {
