@@ -121,6 +121,15 @@ public sealed class EnvironmentStack
             Environment = _env.Environment,
             CostCenter = _env.CostCenter,
             GpuOperatorNamespace = pools.Count > 0 ? StackLayout.GpuOperatorNamespace : null,
+            GrafanaAdminUser = _env.Monitoring.GrafanaAdminUser,
+            GrafanaAdminPassword = _env.Monitoring.GrafanaAdminPasswordSecretKey is { } passwordKey ? new Config(StackConfig.Namespace).RequireSecret(passwordKey) : null,
+            AlertReceivers = [.. _env.Monitoring.Receivers.Select(r => new AlertReceiverArgs
+            {
+                Name = r.Name,
+                Kind = r.Kind,
+                Secret = new Config(StackConfig.Namespace).RequireSecret(r.SecretKey),
+                Channel = r.Channel,
+            })],
         }, access.Options());
 
         // The DCGM ServiceMonitor comes from PrometheusStack (it relabels the node name the GPU alerts group by).

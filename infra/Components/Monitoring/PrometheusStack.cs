@@ -7,6 +7,7 @@ using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Core.V1;
 using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
 using K8s = Pulumi.Kubernetes;
+using Random = Pulumi.Random;
 
 namespace NeoCloud.Infra.Components.Monitoring;
 
@@ -43,6 +44,38 @@ public sealed class PrometheusStackArgs : ResourceArgs
     /// the same relabeling. Defaults to null.
     /// </summary>
     public string? GpuOperatorNamespace { get; init; }
+
+    /// <summary>Grafana's admin user. Defaults to "admin".</summary>
+    public string GrafanaAdminUser { get; init; } = "admin";
+
+    /// <summary>
+    /// Grafana's admin password (a Pulumi secret, e.g. <c>config.RequireSecret(...)</c>). Defaults to null: a 32-character
+    /// password is generated (Pulumi.Random). Either way it is stored in the Secret <c>&lt;release&gt;-grafana-admin</c>
+    /// the chart reads (<c>grafana.admin.existingSecret</c>), so Grafana never runs with the chart's default credentials.
+    /// </summary>
+    public Input<string>? GrafanaAdminPassword { get; init; }
+
+    /// <summary>
+    /// Alertmanager receivers. Defaults to none: the chart's default configuration, which notifies no one. With receivers,
+    /// the Alertmanager configuration (with their URLs and keys) is a Secret, never chart values.
+    /// </summary>
+    public IReadOnlyList<AlertReceiverArgs> AlertReceivers { get; init; } = [];
+}
+
+/// <summary>One Alertmanager receiver of a <see cref="PrometheusStack"/>.</summary>
+public sealed class AlertReceiverArgs : ResourceArgs
+{
+    /// <summary>Receiver name (DNS label). Required.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Webhook, Slack or PagerDuty. Required.</summary>
+    public required AlertReceiverKind Kind { get; init; }
+
+    /// <summary>The webhook URL (Webhook, Slack) or the routing key (PagerDuty), as a Pulumi secret. Required.</summary>
+    public required Input<string> Secret { get; init; }
+
+    /// <summary>Slack only: the channel. Defaults to the webhook's own channel.</summary>
+    public string? Channel { get; init; }
 }
 
 /// <summary>
@@ -69,7 +102,7 @@ public sealed class PrometheusStack : ComponentResource
     {
         var labels = ResourceLabels.For("kube-prometheus-stack", name, "monitoring", args.Environment, args.CostCenter);
         var child = new CustomResourceOptions { Parent = this };
-        var dependsOn = new InputList<Resource>();
+        var dependsOn = new List<Resource>();
         if (args.CreateNamespace)
         {
             dependsOn.Add(new K8s.Core.V1.Namespace($"{name}-namespace", new NamespaceArgs
@@ -78,8 +111,35 @@ public sealed class PrometheusStack : ComponentResource
             }, child));
         }
 
+        var secretOptions = new CustomResourceOptions { Parent = this, DependsOn = dependsOn, AdditionalSecretOutputs = ["stringData", "data"] };
+        var adminPassword = args.GrafanaAdminPassword
+            ?? new Random.RandomPassword($"{name}-grafana-admin", new Random.RandomPasswordArgs { Length = 32, Special = false }, new CustomResourceOptions { Parent = this }).Result;
+        var grafanaAdmin = new K8s.Core.V1.Secret($"{name}-grafana-admin", new SecretArgs
+        {
+            Metadata = new ObjectMetaArgs { Name = KubePrometheusStackChart.GrafanaAdminSecretName(settings.Release), Namespace = settings.Namespace, Labels = CoreData.ToLabels(labels) },
+            Type = "Opaque",
+            StringData =
+            {
+                { KubePrometheusStackChart.GrafanaAdminUserKey, args.GrafanaAdminUser },
+                { KubePrometheusStackChart.GrafanaAdminPasswordKey, Output.CreateSecret(adminPassword.ToOutput()) },
+            },
+        }, secretOptions);
+        var chartDependsOn = new List<Resource>(dependsOn) { grafanaAdmin };
+        if (args.AlertReceivers.Count > 0)
+        {
+            var receivers = args.AlertReceivers.Select(r => new AlertReceiverSpec(r.Name, r.Kind, SecretKey: string.Empty, r.Channel)).ToList();
+            var document = Output.All(args.AlertReceivers.Select(r => r.Secret)).Apply(secrets =>
+                AlertmanagerConfig.Render([.. receivers.Zip(secrets, (spec, secret) => (spec, secret))]));
+            chartDependsOn.Add(new K8s.Core.V1.Secret($"{name}-alertmanager-config", new SecretArgs
+            {
+                Metadata = new ObjectMetaArgs { Name = KubePrometheusStackChart.AlertmanagerConfigSecretName(settings.Release), Namespace = settings.Namespace, Labels = CoreData.ToLabels(labels) },
+                Type = "Opaque",
+                StringData = { { AlertmanagerConfig.ConfigKey, Output.CreateSecret(document) } },
+            }, secretOptions));
+        }
+
         var chart = PinnedChart.Create($"{name}-chart", settings.Release, settings.Namespace, KubePrometheusStackChart.Pin,
-            KubePrometheusStackChart.Values(settings, labels), new ComponentResourceOptions { Parent = this, DependsOn = dependsOn });
+            KubePrometheusStackChart.Values(settings, labels), new ComponentResourceOptions { Parent = this, DependsOn = chartDependsOn });
         Chart = chart;
 
         var monitorLabels = labels.SetItem(KubePrometheusStackChart.ReleaseLabel, settings.Release);
@@ -152,8 +212,31 @@ public sealed class PrometheusStack : ComponentResource
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(args);
-        var settings = new PrometheusSettings(args.ReleaseName, args.Namespace, args.Retention, args.StorageSize, args.StorageClass);
-        ComponentArgsException.ThrowIfAny("PrometheusStack", name, KubePrometheusStackChart.Validate(settings, nameof(PrometheusStackArgs)));
+        var settings = new PrometheusSettings(args.ReleaseName, args.Namespace, args.Retention, args.StorageSize, args.StorageClass)
+        {
+            AlertmanagerConfigured = args.AlertReceivers is { Count: > 0 },
+        };
+        var errors = KubePrometheusStackChart.Validate(settings, nameof(PrometheusStackArgs)).ToList();
+        var receiverNames = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < (args.AlertReceivers?.Count ?? 0); i++)
+        {
+            var r = args.AlertReceivers![i];
+            if (string.IsNullOrEmpty(r?.Name) || !receiverNames.Add(r.Name))
+            {
+                errors.Add(new ConfigError($"{nameof(PrometheusStackArgs)}.{nameof(args.AlertReceivers)}[{i}].Name", "must be a non-empty name, unique among the receivers"));
+            }
+            else if (r.Channel is not null && r.Kind != AlertReceiverKind.Slack)
+            {
+                errors.Add(new ConfigError($"{nameof(PrometheusStackArgs)}.{nameof(args.AlertReceivers)}[{i}].Channel", "is only for Slack receivers"));
+            }
+        }
+
+        if (string.IsNullOrEmpty(args.GrafanaAdminUser))
+        {
+            errors.Add(new ConfigError($"{nameof(PrometheusStackArgs)}.{nameof(args.GrafanaAdminUser)}", "is required"));
+        }
+
+        ComponentArgsException.ThrowIfAny("PrometheusStack", name, errors);
         return settings;
     }
 }

@@ -48,10 +48,33 @@ public class MonitoringAndAutoscalingTests
         Assert.Equal("monitoring", At(rules.Inputs["metadata"], "labels", "release"));
         var exprs = List(At(rules.Inputs["spec"], "groups")).SelectMany(g => List(Map(g)["rules"])).Select(r => (string)Map(r)["expr"]).ToList();
         Assert.Contains(exprs, e => e.Contains("DCGM_FI_DEV_XID_ERRORS", StringComparison.Ordinal));
-        Assert.Contains(exprs, e => e.Contains("keda_scaler_errors_total", StringComparison.Ordinal));
+        Assert.Contains(exprs, e => e.Contains("keda_scaler_detail_errors_total", StringComparison.Ordinal));
         var dashboards = mocks.OfType("kubernetes:core/v1:ConfigMap");
         Assert.Equal(2, dashboards.Count);
         Assert.All(dashboards, d => Assert.Equal("1", At(d.Inputs["metadata"], "labels", "grafana_dashboard")));
+    }
+
+    [Fact]
+    public async Task GrafanaAdminComesFromAGeneratedPasswordSecretAndAlertmanagerFromAReceiverSecret()
+    {
+        var args = new PrometheusStackArgs
+        {
+            Environment = "prod",
+            CostCenter = "ml-platform",
+            AlertReceivers = [new AlertReceiverArgs { Name = "oncall", Kind = AlertReceiverKind.PagerDuty, Secret = Pulumi.Output.CreateSecret("routing-key-123") }],
+        };
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new PrometheusStack("monitoring", args));
+        Assert.Single(mocks.OfType("random:index/randomPassword:RandomPassword"));
+        var secrets = mocks.OfType("kubernetes:core/v1:Secret").ToDictionary(s => (string)At(s.Inputs["metadata"], "name"));
+        var admin = secrets["monitoring-grafana-admin"];
+        Assert.Equal("admin", At(admin.Inputs["stringData"], "admin-user"));
+        Assert.Equal("mockrandom0", At(admin.Inputs["stringData"], "admin-password"));
+        var config = (string)At(secrets["monitoring-alertmanager-config"].Inputs["stringData"], "alertmanager.yaml");
+        Assert.Contains("routing_key: routing-key-123", config, StringComparison.Ordinal);
+        var values = mocks.Single("kubernetes:helm.sh/v4:Chart").Inputs["values"];
+        Assert.Equal("monitoring-grafana-admin", At(values, "grafana", "admin", "existingSecret"));
+        Assert.Equal("monitoring-alertmanager-config", At(values, "alertmanager", "alertmanagerSpec", "configSecret"));
+        Assert.DoesNotContain("routing-key-123", System.Text.Json.JsonSerializer.Serialize(values), StringComparison.Ordinal);
     }
 
     [Fact]
