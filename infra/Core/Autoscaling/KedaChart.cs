@@ -12,8 +12,13 @@ public static class KedaChart
     /// <summary>Chart name.</summary>
     public const string Chart = "keda";
 
-    /// <summary>Pinned chart version (the chart and KEDA share version numbers).</summary>
-    public const string Version = "2.17.2";
+    /// <summary>
+    /// Pinned chart version (the chart and KEDA share version numbers): kedacore/charts tag <c>v2.20.2</c>, keda/Chart.yaml
+    /// <c>version: 2.20.2</c>, <c>appVersion: 2.20.2</c> (the newest tag). Every key <see cref="Values"/> sets is in that
+    /// tag's keda/values.yaml (crds.install, additionalLabels, prometheus.{operator,metricServer}.enabled and
+    /// .serviceMonitor.{enabled,additionalLabels}).
+    /// </summary>
+    public const string Version = "2.20.2";
 
     /// <summary>The pinned chart: <see cref="Repository"/>, <see cref="Chart"/>, <see cref="Version"/>.</summary>
     public static readonly HelmChartPin Pin = new(Repository, Chart, Version);

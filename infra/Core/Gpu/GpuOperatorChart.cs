@@ -15,19 +15,25 @@ public static class GpuOperatorChart
     public const string Chart = "gpu-operator";
 
     /// <summary>
-    /// The pinned chart version (as the NGC repository tags it, with the leading <c>v</c>). 25.10.1 is the release the
-    /// NVIDIA cloud-native-stack and Pulumi's aws-ts-eks-gpu-dra example pin.
+    /// The pinned chart version (as the NGC repository tags it, with the leading <c>v</c>): NVIDIA/gpu-operator tag
+    /// <c>v26.7.0</c> ("GPU Operator v26.7.0", 2026-08-20), the newest release; NVIDIA/cloud-native-docs
+    /// gpu-operator/life-cycle-policy.rst lists 26.7.x as supported. Every values key <see cref="GpuOperatorPlanner"/>
+    /// sets is in that tag's deployments/gpu-operator/values.yaml (driver.enabled/version, toolkit.enabled,
+    /// mig.strategy, migManager.enabled/config.{create,name,default}/env, devicePlugin.enabled/config.{create,name,default},
+    /// dcgmExporter.enabled/serviceMonitor.{enabled,additionalLabels}, daemonsets.labels).
     /// </summary>
-    public const string Version = "v25.10.1";
+    public const string Version = "v26.7.0";
 
     /// <summary>The pinned chart: <see cref="Repository"/>, <see cref="Chart"/>, <see cref="Version"/>.</summary>
     public static readonly HelmChartPin Pin = new(Repository, Chart, Version);
 
     /// <summary>
-    /// The data-center driver version the operator installs where it installs the driver (on-prem); the version NVIDIA
-    /// cloud-native-stack pairs with chart <see cref="Version"/>. On EKS GPU AMIs the AMI's driver is used instead.
+    /// The data-center driver version the operator installs where it installs the driver (on-prem): 595.91.07, the
+    /// default and recommended driver of GPU Operator v26.7.0 (NVIDIA/cloud-native-docs gpu-operator/release-notes.rst
+    /// "26.7.0 ... NVIDIA GPU Driver 595.91.07", life-cycle-policy.rst component matrix "(R, D)"; the tag's values.yaml
+    /// <c>driver.version: "595.91.07"</c>). On EKS GPU AMIs the AMI's driver is used instead (see the compatibility matrix).
     /// </summary>
-    public const string DriverVersion = "580.105.08";
+    public const string DriverVersion = "595.91.07";
 
     /// <summary>Namespace the operator runs in unless the caller chooses another.</summary>
     public const string DefaultNamespace = "gpu-operator";

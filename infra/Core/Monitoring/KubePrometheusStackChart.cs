@@ -28,8 +28,18 @@ public static partial class KubePrometheusStackChart
     /// <summary>Chart name.</summary>
     public const string Chart = "kube-prometheus-stack";
 
-    /// <summary>Pinned chart version.</summary>
-    public const string Version = "76.5.1";
+    /// <summary>
+    /// Pinned chart version: prometheus-community/helm-charts tag <c>kube-prometheus-stack-88.5.3</c>,
+    /// charts/kube-prometheus-stack/Chart.yaml <c>version: 88.5.3</c> (appVersion v0.93.1; the newest 88.x tag). Every key
+    /// <see cref="Values"/> sets is in that tag's values.yaml (fullnameOverride, commonLabels, crds.enabled,
+    /// prometheusOperator.admissionWebhooks.enabled/.patch.enabled, prometheusOperator.tls.enabled,
+    /// prometheus.prometheusSpec.{retention,serviceMonitorSelectorNilUsesHelmValues,podMonitorSelectorNilUsesHelmValues,
+    /// ruleSelectorNilUsesHelmValues,storageSpec}, grafana.admin.{existingSecret,userKey,passwordKey},
+    /// grafana.sidecar.dashboards.{enabled,label,labelValue,searchNamespace},
+    /// alertmanager.alertmanagerSpec.{useExistingSecret,configSecret}) or, for kube-state-metrics.metricLabelsAllowlist,
+    /// in its kube-state-metrics 8.4.0 dependency's values.yaml (tag kube-state-metrics-8.4.0).
+    /// </summary>
+    public const string Version = "88.5.3";
 
     /// <summary>The pinned chart: <see cref="Repository"/>, <see cref="Chart"/>, <see cref="Version"/>.</summary>
     public static readonly HelmChartPin Pin = new(Repository, Chart, Version);

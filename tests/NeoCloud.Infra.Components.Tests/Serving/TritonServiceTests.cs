@@ -52,7 +52,7 @@ public class TritonServiceTests
         Assert.False(Map(spec).ContainsKey("replicas"));
         var pod = At(spec, "template", "spec")!;
         var container = Map(Assert.Single(List(At(pod, "containers"))));
-        Assert.Equal("nvcr.io/nvidia/tritonserver:25.06-py3", container["image"]);
+        Assert.Equal("nvcr.io/nvidia/tritonserver:26.10-py3", container["image"]);
         Assert.Equal("1", At(container, "resources", "limits", Mig));
         Assert.Equal("1", At(container, "resources", "requests", Mig));
         Assert.False(Map(At(container, "resources", "limits")).ContainsKey("nvidia.com/gpu"));
