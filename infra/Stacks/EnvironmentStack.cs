@@ -185,6 +185,7 @@ public sealed class EnvironmentStack
             args.DesiredSize = pool.DesiredSize;
             args.MaxSize = pool.MaxSize;
             args.CapacityType = pool.CapacityType;
+            args.AmiReleaseVersion = pool.AmiReleaseVersion;
         }
         else
         {

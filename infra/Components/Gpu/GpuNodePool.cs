@@ -58,6 +58,8 @@ public sealed class GpuNodePool : ComponentResource
                 SubnetIds = args.NodeSubnetIds,
                 Version = args.KubernetesVersion!,
                 AmiType = plan.AmiType!,
+                // Pinned AMI release (and so NVIDIA driver) from the compatibility matrix; without it EKS takes the newest.
+                ReleaseVersion = plan.Spec.AmiReleaseVersion!,
                 InstanceTypes = { plan.Spec.InstanceType! },
                 CapacityType = plan.Spec.CapacityType == CapacityType.Spot ? "SPOT" : "ON_DEMAND",
                 DiskSize = args.DiskSizeGiB ?? 200,

@@ -98,6 +98,13 @@ public sealed class GpuNodePoolArgs : ResourceArgs
     /// </summary>
     public GpuDriver? Driver { get; set; }
 
+    /// <summary>
+    /// EKS, required: the GPU AMI release (<c>releaseVersion</c> of the node group, e.g. <c>1.33.13-20260714</c>), a row
+    /// of Core's compatibility matrix (<c>CompatibilityMatrix.Default.EksAmis</c>), which names the driver it ships; its
+    /// Kubernetes version must be the node group's.
+    /// </summary>
+    public string? AmiReleaseVersion { get; set; }
+
     internal GpuNodePoolDefinition ToDefinition(string name) => new()
     {
         PoolName = PoolName ?? name,
@@ -119,6 +126,7 @@ public sealed class GpuNodePoolArgs : ResourceArgs
         TimeSlicingReplicas = TimeSlicingReplicas,
         MigStrategy = MigStrategy,
         Driver = Driver,
+        AmiReleaseVersion = AmiReleaseVersion,
     };
 
     internal IReadOnlyList<ConfigError> Validate(string name)

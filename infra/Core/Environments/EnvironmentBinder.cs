@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using NeoCloud.Infra.Core.Capacity;
+using NeoCloud.Infra.Core.Compatibility;
 using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
 using NeoCloud.Infra.Core.Storage;
@@ -44,12 +45,13 @@ public static partial class EnvironmentBinder
     /// <summary>Binds and validates; never throws for bad configuration.</summary>
     /// <param name="config">The stack's configuration.</param>
     /// <param name="catalog">The hardware catalog; defaults to <see cref="HardwareCatalog.Default"/>.</param>
-    public static BindResult Bind(StackConfig config, HardwareCatalog? catalog = null)
+    /// <param name="matrix">The version-compatibility matrix; defaults to <see cref="CompatibilityMatrix.Default"/>.</param>
+    public static BindResult Bind(StackConfig config, HardwareCatalog? catalog = null, CompatibilityMatrix? matrix = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         catalog ??= HardwareCatalog.Default;
         var errors = new ConfigErrors();
-        var model = new Binding(config, catalog, errors).Run();
+        var model = new Binding(config, catalog, errors) { Matrix = matrix ?? CompatibilityMatrix.Default }.Run();
         return errors.Count == 0 && model is not null
             ? new BindResult(model, [])
             : new BindResult(null, [.. errors.All]);
@@ -96,6 +98,8 @@ public static partial class EnvironmentBinder
     {
         private string _environment = "dev";
 
+        public required CompatibilityMatrix Matrix { get; init; }
+
         // Names that were declared but did not bind: references to them are not reported again, so one
         // mistake gives one error instead of a cascade.
         private readonly HashSet<string> _brokenClusters = new(StringComparer.Ordinal);
@@ -104,6 +108,9 @@ public static partial class EnvironmentBinder
 
         // Clusters whose migStrategy was set explicitly, with the key path to report against.
         private readonly Dictionary<string, (MigStrategy Strategy, string Path)> _explicitStrategies = new(StringComparer.Ordinal);
+
+        // Driver of each resolved EKS AMI release (compatibility matrix).
+        private readonly Dictionary<string, string?> _amiDrivers = new(StringComparer.Ordinal);
 
         // The clusters do not fit the topology: topology-dependent checks would only repeat that error.
         private bool _topologyMismatch;
@@ -282,6 +289,10 @@ public static partial class EnvironmentBinder
                 {
                     region = c.String("region", required: true, AwsRegion(), "an AWS region such as us-east-1");
                     version = c.String("version", pattern: K8sVersion(), patternHint: "a Kubernetes minor version such as \"1.33\" (quote it in YAML)") ?? "1.33";
+                    if (CompatibilityChecks.KubernetesProblem(Matrix, version) is { } k8sProblem)
+                    {
+                        errors.Add(c.At("version"), k8sProblem);
+                    }
                     var ex = c.Object("existing");
                     var net = c.Object("network");
                     if (ex is not null && net is not null)
@@ -544,6 +555,7 @@ public static partial class EnvironmentBinder
                 var interruptible = p.Bool("interruptible");
                 var allowOvercommit = p.Bool("allowOvercommit") ?? false;
                 string? instanceTypeName = null;
+                string? amiRelease = null;
                 GpuModel? gpu = null;
                 var gpusPerNode = 0;
                 int? min = null, desired = null, max = null;
@@ -565,6 +577,7 @@ public static partial class EnvironmentBinder
                         }
                     }
 
+                    amiRelease = p.String("amiReleaseVersion");
                     min = p.Int("minSize", required: true, min: 0, max: 1000);
                     max = p.Int("maxSize", required: true, min: 1, max: 1000);
                     desired = p.Int("desiredSize", min: 0, max: 1000) ?? min;
@@ -588,6 +601,25 @@ public static partial class EnvironmentBinder
                     p.Strings("nodes");
                     p.String("gpuModel");
                     p.Int("gpusPerNode");
+                    if (gpu is not null && cluster?.KubernetesVersion is { } k8s)
+                    {
+                        var (ami, amiProblem) = CompatibilityChecks.ResolveAmi(Matrix, EksAmiTypes.For(gpu), k8s, amiRelease);
+                        if (amiProblem is not null)
+                        {
+                            // An unsupported cluster version is reported once, at the cluster's version.
+                            if (amiRelease is not null || CompatibilityChecks.KubernetesProblem(Matrix, k8s) is null)
+                            {
+                                errors.Add(p.At("amiReleaseVersion"), amiProblem);
+                            }
+                        }
+                        else if (CompatibilityChecks.DriverProblem(Matrix, Serving.TritonImage.Reference, ami!.Driver, $"AMI release {ami.ReleaseVersion}") is { } driverProblem)
+                        {
+                            errors.Add(p.At("amiReleaseVersion"), driverProblem);
+                        }
+
+                        amiRelease = ami?.ReleaseVersion;
+                        _amiDrivers[amiRelease ?? ""] = ami?.Driver;
+                    }
                 }
                 else if (substrate == Substrate.OnPrem)
                 {
@@ -633,6 +665,12 @@ public static partial class EnvironmentBinder
                         }
                     }
 
+                    if (p.Has("amiReleaseVersion"))
+                    {
+                        errors.Add(p.At("amiReleaseVersion"), "is only for eks pools; on-prem the driver comes from the GPU Operator or the host (driver)");
+                    }
+
+                    p.String("amiReleaseVersion");
                     p.String("instanceType");
                     p.Int("minSize");
                     p.Int("maxSize");
@@ -717,6 +755,9 @@ public static partial class EnvironmentBinder
                         min.Value, desired ?? min.Value, max.Value, capacityType ?? CapacityType.OnDemand, isInterruptible, mig, timeSlicing, allowOvercommit)
                     {
                         Driver = poolDriver ?? cluster.Driver,
+                        AmiReleaseVersion = substrate == Substrate.Eks ? amiRelease : null,
+                        DriverVersion = substrate == Substrate.Eks ? _amiDrivers.GetValueOrDefault(amiRelease ?? "")
+                            : (poolDriver ?? cluster.Driver) == GpuDriver.Operator ? GpuOperatorChart.DriverVersion : null,
                     });
                 }
             }

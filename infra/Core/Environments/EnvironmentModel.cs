@@ -178,6 +178,12 @@ public sealed record GpuPoolSpec(
 
     /// <summary>Who provides the nodes' driver and toolkit (<c>driver</c>); EKS pools are always preinstalled (the AMI's). Defaults to the operator on-prem.</summary>
     public NeoCloud.Infra.Core.Gpu.GpuDriver Driver { get; init; } = Substrate == Substrate.Eks ? NeoCloud.Infra.Core.Gpu.GpuDriver.Preinstalled : NeoCloud.Infra.Core.Gpu.GpuDriver.Operator;
+
+    /// <summary>EKS: the pinned GPU AMI release (<c>gpuPools[].amiReleaseVersion</c>, default: the compatibility matrix's release for the cluster's Kubernetes version); null on-prem.</summary>
+    public string? AmiReleaseVersion { get; init; }
+
+    /// <summary>The NVIDIA driver the nodes run, from the compatibility matrix (EKS: the AMI's; on-prem with the operator: the operator's pinned driver); null when preinstalled on-prem (not known to this library).</summary>
+    public string? DriverVersion { get; init; }
 }
 
 /// <summary>The MIG configuration of a pool, resolved by Core's MIG geometry.</summary>

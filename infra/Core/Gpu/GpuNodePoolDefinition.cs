@@ -69,6 +69,13 @@ public sealed record GpuNodePoolDefinition
     /// </summary>
     public GpuDriver? Driver { get; init; }
 
+    /// <summary>
+    /// EKS, required: the GPU AMI release of the node group (its <c>releaseVersion</c>, e.g. <c>1.33.13-20260714</c>), a
+    /// row of the compatibility matrix, which names the NVIDIA driver it ships. Pinning it keeps the driver from floating
+    /// to whatever AMI is newest when a node group is created or updated.
+    /// </summary>
+    public string? AmiReleaseVersion { get; init; }
+
     /// <summary>The cluster's <c>mig.strategy</c> the pool's resources are advertised under. Defaults to mixed for MIG pools, none otherwise.</summary>
     public MigStrategy? MigStrategy { get; init; }
 }

@@ -273,6 +273,27 @@ public static partial class GpuPoolPlanner
             Error("Driver", "is operator, but EKS GPU AMIs ship the NVIDIA driver and toolkit (the pool pins the AMI release); allowed on EKS: preinstalled");
         }
 
+        string? driverVersion = d.Substrate == Substrate.OnPrem && driver == GpuDriver.Operator ? GpuOperatorChart.DriverVersion : null;
+        if (d.Substrate == Substrate.Eks && gpu is not null)
+        {
+            var amiType = EksAmiTypes.For(gpu);
+            var releases = Compatibility.CompatibilityMatrix.Default.EksAmis.Where(a => a.AmiType == amiType).ToList();
+            var release = releases.FirstOrDefault(a => a.ReleaseVersion == d.AmiReleaseVersion);
+            if (release is null)
+            {
+                Error("AmiReleaseVersion", (d.AmiReleaseVersion is null ? "is required on EKS (no floating AMI, hence no floating driver)" : $"\"{d.AmiReleaseVersion}\" is not a {amiType} release of the compatibility matrix")
+                    + $"; allowed: {string.Join(", ", releases.Select(a => $"{a.ReleaseVersion} (Kubernetes {a.Kubernetes}, driver {a.Driver})"))}");
+            }
+            else
+            {
+                driverVersion = release.Driver;
+            }
+        }
+        else if (d.AmiReleaseVersion is not null)
+        {
+            Error("AmiReleaseVersion", "is EKS only; on-prem the driver comes from the GPU Operator or the host");
+        }
+
         if (errors.Count > 0 || gpu is null)
         {
             return null;
@@ -281,7 +302,7 @@ public static partial class GpuPoolPlanner
         var spec = new GpuPoolSpec(
             d.PoolName, "", d.Substrate, d.Purpose, d.InstanceType, d.NodeNames.IsDefault ? [] : d.NodeNames, gpu, gpusPerNode,
             min, desired, max, d.CapacityType, interruptible, mig, d.TimeSlicingReplicas, AllowOvercommit: false)
-        { Driver = driver };
+        { Driver = driver, AmiReleaseVersion = d.Substrate == Substrate.Eks ? d.AmiReleaseVersion : null, DriverVersion = driverVersion };
 
         var attribution = ResourceLabels.CostAttribution(d.Environment, d.CostCenter).ToBuilder();
         attribution[ResourceLabels.Pool] = d.PoolName;

@@ -129,7 +129,7 @@ public sealed partial class HardwareCatalog
         return Load(stream);
     }
 
-    private static ImmutableArray<CatalogSource> ToSources(List<SourceDto>? dtos, List<string> errors)
+    internal static ImmutableArray<CatalogSource> ToSources(List<SourceDto>? dtos, List<string> errors)
     {
         if (dtos is null || dtos.Count == 0)
         {

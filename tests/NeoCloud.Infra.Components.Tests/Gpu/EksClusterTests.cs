@@ -32,6 +32,7 @@ public class EksClusterTests
                 ClusterName = cluster.ClusterName,
                 NodeSubnetIds = cluster.NodeSubnetIds,
                 InstanceType = "p5.48xlarge",
+                AmiReleaseVersion = "1.33.13-20260714", // an EKS GPU AMI release of Core's compatibility matrix (driver 580.159.03)
                 MinSize = 0,
                 MaxSize = 2,
             });

@@ -17,6 +17,7 @@ public class GpuNodePoolTests
             ClusterName = "gpu-cluster",
             NodeSubnetIds = { "subnet-a", "subnet-b" },
             InstanceType = "p5.48xlarge",
+            AmiReleaseVersion = "1.33.13-20260714", // an EKS GPU AMI release of Core's compatibility matrix (driver 580.159.03)
             MinSize = 1,
             DesiredSize = 2,
             MaxSize = 4,
@@ -39,6 +40,7 @@ public class GpuNodePoolTests
         var inputs = ng.Inputs;
         Assert.Equal("gpu-cluster", inputs["clusterName"]);
         Assert.Equal("AL2023_x86_64_NVIDIA", inputs["amiType"]);
+        Assert.Equal("1.33.13-20260714", inputs["releaseVersion"]);
         Assert.Equal("ON_DEMAND", inputs["capacityType"]);
         Assert.Equal(["p5.48xlarge"], Assert.IsAssignableFrom<ImmutableArray<object>>(inputs["instanceTypes"]).Cast<string>().ToArray());
         Assert.Equal(["subnet-a", "subnet-b"], Assert.IsAssignableFrom<ImmutableArray<object>>(inputs["subnetIds"]).Cast<string>().ToArray());

@@ -17,6 +17,7 @@ public class GpuOperatorTests
             Environment = "prod",
             CostCenter = "ml",
             InstanceType = instanceType,
+            AmiReleaseVersion = "1.33.13-20260714",
             MinSize = 0,
             MaxSize = 2,
             MigConfig = mig,

@@ -132,9 +132,36 @@ public class GpuPlannerTests
             MinSize = 0,
             MaxSize = 2,
             Driver = GpuDriver.Operator,
+            AmiReleaseVersion = "1.33.13-20260714",
         });
         var error = Assert.Single(errors);
         Assert.Equal("Driver", error.Path);
         Assert.Contains("allowed on EKS: preinstalled", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_eks_pool_pins_an_ami_release_of_the_compatibility_matrix()
+    {
+        var pool = new GpuNodePoolDefinition
+        {
+            PoolName = "p5",
+            Substrate = Substrate.Eks,
+            Environment = "prod",
+            CostCenter = "ml",
+            InstanceType = "p5.48xlarge",
+            MinSize = 0,
+            MaxSize = 2,
+        };
+        var missing = Assert.Single(GpuPoolPlanner.Validate(pool));
+        Assert.Equal("AmiReleaseVersion", missing.Path);
+        Assert.Contains("is required on EKS", missing.Message, StringComparison.Ordinal);
+        Assert.Contains("1.33.13-20260714 (Kubernetes 1.33, driver 580.159.03)", missing.Message, StringComparison.Ordinal);
+
+        var unknown = Assert.Single(GpuPoolPlanner.Validate(pool with { AmiReleaseVersion = "1.33.0-20250101" }));
+        Assert.Contains("\"1.33.0-20250101\" is not a AL2023_x86_64_NVIDIA release of the compatibility matrix", unknown.Message, StringComparison.Ordinal);
+
+        var plan = GpuPoolPlanner.Plan(pool with { AmiReleaseVersion = "1.34.9-20260714" });
+        Assert.Equal("1.34.9-20260714", plan.Spec.AmiReleaseVersion);
+        Assert.Equal("580.159.03", plan.Spec.DriverVersion);
     }
 }

@@ -16,6 +16,7 @@ public static class GpuClusterExample
             ClusterName = clusterName,
             NodeSubnetIds = privateSubnetIds,
             InstanceType = "p5.48xlarge",
+            AmiReleaseVersion = "1.33.13-20260714", // an EKS GPU AMI release of Core's compatibility matrix (driver 580.159.03)
             MinSize = 1,
             MaxSize = 4,
             MigConfig = "all-1g.10gb",
