@@ -20,6 +20,12 @@ public sealed class RecordingMocks : IMocks
     /// </summary>
     public bool Preview { get; init; }
 
+    /// <summary>
+    /// Changes the outputs of one resource after the defaults are set (type token, name, outputs), e.g. an EKS cluster
+    /// that reports no OIDC issuer; null leaves the defaults.
+    /// </summary>
+    public Action<string, string, ImmutableDictionary<string, object>.Builder>? AdjustOutputs { get; init; }
+
     /// <summary>Every resource registered, in registration order.</summary>
     public IReadOnlyList<MockResourceArgs> Resources => [.. _resources];
 
@@ -73,6 +79,8 @@ public sealed class RecordingMocks : IMocks
                 outputs.TryAdd("name", name);
                 break;
         }
+
+        AdjustOutputs?.Invoke(type, name, outputs);
 
         // The mock monitor passes the import id, which is "" for a new resource: give it an id, or every
         // input that references it (bucket = bucket.Id, vpcId = vpc.Id) would stay unknown.
