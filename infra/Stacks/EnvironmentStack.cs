@@ -122,7 +122,7 @@ public sealed class EnvironmentStack
             CostCenter = _env.CostCenter,
             GpuOperatorNamespace = pools.Count > 0 ? StackLayout.GpuOperatorNamespace : null,
             GrafanaAdminUser = _env.Monitoring.GrafanaAdminUser,
-            GrafanaAdminPassword = _env.Monitoring.GrafanaAdminPasswordSecretKey is { } passwordKey ? new Config(StackConfig.Namespace).RequireSecret(passwordKey) : null,
+            GrafanaAdminPassword = _env.Monitoring.GrafanaAdminPasswordSecretKey is { } passwordKey ? (Input<string>)new Config(StackConfig.Namespace).RequireSecret(passwordKey) : null,
             AlertReceivers = [.. _env.Monitoring.Receivers.Select(r => new AlertReceiverArgs
             {
                 Name = r.Name,

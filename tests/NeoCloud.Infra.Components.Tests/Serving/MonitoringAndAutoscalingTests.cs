@@ -65,11 +65,11 @@ public class MonitoringAndAutoscalingTests
         };
         var (mocks, _) = await PulumiTest.RunAsync(() => _ = new PrometheusStack("monitoring", args));
         Assert.Single(mocks.OfType("random:index/randomPassword:RandomPassword"));
-        var secrets = mocks.OfType("kubernetes:core/v1:Secret").ToDictionary(s => (string)At(s.Inputs["metadata"], "name"));
+        var secrets = mocks.OfType("kubernetes:core/v1:Secret").ToDictionary(s => (string)At(s.Inputs["metadata"], "name")!);
         var admin = secrets["monitoring-grafana-admin"];
         Assert.Equal("admin", At(admin.Inputs["stringData"], "admin-user"));
         Assert.Equal("mockrandom0", At(admin.Inputs["stringData"], "admin-password"));
-        var config = (string)At(secrets["monitoring-alertmanager-config"].Inputs["stringData"], "alertmanager.yaml");
+        var config = (string)At(secrets["monitoring-alertmanager-config"].Inputs["stringData"], "alertmanager.yaml")!;
         Assert.Contains("routing_key: routing-key-123", config, StringComparison.Ordinal);
         var values = mocks.Single("kubernetes:helm.sh/v4:Chart").Inputs["values"];
         Assert.Equal("monitoring-grafana-admin", At(values, "grafana", "admin", "existingSecret"));
