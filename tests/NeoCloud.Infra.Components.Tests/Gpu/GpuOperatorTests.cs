@@ -25,7 +25,7 @@ public class GpuOperatorTests
             TimeSlicingReplicas = timeSlicing,
         });
 
-    private static GpuPoolPlan OnPrem(string name, string gpu, string? mig = null, int timeSlicing = 1) =>
+    private static GpuPoolPlan OnPrem(string name, string gpu, string? mig = null, int timeSlicing = 1, GpuDriver? driver = null) =>
         GpuPoolPlanner.Plan(new GpuNodePoolDefinition
         {
             PoolName = name,
@@ -37,6 +37,7 @@ public class GpuOperatorTests
             NodeNames = [name + "-01"],
             MigConfig = mig,
             TimeSlicingReplicas = timeSlicing,
+            Driver = driver,
         });
 
     private static ImmutableDictionary<string, object> Map(object value) => Assert.IsAssignableFrom<ImmutableDictionary<string, object>>(value);
@@ -134,17 +135,7 @@ public class GpuOperatorTests
     [Fact]
     public async Task Onprem_cluster_of_preinstalled_driver_nodes_turns_the_operators_driver_and_toolkit_off()
     {
-        var dgxOs = GpuPoolPlanner.Plan(new GpuNodePoolDefinition
-        {
-            PoolName = "dgx-os",
-            Substrate = Substrate.OnPrem,
-            Environment = "dev",
-            CostCenter = "ml",
-            GpuModel = "H100-SXM5-80GB",
-            GpusPerNode = 8,
-            NodeNames = ["dgx-01"],
-            Driver = GpuDriver.Preinstalled,
-        });
+        var dgxOs = OnPrem("dgx-os", "H100-SXM5-80GB", driver: GpuDriver.Preinstalled);
         var (mocks, _) = await Run(new GpuOperatorArgs { Substrate = Substrate.OnPrem, Pools = [dgxOs], Environment = "dev", CostCenter = "ml" });
         var values = Map(mocks.Single("kubernetes:helm.sh/v4:Chart").Inputs["values"]);
         Assert.Equal(false, At(values, "driver.enabled"));

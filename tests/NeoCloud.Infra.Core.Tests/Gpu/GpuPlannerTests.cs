@@ -93,6 +93,17 @@ public class GpuPlannerTests
         Assert.Contains("did you mean 10.40.0.0/16", errors[1].Message);
     }
 
+    private static readonly GpuNodePoolDefinition EksP5 = new()
+    {
+        PoolName = "p5",
+        Substrate = Substrate.Eks,
+        Environment = "prod",
+        CostCenter = "ml",
+        InstanceType = "p5.48xlarge",
+        MinSize = 0,
+        MaxSize = 2,
+    };
+
     private static object At(System.Collections.Immutable.ImmutableSortedDictionary<string, object> values, string key, string leaf) =>
         ((System.Collections.Immutable.ImmutableSortedDictionary<string, object>)values[key])[leaf];
 
@@ -122,18 +133,7 @@ public class GpuPlannerTests
     [Fact]
     public void An_eks_pool_cannot_ask_the_operator_for_a_driver()
     {
-        var errors = GpuPoolPlanner.Validate(new GpuNodePoolDefinition
-        {
-            PoolName = "p5",
-            Substrate = Substrate.Eks,
-            Environment = "prod",
-            CostCenter = "ml",
-            InstanceType = "p5.48xlarge",
-            MinSize = 0,
-            MaxSize = 2,
-            Driver = GpuDriver.Operator,
-            AmiReleaseVersion = "1.33.13-20260714",
-        });
+        var errors = GpuPoolPlanner.Validate(EksP5 with { Driver = GpuDriver.Operator, AmiReleaseVersion = "1.33.13-20260714" });
         var error = Assert.Single(errors);
         Assert.Equal("Driver", error.Path);
         Assert.Contains("allowed on EKS: preinstalled", error.Message, StringComparison.Ordinal);
@@ -142,16 +142,7 @@ public class GpuPlannerTests
     [Fact]
     public void An_eks_pool_pins_an_ami_release_of_the_compatibility_matrix()
     {
-        var pool = new GpuNodePoolDefinition
-        {
-            PoolName = "p5",
-            Substrate = Substrate.Eks,
-            Environment = "prod",
-            CostCenter = "ml",
-            InstanceType = "p5.48xlarge",
-            MinSize = 0,
-            MaxSize = 2,
-        };
+        var pool = EksP5;
         var missing = Assert.Single(GpuPoolPlanner.Validate(pool));
         Assert.Equal("AmiReleaseVersion", missing.Path);
         Assert.Contains("is required on EKS", missing.Message, StringComparison.Ordinal);
