@@ -86,4 +86,28 @@ public class EksClusterTests
         var ex = Assert.Throws<ComponentArgsException>(() => new EksCluster("gpu", args));
         Assert.Equal("AvailabilityZones", Assert.Single(ex.Errors).Path);
     }
+
+    // The AWS SDK types Eks.Outputs.ClusterIdentityOidc.Issuer and ClusterCertificateAuthority.Data as string?
+    // (pulumi/pulumi-aws sdk/dotnet/Eks/Outputs/*.cs): EKS reporting none fails the program, naming cluster and output.
+    [Theory]
+    [InlineData("identities", "EKS cluster 'gpu' reported no OIDC issuer")]
+    [InlineData("certificateAuthority", "EKS cluster 'gpu' reported no certificate authority data")]
+    public async Task A_cluster_without_oidc_issuer_or_ca_data_fails_with_the_output_named(string output, string message)
+    {
+        var mocks = new RecordingMocks
+        {
+            AdjustOutputs = (type, _, outputs) =>
+            {
+                if (type == "aws:eks/cluster:Cluster")
+                {
+                    // Valid for the SDK (an oidc block without issuer, a CA block without data), unusable for IRSA / kubeconfig.
+                    outputs[output] = output == "identities"
+                        ? ImmutableArray.Create<object>(ImmutableDictionary<string, object>.Empty.Add("oidcs", ImmutableArray.Create<object>(ImmutableDictionary<string, object>.Empty)))
+                        : ImmutableDictionary<string, object>.Empty;
+                }
+            },
+        };
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => PulumiTest.RunAsync(() => _ = new EksCluster("gpu", Args()), mocks: mocks));
+        Assert.Contains(message, e.ToString(), StringComparison.Ordinal);
+    }
 }
