@@ -44,6 +44,24 @@ public static class InputLimits
     /// <exception cref="EnvironmentConfigException">The path is invalid, not a regular file, too large, unreadable or not UTF-8.</exception>
     public static string ReadRegularTextFile(string path, long maxBytes, string displayName)
     {
+        var bytes = ReadRegularFile(path, maxBytes, displayName);
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes.Span).TrimStart('\uFEFF');
+        }
+        catch (DecoderFallbackException)
+        {
+            throw Error(displayName, "is not UTF-8 text");
+        }
+    }
+
+    /// <summary>
+    /// Reads the bytes of a regular file (no directory, FIFO, socket or device) of at most <paramref name="maxBytes"/>
+    /// bytes; never reads more than that.
+    /// </summary>
+    /// <exception cref="EnvironmentConfigException">The path is invalid, not a regular file, too large or unreadable.</exception>
+    public static ReadOnlyMemory<byte> ReadRegularFile(string path, long maxBytes, string displayName)
+    {
         ArgumentNullException.ThrowIfNull(path);
         if (PathProblem(path) is { } problem)
         {
@@ -67,8 +85,14 @@ public static class InputLimits
 
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan);
-            var buffer = new MemoryStream();
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            var length = stream.CanSeek ? stream.Length : 0;
+            if (length > maxBytes)
+            {
+                throw Error(displayName, $"is larger than the input limit of {Bytes(maxBytes)} (InputLimits)");
+            }
+
+            var buffer = new MemoryStream((int)Math.Max(length, 0) + 1);
             var chunk = new byte[81920];
             int read;
             while ((read = stream.Read(chunk, 0, chunk.Length)) > 0)
@@ -81,14 +105,7 @@ public static class InputLimits
                 buffer.Write(chunk, 0, read);
             }
 
-            try
-            {
-                return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer.GetBuffer(), 0, (int)buffer.Length).TrimStart('\uFEFF');
-            }
-            catch (DecoderFallbackException)
-            {
-                throw Error(displayName, "is not UTF-8 text");
-            }
+            return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
         }
         catch (IOException ex)
         {
