@@ -82,6 +82,9 @@ internal sealed class ConfigSecrets
         return message;
     }
 
+    /// <summary><see cref="ConfigObject.Describe"/>, or "a secret value" when the value at <paramref name="path"/> is secret.</summary>
+    public string Show(string path, JsonNode? node) => IsSecret(path) ? "a secret value" : ConfigObject.Describe(node);
+
     public static string ForbiddenMessage(string what) =>
         $"is a secret (secure:), but {what} must be a plain value: neocloud checks and plans with it; only free text may be secret ({AllowedKeys})";
 
@@ -431,7 +434,7 @@ internal sealed class ConfigObject
     }
 
     /// <summary><see cref="Describe"/>, or "a secret value" when the value at <paramref name="path"/> is secret.</summary>
-    private string Show(string path, JsonNode? node) => Errors.Secrets.IsSecret(path) ? "a secret value" : Describe(node);
+    private string Show(string path, JsonNode? node) => Errors.Secrets.Show(path, node);
 
     /// <summary>Reads a JSON number whatever CLR type backs it (a long from YAML, a double from JSON text).</summary>
     private static bool TryNumber(JsonValue v, out double value)
@@ -477,7 +480,7 @@ internal static class ConfigDocument
     {
         if (node is not JsonArray arr)
         {
-            errors.Add(path, $"expected a list of mappings, got {ConfigObject.Describe(node)}");
+            errors.Add(path, $"expected a list of mappings, got {errors.Secrets.Show(path, node)}");
             return null;
         }
 
@@ -490,7 +493,7 @@ internal static class ConfigDocument
             }
             else
             {
-                errors.Add($"{path}[{i}]", $"expected a mapping, got {ConfigObject.Describe(arr[i])}");
+                errors.Add($"{path}[{i}]", $"expected a mapping, got {errors.Secrets.Show($"{path}[{i}]", arr[i])}");
             }
         }
 

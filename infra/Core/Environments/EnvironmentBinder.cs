@@ -194,7 +194,7 @@ public static partial class EnvironmentBinder
 
             if (node is not JsonValue v || !v.TryGetValue<string>(out var s) || s.Length == 0)
             {
-                errors.Add(path, $"expected a non-empty string, got {ConfigObject.Describe(node)}");
+                errors.Add(path, $"expected a non-empty string, got {errors.Secrets.Show(path, node)}");
                 return null;
             }
 
@@ -221,7 +221,7 @@ public static partial class EnvironmentBinder
                 return new ConfigObject(path, o, errors);
             }
 
-            errors.Add(path, $"expected a mapping (object), got {ConfigObject.Describe(node)}");
+            errors.Add(path, $"expected a mapping (object), got {errors.Secrets.Show(path, node)}");
             return null;
         }
 
