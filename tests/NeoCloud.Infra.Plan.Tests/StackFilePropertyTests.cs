@@ -32,7 +32,7 @@ public sealed class StackFilePropertyTests : IDisposable
     [Fact]
     public void Mutated_stack_files_keep_the_error_contract()
     {
-        Gen.Select(Gen.Int[0, Stacks.Length - 1], Gen.Int[1, 5], Gen.Int).Sample((stack, mutations, seed) =>
+        Gen.Select(Gen.Int[0, Stacks.Length - 1], Gen.Int[0, 5], Gen.Int).Sample((stack, mutations, seed) =>
         {
             var text = InputMutator.MutateYaml(Stacks[stack], new Random(seed), mutations);
             var outcome = PlanContract.Evaluate(text, _dir, TimeSpan.FromSeconds(10));

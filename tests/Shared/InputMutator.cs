@@ -30,12 +30,28 @@ public static class InputMutator
 
     private static readonly string[] Breakers = ["[", "]", "{", "}", ":", "- ", "\t", "&a ", "*a ", "!", "%", "@", "`", "|", ">", "#", "'", "\"", ",", "? ", "\n", "\r\n", "\0", "\ud800"];
 
-    /// <summary>Applies <paramref name="mutations"/> random line-level mutations to a stack file, then (sometimes) one secret.</summary>
+    /// <summary>
+    /// Applies <paramref name="mutations"/> random line-level mutations to a stack file, then (sometimes) one secret at a
+    /// random value. With 0 mutations, only free-text values that may be secret (model, group, storageClass, packConfig)
+    /// become secrets: the stack must stay valid and keep every entry.
+    /// </summary>
     public static string MutateYaml(string text, Random random, int mutations)
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(random);
         var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').ToList();
+        if (mutations == 0)
+        {
+            var free = Enumerable.Range(0, lines.Count).Where(k => lines[k].TrimStart().TrimStart('-', ' ') is var t
+                && (t.StartsWith("model: ", StringComparison.Ordinal) || t.StartsWith("group: ", StringComparison.Ordinal) || t.StartsWith("storageClass: ", StringComparison.Ordinal) || t.StartsWith("packConfig: ", StringComparison.Ordinal))).ToList();
+            foreach (var k in free.Where(_ => random.Next(2) == 0))
+            {
+                lines[k] = ReplaceValue(lines[k], "{secure: v1:" + Canary + "-" + k.ToString(CultureInfo.InvariantCulture) + "}");
+            }
+
+            return string.Join('\n', lines);
+        }
+
         for (var m = 0; m < mutations && lines.Count > 0; m++)
         {
             var i = random.Next(lines.Count);
@@ -85,7 +101,7 @@ public static class InputMutator
             }
         }
 
-        if (random.Next(3) > 0 && lines.Count > 0)
+        if (random.Next(3) == 0 && lines.Count > 0)
         {
             // A secret at a random value position (the last mutation, so that no line edit breaks it apart).
             var candidates = Enumerable.Range(0, lines.Count).Where(k => ValueOf(lines[k]).Length > 0).ToList();
@@ -158,7 +174,7 @@ public static class InputMutator
             }
         }
 
-        var text = root.ToJsonString();
+        var text = root.ToJsonString(new System.Text.Json.JsonSerializerOptions { MaxDepth = 100_000 });
         if (!withSecret && random.Next(3) == 0)
         {
             // Text-level corruption: truncation, stray characters, an invalid escape.

@@ -22,7 +22,32 @@ internal sealed class ConfigErrors
 
     public ConfigSecrets Secrets { get; }
 
-    public void Add(string path, string message) => _errors.Add(new ConfigError(path, Secrets.Redact(message)));
+    /// <summary>Adds a problem; control characters (a newline in a quoted value) are escaped so that each problem stays one line.</summary>
+    public void Add(string path, string message) => _errors.Add(new ConfigError(OneLine(path), OneLine(Secrets.Redact(message))));
+
+    /// <summary><paramref name="text"/> with control characters written as escapes (\n, \t, \u0000).</summary>
+    internal static string OneLine(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var sb = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            sb.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+
+        return sb.ToString();
+    }
 }
 
 /// <summary>Whether a key may hold a secret (<c>secure:</c>) value.</summary>

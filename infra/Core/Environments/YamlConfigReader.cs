@@ -72,7 +72,7 @@ internal sealed class YamlConfigReader
             }
         }
 
-        return new Result(reader._root, reader._rootSet, reader._errors, reader._secretPaths);
+        return new Result(reader._root, reader._rootSet, [.. reader._errors.Select(e => new ConfigError(ConfigErrors.OneLine(e.Path), ConfigErrors.OneLine(e.Message)))], reader._secretPaths);
     }
 
     /// <summary>The parser's next event; its syntax errors (and only its) are input errors.</summary>
@@ -146,7 +146,7 @@ internal sealed class YamlConfigReader
 
         var path = ChildPath(out _);
         var node = _frames.Count == 2 && _frames.Peek().Container is JsonObject
-            ? (scalar.Style == ScalarStyle.Plain && text is "" or "~" or "null" or "Null" or "NULL" ? null : JsonValue.Create(text)) // the engine hands top-level scalars to a program as text
+            ? JsonValue.Create(text) // the engine hands top-level scalars to a program as text (an empty value is "")
             : ScalarToJson(scalar, text, path);
         Remember(scalar.Anchor, node, 1, path);
         Attach(node);
@@ -325,7 +325,7 @@ internal sealed class YamlConfigReader
         _ = at;
     }
 
-    private EnvironmentConfigException Limit(string path, string message) => new([new ConfigError(path.Length == 0 ? _sourceName : path, message)]);
+    private EnvironmentConfigException Limit(string path, string message) => new([new ConfigError(ConfigErrors.OneLine(path.Length == 0 ? _sourceName : path), message)]);
 
     private ConfigError At(ParsingEvent at, string path, string message) =>
         new(path, at.Start.Line > 0 ? $"{message} (line {at.Start.Line})" : message);
