@@ -11,7 +11,7 @@ using NeoCloud.Infra.Tests.Shared;
 var root = Directory.GetCurrentDirectory();
 var mode = args.ElementAtOrDefault(0) ?? "stack";
 var count = int.Parse(args.ElementAtOrDefault(1) ?? "3000", CultureInfo.InvariantCulture);
-var firstSeed = int.Parse(args.ElementAtOrDefault(2) ?? "1", CultureInfo.InvariantCulture);
+var firstSeed = mode is "stack" or "state" ? int.Parse(args.ElementAtOrDefault(2) ?? "1", CultureInfo.InvariantCulture) : 1;
 var limit = TimeSpan.FromSeconds(10);
 
 if (mode is "show-stack" or "show-state")

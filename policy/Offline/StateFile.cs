@@ -90,19 +90,22 @@ public sealed record StateFile(ImmutableArray<ResourceSnapshot> ForAnalyze, Stac
                     continue;
                 }
                 ObjectValue inputs, outputs;
+                ProviderSnapshot? provider;
                 try
                 {
                     inputs = Properties(state, "inputs");
                     outputs = Properties(state, "outputs");
+                    provider = Provider(Text(state, "provider"), byUrn);
                 }
                 catch (JsonException)
                 {
-                    problems.Add(new StateFileProblem(path, "has property values nested deeper than 256 levels (the input limit)"));
+                    // PulumiWireValues bounds property nesting at 256 levels (inputs, outputs, or the provider's inputs).
+                    problems.Add(new StateFileProblem(path, "has property values nested deeper than 256 levels (the input limit), in its inputs, outputs or provider"));
                     continue;
                 }
                 var baseline = new ResourceSnapshot(type, urn, NameOf(urn), inputs,
                     ResourceOptionsSnapshot.Default with { Protect = state.TryGetProperty("protect", out var p) && p.ValueKind == JsonValueKind.True, Parent = Text(state, "parent") },
-                    Provider(Text(state, "provider"), byUrn), Text(state, "parent"),
+                    provider, Text(state, "parent"),
                     state.TryGetProperty("dependencies", out var deps) && deps.ValueKind == JsonValueKind.Array
                         ? [.. deps.EnumerateArray().Where(d => d.ValueKind == JsonValueKind.String).Select(d => d.GetString()!)]
                         : [],
