@@ -8,8 +8,12 @@ namespace NeoCloud.Infra.Plan.Tests;
 /// each file says in <c># expect: path :: text</c> lines which error it must now give. Every one exits 2 (invalid input)
 /// in human and JSON mode, names its path, prints no exception and no secret canary.
 /// </summary>
-public sealed class CorpusTests
+public sealed class CorpusTests : IDisposable
 {
+    private readonly string _dir = Directory.CreateTempSubdirectory("neocloud-corpus-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
     public static IEnumerable<object[]> Files() =>
         Directory.GetFiles(Path.Combine(RepoRoot.FullPath, "tests", "NeoCloud.Infra.Plan.Tests", "Corpus"), "*.yaml")
             .Select(Path.GetFileName).Order(StringComparer.Ordinal).Select(f => new object[] { f! });
@@ -47,19 +51,12 @@ public sealed class CorpusTests
     public void Nesting_beyond_the_limit_is_an_input_error_in_bounded_time()
     {
         // Before: 30,000 levels overflowed the stack (exit 134).
-        var dir = Directory.CreateTempSubdirectory("neocloud-corpus-").FullName;
-        try
-        {
-            var file = Path.Combine(dir, "Pulumi.deep.yaml");
-            File.WriteAllText(file, "config:\n  neocloud:x: " + new string('[', 30_000) + new string(']', 30_000) + "\n");
-            var run = PlanRun.Of(file);
-            Assert.Equal(2, run.ExitCode);
-            Assert.Contains("nests mappings and lists deeper than 64 levels (the input limit)", run.Err, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        var dir = _dir;
+        var file = Path.Combine(dir, "Pulumi.deep.yaml");
+        File.WriteAllText(file, "config:\n  neocloud:x: " + new string('[', 30_000) + new string(']', 30_000) + "\n");
+        var run = PlanRun.Of(file);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("nests mappings and lists deeper than 64 levels (the input limit)", run.Err, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -81,19 +78,12 @@ public sealed class CorpusTests
     [Fact]
     public void A_file_over_the_size_limit_is_an_input_error_naming_the_limit()
     {
-        var dir = Directory.CreateTempSubdirectory("neocloud-corpus-").FullName;
-        try
-        {
-            var file = Path.Combine(dir, "Pulumi.big.yaml");
-            File.WriteAllText(file, "config:\n  neocloud:x: \"" + new string('a', 1_100_000) + "\"\n");
-            var run = PlanRun.Of(file);
-            Assert.Equal(2, run.ExitCode);
-            Assert.Contains("Pulumi.big.yaml: is larger than the input limit of 1 MiB", run.Err, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+        var dir = _dir;
+        var file = Path.Combine(dir, "Pulumi.big.yaml");
+        File.WriteAllText(file, "config:\n  neocloud:x: \"" + new string('a', 1_100_000) + "\"\n");
+        var run = PlanRun.Of(file);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Pulumi.big.yaml: is larger than the input limit of 1 MiB", run.Err, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -105,58 +95,44 @@ public sealed class CorpusTests
         }
 
         // Before: a FIFO blocked forever; /dev/zero as packConfig read until memory ran out.
-        var dir = Directory.CreateTempSubdirectory("neocloud-corpus-").FullName;
-        try
+        var dir = _dir;
+        var fifo = Path.Combine(dir, "Pulumi.fifo.yaml");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
         {
-            var fifo = Path.Combine(dir, "Pulumi.fifo.yaml");
-            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
-            {
-                mkfifo.WaitForExit();
-            }
-
-            var run = PlanRun.Of(fifo);
-            Assert.Equal(2, run.ExitCode);
-            Assert.Contains("Pulumi.fifo.yaml: is a FIFO (named pipe); only regular files are read", run.Err, StringComparison.Ordinal);
-
-            var text = File.ReadAllText(Path.Combine(RepoRoot.FullPath, "Pulumi.prod.yaml")).Replace("packConfig: policy/config/prod.json", "packConfig: /dev/zero", StringComparison.Ordinal);
-            var stack = Path.Combine(dir, "Pulumi.zero.yaml");
-            File.WriteAllText(stack, text);
-            var zero = PlanRun.Of(stack);
-            Assert.Equal(2, zero.ExitCode);
-            Assert.Contains("neocloud:policy.packConfig (/dev/zero): is a character device; only regular files are read", zero.Err, StringComparison.Ordinal);
+            mkfifo.WaitForExit();
         }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
+
+        var run = PlanRun.Of(fifo);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Pulumi.fifo.yaml: is a FIFO (named pipe); only regular files are read", run.Err, StringComparison.Ordinal);
+
+        var text = File.ReadAllText(Path.Combine(RepoRoot.FullPath, "Pulumi.prod.yaml")).Replace("packConfig: policy/config/prod.json", "packConfig: /dev/zero", StringComparison.Ordinal);
+        var stack = Path.Combine(dir, "Pulumi.zero.yaml");
+        File.WriteAllText(stack, text);
+        var zero = PlanRun.Of(stack);
+        Assert.Equal(2, zero.ExitCode);
+        Assert.Contains("neocloud:policy.packConfig (/dev/zero): is a character device; only regular files are read", zero.Err, StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_pack_config_that_is_not_one_is_never_echoed()
     {
         // packConfig may point at any file (the PR workflow posts the output as a comment): no string of it is printed.
-        var dir = Directory.CreateTempSubdirectory("neocloud-corpus-").FullName;
-        try
+        var dir = _dir;
+        File.WriteAllText(Path.Combine(dir, "other.json"), """{ "db-password": "CANARY-hunter2-pack", "x": 1, "all": "CANARY-level" }""");
+        File.WriteAllText(Path.Combine(dir, "broken.json"), """{ "CANARY-key": CANARY-bare }""");
+        foreach (var target in new[] { "other.json", "broken.json" })
         {
-            File.WriteAllText(Path.Combine(dir, "other.json"), """{ "db-password": "CANARY-hunter2-pack", "x": 1, "all": "CANARY-level" }""");
-            File.WriteAllText(Path.Combine(dir, "broken.json"), """{ "CANARY-key": CANARY-bare }""");
-            foreach (var target in new[] { "other.json", "broken.json" })
+            var text = File.ReadAllText(Path.Combine(RepoRoot.FullPath, "Pulumi.prod.yaml")).Replace("packConfig: policy/config/prod.json", "packConfig: " + target, StringComparison.Ordinal);
+            var stack = Path.Combine(dir, "Pulumi.pack.yaml");
+            File.WriteAllText(stack, text);
+            foreach (var args in new[] { new[] { stack }, [stack, "--json"], [stack, "--markdown"] })
             {
-                var text = File.ReadAllText(Path.Combine(RepoRoot.FullPath, "Pulumi.prod.yaml")).Replace("packConfig: policy/config/prod.json", "packConfig: " + target, StringComparison.Ordinal);
-                var stack = Path.Combine(dir, "Pulumi.pack.yaml");
-                File.WriteAllText(stack, text);
-                foreach (var args in new[] { new[] { stack }, [stack, "--json"], [stack, "--markdown"] })
-                {
-                    var run = PlanRun.Of(args);
-                    Assert.Equal(2, run.ExitCode);
-                    Assert.DoesNotContain("CANARY", run.Out + run.Err, StringComparison.Ordinal);
-                    Assert.Contains(target, run.Out + run.Err, StringComparison.Ordinal);
-                }
+                var run = PlanRun.Of(args);
+                Assert.Equal(2, run.ExitCode);
+                Assert.DoesNotContain("CANARY", run.Out + run.Err, StringComparison.Ordinal);
+                Assert.Contains(target, run.Out + run.Err, StringComparison.Ordinal);
             }
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
         }
     }
 
