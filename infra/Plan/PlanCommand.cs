@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
+using NeoCloud.Infra.Core.Diagnostics;
+using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Plan.Diff;
 using NeoCloud.Infra.Plan.Output;
 using NeoCloud.Infra.Plan.Planning;
@@ -18,6 +20,9 @@ public static class PlanCommand
     /// <summary>Invalid configuration (or a stack file that cannot be found/read, or bad usage).</summary>
     public const int ExitInvalidConfig = 2;
 
+    /// <summary>Internal error (a bug, or the output could not be written): one line on stderr, never 1 or 2.</summary>
+    public const int ExitInternalError = ErrorContract.ExitInternalError;
+
     /// <summary>Runs the tool in the current directory.</summary>
     /// <param name="args">Command-line arguments.</param>
     /// <param name="output">Standard output.</param>
@@ -31,20 +36,24 @@ public static class PlanCommand
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var root = Build(workingDirectory);
-        var parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
+        return ErrorContract.Run("neocloud", args, error, () =>
         {
-            foreach (var e in parsed.Errors)
+            var root = Build(workingDirectory);
+            var parsed = root.Parse(args);
+            if (parsed.Errors.Count > 0)
             {
-                error.WriteLine("neocloud: " + e.Message);
+                foreach (var e in parsed.Errors)
+                {
+                    error.WriteLine("neocloud: " + e.Message);
+                }
+
+                error.WriteLine("usage: neocloud [plan] <stack|Pulumi.<stack>.yaml> [--json | --markdown] [--against <Pulumi.x.yaml>] [--spot-discount <0..0.95>] [--verbose]; see --help");
+                return ExitInvalidConfig;
             }
 
-            error.WriteLine("usage: neocloud [plan] <stack|Pulumi.<stack>.yaml> [--json | --markdown] [--against <Pulumi.x.yaml>] [--spot-discount <0..0.95>]; see --help");
-            return ExitInvalidConfig;
-        }
-
-        return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
+            // Exceptions reach ErrorContract (exit 3), not System.CommandLine's handler (which would exit 1, the policy code).
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        });
     }
 
     private static RootCommand Build(string workingDirectory)
@@ -53,6 +62,7 @@ public static class PlanCommand
         var plan = new Command("plan", "Capacity, cost and policy plan of a stack from its Pulumi.<stack>.yaml, without the Pulumi engine.");
         Configure(root, workingDirectory);
         Configure(plan, workingDirectory);
+        root.Options.Add(new Option<bool>(ErrorContract.VerboseOption) { Description = $"On an internal error (exit 3), print the stack trace (or set {ErrorContract.VerboseVariable}=1).", Recursive = true });
         root.Subcommands.Add(plan);
         return root;
     }
@@ -136,6 +146,12 @@ public static class PlanCommand
 
     private static PlanResult Load(string stackOrPath, string workingDirectory, double? discount)
     {
+        if (stackOrPath.Length == 0 || InputLimits.PathProblem(stackOrPath) is not null)
+        {
+            var problem = stackOrPath.Length == 0 ? "the stack name is empty; give a stack name (dev) or a path to a Pulumi.<stack>.yaml file" : "the stack name or path " + InputLimits.PathProblem(stackOrPath);
+            return TextReport.Failure("stack", null, "stack", problem);
+        }
+
         var file = StackFiles.Resolve(stackOrPath, workingDirectory);
         if (file is null)
         {

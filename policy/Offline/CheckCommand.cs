@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
 using System.CommandLine;
+using NeoCloud.Infra.Core.Diagnostics;
+using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Policy.Rules;
 using NeoCloud.Infra.Policy.Rules.Configuration;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
@@ -17,7 +19,9 @@ public enum ReportFormat
 
 /// <summary>
 /// <c>check --preview-json FILE | --stack-export FILE [--stack dev|prod] [--policy-pack-config FILE] [--format human|json]</c>:
-/// the pack's rules over a preview or a state export. Exit 0: no mandatory violation; 1: mandatory violations; 2: unreadable input.
+/// the pack's rules over a preview or a state export. Exit codes are the project's error contract (Core
+/// <see cref="ErrorContract"/>): 0 no mandatory violation; 1 mandatory violations; 2 invalid input (every problem with its
+/// JSON path) or bad usage; 3 internal error (one line; the stack trace with <c>--verbose</c> or <c>NEOCLOUD_VERBOSE=1</c>).
 /// </summary>
 public static class CheckCommand
 {
@@ -25,20 +29,29 @@ public static class CheckCommand
     public const int ViolationsExitCode = 1;
     /// <summary>Exit code for unreadable input or bad usage.</summary>
     public const int InputErrorExitCode = 2;
+    /// <summary>Exit code for an internal error (never 1 or 2).</summary>
+    public const int InternalErrorExitCode = ErrorContract.ExitInternalError;
 
     /// <summary>Runs the command; writes to the given writers (console by default).</summary>
     public static int Run(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
     {
-        stdout ??= Console.Out;
-        stderr ??= Console.Error;
+        ArgumentNullException.ThrowIfNull(args);
+        var output = stdout ?? Console.Out;
+        var error = stderr ?? Console.Error;
+        return ErrorContract.Run("check", args, error, () => RunChecked(args, output, error));
+    }
+
+    private static int RunChecked(string[] args, TextWriter stdout, TextWriter stderr)
+    {
         var preview = new Option<FileInfo?>("--preview-json") { Description = "Output of `pulumi preview --json`." };
         var export = new Option<FileInfo?>("--stack-export") { Description = "Output of `pulumi stack export`." };
         var stack = new Option<StackKind>("--stack") { Description = "Which defaults apply: dev or prod.", DefaultValueFactory = _ => StackKind.Dev };
         var config = new Option<FileInfo?>("--policy-pack-config") { Description = "A --policy-pack-config JSON file (e.g. policy/config/prod.json)." };
         var format = new Option<ReportFormat>("--format") { Description = "human or json.", DefaultValueFactory = _ => ReportFormat.Human };
+        var verbose = new Option<bool>(ErrorContract.VerboseOption) { Description = $"On an internal error (exit 3), print the stack trace (or set {ErrorContract.VerboseVariable}=1)." };
         var command = new RootCommand("Evaluate the NeoCloud policies against a preview or a stack export, without the Pulumi engine.")
         {
-            preview, export, stack, config, format,
+            preview, export, stack, config, format, verbose,
         };
         command.Validators.Add(result =>
         {
@@ -58,7 +71,7 @@ public static class CheckCommand
         }
         if (parsed.Action is not null && parsed.CommandResult.Command == command && parsed.Tokens.Any(t => t.Value is "--help" or "-h" or "-?"))
         {
-            return parsed.Invoke();
+            return parsed.Invoke(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
         }
         var input = parsed.GetValue(preview) ?? parsed.GetValue(export)!;
         var fileFormat = parsed.GetValue(preview) is not null ? StateFileFormat.PreviewJson : StateFileFormat.StackExport;
@@ -73,16 +86,36 @@ public static class CheckCommand
         PolicySettings settings;
         try
         {
-            state = StateFile.Parse(File.ReadAllText(input.FullName), fileFormat);
+            // Only regular files within the size limits are read (no FIFO, device or directory).
+            var bytes = InputLimits.ReadRegularFile(input.FullName, InputLimits.MaxStateFileBytes, input.Name);
+            state = StateFile.Parse(bytes, fileFormat);
             settings = PolicySettings.Defaults(pack.Rules, stackKind);
             if (configFile is not null)
             {
-                settings = settings.Apply(PolicyPackConfig.Parse(File.ReadAllText(configFile.FullName)), pack.Rules);
+                var text = InputLimits.ReadRegularTextFile(configFile.FullName, InputLimits.MaxConfigFileBytes, configFile.Name);
+                settings = settings.Apply(PolicyPackConfig.Parse(text), pack.Rules);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException or PolicyConfigException)
+        catch (StateFileException e)
         {
-            stderr.WriteLine($"check: cannot read input: {e.Message}");
+            stderr.WriteLine($"check: invalid input {input.Name} ({e.Problems.Length} problem{(e.Problems.Length == 1 ? string.Empty : "s")}):");
+            foreach (var problem in e.Problems.Take(StateFile.MaxListedProblems))
+            {
+                stderr.WriteLine($"  - {problem}");
+            }
+            return InputErrorExitCode;
+        }
+        catch (EnvironmentConfigException e)
+        {
+            foreach (var problem in e.Errors)
+            {
+                stderr.WriteLine($"check: cannot read input: {problem}");
+            }
+            return InputErrorExitCode;
+        }
+        catch (PolicyConfigException e)
+        {
+            stderr.WriteLine($"check: invalid --policy-pack-config {configFile?.Name}: {e.Message}");
             return InputErrorExitCode;
         }
         var stack = new StackInfo(stackKind.ToString().ToLowerInvariant(), string.Empty, string.Empty, fileFormat == StateFileFormat.PreviewJson,

@@ -28,7 +28,7 @@ public sealed class InvalidConfigTests
     }
 
     [Fact]
-    public async Task The_program_exits_1_with_the_errors_before_contacting_the_engine()
+    public async Task The_program_exits_2_with_the_errors_before_contacting_the_engine()
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "NeoCloud.Infra.Stacks.dll");
         var start = new ProcessStartInfo("dotnet", [dll]) { RedirectStandardError = true, RedirectStandardOutput = true };
@@ -37,7 +37,7 @@ public sealed class InvalidConfigTests
         using var process = Process.Start(start)!;
         var stderr = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.Equal(1, process.ExitCode);
+        Assert.Equal(2, process.ExitCode); // the error contract: 2 = invalid input, never 1 (a policy verdict)
         Assert.Contains("invalid stack configuration", stderr, StringComparison.Ordinal);
         Assert.Contains("neocloud:topology", stderr, StringComparison.Ordinal);
     }

@@ -6,16 +6,124 @@ using System.Text.RegularExpressions;
 
 namespace NeoCloud.Infra.Core.Environments;
 
-/// <summary>Collects every configuration problem found while binding, in the order found.</summary>
+/// <summary>
+/// Collects every configuration problem found while binding, in the order found. Every message is checked against the
+/// secret values read so far (<see cref="ConfigSecrets"/>) and shows <see cref="StackConfig.SecretPlaceholder"/> instead.
+/// </summary>
 internal sealed class ConfigErrors
 {
     private readonly List<ConfigError> _errors = [];
+
+    public ConfigErrors(ConfigSecrets? secrets = null) => Secrets = secrets ?? ConfigSecrets.None;
 
     public int Count => _errors.Count;
 
     public IReadOnlyList<ConfigError> All => _errors;
 
-    public void Add(string path, string message) => _errors.Add(new ConfigError(path, message));
+    public ConfigSecrets Secrets { get; }
+
+    /// <summary>Adds a problem; control characters (a newline in a quoted value) are escaped so that each problem stays one line.</summary>
+    public void Add(string path, string message) => _errors.Add(new ConfigError(OneLine(path), OneLine(Secrets.Redact(message))));
+
+    /// <summary><paramref name="text"/> with control characters written as escapes (\n, \t, \u0000).</summary>
+    internal static string OneLine(string text)
+    {
+        if (!text.Any(char.IsControl))
+        {
+            return text;
+        }
+
+        var sb = new System.Text.StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            sb.Append(c switch
+            {
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                _ when char.IsControl(c) => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+
+        return sb.ToString();
+    }
+}
+
+/// <summary>Whether a key may hold a secret (<c>secure:</c>) value.</summary>
+internal enum SecretUse
+{
+    /// <summary>A name, reference, number or setting the binder must read: a secret is an error.</summary>
+    Forbidden,
+
+    /// <summary>Free text (a model id, an IdP group, a storage class ...): a secret binds as <see cref="StackConfig.SecretPlaceholder"/>.</summary>
+    Allowed,
+}
+
+/// <summary>
+/// The secrets of one binding run, per value: the paths of <c>secure:</c> values of a stack file (ciphertext, unreadable
+/// offline) and the keys the engine marks secret (plaintext: read, checked, and every value read from them kept out of
+/// messages).
+/// </summary>
+internal sealed class ConfigSecrets
+{
+    /// <summary>The keys that accept a secret value, for messages.</summary>
+    public const string AllowedKeys = "serving[].model, tenants[].group, policy.packConfig, clusters[].kubeconfig.path/context, clusters[].existing.clusterName/nodeSubnetIds and the storageClass keys";
+
+    private readonly StackConfig? _config;
+    private readonly SortedSet<string> _values = new(StringComparer.Ordinal);
+
+    public ConfigSecrets(StackConfig? config) => _config = config;
+
+    public static ConfigSecrets None { get; } = new(null);
+
+    /// <summary>Plaintext secret values read into the model (engine configuration only).</summary>
+    public IReadOnlySet<string> Values => _values;
+
+    /// <summary>True for a <c>secure:</c> value of a stack file: its place is known, its value is not.</summary>
+    public bool IsUnreadable(string path) => _config is not null && _config.SecretPaths.Contains(path);
+
+    /// <summary>True when the value at <paramref name="path"/> is secret, readable or not.</summary>
+    public bool IsSecret(string path) => IsUnreadable(path)
+        || (_config is { SecretKeysReadable: true } && _config.SecretKeys.Contains(TopKey(path)));
+
+    /// <summary>Records a plaintext secret read from the configuration.</summary>
+    public void Reveal(string value)
+    {
+        if (value.Length > 0 && value != StackConfig.SecretPlaceholder)
+        {
+            _values.Add(value);
+        }
+    }
+
+    /// <summary><paramref name="message"/> with every secret value read so far replaced by <see cref="StackConfig.SecretPlaceholder"/>.</summary>
+    public string Redact(string message)
+    {
+        foreach (var value in _values.OrderByDescending(v => v.Length))
+        {
+            message = message.Replace(value, StackConfig.SecretPlaceholder, StringComparison.Ordinal);
+        }
+
+        return message;
+    }
+
+    /// <summary><see cref="ConfigObject.Describe"/>, or "a secret value" when the value at <paramref name="path"/> is secret.</summary>
+    public string Show(string path, JsonNode? node) => IsSecret(path) ? "a secret value" : ConfigObject.Describe(node);
+
+    public static string ForbiddenMessage(string what) =>
+        $"is a secret (secure:), but {what} must be a plain value: neocloud checks and plans with it; only free text may be secret ({AllowedKeys})";
+
+    private static string TopKey(string path)
+    {
+        var prefix = StackConfig.Namespace + ":";
+        if (!path.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return string.Empty;
+        }
+
+        var end = path.IndexOfAny(['.', '['], prefix.Length);
+        return end < 0 ? path[prefix.Length..] : path[prefix.Length..end];
+    }
 }
 
 /// <summary>
@@ -55,12 +163,18 @@ internal sealed class ConfigObject
         }
     }
 
-    public string? String(string key, bool required = false, Regex? pattern = null, string? patternHint = null)
+    public string? String(string key, bool required = false, Regex? pattern = null, string? patternHint = null, SecretUse secret = SecretUse.Forbidden)
     {
-        var node = Get(key, required);
+        var node = Get(key, required, secret, "this value");
         if (node is null)
         {
             return null;
+        }
+
+        var path = At(key);
+        if (Errors.Secrets.IsUnreadable(path))
+        {
+            return StackConfig.SecretPlaceholder; // allowed here; never printed as anything else
         }
 
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String)
@@ -68,73 +182,81 @@ internal sealed class ConfigObject
             var s = v.GetValue<string>();
             if (s.Length == 0)
             {
-                Errors.Add(At(key), "must not be empty");
+                Errors.Add(path, "must not be empty");
                 return null;
+            }
+
+            var isSecret = Errors.Secrets.IsSecret(path);
+            if (isSecret)
+            {
+                Errors.Secrets.Reveal(s);
             }
 
             if (pattern is not null && !pattern.IsMatch(s))
             {
-                Errors.Add(At(key), $"\"{s}\" is not allowed; expected {patternHint ?? pattern.ToString()}");
+                Errors.Add(path, $"{(isSecret ? "the secret value" : $"\"{s}\"")} is not allowed; expected {patternHint ?? pattern.ToString()}");
                 return null;
             }
 
             return s;
         }
 
-        Errors.Add(At(key), $"expected a string, got {Describe(node)}");
+        Errors.Add(path, $"expected a string, got {Show(path, node)}");
         return null;
     }
 
     public int? Int(string key, bool required = false, int min = int.MinValue, int max = int.MaxValue)
     {
-        var node = Get(key, required);
+        var node = Get(key, required, SecretUse.Forbidden, "a number");
         if (node is null)
         {
             return null;
         }
 
+        var path = At(key);
         if (node is JsonValue v && TryNumber(v, out var d) && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue)
         {
             var i = (int)d;
             if (i < min || i > max)
             {
-                Errors.Add(At(key), $"{i} is out of range; allowed: {RangeText(min, max)}");
+                Errors.Add(path, $"{(Errors.Secrets.IsSecret(path) ? StackConfig.SecretPlaceholder : i.ToString(CultureInfo.InvariantCulture))} is out of range; allowed: {RangeText(min, max)}");
                 return null;
             }
 
             return i;
         }
 
-        Errors.Add(At(key), $"expected a whole number ({RangeText(min, max)}), got {Describe(node)}");
+        Errors.Add(path, $"expected a whole number ({RangeText(min, max)}), got {Show(path, node)}");
         return null;
     }
 
     public double? Number(string key, bool required = false, double min = double.MinValue, double max = double.MaxValue)
     {
-        var node = Get(key, required);
+        var node = Get(key, required, SecretUse.Forbidden, "a number");
         if (node is null)
         {
             return null;
         }
 
+        var path = At(key);
         if (node is JsonValue v && TryNumber(v, out var d))
         {
-            if (d < min || d > max || double.IsNaN(d))
+            if (d < min || d > max)
             {
-                Errors.Add(At(key), $"{d.ToString(CultureInfo.InvariantCulture)} is out of range; allowed: {RangeText(min, max)}");
+                Errors.Add(path, $"{(Errors.Secrets.IsSecret(path) ? StackConfig.SecretPlaceholder : d.ToString(CultureInfo.InvariantCulture))} is out of range; allowed: {RangeText(min, max)}");
                 return null;
             }
 
             return d;
         }
 
-        Errors.Add(At(key), $"expected a number, got {Describe(node)}");
+        Errors.Add(path, $"expected a number, got {Show(path, node)}");
         return null;
     }
 
     public bool? Bool(string key, bool required = false)
     {
-        var node = Get(key, required);
+        var node = Get(key, required, SecretUse.Forbidden, "a switch");
         if (node is null)
         {
             return null;
@@ -145,7 +267,7 @@ internal sealed class ConfigObject
             return v.GetValue<bool>();
         }
 
-        Errors.Add(At(key), $"expected true or false, got {Describe(node)}");
+        Errors.Add(At(key), $"expected true or false, got {Show(At(key), node)}");
         return null;
     }
 
@@ -164,13 +286,13 @@ internal sealed class ConfigObject
             return value;
         }
 
-        Errors.Add(At(key), $"\"{s}\" is not allowed; allowed: {string.Join(", ", allowed.Keys)}");
+        Errors.Add(At(key), $"{(Errors.Secrets.IsSecret(At(key)) ? "the secret value" : $"\"{s}\"")} is not allowed; allowed: {string.Join(", ", allowed.Keys)}");
         return null;
     }
 
     public ConfigObject? Object(string key, bool required = false)
     {
-        var node = Get(key, required);
+        var node = Get(key, required, SecretUse.Forbidden, "a mapping");
         if (node is null)
         {
             return null;
@@ -181,19 +303,19 @@ internal sealed class ConfigObject
             return new ConfigObject(At(key), o, Errors);
         }
 
-        Errors.Add(At(key), $"expected a mapping (object), got {Describe(node)}");
+        Errors.Add(At(key), $"expected a mapping (object), got {Show(At(key), node)}");
         return null;
     }
 
     public ImmutableArray<ConfigObject>? Objects(string key, bool required = false)
     {
-        var node = Get(key, required);
+        var node = Get(key, required, SecretUse.Forbidden, "a list");
         return node is null ? null : ConfigDocument.ObjectsOf(At(key), node, Errors);
     }
 
-    public ImmutableArray<string>? Strings(string key, bool required = false, Regex? pattern = null, string? patternHint = null)
+    public ImmutableArray<string>? Strings(string key, bool required = false, Regex? pattern = null, string? patternHint = null, SecretUse secret = SecretUse.Forbidden)
     {
-        var node = Get(key, required);
+        var node = Get(key, required, SecretUse.Forbidden, "a list");
         if (node is null)
         {
             return null;
@@ -201,7 +323,7 @@ internal sealed class ConfigObject
 
         if (node is not JsonArray arr)
         {
-            Errors.Add(At(key), $"expected a list of strings, got {Describe(node)}");
+            Errors.Add(At(key), $"expected a list of strings, got {Show(At(key), node)}");
             return null;
         }
 
@@ -210,12 +332,34 @@ internal sealed class ConfigObject
         for (var i = 0; i < arr.Count; i++)
         {
             var item = arr[i];
+            var itemPath = $"{At(key)}[{i}]";
+            if (Errors.Secrets.IsUnreadable(itemPath))
+            {
+                if (secret == SecretUse.Allowed)
+                {
+                    result.Add(StackConfig.SecretPlaceholder);
+                }
+                else
+                {
+                    Errors.Add(itemPath, ConfigSecrets.ForbiddenMessage("this value"));
+                    ok = false;
+                }
+
+                continue;
+            }
+
             if (item is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length > 0)
             {
                 var s = v.GetValue<string>();
+                var isSecret = Errors.Secrets.IsSecret(itemPath);
+                if (isSecret)
+                {
+                    Errors.Secrets.Reveal(s);
+                }
+
                 if (pattern is not null && !pattern.IsMatch(s))
                 {
-                    Errors.Add($"{At(key)}[{i}]", $"\"{s}\" is not allowed; expected {patternHint ?? pattern.ToString()}");
+                    Errors.Add(itemPath, $"{(isSecret ? "the secret value" : $"\"{s}\"")} is not allowed; expected {patternHint ?? pattern.ToString()}");
                     ok = false;
                     continue;
                 }
@@ -224,7 +368,7 @@ internal sealed class ConfigObject
             }
             else
             {
-                Errors.Add($"{At(key)}[{i}]", $"expected a non-empty string, got {Describe(item)}");
+                Errors.Add(itemPath, $"expected a non-empty string, got {Show(itemPath, item)}");
                 ok = false;
             }
         }
@@ -234,7 +378,7 @@ internal sealed class ConfigObject
 
     public ImmutableArray<int>? Ints(string key, bool required = false, int min = int.MinValue, int max = int.MaxValue)
     {
-        var node = Get(key, required);
+        var node = Get(key, required, SecretUse.Forbidden, "a list");
         if (node is null)
         {
             return null;
@@ -242,7 +386,7 @@ internal sealed class ConfigObject
 
         if (node is not JsonArray arr)
         {
-            Errors.Add(At(key), $"expected a list of whole numbers, got {Describe(node)}");
+            Errors.Add(At(key), $"expected a list of whole numbers, got {Show(At(key), node)}");
             return null;
         }
 
@@ -250,13 +394,19 @@ internal sealed class ConfigObject
         var ok = true;
         for (var i = 0; i < arr.Count; i++)
         {
-            if (arr[i] is JsonValue v && TryNumber(v, out var d) && d == Math.Floor(d) && d >= min && d <= max)
+            var itemPath = $"{At(key)}[{i}]";
+            if (Errors.Secrets.IsUnreadable(itemPath))
+            {
+                Errors.Add(itemPath, ConfigSecrets.ForbiddenMessage("a number"));
+                ok = false;
+            }
+            else if (arr[i] is JsonValue v && TryNumber(v, out var d) && d == Math.Floor(d) && d >= min && d <= max)
             {
                 result.Add((int)d);
             }
             else
             {
-                Errors.Add($"{At(key)}[{i}]", $"expected a whole number ({RangeText(min, max)}), got {Describe(arr[i])}");
+                Errors.Add(itemPath, $"expected a whole number ({RangeText(min, max)}), got {Show(itemPath, arr[i])}");
                 ok = false;
             }
         }
@@ -290,7 +440,7 @@ internal sealed class ConfigObject
         return ok ? result.ToImmutable() : null;
     }
 
-    private JsonNode? Get(string key, bool required)
+    private JsonNode? Get(string key, bool required, SecretUse secret, string what)
     {
         _read.Add(key);
         var node = _node[key];
@@ -299,15 +449,25 @@ internal sealed class ConfigObject
             Errors.Add(At(key), "is required");
         }
 
+        if (node is not null && secret == SecretUse.Forbidden && Errors.Secrets.IsUnreadable(At(key)))
+        {
+            Errors.Add(At(key), ConfigSecrets.ForbiddenMessage(what));
+            return null;
+        }
+
         return node;
     }
+
+    /// <summary><see cref="Describe"/>, or "a secret value" when the value at <paramref name="path"/> is secret.</summary>
+    private string Show(string path, JsonNode? node) => Errors.Secrets.Show(path, node);
 
     /// <summary>Reads a JSON number whatever CLR type backs it (a long from YAML, a double from JSON text).</summary>
     private static bool TryNumber(JsonValue v, out double value)
     {
         value = 0;
         return v.GetValueKind() == JsonValueKind.Number
-            && double.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value);
+            && double.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out value)
+            && double.IsFinite(value);
     }
 
     internal static string Describe(JsonNode? node) => node switch
@@ -345,7 +505,7 @@ internal static class ConfigDocument
     {
         if (node is not JsonArray arr)
         {
-            errors.Add(path, $"expected a list of mappings, got {ConfigObject.Describe(node)}");
+            errors.Add(path, $"expected a list of mappings, got {errors.Secrets.Show(path, node)}");
             return null;
         }
 
@@ -358,7 +518,7 @@ internal static class ConfigDocument
             }
             else
             {
-                errors.Add($"{path}[{i}]", $"expected a mapping, got {ConfigObject.Describe(arr[i])}");
+                errors.Add($"{path}[{i}]", $"expected a mapping, got {errors.Secrets.Show($"{path}[{i}]", arr[i])}");
             }
         }
 

@@ -39,6 +39,9 @@ public static partial class EnvironmentBinder
     private static readonly Dictionary<string, MigStrategy> Strategies = new() { ["none"] = MigStrategy.None, ["single"] = MigStrategy.Single, ["mixed"] = MigStrategy.Mixed };
     private static readonly Dictionary<string, PolicyEnforcement> Enforcements = new() { ["advisory"] = PolicyEnforcement.Advisory, ["strict"] = PolicyEnforcement.Strict };
 
+    /// <summary>Upper bound of <c>throughputTokensPerSecond</c> per replica: far above any GPU (about 10⁴–10⁵ today), low enough for exact cost arithmetic.</summary>
+    private const double MaxTokensPerSecond = 10_000_000;
+
     private const string DnsLabelHint = "a DNS label: lowercase letters, digits and '-', starting with a letter, at most 40 characters";
     private const string QuantityHint = "a Kubernetes quantity such as 64, 500m, 256Gi";
 
@@ -50,10 +53,16 @@ public static partial class EnvironmentBinder
     {
         ArgumentNullException.ThrowIfNull(config);
         catalog ??= HardwareCatalog.Default;
-        var errors = new ConfigErrors();
+        var errors = new ConfigErrors(new ConfigSecrets(config));
         var model = new Binding(config, catalog, errors) { Matrix = matrix ?? CompatibilityMatrix.Default }.Run();
+        if (errors.Count == 0 && model is null)
+        {
+            // Every path that returns no model reports why; this would be a binder bug, never an input error.
+            throw new InvalidOperationException("the binder returned no model and no error");
+        }
+
         return errors.Count == 0 && model is not null
-            ? new BindResult(model, [])
+            ? new BindResult(model with { SecretValues = [.. errors.Secrets.Values] }, [])
             : new BindResult(null, [.. errors.All]);
     }
 
@@ -193,7 +202,7 @@ public static partial class EnvironmentBinder
 
             if (node is not JsonValue v || !v.TryGetValue<string>(out var s) || s.Length == 0)
             {
-                errors.Add(path, $"expected a non-empty string, got {ConfigObject.Describe(node)}");
+                errors.Add(path, $"expected a non-empty string, got {errors.Secrets.Show(path, node)}");
                 return null;
             }
 
@@ -211,6 +220,7 @@ public static partial class EnvironmentBinder
             var path = ConfigDocument.KeyPath(key);
             if (!config.Values.TryGetValue(key, out var node) || node is null)
             {
+                WholeSecret(key);
                 return null;
             }
 
@@ -219,7 +229,7 @@ public static partial class EnvironmentBinder
                 return new ConfigObject(path, o, errors);
             }
 
-            errors.Add(path, $"expected a mapping (object), got {ConfigObject.Describe(node)}");
+            errors.Add(path, $"expected a mapping (object), got {errors.Secrets.Show(path, node)}");
             return null;
         }
 
@@ -228,7 +238,7 @@ public static partial class EnvironmentBinder
             var path = ConfigDocument.KeyPath(key);
             if (!config.Values.TryGetValue(key, out var node) || node is null)
             {
-                if (required)
+                if (!WholeSecret(key) && required)
                 {
                     errors.Add(path, "is required");
                 }
@@ -237,6 +247,18 @@ public static partial class EnvironmentBinder
             }
 
             return ConfigDocument.ObjectsOf(path, node, errors) ?? [];
+        }
+
+        /// <summary>Reports a section whose whole value is an unreadable secret; true when it did.</summary>
+        private bool WholeSecret(string key)
+        {
+            if (!config.SecretKeys.Contains(key) || (config.SecretKeysReadable && config.Values.GetValueOrDefault(key) is not null))
+            {
+                return false;
+            }
+
+            errors.Add(ConfigDocument.KeyPath(key), $"is a secret as a whole (secure:); neocloud must read this section to check and plan it: keep it plain and make single values secret (`pulumi config set --secret --path 'neocloud:{key}...'`), which is allowed for {ConfigSecrets.AllowedKeys}");
+            return true;
         }
 
         private PolicySpec? BindPolicy()
@@ -248,7 +270,7 @@ public static partial class EnvironmentBinder
             }
 
             var enforcement = o.Enum("enforcement", Enforcements, required: true);
-            var packConfig = o.String("packConfig") ?? $"policy/config/{_environment}.json";
+            var packConfig = o.String("packConfig", secret: SecretUse.Allowed) ?? $"policy/config/{_environment}.json";
             o.RejectUnknownKeys();
             return enforcement is null ? null : new PolicySpec(enforcement.Value, packConfig);
         }
@@ -302,8 +324,8 @@ public static partial class EnvironmentBinder
 
                     if (ex is not null)
                     {
-                        var clusterName = ex.String("clusterName", required: true);
-                        var subnets = ex.Strings("nodeSubnetIds", required: true);
+                        var clusterName = ex.String("clusterName", required: true, secret: SecretUse.Allowed);
+                        var subnets = ex.Strings("nodeSubnetIds", required: true, secret: SecretUse.Allowed);
                         if (subnets is { IsEmpty: true })
                         {
                             errors.Add(ex.At("nodeSubnetIds"), "must list at least one subnet");
@@ -366,8 +388,8 @@ public static partial class EnvironmentBinder
                     if (k is not null)
                     {
                         var secretKey = k.String("secretKey", pattern: ConfigKeyName(), patternHint: "a neocloud: config key name such as onpremKubeconfig");
-                        var path = k.String("path");
-                        var context = k.String("context");
+                        var path = k.String("path", secret: SecretUse.Allowed);
+                        var context = k.String("context", secret: SecretUse.Allowed);
                         if ((secretKey is null) == (path is null) && !k.Has("secretKey") && !k.Has("path"))
                         {
                             errors.Add(k.Path, "needs exactly one of secretKey (a secret neocloud: config key holding the kubeconfig) or path (a kubeconfig file)");
@@ -829,7 +851,7 @@ public static partial class EnvironmentBinder
                     errors.Add(t.At("name"), $"\"{name}\" is a Kubernetes system namespace; choose another tenant name");
                 }
 
-                var group = t.String("group", required: true);
+                var group = t.String("group", required: true, secret: SecretUse.Allowed);
                 var tenantClusters = t.Strings("clusters") ?? [.. clusters.Select(c => c.Name)];
                 foreach (var c in tenantClusters.Where(c => clusters.All(x => x.Name != c) && !_brokenClusters.Contains(c)))
                 {
@@ -896,7 +918,7 @@ public static partial class EnvironmentBinder
                     errors.Add(s.At("name"), $"duplicate serving deployment name \"{name}\"");
                 }
 
-                var model = s.String("model", required: true);
+                var model = s.String("model", required: true, secret: SecretUse.Allowed);
                 var tenantName = s.String("tenant", required: true);
                 var tenant = tenants.FirstOrDefault(t => t.Name == tenantName);
                 if (tenantName is not null && tenant is null && !_brokenTenants.Contains(tenantName))
@@ -961,7 +983,7 @@ public static partial class EnvironmentBinder
                     autoscaling = new AutoscalingSpec(threshold, activation, fallback);
                 }
 
-                var throughput = s.Number("throughputTokensPerSecond", min: 0.001);
+                var throughput = s.Number("throughputTokensPerSecond", min: 0.001, max: MaxTokensPerSecond);
                 BurstSpec? burst = null;
                 var b = s.Object("burst");
                 if (b is not null)
@@ -1135,7 +1157,7 @@ public static partial class EnvironmentBinder
                 }
 
                 var bucketName = o.String("bucket", pattern: BucketPrefix(), patternHint: "lowercase letters, digits and '-'") ?? "models";
-                var storageClass = o.String("storageClass", required: true);
+                var storageClass = o.String("storageClass", required: true, secret: SecretUse.Allowed);
                 var sync = o.Bool("syncToS3") ?? false;
                 var schedule = o.String("syncSchedule", pattern: Cron(), patternHint: "a five-field cron schedule such as \"*/15 * * * *\"") ?? "*/15 * * * *";
                 o.RejectUnknownKeys();
@@ -1169,7 +1191,7 @@ public static partial class EnvironmentBinder
 
             var retention = m.String("retention", pattern: PromDuration(), patternHint: "a Prometheus duration such as 15d") ?? "15d";
             var size = m.String("storageSize", pattern: Quantity(), patternHint: QuantityHint) ?? "50Gi";
-            var storageClass = m.String("storageClass");
+            var storageClass = m.String("storageClass", secret: SecretUse.Allowed);
             var release = m.String("releaseLabel", pattern: DnsLabel(), patternHint: DnsLabelHint) ?? "kube-prometheus-stack";
             var adminUser = "admin";
             string? adminPasswordKey = null;
@@ -1246,7 +1268,7 @@ public static partial class EnvironmentBinder
             var replicas = v.Int("replicas", required: true, min: 1, max: 100);
             var factor = v.Int("replicationFactor", min: 1, max: 100) ?? Math.Min(replicas ?? 1, 2);
             var shards = v.Int("shards", min: 1, max: 1000) ?? Math.Max(replicas ?? 1, 1);
-            var storageClass = v.String("storageClass", required: true);
+            var storageClass = v.String("storageClass", required: true, secret: SecretUse.Allowed);
             var size = v.String("storageSize", pattern: Quantity(), patternHint: QuantityHint) ?? "50Gi";
             v.RejectUnknownKeys();
             if (replicas is { } r)

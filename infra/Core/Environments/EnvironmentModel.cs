@@ -75,6 +75,13 @@ public sealed record EnvironmentModel(
     PolicySpec Policy,
     CostSpec Cost)
 {
+    /// <summary>
+    /// Plaintext values of secret configuration bound into this model (the engine hands secrets decrypted): every output
+    /// and message must show <see cref="StackConfig.SecretPlaceholder"/> instead. A stack file's secrets are ciphertext and
+    /// bind as the placeholder itself, so this is empty for the offline plan.
+    /// </summary>
+    public ImmutableSortedSet<string> SecretValues { get; init; } = ImmutableSortedSet<string>.Empty.WithComparer(StringComparer.Ordinal);
+
     /// <summary>True for a production stack, where production rules apply (≥ 3 vector DB peers, replicated buckets).</summary>
     public bool IsProduction => IsProductionEnvironment(Environment, Policy.Enforcement);
 

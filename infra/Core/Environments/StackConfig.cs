@@ -1,8 +1,5 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json.Nodes;
-using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
 
 namespace NeoCloud.Infra.Core.Environments;
 
@@ -20,22 +17,42 @@ public sealed class StackConfig
     /// <summary>Text shown instead of a secret value.</summary>
     public const string SecretPlaceholder = "[secret]";
 
-    private StackConfig(string? stackName, ImmutableSortedDictionary<string, JsonNode?> values, ImmutableSortedSet<string> secretKeys, ImmutableSortedSet<string> otherNamespaceKeys)
+    private StackConfig(string? stackName, ImmutableSortedDictionary<string, JsonNode?> values, ImmutableSortedSet<string> secretKeys, ImmutableSortedSet<string> otherNamespaceKeys, ImmutableSortedSet<string>? secretPaths = null, bool secretKeysReadable = false)
     {
-        StackName = stackName;
+        StackName = string.IsNullOrEmpty(stackName) ? null : stackName;
         Values = values;
         SecretKeys = secretKeys;
         OtherNamespaceKeys = otherNamespaceKeys;
+        SecretPaths = secretPaths ?? ImmutableSortedSet<string>.Empty.WithComparer(StringComparer.Ordinal);
+        SecretKeysReadable = secretKeysReadable;
     }
 
-    /// <summary>The stack name when known (from the file name <c>Pulumi.&lt;stack&gt;.yaml</c> or the engine).</summary>
+    /// <summary>The stack name when known (from the file name <c>Pulumi.&lt;stack&gt;.yaml</c> or the engine); never empty.</summary>
     public string? StackName { get; }
 
-    /// <summary>Plain values by key without the namespace (<c>gpuPools</c>). Secret keys map to null.</summary>
+    /// <summary>
+    /// Values by key without the namespace (<c>gpuPools</c>). A secret key maps to null unless its plaintext is known
+    /// (<see cref="SecretKeysReadable"/>: the engine decrypted it and it is one of the binder's keys); a <c>secure:</c>
+    /// value inside a key is <see cref="SecretPlaceholder"/> at one of the <see cref="SecretPaths"/>.
+    /// </summary>
     public ImmutableSortedDictionary<string, JsonNode?> Values { get; }
 
-    /// <summary>Keys (without namespace) whose values are secrets; their values are never read by the binder.</summary>
+    /// <summary>Keys (without namespace) whose whole value is a secret.</summary>
     public ImmutableSortedSet<string> SecretKeys { get; }
+
+    /// <summary>
+    /// True when the values of <see cref="SecretKeys"/> are plaintext (the engine decrypted them for the program): the
+    /// binder reads them and keeps every value read from them out of messages. False for a stack file, whose secrets are
+    /// ciphertext that no offline tool can read.
+    /// </summary>
+    public bool SecretKeysReadable { get; }
+
+    /// <summary>
+    /// Key paths of single <c>secure:</c> values inside a key (<c>neocloud:serving[0].model</c>), from a stack file: the
+    /// value is ciphertext, so the tree holds <see cref="SecretPlaceholder"/> there and the binder decides per key
+    /// whether a secret is allowed.
+    /// </summary>
+    public ImmutableSortedSet<string> SecretPaths { get; }
 
     /// <summary>Keys of other namespaces (<c>aws:region</c>, <c>kubernetes:context</c>), kept for display.</summary>
     public ImmutableSortedSet<string> OtherNamespaceKeys { get; }
@@ -43,10 +60,13 @@ public sealed class StackConfig
     /// <summary>
     /// Reads configuration the way the Pulumi engine hands it to a program: fully qualified keys
     /// (<c>neocloud:gpuPools</c>) → string values, where objects and arrays are JSON text and scalars are plain text.
+    /// The engine marks secrets per top-level key (a <c>--path --secret</c> value makes its whole key secret) and hands
+    /// their plaintext: the binder reads secret keys it knows and keeps their values out of every message.
     /// </summary>
     /// <param name="config">The engine's configuration map (e.g. the PULUMI_CONFIG document).</param>
     /// <param name="secretKeys">Fully qualified keys whose values are secrets.</param>
     /// <param name="stackName">The stack name, if known.</param>
+    /// <exception cref="EnvironmentConfigException">A value is over an input limit or is not valid Unicode.</exception>
     public static StackConfig FromEngine(IReadOnlyDictionary<string, string> config, IEnumerable<string>? secretKeys = null, string? stackName = null)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -54,6 +74,7 @@ public sealed class StackConfig
         var values = ImmutableSortedDictionary.CreateBuilder<string, JsonNode?>(StringComparer.Ordinal);
         var secretSet = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         var others = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
+        var errors = new List<ConfigError>();
         foreach (var (fullKey, raw) in config)
         {
             if (!TrySplit(fullKey, out var key))
@@ -62,91 +83,119 @@ public sealed class StackConfig
                 continue;
             }
 
-            if (secrets.Contains(fullKey))
+            var secret = secrets.Contains(fullKey);
+            if (secret)
             {
                 secretSet.Add(key);
-                values[key] = null;
+                if (!EnvironmentBinder.Keys.Contains(key))
+                {
+                    values[key] = null; // e.g. a kubeconfig referenced by secretKey: read by the program, never by the binder
+                    continue;
+                }
+            }
+
+            if (raw.Length > InputLimits.MaxConfigStringLength)
+            {
+                errors.Add(new ConfigError(fullKey, $"is {raw.Length} characters long; the input limit is {InputLimits.MaxConfigStringLength}"));
                 continue;
             }
 
-            values[key] = ParseEngineValue(raw);
+            if (YamlConfigReader.HasLoneSurrogate(raw))
+            {
+                errors.Add(new ConfigError(fullKey, "contains invalid Unicode (a lone UTF-16 surrogate)"));
+                continue;
+            }
+
+            values[key] = ParseEngineValue(fullKey, raw, errors);
         }
 
-        return new StackConfig(stackName, values.ToImmutable(), secretSet.ToImmutable(), others.ToImmutable());
+        return errors.Count > 0
+            ? throw new EnvironmentConfigException(errors)
+            : new StackConfig(stackName, values.ToImmutable(), secretSet.ToImmutable(), others.ToImmutable(), secretKeysReadable: true);
     }
 
     /// <summary>Reads a <c>Pulumi.&lt;stack&gt;.yaml</c> file; the stack name comes from the file name.</summary>
-    /// <exception cref="EnvironmentConfigException">The file is not valid YAML or has no usable <c>config:</c> map.</exception>
+    /// <exception cref="EnvironmentConfigException">
+    /// The file is not a regular file, is over <see cref="InputLimits.MaxConfigFileBytes"/>, is not valid YAML, or has no
+    /// usable <c>config:</c> map.
+    /// </exception>
     public static StackConfig FromYamlFile(string path)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var fileName = Path.GetFileName(path);
+        ArgumentNullException.ThrowIfNull(path);
+        var fileName = InputLimits.PathProblem(path) is null ? Path.GetFileName(path) : "stack file";
         string? stack = null;
         if (fileName.StartsWith("Pulumi.", StringComparison.Ordinal) && (fileName.EndsWith(".yaml", StringComparison.Ordinal) || fileName.EndsWith(".yml", StringComparison.Ordinal)))
         {
             stack = fileName["Pulumi.".Length..fileName.LastIndexOf('.')];
         }
 
-        return FromYaml(File.ReadAllText(path), stack, fileName);
+        return FromYaml(InputLimits.ReadRegularTextFile(path, InputLimits.MaxConfigFileBytes, fileName), stack, fileName);
     }
 
     /// <summary>Reads the text of a <c>Pulumi.&lt;stack&gt;.yaml</c> file.</summary>
     /// <param name="yaml">The file's text.</param>
     /// <param name="stackName">The stack name, if known.</param>
     /// <param name="sourceName">Name used in error messages (a file name).</param>
-    /// <exception cref="EnvironmentConfigException">The text is not valid YAML or has no usable <c>config:</c> map.</exception>
+    /// <exception cref="EnvironmentConfigException">
+    /// The text is not valid YAML, exceeds an input limit (<see cref="InputLimits"/>), has a problem the reader finds
+    /// (a non-scalar or duplicate key, a recursive alias, an overflowing number: every one with its key path), or has
+    /// no usable <c>config:</c> map.
+    /// </exception>
     public static StackConfig FromYaml(string yaml, string? stackName = null, string sourceName = "stack file")
     {
         ArgumentNullException.ThrowIfNull(yaml);
-        var stream = new YamlStream();
-        try
+        var read = YamlConfigReader.Read(yaml, sourceName);
+        if (read.Errors.Count > 0)
         {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ex)
-        {
-            throw new EnvironmentConfigException([new ConfigError(sourceName, $"is not valid YAML (line {ex.Start.Line}, column {ex.Start.Column}): {ex.InnerException?.Message ?? ex.Message}")]);
+            throw new EnvironmentConfigException(read.Errors);
         }
 
         var values = ImmutableSortedDictionary.CreateBuilder<string, JsonNode?>(StringComparer.Ordinal);
         var secretSet = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
+        var secretPaths = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
         var others = ImmutableSortedSet.CreateBuilder<string>(StringComparer.Ordinal);
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
+        if (!read.HasDocument || read.Root is not JsonObject root)
         {
             throw new EnvironmentConfigException([new ConfigError(sourceName, "must be a YAML mapping with a 'config:' key")]);
         }
 
-        if (!root.Children.TryGetValue(new YamlScalarNode("config"), out var configNode))
+        if (!root.TryGetPropertyValue("config", out var configNode) || configNode is null)
         {
             return new StackConfig(stackName, values.ToImmutable(), secretSet.ToImmutable(), others.ToImmutable());
         }
 
-        if (configNode is not YamlMappingNode config)
+        if (configNode is not JsonObject config)
         {
             throw new EnvironmentConfigException([new ConfigError(sourceName + ": config", "must be a mapping of 'namespace:key' to values")]);
         }
 
-        foreach (var (keyNode, valueNode) in config.Children)
+        foreach (var (fullKey, value) in config)
         {
-            var fullKey = ((YamlScalarNode)keyNode).Value ?? string.Empty;
             if (!TrySplit(fullKey, out var key))
             {
                 others.Add(fullKey);
                 continue;
             }
 
-            if (IsSecure(valueNode) || ContainsSecure(valueNode))
+            if (read.SecretPaths.Contains(fullKey))
             {
                 secretSet.Add(key);
                 values[key] = null;
                 continue;
             }
 
-            // The engine hands top-level scalars to a program as text; objects and arrays keep their YAML types.
-            values[key] = valueNode is YamlScalarNode scalar ? (scalar.Value is null ? null : JsonValue.Create(scalar.Value)) : ToJson(valueNode);
+            values[key] = value?.DeepClone();
         }
 
-        return new StackConfig(stackName, values.ToImmutable(), secretSet.ToImmutable(), others.ToImmutable());
+        foreach (var path in read.SecretPaths)
+        {
+            if (TrySplit(path, out var rest) && rest.IndexOfAny(['.', '[']) > 0)
+            {
+                secretPaths.Add(path);
+            }
+        }
+
+        return new StackConfig(stackName, values.ToImmutable(), secretSet.ToImmutable(), others.ToImmutable(), secretPaths.ToImmutable());
     }
 
     private static bool TrySplit(string fullKey, out string key)
@@ -162,14 +211,19 @@ public sealed class StackConfig
         return false;
     }
 
-    private static JsonNode? ParseEngineValue(string raw)
+    private static JsonNode? ParseEngineValue(string fullKey, string raw, List<ConfigError> errors)
     {
         var trimmed = raw.TrimStart();
         if (trimmed.StartsWith('{') || trimmed.StartsWith('['))
         {
             try
             {
-                return JsonNode.Parse(raw);
+                return JsonNode.Parse(raw, documentOptions: new System.Text.Json.JsonDocumentOptions { MaxDepth = InputLimits.MaxConfigDepth });
+            }
+            catch (System.Text.Json.JsonException ex) when (ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add(new ConfigError(fullKey, $"nests mappings and lists deeper than {InputLimits.MaxConfigDepth} levels (the input limit)"));
+                return null;
             }
             catch (System.Text.Json.JsonException)
             {
@@ -178,74 +232,5 @@ public sealed class StackConfig
         }
 
         return JsonValue.Create(raw);
-    }
-
-    private static bool IsSecure(YamlNode node) =>
-        node is YamlMappingNode map && map.Children.Count == 1 && map.Children.ContainsKey(new YamlScalarNode("secure"));
-
-    private static bool ContainsSecure(YamlNode node) => node switch
-    {
-        YamlMappingNode map => IsSecure(map) || map.Children.Values.Any(ContainsSecure),
-        YamlSequenceNode seq => seq.Children.Any(ContainsSecure),
-        _ => false,
-    };
-
-    /// <summary>Converts YAML to JSON with the YAML 1.2 core schema for plain scalars (quoted scalars stay strings).</summary>
-    private static JsonNode? ToJson(YamlNode node)
-    {
-        switch (node)
-        {
-            case YamlMappingNode map:
-                var obj = new JsonObject();
-                foreach (var (k, v) in map.Children)
-                {
-                    obj[((YamlScalarNode)k).Value ?? string.Empty] = ToJson(v);
-                }
-
-                return obj;
-            case YamlSequenceNode seq:
-                var arr = new JsonArray();
-                foreach (var item in seq.Children)
-                {
-                    arr.Add(ToJson(item));
-                }
-
-                return arr;
-            case YamlScalarNode scalar:
-                return ScalarToJson(scalar);
-            default:
-                return null;
-        }
-    }
-
-    private static JsonNode? ScalarToJson(YamlScalarNode scalar)
-    {
-        var text = scalar.Value ?? string.Empty;
-        if (scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted or ScalarStyle.Literal or ScalarStyle.Folded)
-        {
-            return JsonValue.Create(text);
-        }
-
-        switch (text)
-        {
-            case "" or "~" or "null" or "Null" or "NULL":
-                return null;
-            case "true" or "True" or "TRUE":
-                return JsonValue.Create(true);
-            case "false" or "False" or "FALSE":
-                return JsonValue.Create(false);
-        }
-
-        if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l))
-        {
-            return JsonValue.Create(l);
-        }
-
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && text.Any(char.IsDigit))
-        {
-            return JsonValue.Create(d);
-        }
-
-        return JsonValue.Create(text);
     }
 }

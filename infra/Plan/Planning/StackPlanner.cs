@@ -54,7 +54,7 @@ internal static class StackPlanner
         var capacity = CapacityPlanner.Compute(model);
         var cost = CostEstimator.Estimate(model, catalog, spotDiscountOverride);
         var policy = new PolicyPlan(model.Policy.PackConfig, levels.Found, levels.Source, Verdicts(model, levels));
-        return new PlanResult(stack, filePath, [], new StackPlan(stack, filePath, model, capacity, cost, policy, [.. config.SecretKeys], [.. config.OtherNamespaceKeys]));
+        return new PlanResult(stack, filePath, [], new StackPlan(stack, filePath, model, capacity, cost, policy, [.. config.SecretKeys, .. config.SecretPaths.Select(p => p[(StackConfig.Namespace.Length + 1)..])], [.. config.OtherNamespaceKeys]));
     }
 
     private static ImmutableArray<PolicyVerdict> Verdicts(EnvironmentModel model, PackConfigLevels levels)

@@ -42,18 +42,37 @@ internal sealed class PackConfigLevels
     {
         ArgumentNullException.ThrowIfNull(policy);
         var fallback = policy.Enforcement == PolicyEnforcement.Strict ? EnforcementLevel.Mandatory : EnforcementLevel.Advisory;
-        var path = Path.GetFullPath(policy.PackConfig, projectDirectory);
-        if (!File.Exists(path))
+        var profile = policy.Enforcement == PolicyEnforcement.Strict ? "strict" : "advisory";
+        if (policy.PackConfig == StackConfig.SecretPlaceholder)
         {
-            var profile = policy.Enforcement == PolicyEnforcement.Strict ? "strict" : "advisory";
+            // A secret path cannot be opened offline; the enforcement profile decides, as for a missing file.
+            return new PackConfigLevels(ImmutableDictionary<string, EnforcementLevel>.Empty, fallback, false,
+                $"neocloud:policy.packConfig is a secret (not read offline); enforcement {profile} → every policy {Name(fallback)}");
+        }
+
+        const string key = "neocloud:policy.packConfig";
+        if (InputLimits.PathProblem(policy.PackConfig) is { } problem)
+        {
+            throw new EnvironmentConfigException([new ConfigError(key, problem)]);
+        }
+
+        var path = Path.GetFullPath(policy.PackConfig, projectDirectory);
+        if (!File.Exists(path) && !Directory.Exists(path))
+        {
             return new PackConfigLevels(ImmutableDictionary<string, EnforcementLevel>.Empty, fallback, false,
                 $"{policy.PackConfig} not found; enforcement {profile} → every policy {Name(fallback)}");
         }
 
-        return new PackConfigLevels(Parse(File.ReadAllText(path), policy.PackConfig), fallback, true, policy.PackConfig);
+        // Only a regular file of at most 1 MiB is read (not /dev/zero, a FIFO or a directory); errors name the key.
+        var text = InputLimits.ReadRegularTextFile(path, InputLimits.MaxConfigFileBytes, $"{key} ({policy.PackConfig})");
+        return new PackConfigLevels(Parse(text, policy.PackConfig), fallback, true, policy.PackConfig);
     }
 
-    /// <summary>Parses the file's text; <paramref name="sourceName"/> names it in errors.</summary>
+    /// <summary>
+    /// Parses the file's text; <paramref name="sourceName"/> names it in errors. <c>policy.packConfig</c> may name any
+    /// file, so no error repeats the file's content: keys are named only when they are policy names of this pack (or
+    /// <c>all</c>), otherwise by position, and values are never quoted.
+    /// </summary>
     internal static ImmutableDictionary<string, EnforcementLevel> Parse(string json, string sourceName)
     {
         var errors = new List<ConfigError>();
@@ -66,8 +85,10 @@ internal sealed class PackConfigLevels
                 throw new EnvironmentConfigException([new ConfigError(sourceName, "must be a JSON object of policy name → level or settings")]);
             }
 
+            var index = 0;
             foreach (var entry in doc.RootElement.EnumerateObject())
             {
+                index++;
                 var text = entry.Value.ValueKind switch
                 {
                     JsonValueKind.String => entry.Value.GetString(),
@@ -86,17 +107,23 @@ internal sealed class PackConfigLevels
                 }
                 else
                 {
-                    errors.Add(new ConfigError($"{sourceName}: {entry.Name}", $"\"{text}\" is not an enforcement level; allowed: advisory, mandatory, disabled, remediate"));
+                    var where = KnownPolicies.Contains(entry.Name) ? entry.Name : $"entry #{index}";
+                    errors.Add(new ConfigError($"{sourceName}: {where}", "is not an enforcement level; allowed: advisory, mandatory, disabled, remediate"));
                 }
             }
         }
         catch (JsonException ex)
         {
-            errors.Add(new ConfigError(sourceName, $"is not valid JSON: {ex.Message}"));
+            // JsonException's message quotes the offending character; the position alone says where.
+            errors.Add(new ConfigError(sourceName, $"is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}); a policy pack config is a JSON object of policy name → level"));
         }
 
         return errors.Count > 0 ? throw new EnvironmentConfigException(errors) : levels.ToImmutable();
     }
+
+    /// <summary>Keys an error may name: the policies the plan reports and <c>all</c>.</summary>
+    private static readonly ImmutableHashSet<string> KnownPolicies =
+        [AllKey, Planning.StackPlanner.ConfigValid, Planning.StackPlanner.CapacityFits, .. Core.Policy.ConfigChecks.PolicyNames];
 
     /// <summary>The lowercase spelling of a level.</summary>
     public static string Name(EnforcementLevel level) => level switch

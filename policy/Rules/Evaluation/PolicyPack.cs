@@ -54,7 +54,7 @@ public sealed class PolicyPack
         {
             Run(rule, settings, stack, resource.Urn, result, ctx => rule.Check(resource, ctx));
         }
-        return result.ToImmutable();
+        return Scrubbed(result, () => SecretScrubber.Of(resource));
     }
 
     /// <summary>Diagnostics of the stack rules.</summary>
@@ -67,7 +67,7 @@ public sealed class PolicyPack
         {
             Run(rule, settings, stack, string.Empty, result, ctx => rule.Check(snapshot, ctx));
         }
-        return result.ToImmutable();
+        return Scrubbed(result, () => SecretScrubber.Of(snapshot.Resources));
     }
 
     /// <summary>The resource rules and stack rules over all of <paramref name="snapshot"/> (offline mode).</summary>
@@ -105,6 +105,17 @@ public sealed class PolicyPack
             }
         }
         return result.ToImmutable();
+    }
+
+    /// <summary>The diagnostics with every secret of the resources they were computed from replaced by [secret].</summary>
+    private static ImmutableArray<Diagnostic> Scrubbed(ImmutableArray<Diagnostic>.Builder result, Func<SecretScrubber> scrubber)
+    {
+        if (result.Count == 0)
+        {
+            return [];
+        }
+        var secrets = scrubber();
+        return secrets.IsEmpty ? result.ToImmutable() : [.. result.Select(d => d with { Message = secrets.Scrub(d.Message) })];
     }
 
     private static void Run(IPolicyRule rule, PolicySettings settings, StackInfo stack, string urn,

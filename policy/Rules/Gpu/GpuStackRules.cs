@@ -36,6 +36,8 @@ public sealed class MigConfigValidRule(HardwareCatalog catalog) : IStackRule
         var result = new List<Violation>();
         foreach (var resource in stack.OfType(GpuPool.Types))
         {
+            // Pool names, MIG config labels and instance types may be secret values: they print as [secret].
+            var secrets = SecretScrubber.Of(resource);
             GpuPool pool;
             try
             {
@@ -52,13 +54,13 @@ public sealed class MigConfigValidRule(HardwareCatalog catalog) : IStackRule
             }
             if (pool.Gpu is null)
             {
-                result.Add(new Violation($"pool '{pool.Name}' sets {NeoCloudLabels.MigConfig}={config} but its GPU model is unknown: set label {NeoCloudLabels.GpuModel} or use a catalog instance type (got '{pool.InstanceType ?? "none"}')", resource.Urn));
+                result.Add(new Violation(secrets.Scrub($"pool '{pool.Name}' sets {NeoCloudLabels.MigConfig}={config} but its GPU model is unknown: set label {NeoCloudLabels.GpuModel} or use a catalog instance type (got '{pool.InstanceType ?? "none"}')"), resource.Urn));
                 continue;
             }
             var resolution = MigConfigs.Resolve(config, pool.Gpu, pool.GpusPerNode, custom.For(pool.Gpu));
             if (!resolution.IsValid)
             {
-                result.Add(new Violation($"pool '{pool.Name}' ({pool.Gpu.Id}): {string.Join("; ", resolution.Errors)}", resource.Urn));
+                result.Add(new Violation(secrets.Scrub($"pool '{pool.Name}' ({pool.Gpu.Id}): {string.Join("; ", resolution.Errors)}"), resource.Urn));
             }
         }
         return result;

@@ -63,14 +63,16 @@ public sealed partial class NoPlaintextSecretsRule : IResourceRule
                 {
                     continue;
                 }
+                // A name inside a secret (a secret env list or container) is itself secret: it prints as [secret].
+                var shown = env["name"].Display();
                 var value = env["value"];
                 if (!value.IsKnown)
                 {
-                    result.Add(Violation.CannotEvaluate($"env '{name}' of {container.Label}"));
+                    result.Add(Violation.CannotEvaluate($"env '{shown}' of {container.Label}"));
                 }
                 else if (!string.IsNullOrEmpty(value.AsString()))
                 {
-                    result.Add(new Violation($"{container.Label} env '{name}' has a literal value{(value.IsSecret ? " (a Pulumi secret, still plaintext in the pod spec)" : string.Empty)}; use valueFrom.secretKeyRef"));
+                    result.Add(new Violation($"{container.Label} env '{shown}' has a literal value{(value.IsSecret ? " (a Pulumi secret, still plaintext in the pod spec)" : string.Empty)}; use valueFrom.secretKeyRef"));
                 }
             }
         }
@@ -89,7 +91,8 @@ public sealed partial class NoPlaintextSecretsRule : IResourceRule
         }
         foreach (var (key, value) in node.Entries())
         {
-            var childPath = path + "." + key;
+            // Keys inside a secret object are part of the secret: the path shows [secret] from there on.
+            var childPath = path + "." + (node.IsSecret ? "[secret]" : key);
             if (IsSecretKey(key) && !allow.Contains(key))
             {
                 if (!value.IsKnown)

@@ -5,26 +5,74 @@ using NeoCloud.Infra.Policy.Rules.Model;
 
 namespace NeoCloud.Infra.Policy.Rules.Storage;
 
-/// <summary>Finds, per bucket, whether a companion of a kind configures it.</summary>
+/// <summary>
+/// Finds, per bucket, whether a companion of a kind configures it. Companions are indexed once by the bucket URNs their
+/// <c>bucket</c> property depends on and by the bucket name it holds, so a stack of N buckets and N companions costs
+/// O(N), not O(N²) (<see cref="BucketResources.Configures"/> still decides each candidate).
+/// </summary>
 internal static class BucketCompanionSearch
 {
     /// <summary>Violations for each bucket (selected by <paramref name="applies"/>) without a companion of <paramref name="kind"/> satisfying <paramref name="accept"/>.</summary>
     public static IEnumerable<Violation> Missing(StackSnapshot stack, BucketCompanion kind, Func<ResourceSnapshot, bool> applies,
         Func<ResourceSnapshot, bool> accept, Func<ResourceSnapshot, string> message)
     {
-        var companions = stack.OfType(BucketResources.CompanionTypes[kind]).ToList();
+        var byKey = new Dictionary<string, List<ResourceSnapshot>>(StringComparer.Ordinal);
+        var undecided = false; // a companion whose bucket is unknown and has no dependency: it may configure any bucket
+        foreach (var companion in stack.OfType(BucketResources.CompanionTypes[kind]))
+        {
+            if (companion.PropertyDependencies.TryGetValue("bucket", out var urns))
+            {
+                foreach (var urn in urns)
+                {
+                    Add(byKey, "urn:" + urn, companion);
+                }
+            }
+
+            var reference = companion["bucket"];
+            if (!reference.IsKnown)
+            {
+                undecided |= !companion.PropertyDependencies.ContainsKey("bucket");
+            }
+            else if (reference.AsString() is { Length: > 0 } name)
+            {
+                Add(byKey, "name:" + name, companion);
+            }
+        }
+
         foreach (var bucket in stack.OfType(BucketResources.BucketTypes).Where(applies))
         {
-            var matches = companions.Select(c => (Companion: c, Match: BucketResources.Configures(c, bucket))).ToList();
-            if (matches.Any(m => m.Match == true && accept(m.Companion)))
+            var candidates = new List<ResourceSnapshot>();
+            foreach (var key in new[] { "urn:" + bucket.Urn, "name:" + KnownText(bucket["bucket"]), "name:" + KnownText(bucket["id"]) })
+            {
+                if (byKey.TryGetValue(key, out var found))
+                {
+                    candidates.AddRange(found);
+                }
+            }
+
+            if (candidates.Any(c => BucketResources.Configures(c, bucket) == true && accept(c)))
             {
                 continue;
             }
-            yield return matches.Any(m => m.Match is null)
+            yield return undecided
                 ? Violation.CannotEvaluate($"which bucket a {kind} resource configures (for bucket '{bucket.Name}')", bucket.Urn)
                 : new Violation(message(bucket), bucket.Urn);
         }
     }
+
+    private static void Add(Dictionary<string, List<ResourceSnapshot>> index, string key, ResourceSnapshot companion)
+    {
+        if (!index.TryGetValue(key, out var list))
+        {
+            index[key] = list = [];
+        }
+        if (list.Count == 0 || !ReferenceEquals(list[^1], companion))
+        {
+            list.Add(companion);
+        }
+    }
+
+    private static string? KnownText(PropertyValue value) => value.IsKnown ? value.AsString() : null;
 }
 
 /// <summary>Every bucket has its versioning, encryption, public access block and policy resources.</summary>

@@ -22,6 +22,9 @@ public sealed class TenantIsolationRule : IStackRule
         var quotas = Namespaced(stack, "kubernetes:core/v1:ResourceQuota");
         var policies = Namespaced(stack, "kubernetes:networking.k8s.io/v1:NetworkPolicy");
         var unknownNamespaces = quotas.Concat(policies).Any(p => p.Namespace is null);
+        // Indexed once: a stack with N tenants costs O(N), not O(N²).
+        var quotaNamespaces = quotas.Select(q => q.Namespace).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var denyNamespaces = policies.Where(p => p.Namespace is not null && IsDefaultDeny(p.Resource)).Select(p => p.Namespace!).ToHashSet(StringComparer.Ordinal);
         foreach (var ns in stack.OfType("kubernetes:core/v1:Namespace"))
         {
             var metadata = ns["metadata"];
@@ -41,20 +44,21 @@ public sealed class TenantIsolationRule : IStackRule
                 continue;
             }
             var nsName = name.AsString() ?? ns.Name;
-            var hasQuota = quotas.Any(q => q.Namespace == nsName);
-            var hasDeny = policies.Any(p => p.Namespace == nsName && IsDefaultDeny(p.Resource));
+            var shown = name.AsString() is null ? ns.Name : name.Display(); // a secret namespace name prints as [secret]
+            var hasQuota = quotaNamespaces.Contains(nsName);
+            var hasDeny = denyNamespaces.Contains(nsName);
             if ((!hasQuota || !hasDeny) && unknownNamespaces)
             {
-                yield return Violation.CannotEvaluate($"the namespace of a ResourceQuota or NetworkPolicy (checking tenant namespace '{nsName}')", ns.Urn);
+                yield return Violation.CannotEvaluate($"the namespace of a ResourceQuota or NetworkPolicy (checking tenant namespace '{shown}')", ns.Urn);
                 continue;
             }
             if (!hasQuota)
             {
-                yield return new Violation($"tenant namespace '{nsName}' has no ResourceQuota", ns.Urn);
+                yield return new Violation($"tenant namespace '{shown}' has no ResourceQuota", ns.Urn);
             }
             if (!hasDeny)
             {
-                yield return new Violation($"tenant namespace '{nsName}' has no default-deny NetworkPolicy (podSelector {{}}, policyTypes Ingress+Egress, no allow-all rule)", ns.Urn);
+                yield return new Violation($"tenant namespace '{shown}' has no default-deny NetworkPolicy (podSelector {{}}, policyTypes Ingress+Egress, no allow-all rule)", ns.Urn);
             }
         }
     }

@@ -103,3 +103,70 @@ public sealed class ConfigFileTests
         Assert.All(names, n => Assert.Matches("^[a-z0-9]+(-[a-z0-9]+)*$", n));
     }
 }
+
+/// <summary>
+/// The shortest reproducers of the offline check's crashes (Offline/Corpus): each is an input error (exit 2) listing
+/// its JSON path, in bounded time, with no exception in the output.
+/// </summary>
+public sealed class OfflineCorpusTests
+{
+    private static string Corpus(string name) => Path.Combine(Fixtures.RepoRoot(), "tests", "NeoCloud.Infra.Policy.Tests", "Offline", "Corpus", name);
+
+    [Theory]
+    [InlineData("empty-urn.json", "--preview-json", "$.steps[0].newState.urn: must not be empty")] // was ArgumentOutOfRangeException
+    [InlineData("lone-surrogate-value.json", "--preview-json", "$.steps[0].newState.inputs.metadata.name: is not valid Unicode")] // was InvalidOperationException
+    [InlineData("lone-surrogate-key.json", "--preview-json", "$.steps[0].newState.inputs: has a key that is not valid Unicode")]
+    [InlineData("nested-257.json", "--preview-json", "$.steps[0].newState: has property values nested deeper than 256 levels")] // was JsonException
+    [InlineData("nested-257-in-provider.json", "--preview-json", "$.steps[0].newState: has property values nested deeper than 256 levels")] // harness state seed 1432: was JsonException via the provider
+    [InlineData("resource-not-object.json", "--stack-export", "$.deployment.resources[1]: expected a resource object, got number")] // was silently skipped
+    [InlineData("not-a-urn.json", "--preview-json", "$.steps[0].newState.urn: is not a Pulumi URN")]
+    [InlineData("missing-type.json", "--preview-json", "$.steps[0].newState.type: is required")] // was silently skipped
+    [InlineData("steps-not-array.json", "--preview-json", "$.steps: is required")]
+    public void Each_reproducer_is_an_input_error_with_its_json_path(string file, string option, string expected)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = CheckCommand.Run([option, Corpus(file)], stdout, stderr);
+
+        Assert.Equal(2, code);
+        Assert.Contains("  - " + expected, stderr.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", stdout.ToString() + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Special_files_and_directories_are_not_read()
+    {
+        using var stderr = new StringWriter();
+        Assert.Equal(2, CheckCommand.Run(["--preview-json", "/dev/zero"], new StringWriter(), stderr));
+        Assert.Equal(2, CheckCommand.Run(["--stack-export", Path.GetTempPath()], new StringWriter(), stderr));
+        Assert.Contains("zero: is a character device; only regular files are read", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("is a directory", stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_internal_error_exits_3_with_one_line()
+    {
+        using var stderr = new StringWriter();
+        var preview = Path.Combine(Fixtures.RepoRoot(), "tests", "NeoCloud.Infra.Policy.Tests", "Offline", "data", "preview.json");
+
+        var code = CheckCommand.Run(["--preview-json", preview], new FailingWriter(), stderr);
+
+        Assert.Equal(3, code);
+        var line = Assert.Single(stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("check: internal error (exit 3; not a verdict on the input): IOException: ", line, StringComparison.Ordinal);
+
+        using var verbose = new StringWriter();
+        Assert.Equal(3, CheckCommand.Run(["--preview-json", preview, "--verbose"], new FailingWriter(), verbose));
+        Assert.Contains("   at ", verbose.ToString(), StringComparison.Ordinal);
+    }
+
+    private sealed class FailingWriter : StringWriter
+    {
+        public override void Write(char value) => throw new IOException("Broken pipe");
+
+        public override void Write(string? value) => throw new IOException("Broken pipe");
+
+        public override void WriteLine(string? value) => throw new IOException("Broken pipe");
+    }
+}
