@@ -124,8 +124,8 @@ public static class AutoscalingSimulator
         var ready = Math.Min(start, nodes * perNode);
         var starting = new List<int>();
         double backlog = 0;
-        var window = new Queue<(double Served, double WaitTimesServed)>();
-        double sumServed = 0, sumQueue = 0;
+        var window = new Queue<(double Served, double WaitTimesServed, double Busy, double InFlight)>();
+        double sumServed = 0, sumQueue = 0, sumBusy = 0, sumInFlight = 0;
         var recommendations = new List<(int T, int R)>();
         var events = new List<(int T, int Delta)>();
         var failures = 0;
@@ -169,14 +169,20 @@ public static class AutoscalingSimulator
 
             var meanWait = shift + (decay > 0 ? c / decay : 0);
             perSecond.Add((rate, shift, c, decay));
-            window.Enqueue((served, served * meanWait));
+            var busy = capacity > 0 ? served / capacity : 0;
+            var inFlight = backlog + (served / mu) + (decay > 0 ? c * rate / decay : 0);
+            window.Enqueue((served, served * meanWait, busy, inFlight));
             sumServed += served;
             sumQueue += served * meanWait;
+            sumBusy += busy;
+            sumInFlight += inFlight;
             if (window.Count > s.MetricWindowSeconds)
             {
                 var old = window.Dequeue();
                 sumServed -= old.Served;
                 sumQueue -= old.WaitTimesServed;
+                sumBusy -= old.Busy;
+                sumInFlight -= old.InFlight;
             }
 
             if (t % s.SyncPeriodSeconds != 0)
@@ -186,7 +192,12 @@ public static class AutoscalingSimulator
 
             // The trigger's metric, as the PromQL computes it (ms).
             var down = trace.MetricDown(t);
-            var metric = down ? double.NaN : 1000 * (Math.Max(0, sumQueue) / s.MetricWindowSeconds) / Math.Max(Math.Max(0, sumServed) / s.MetricWindowSeconds, 1);
+            var metric = down ? double.NaN : scaler.Metric switch
+            {
+                ScalerMetric.Utilisation => Math.Max(0, sumBusy) / window.Count,
+                ScalerMetric.InFlight => Math.Max(0, sumInFlight) / window.Count,
+                _ => 1000 * (Math.Max(0, sumQueue) / s.MetricWindowSeconds) / Math.Max(Math.Max(0, sumServed) / s.MetricWindowSeconds, 1),
+            };
             var current = desired;
             int target;
             if (down)
@@ -309,14 +320,30 @@ public static class AutoscalingSimulator
         return Math.Abs(1.0 - usage) <= tolerance ? current : (int)Math.Ceiling(usage * Math.Max(1, ready));
     }
 
-    /// <summary>The fewest replicas whose M/M/c mean queue time at <paramref name="rate"/> is at most the threshold, within min/max.</summary>
+    /// <summary>
+    /// The fewest replicas (within min/max) at which the steady-state metric at <paramref name="rate"/> meets the threshold
+    /// as its owner means it: M/M/c mean queue time ≤ threshold ms; utilisation ≤ threshold; requests in the system per
+    /// replica ≤ threshold.
+    /// </summary>
     public static int Ideal(double rate, double mu, PlatformScaler scaler)
     {
         ArgumentNullException.ThrowIfNull(scaler);
         var low = Math.Max(1, scaler.MinReplicas);
         for (var c = low; c <= scaler.MaxReplicas; c++)
         {
-            if (rate < c * mu && 1000 * ErlangC(c, rate / mu) / ((c * mu) - rate) <= scaler.Threshold)
+            if (rate >= c * mu)
+            {
+                continue;
+            }
+
+            var wait = ErlangC(c, rate / mu) / ((c * mu) - rate);
+            var ok = scaler.Metric switch
+            {
+                ScalerMetric.Utilisation => rate / (c * mu) <= scaler.Threshold,
+                ScalerMetric.InFlight => ((rate / mu) + (rate * wait)) / c <= scaler.Threshold,
+                _ => 1000 * wait <= scaler.Threshold,
+            };
+            if (ok)
             {
                 return c;
             }

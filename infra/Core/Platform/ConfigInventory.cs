@@ -208,10 +208,10 @@ public static partial class ConfigInventory
         // Serving: Triton Deployments (and burst parts), their flows, scalers and model fit.
         foreach (var s in env.Serving)
         {
-            AddServing(env, s, s.Name, env.Pool(s.Pool), s.Gpu, s.MinReplicas, s.MaxReplicas, ScalingOf(s), burstGate: null);
+            AddServing(env, s, s.Name, env.Pool(s.Pool), s.Gpu, s.MinReplicas, s.MaxReplicas, ScalingOf(s), burstGate: s.Burst is null ? null : s.MaxReplicas, burstOf: null);
             if (s.Burst is { } burst)
             {
-                AddServing(env, s, s.Name + StackLayout.BurstSuffix, env.Pool(burst.Pool), burst.Gpu, 0, burst.MaxReplicas, BurstScaling.Scaling(s, env.Pool(s.Pool).Cluster), burstGate: s.MaxReplicas);
+                AddServing(env, s, s.Name + StackLayout.BurstSuffix, env.Pool(burst.Pool), burst.Gpu, 0, burst.MaxReplicas, BurstScaling.Scaling(s, env.Pool(s.Pool).Cluster), burstGate: null, burstOf: s.Name);
                 var onPrem = env.Pool(s.Pool).Cluster;
                 var burstCluster = env.Pool(burst.Pool).Cluster;
                 var lb = Pod(onPrem, StackLayout.MonitoringNamespace, WorkloadShape.Labels(("app.kubernetes.io/name", "prometheus"), ("prometheus", $"{release}-prometheus")), "on-prem Prometheus (LoadBalancer prometheus-federation)")
@@ -225,7 +225,7 @@ public static partial class ConfigInventory
             }
         }
 
-        void AddServing(EnvironmentModel e, ServingSpec s, string name, GpuPoolSpec pool, GpuRequest gpu, int min, int max, QueueTimeScaling scaling, int? burstGate)
+        void AddServing(EnvironmentModel e, ServingSpec s, string name, GpuPoolSpec pool, GpuRequest gpu, int min, int max, QueueTimeScaling scaling, int? burstGate, string? burstOf)
         {
             var c = pool.Cluster;
             var plan = poolPlans[pool.Name];
@@ -258,6 +258,7 @@ public static partial class ConfigInventory
                 min, max, (int)fallback["replicas"], s.ThroughputTokensPerSecond / tokensPerRequest, s.LatencySlo.P95Ms, 0, pool.DesiredSize, pool.MaxSize, false, burstGate)
             {
                 AveragedMetric = AveragedQuery((string)meta["query"]),
+                BurstOf = burstOf,
             });
 
             if (EstimateWeightsGiB(s.Model) is { } weights && MemoryOf(gpu, pool.Gpu!) is { } memory)

@@ -191,7 +191,7 @@ public static class PlatformCheck
         ArgumentException.ThrowIfNullOrEmpty(trace);
         var file = LoadTrace.BuiltIns.Contains(trace) ? null : LoadTrace.FromFile(trace);
         var results = ImmutableArray.CreateBuilder<SimulationResult>();
-        foreach (var s in report.Inventory.Scalers.Where(s => s.ServiceRatePerReplica is > 0))
+        foreach (var s in report.Inventory.Scalers.Where(s => s.ServiceRatePerReplica is > 0 && s.BurstOf is null))
         {
             var mu = s.ServiceRatePerReplica!.Value;
             var t = file ?? LoadTrace.BuiltIn(trace, 0.6 * mu * Math.Max(1, s.MinReplicas), 0.8 * mu * s.MaxReplicas);

@@ -361,6 +361,25 @@ public sealed record PlatformScaler(
 {
     /// <summary>True when the metric is already a mean per request (a rate divided by a rate), not a quantity that adds up over pods.</summary>
     public bool AveragedMetric { get; init; }
+
+    /// <summary>What the trigger's query measures, for the simulator.</summary>
+    public ScalerMetric Metric { get; init; } = ScalerMetric.MeanQueueMs;
+
+    /// <summary>For the burst part of a hybrid deployment: the on-prem deployment whose saturation drives it (not simulated on its own).</summary>
+    public string? BurstOf { get; init; }
+}
+
+/// <summary>What a scaler's metric measures (the simulator computes it from its queue model).</summary>
+public enum ScalerMetric
+{
+    /// <summary>Mean queue time per request over the window, ms: Σ queue time ÷ max(completed per second, 1) (today's trigger).</summary>
+    MeanQueueMs,
+
+    /// <summary>Mean busy fraction of the ready replicas over the window (0..1): an average over pods.</summary>
+    Utilisation,
+
+    /// <summary>Requests in the system (queued plus in service) summed over pods: an extensive metric.</summary>
+    InFlight,
 }
 
 /// <summary>A model's estimated memory against the GPU memory of one replica.</summary>
