@@ -74,7 +74,8 @@ public static partial class ConfigInventory
             {
                 if (pool.Gpu is null)
                 {
-                    findings.Add(new PlatformFinding(PlatformRule.Placement, $"{c}/{pool.Name}", $"pool \"{pool.Name}\" (purpose {pool.Purpose.ToString().ToLowerInvariant()}) is accepted by config but the stack composes only GPU pools: it has no nodes"));
+                    findings.Add(new PlatformFinding(PlatformRule.Placement, $"{c}/{pool.Name}", $"pool \"{pool.Name}\" (purpose {pool.Purpose.ToString().ToLowerInvariant()}) is accepted by config but the stack composes only GPU pools: "
+                        + (eks ? "it has no nodes" : "its nodes get no pool label, so nothing can select them")));
                     continue;
                 }
 
