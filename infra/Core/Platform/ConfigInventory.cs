@@ -215,13 +215,13 @@ public static partial class ConfigInventory
                 AddServing(env, s, s.Name + StackLayout.BurstSuffix, env.Pool(burst.Pool), burst.Gpu, 0, burst.MaxReplicas, BurstScaling.Scaling(s, env.Pool(s.Pool).Cluster), burstGate: null, burstOf: s.Name);
                 var onPrem = env.Pool(s.Pool).Cluster;
                 var burstCluster = env.Pool(burst.Pool).Cluster;
-                var lb = Pod(onPrem, StackLayout.MonitoringNamespace, WorkloadShape.Labels(("app.kubernetes.io/name", "prometheus"), ("prometheus", $"{release}-prometheus")), "on-prem Prometheus (LoadBalancer prometheus-federation)")
-                    with { Address = new NetworkAddress("loadbalancer:monitoring/prometheus-federation") };
-                var from = Pod(burstCluster, StackLayout.MonitoringNamespace, prometheus, "burst Prometheus")
-                    with { Address = new NetworkAddress(env.Cluster(burstCluster).Network?.VpcCidr.Split('/')[0] ?? "0.0.0.0") };
+                var lb = Pod(onPrem, StackLayout.MonitoringNamespace, prometheus, "on-prem Prometheus (LoadBalancer prometheus-federation)");
+                lb = lb with { Address = new NetworkAddress("loadbalancer:monitoring/prometheus-federation") };
+                var scraper = Pod(burstCluster, StackLayout.MonitoringNamespace, prometheus, "burst Prometheus");
+                scraper = scraper with { Address = new NetworkAddress(env.Cluster(burstCluster).Network?.VpcCidr.Split('/')[0] ?? "0.0.0.0") };
                 if (!flows.Any(f => f.Name == $"{burstCluster} → {onPrem}: federated metrics"))
                 {
-                    flows.Add(new PlatformFlow($"{burstCluster} → {onPrem}: federated metrics", from, lb, BurstScaling.FederationPort, "TCP", true));
+                    flows.Add(new PlatformFlow($"{burstCluster} → {onPrem}: federated metrics", scraper, lb, BurstScaling.FederationPort, "TCP", true));
                 }
             }
         }
