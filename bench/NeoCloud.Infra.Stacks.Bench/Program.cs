@@ -138,7 +138,7 @@ internal sealed class EchoMocks : IMocks
         {
             state = state.SetItem("result", "mock");
         }
-        else if (args.Type == "aws:s3/bucketV2:BucketV2")
+        else if (args.Type == "aws:s3/bucket:Bucket")
         {
             state = state.SetItem("bucket", args.Name ?? "bucket").SetItem("arn", $"arn:aws:s3:::{args.Name}");
         }

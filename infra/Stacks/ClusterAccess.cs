@@ -127,7 +127,7 @@ public sealed class ClusterAccess
         {
             var cluster = AwsSdk.Eks.GetCluster.Invoke(new AwsSdk.Eks.GetClusterInvokeArgs { Name = existing.ClusterName }, new InvokeOptions { Provider = aws });
             var kubeconfig = Output.CreateSecret(cluster.Apply(c => EksClusterLayout.Kubeconfig(
-                existing.ClusterName, c.Endpoint ?? string.Empty, c.CertificateAuthorities.FirstOrDefault()?.Data ?? string.Empty, spec.Region!)));
+                existing.ClusterName, c.Endpoint, EksClusterLayout.CertificateAuthorityData(existing.ClusterName, c.CertificateAuthorities.FirstOrDefault()?.Data), spec.Region!)));
             var provider = new K8s.Provider(providerName, new K8s.ProviderArgs { KubeConfig = kubeconfig });
             return new ClusterAccess(spec, provider, aws, null, existing.ClusterName, [.. existing.NodeSubnetIds], kubeconfig);
         }

@@ -127,7 +127,7 @@ public sealed class CrossLinkTests
         var replication = run.Mocks.Single("aws:s3/bucketReplicationConfig:BucketReplicationConfig");
         var rule = (IReadOnlyDictionary<string, object>)((IEnumerable<object>)replication.At("rules")!).Single();
         Assert.Equal("Enabled", rule["status"]);
-        Assert.Equal(2, run.Mocks.OfType("aws:s3/bucketVersioningV2:BucketVersioningV2").Count);
+        Assert.Equal(2, run.Mocks.OfType("aws:s3/bucketVersioning:BucketVersioning").Count);
         var buckets = (Dictionary<string, object?>)run.Outputs["buckets"]!;
         Assert.NotNull(buckets["replicaBucket"]);
     }

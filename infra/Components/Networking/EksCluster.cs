@@ -121,7 +121,7 @@ public sealed class EksCluster : ComponentResource
         }
 
         var partition = GetPartition.Invoke(new GetPartitionInvokeArgs(), new InvokeOptions { Parent = this }).Apply(p => p.Partition);
-        var region = GetRegion.Invoke(new GetRegionInvokeArgs(), new InvokeOptions { Parent = this }).Apply(r => r.Name);
+        var region = GetRegion.Invoke(new GetRegionInvokeArgs(), new InvokeOptions { Parent = this }).Apply(r => r.Region);
 
         // S3 through a gateway endpoint: model downloads skip the NAT gateway (and its per-GB charge) and stay on AWS's
         // network; the tenants' S3 egress policy still admits S3's regional address ranges, which the endpoint routes.
@@ -158,7 +158,7 @@ public sealed class EksCluster : ComponentResource
             Tags = Tags("cluster"),
         }, new CustomResourceOptions { Parent = this, DependsOn = { policy } });
 
-        var issuer = cluster.Identities.Apply(ids => ids[0].Oidcs[0].Issuer);
+        var issuer = cluster.Identities.Apply(ids => EksClusterLayout.OidcIssuer(name, ids.SelectMany(i => i.Oidcs).Select(o => o.Issuer)));
         var oidc = new OpenIdConnectProvider($"{name}-oidc", new OpenIdConnectProviderArgs
         {
             Url = issuer,
@@ -175,7 +175,7 @@ public sealed class EksCluster : ComponentResource
             Tags = Tags("vpc-cni"),
         }, parent);
 
-        Kubeconfig = Output.CreateSecret(Output.Tuple(cluster.Name, cluster.Endpoint, cluster.CertificateAuthority.Apply(c => c.Data), region)
+        Kubeconfig = Output.CreateSecret(Output.Tuple(cluster.Name, cluster.Endpoint, cluster.CertificateAuthority.Apply(c => EksClusterLayout.CertificateAuthorityData(name, c.Data)), region)
             .Apply(t => EksClusterLayout.Kubeconfig(t.Item1, t.Item2, t.Item3, t.Item4)));
         Provider = new Pulumi.Kubernetes.Provider($"{name}-kubernetes", new Pulumi.Kubernetes.ProviderArgs { KubeConfig = Kubeconfig }, parent);
 

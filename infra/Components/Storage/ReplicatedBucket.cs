@@ -112,17 +112,17 @@ public sealed class ReplicatedBucket : ComponentResource
             },
         }, In(primaryProvider, primary.Versioning, replica.Versioning, rolePolicy));
 
-        BucketName = primary.Bucket.Bucket;
+        BucketName = primary.Bucket.BucketName;
         BucketArn = primary.Bucket.Arn;
         Region = Output.Create(plan.Region);
-        ReplicaBucketName = replica.Bucket.Bucket;
+        ReplicaBucketName = replica.Bucket.BucketName;
         ReplicaBucketArn = replica.Bucket.Arn;
         ReplicaRegion = Output.Create(plan.ReplicaRegion);
         KmsKeyArn = primary.Key.Arn;
         ReplicaKmsKeyArn = replica.Key.Arn;
         ReplicationRoleArn = role.Arn;
         ReplicationRuleId = replication.Id.Apply(_ => rule.Id);
-        ModelRepositoryUrl = primary.Bucket.Bucket.Apply(b => ReplicatedBucketPlan.ModelRepositoryUrl(b, args.ModelPrefix));
+        ModelRepositoryUrl = primary.Bucket.BucketName.Apply(b => ReplicatedBucketPlan.ModelRepositoryUrl(b, args.ModelPrefix));
         RegisterOutputs(new Dictionary<string, object?>
         {
             ["bucketName"] = BucketName,
@@ -183,7 +183,7 @@ public sealed class ReplicatedBucket : ComponentResource
     [Output("modelRepositoryUrl")]
     public Output<string> ModelRepositoryUrl { get; private set; }
 
-    private sealed record BucketSide(Aws.S3.BucketV2 Bucket, Aws.Kms.Key Key, Aws.S3.BucketVersioningV2 Versioning);
+    private sealed record BucketSide(Aws.S3.Bucket Bucket, Aws.Kms.Key Key, Aws.S3.BucketVersioning Versioning);
 
     private BucketSide Side(
         string name,
@@ -208,9 +208,9 @@ public sealed class ReplicatedBucket : ComponentResource
             Name = bucketName.Apply(b => $"alias/{b}"),
             TargetKeyId = key.KeyId,
         }, options(provider, []));
-        var bucket = new Aws.S3.BucketV2($"{name}-{role}", new Aws.S3.BucketV2Args
+        var bucket = new Aws.S3.Bucket($"{name}-{role}", new Aws.S3.BucketArgs
         {
-            Bucket = bucketName,
+            BucketName = bucketName,
             ForceDestroy = forceDestroy,
             Tags = tags,
         }, options(provider, []));
@@ -222,20 +222,20 @@ public sealed class ReplicatedBucket : ComponentResource
             IgnorePublicAcls = true,
             RestrictPublicBuckets = true,
         }, options(provider, []));
-        var versioning = new Aws.S3.BucketVersioningV2($"{name}-{role}", new Aws.S3.BucketVersioningV2Args
+        var versioning = new Aws.S3.BucketVersioning($"{name}-{role}", new Aws.S3.BucketVersioningArgs
         {
             Bucket = bucket.Id,
-            VersioningConfiguration = new BucketVersioningV2VersioningConfigurationArgs { Status = "Enabled" },
+            VersioningConfiguration = new BucketVersioningVersioningConfigurationArgs { Status = "Enabled" },
         }, options(provider, []));
-        _ = new Aws.S3.BucketServerSideEncryptionConfigurationV2($"{name}-{role}", new Aws.S3.BucketServerSideEncryptionConfigurationV2Args
+        _ = new Aws.S3.BucketServerSideEncryptionConfiguration($"{name}-{role}", new Aws.S3.BucketServerSideEncryptionConfigurationArgs
         {
             Bucket = bucket.Id,
             Rules =
             {
-                new BucketServerSideEncryptionConfigurationV2RuleArgs
+                new BucketServerSideEncryptionConfigurationRuleArgs
                 {
                     BucketKeyEnabled = true,
-                    ApplyServerSideEncryptionByDefault = new BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs
+                    ApplyServerSideEncryptionByDefault = new BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs
                     {
                         SseAlgorithm = "aws:kms",
                         KmsMasterKeyId = key.Arn,
@@ -248,34 +248,34 @@ public sealed class ReplicatedBucket : ComponentResource
             Bucket = bucket.Id,
             Policy = bucket.Arn.Apply(S3Policies.TlsOnlyBucketPolicy),
         }, options(provider, [publicAccess]));
-        var lifecycle = new Aws.S3.BucketLifecycleConfigurationV2Args { Bucket = bucket.Id };
+        var lifecycle = new Aws.S3.BucketLifecycleConfigurationArgs { Bucket = bucket.Id };
         foreach (var rule in plan.LifecycleRules())
         {
-            var args = new BucketLifecycleConfigurationV2RuleArgs
+            var args = new BucketLifecycleConfigurationRuleArgs
             {
                 Id = rule.Id,
                 Status = "Enabled",
-                Filter = rule.Prefix is null ? new BucketLifecycleConfigurationV2RuleFilterArgs() : new BucketLifecycleConfigurationV2RuleFilterArgs { Prefix = rule.Prefix },
+                Filter = rule.Prefix is null ? new BucketLifecycleConfigurationRuleFilterArgs() : new BucketLifecycleConfigurationRuleFilterArgs { Prefix = rule.Prefix },
             };
             if (rule.NoncurrentVersionExpirationDays is int noncurrent)
             {
-                args.NoncurrentVersionExpiration = new BucketLifecycleConfigurationV2RuleNoncurrentVersionExpirationArgs { NoncurrentDays = noncurrent };
+                args.NoncurrentVersionExpiration = new BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs { NoncurrentDays = noncurrent };
             }
 
             if (rule.AbortIncompleteMultipartUploadDays is int abort)
             {
-                args.AbortIncompleteMultipartUpload = new BucketLifecycleConfigurationV2RuleAbortIncompleteMultipartUploadArgs { DaysAfterInitiation = abort };
+                args.AbortIncompleteMultipartUpload = new BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs { DaysAfterInitiation = abort };
             }
 
             if (rule.ExpirationDays is int expire)
             {
-                args.Expiration = new BucketLifecycleConfigurationV2RuleExpirationArgs { Days = expire };
+                args.Expiration = new BucketLifecycleConfigurationRuleExpirationArgs { Days = expire };
             }
 
             lifecycle.Rules.Add(args);
         }
 
-        _ = new Aws.S3.BucketLifecycleConfigurationV2($"{name}-{role}", lifecycle, options(provider, [versioning]));
+        _ = new Aws.S3.BucketLifecycleConfiguration($"{name}-{role}", lifecycle, options(provider, [versioning]));
         return new BucketSide(bucket, key, versioning);
     }
 

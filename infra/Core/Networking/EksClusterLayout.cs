@@ -91,6 +91,30 @@ public static class EksClusterLayout
     }
 
     /// <summary>
+    /// The cluster's OIDC issuer URL from the EKS <c>identities[].oidcs[].issuer</c> outputs. The AWS SDK types the
+    /// issuer as optional (<c>string?</c>): an EKS cluster always has one once it is active, so a missing or empty issuer
+    /// is an error (IAM roles for service accounts cannot be set up without it), never an empty URL.
+    /// </summary>
+    /// <param name="clusterName">EKS cluster (for the message).</param>
+    /// <param name="issuers">The issuers of every identity, in order.</param>
+    /// <exception cref="InvalidOperationException">No identity carries an issuer.</exception>
+    public static string OidcIssuer(string clusterName, IEnumerable<string?> issuers) =>
+        issuers.FirstOrDefault(i => !string.IsNullOrWhiteSpace(i))
+        ?? throw new InvalidOperationException($"EKS cluster '{clusterName}' reported no OIDC issuer (identities[].oidcs[].issuer is empty); cannot create its IAM OIDC provider");
+
+    /// <summary>
+    /// The cluster's base64 CA bundle from the EKS <c>certificateAuthority.data</c> output (typed optional, <c>string?</c>,
+    /// by the AWS SDK). A kubeconfig without it cannot verify the API server, so a missing bundle is an error.
+    /// </summary>
+    /// <param name="clusterName">EKS cluster (for the message).</param>
+    /// <param name="data">The reported <c>certificateAuthority.data</c>.</param>
+    /// <exception cref="InvalidOperationException">The bundle is missing or empty.</exception>
+    public static string CertificateAuthorityData(string clusterName, string? data) =>
+        !string.IsNullOrWhiteSpace(data)
+            ? data
+            : throw new InvalidOperationException($"EKS cluster '{clusterName}' reported no certificate authority data (certificateAuthority.data is empty); cannot write its kubeconfig");
+
+    /// <summary>
     /// A kubeconfig (JSON) for an EKS cluster that authenticates with <c>aws eks get-token</c> (AWS CLI v2 on the machine
     /// running Pulumi); it holds no credential itself.
     /// </summary>

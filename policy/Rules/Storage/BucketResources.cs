@@ -6,15 +6,15 @@ namespace NeoCloud.Infra.Policy.Rules.Storage;
 /// <summary>The S3 resources that configure a bucket (the AWS provider's split bucket resources).</summary>
 public enum BucketCompanion
 {
-    /// <summary>BucketVersioningV2.</summary>
+    /// <summary>BucketVersioning (AWS provider v7; BucketVersioningV2 in v6).</summary>
     Versioning,
-    /// <summary>BucketServerSideEncryptionConfigurationV2.</summary>
+    /// <summary>BucketServerSideEncryptionConfiguration (v7; BucketServerSideEncryptionConfigurationV2 in v6).</summary>
     Encryption,
     /// <summary>BucketPublicAccessBlock.</summary>
     PublicAccessBlock,
     /// <summary>BucketPolicy.</summary>
     Policy,
-    /// <summary>BucketLifecycleConfigurationV2.</summary>
+    /// <summary>BucketLifecycleConfiguration (v7; BucketLifecycleConfigurationV2 in v6).</summary>
     Lifecycle,
     /// <summary>BucketReplicationConfig.</summary>
     Replication,
@@ -23,7 +23,7 @@ public enum BucketCompanion
 /// <summary>Type tokens of S3 buckets and their companions, and how a companion names its bucket.</summary>
 public static class BucketResources
 {
-    /// <summary>Bucket type tokens.</summary>
+    /// <summary>Bucket type tokens: v6 BucketV2 (existing state) and v7 Bucket.</summary>
     public static ImmutableArray<string> BucketTypes { get; } = ["aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket"];
 
     /// <summary>Companion type tokens (V2 names of provider v6 and their v7 successors).</summary>

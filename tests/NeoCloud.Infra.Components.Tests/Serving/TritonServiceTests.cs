@@ -15,7 +15,7 @@ public class TritonServiceTests
         var (mocks, _) = await PulumiTest.RunAsync(() =>
         {
             // A bucket whose name the engine produces (like a ReplicatedBucket with its random suffix).
-            var bucket = new Pulumi.Aws.S3.BucketV2("models", new Pulumi.Aws.S3.BucketV2Args { BucketPrefix = "neocloud-models-" });
+            var bucket = new Pulumi.Aws.S3.Bucket("models", new Pulumi.Aws.S3.BucketArgs { BucketPrefix = "neocloud-models-" });
             var args = Args(new ServingPool(MigPool()));
             _ = new TritonService("llama", new TritonServiceArgs
             {
@@ -29,7 +29,7 @@ public class TritonServiceTests
                 NodeSelector = args.NodeSelector,
                 Tolerations = args.Tolerations,
                 ModelRepository = new ModelRepository(null, "placeholder", "llama-3-8b"),
-                ModelBucket = bucket.Bucket,
+                ModelBucket = bucket.BucketName,
                 CredentialsSecretName = args.CredentialsSecretName,
                 MinReplicas = args.MinReplicas,
                 MaxReplicas = args.MaxReplicas,

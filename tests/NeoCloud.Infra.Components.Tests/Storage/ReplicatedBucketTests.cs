@@ -36,12 +36,12 @@ public sealed class ReplicatedBucketTests
     {
         var (mocks, _) = await PulumiTest.RunAsync(() => _ = new ReplicatedBucket("models", Args()));
 
-        var buckets = mocks.OfType("aws:s3/bucketV2:BucketV2");
+        var buckets = mocks.OfType("aws:s3/bucket:Bucket");
         Assert.Equal(["neocloud-models-a1b2c3d4", "neocloud-models-a1b2c3d4-replica"], buckets.Select(b => (string)b.Inputs["bucket"]).Order());
         Assert.All(buckets, b => Assert.Equal("prod", Map(b.Inputs["tags"])["neocloud.io/environment"]));
         Assert.All(buckets, b => Assert.Equal("ml-platform", Map(b.Inputs["tags"])["neocloud.io/cost-center"]));
 
-        var versioning = mocks.OfType("aws:s3/bucketVersioningV2:BucketVersioningV2");
+        var versioning = mocks.OfType("aws:s3/bucketVersioning:BucketVersioning");
         Assert.Equal(2, versioning.Count);
         Assert.Equal(buckets.Select(b => (string)b.Inputs["bucket"]).Order(), versioning.Select(v => (string)v.Inputs["bucket"]).Order());
         Assert.All(versioning, v => Assert.Equal("Enabled", Map(v.Inputs["versioningConfiguration"])["status"]));
@@ -51,7 +51,7 @@ public sealed class ReplicatedBucketTests
         Assert.All(keys, k => Assert.True((bool)k.Inputs["enableKeyRotation"]));
         Assert.Equal(2, mocks.OfType("aws:kms/alias:Alias").Count);
 
-        var sse = mocks.OfType("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2");
+        var sse = mocks.OfType("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
         Assert.Equal(2, sse.Count);
         Assert.All(sse, s =>
         {
@@ -98,9 +98,9 @@ public sealed class ReplicatedBucketTests
         var providers = mocks.OfType("pulumi:providers:aws");
         Assert.Equal(["us-east-1", "us-west-2"], providers.Select(p => (string)p.Inputs["region"]).Order());
         var byName = providers.ToDictionary(p => p.Name!, p => p);
-        var replicaBucket = mocks.OfType("aws:s3/bucketV2:BucketV2").Single(b => b.Name == "models-replica");
+        var replicaBucket = mocks.OfType("aws:s3/bucket:Bucket").Single(b => b.Name == "models-replica");
         Assert.Contains("models-replica", replicaBucket.Provider);
-        var primaryBucket = mocks.OfType("aws:s3/bucketV2:BucketV2").Single(b => b.Name == "models-primary");
+        var primaryBucket = mocks.OfType("aws:s3/bucket:Bucket").Single(b => b.Name == "models-primary");
         Assert.Contains("models-primary", primaryBucket.Provider);
         Assert.Equal(2, byName.Count);
     }
@@ -109,7 +109,7 @@ public sealed class ReplicatedBucketTests
     public async Task Lifecycle_rules_on_both_buckets()
     {
         var (mocks, _) = await PulumiTest.RunAsync(() => _ = new ReplicatedBucket("models", Args()));
-        var lifecycles = mocks.OfType("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2");
+        var lifecycles = mocks.OfType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
         Assert.Equal(2, lifecycles.Count);
         Assert.All(lifecycles, l =>
         {
@@ -135,7 +135,7 @@ public sealed class ReplicatedBucketTests
         Assert.Equal("Enabled", Map(rule["deleteMarkerReplication"])["status"]);
         Assert.Equal("Enabled", Map(Map(rule["sourceSelectionCriteria"])["sseKmsEncryptedObjects"])["status"]);
         var destination = Map(rule["destination"]);
-        Assert.Equal("arn:aws:mock:us-east-1:123456789012:bucketv2/models-replica", destination["bucket"]);
+        Assert.Equal("arn:aws:mock:us-east-1:123456789012:bucket/models-replica", destination["bucket"]);
         Assert.Equal("STANDARD", destination["storageClass"]);
         Assert.Equal("arn:aws:mock:us-east-1:123456789012:key/models-replica-key", Map(destination["encryptionConfiguration"])["replicaKmsKeyId"]);
         Assert.Equal(15.0, Map(Map(destination["replicationTime"])["time"])["minutes"]);
@@ -163,11 +163,11 @@ public sealed class ReplicatedBucketTests
         Assert.All(statements.Values, s => Assert.Equal("Allow", s.GetProperty("Effect").GetString()));
         Assert.All(statements.Values, s => Assert.DoesNotContain(Actions(s), a => a.EndsWith('*')));
         Assert.Equal(["s3:GetReplicationConfiguration", "s3:ListBucket"], Actions(statements["SourceBucketConfiguration"]));
-        Assert.Equal(["arn:aws:mock:us-east-1:123456789012:bucketv2/models-primary"], Resources(statements["SourceBucketConfiguration"]));
+        Assert.Equal(["arn:aws:mock:us-east-1:123456789012:bucket/models-primary"], Resources(statements["SourceBucketConfiguration"]));
         Assert.Equal(["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], Actions(statements["SourceObjectVersions"]));
-        Assert.Equal(["arn:aws:mock:us-east-1:123456789012:bucketv2/models-primary/*"], Resources(statements["SourceObjectVersions"]));
+        Assert.Equal(["arn:aws:mock:us-east-1:123456789012:bucket/models-primary/*"], Resources(statements["SourceObjectVersions"]));
         Assert.Equal(["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], Actions(statements["ReplicateToDestination"]));
-        Assert.Equal(["arn:aws:mock:us-east-1:123456789012:bucketv2/models-replica/*"], Resources(statements["ReplicateToDestination"]));
+        Assert.Equal(["arn:aws:mock:us-east-1:123456789012:bucket/models-replica/*"], Resources(statements["ReplicateToDestination"]));
         Assert.Equal(["kms:Decrypt"], Actions(statements["DecryptWithSourceKey"]));
         Assert.Equal(["arn:aws:mock:us-east-1:123456789012:key/models-primary-key"], Resources(statements["DecryptWithSourceKey"]));
         Assert.Equal("s3.us-east-1.amazonaws.com", statements["DecryptWithSourceKey"].GetProperty("Condition").GetProperty("StringEquals").GetProperty("kms:ViaService").GetString());

@@ -10,12 +10,16 @@ public static class PulumiTest
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
     /// <summary>Runs <paramref name="create"/> in a test stack and returns the mocks that recorded it.</summary>
-    public static async Task<(RecordingMocks Mocks, ImmutableArray<Resource> Resources)> RunAsync(Action create, bool preview = false, string stack = "test")
+    /// <param name="create">The program.</param>
+    /// <param name="preview">Run as a preview.</param>
+    /// <param name="stack">Stack name.</param>
+    /// <param name="mocks">Mocks to use (e.g. with <see cref="RecordingMocks.AdjustOutputs"/>); a new one by default.</param>
+    public static async Task<(RecordingMocks Mocks, ImmutableArray<Resource> Resources)> RunAsync(Action create, bool preview = false, string stack = "test", RecordingMocks? mocks = null)
     {
         await Gate.WaitAsync();
         try
         {
-            var mocks = new RecordingMocks();
+            mocks ??= new RecordingMocks();
             var resources = await Deployment.TestAsync(mocks, new TestOptions { IsPreview = preview, StackName = stack, ProjectName = "neocloud-infra" }, create);
             return (mocks, resources);
         }

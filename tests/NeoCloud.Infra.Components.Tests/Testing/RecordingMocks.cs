@@ -20,6 +20,12 @@ public sealed class RecordingMocks : IMocks
     /// </summary>
     public bool Preview { get; init; }
 
+    /// <summary>
+    /// Changes the outputs of one resource after the defaults are set (type token, name, outputs), e.g. an EKS cluster
+    /// that reports no OIDC issuer; null leaves the defaults.
+    /// </summary>
+    public Action<string, string, ImmutableDictionary<string, object>.Builder>? AdjustOutputs { get; init; }
+
     /// <summary>Every resource registered, in registration order.</summary>
     public IReadOnlyList<MockResourceArgs> Resources => [.. _resources];
 
@@ -46,9 +52,9 @@ public sealed class RecordingMocks : IMocks
 
         switch (type)
         {
-            case "aws:s3/bucketV2:BucketV2" or "aws:s3/bucket:Bucket" when Preview && !args.Inputs.ContainsKey("bucket"):
+            case "aws:s3/bucket:Bucket" when Preview && !args.Inputs.ContainsKey("bucket"):
                 break; // the generated name is unknown until the bucket exists
-            case "aws:s3/bucketV2:BucketV2" or "aws:s3/bucket:Bucket":
+            case "aws:s3/bucket:Bucket":
                 outputs.TryAdd("bucket", args.Inputs.TryGetValue("bucketPrefix", out var prefix) ? $"{prefix}mock" : name);
                 outputs["bucketRegionalDomainName"] = $"{outputs["bucket"]}.s3.amazonaws.com";
                 break;
@@ -74,10 +80,12 @@ public sealed class RecordingMocks : IMocks
                 break;
         }
 
+        AdjustOutputs?.Invoke(type, name, outputs);
+
         // The mock monitor passes the import id, which is "" for a new resource: give it an id, or every
         // input that references it (bucket = bucket.Id, vpcId = vpc.Id) would stay unknown.
         var id = !string.IsNullOrEmpty(args.Id) ? args.Id
-            : type is "aws:s3/bucketV2:BucketV2" or "aws:s3/bucket:Bucket" && outputs.TryGetValue("bucket", out var bucketName) ? (string)bucketName // an S3 bucket's id is its name
+            : type is "aws:s3/bucket:Bucket" && outputs.TryGetValue("bucket", out var bucketName) ? (string)bucketName // an S3 bucket's id is its name
             : $"{name}-id";
         return Task.FromResult<(string? id, object state)>((id, outputs.ToImmutable()));
     }
@@ -90,7 +98,7 @@ public sealed class RecordingMocks : IMocks
         {
             "aws:index/getCallerIdentity:getCallerIdentity" => ImmutableDictionary<string, object>.Empty
                 .Add("accountId", "123456789012").Add("arn", "arn:aws:iam::123456789012:user/mock").Add("userId", "mock"),
-            "aws:index/getRegion:getRegion" => ImmutableDictionary<string, object>.Empty.Add("name", "us-east-1"),
+            "aws:index/getRegion:getRegion" => ImmutableDictionary<string, object>.Empty.Add("region", "us-east-1").Add("name", "us-east-1").Add("id", "us-east-1"),
             "aws:index/getPartition:getPartition" => ImmutableDictionary<string, object>.Empty.Add("partition", "aws").Add("dnsSuffix", "amazonaws.com"),
             "aws:ec2/getPrefixList:getPrefixList" => ImmutableDictionary<string, object>.Empty
                 .Add("id", "pl-63a5400a").Add("prefixListId", "pl-63a5400a").Add("name", args.Args.TryGetValue("name", out var n) ? n : "com.amazonaws.us-east-1.s3")

@@ -13,26 +13,51 @@ public sealed class BucketStackRuleTests
 {
     private static readonly ResourceSnapshot Bucket = Resource("aws:s3/bucketV2:BucketV2", "model-weights", """{"bucket":"neocloud-model-weights"}""");
 
-    private static ResourceSnapshot Companion(string type, string name, string json, bool byDependency = false)
+    /// <summary>The S3 type tokens of one AWS provider major: v6 (the *V2 resources, still in existing state) or v7.</summary>
+    private static (string Bucket, string Versioning, string Encryption, string Lifecycle) Tokens(int major) => major == 6
+        ? ("aws:s3/bucketV2:BucketV2", "aws:s3/bucketVersioningV2:BucketVersioningV2",
+            "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
+        : ("aws:s3/bucket:Bucket", "aws:s3/bucketVersioning:BucketVersioning",
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+
+    private static ResourceSnapshot BucketOf(int major) => Resource(Tokens(major).Bucket, "model-weights", """{"bucket":"neocloud-model-weights"}""");
+
+    private static ResourceSnapshot Companion(string type, string name, string json, bool byDependency = false, ResourceSnapshot? bucket = null)
     {
         var r = Resource(type, name, json);
-        return byDependency ? r with { PropertyDependencies = ImmutableDictionary<string, ImmutableArray<string>>.Empty.Add("bucket", [Bucket.Urn]) } : r;
+        return byDependency ? r with { PropertyDependencies = ImmutableDictionary<string, ImmutableArray<string>>.Empty.Add("bucket", [(bucket ?? Bucket).Urn]) } : r;
     }
 
-    private static List<ResourceSnapshot> AllCompanions(bool byDependency) =>
-    [
-        Bucket,
-        Companion("aws:s3/bucketVersioningV2:BucketVersioningV2", "v", byDependency ? $$$$$"""{"bucket":"{{{{{UnknownString}}}}}"}""" : """{"bucket":"neocloud-model-weights"}""", byDependency),
-        Companion("aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2", "e", """{"bucket":"neocloud-model-weights"}"""),
-        Companion("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "p", """{"bucket":"neocloud-model-weights"}"""),
-        Companion("aws:s3/bucketPolicy:BucketPolicy", "pol", """{"bucket":"neocloud-model-weights"}"""),
-    ];
+    private static List<ResourceSnapshot> AllCompanions(bool byDependency, int major = 6)
+    {
+        var bucket = BucketOf(major);
+        var tokens = Tokens(major);
+        return
+        [
+            bucket,
+            Companion(tokens.Versioning, "v", byDependency ? $$$$$"""{"bucket":"{{{{{UnknownString}}}}}"}""" : """{"bucket":"neocloud-model-weights"}""", byDependency, bucket),
+            Companion(tokens.Encryption, "e", """{"bucket":"neocloud-model-weights"}"""),
+            Companion("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "p", """{"bucket":"neocloud-model-weights"}"""),
+            Companion("aws:s3/bucketPolicy:BucketPolicy", "pol", """{"bucket":"neocloud-model-weights"}"""),
+        ];
+    }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Bucket_with_all_companions_passes(bool byDependency) =>
-        Assert.Empty(RunStack(new BucketCompanionsPresentRule(), AllCompanions(byDependency)));
+    [InlineData(false, 6)]
+    [InlineData(true, 6)]
+    [InlineData(false, 7)]
+    [InlineData(true, 7)]
+    public void Bucket_with_all_companions_passes(bool byDependency, int awsMajor) =>
+        Assert.Empty(RunStack(new BucketCompanionsPresentRule(), AllCompanions(byDependency, awsMajor)));
+
+    [Theory]
+    [InlineData(6)]
+    [InlineData(7)]
+    public void Missing_versioning_companion_fails_for_either_provider_major(int awsMajor)
+    {
+        var d = Assert.Single(RunStack(new BucketCompanionsPresentRule(), AllCompanions(false, awsMajor).Where(r => r.Name != "v")));
+        Assert.Equal(BucketOf(awsMajor).Urn, d.Urn);
+    }
 
     [Fact]
     public void Missing_companion_fails_with_bucket_urn()
@@ -50,16 +75,20 @@ public sealed class BucketStackRuleTests
         Assert.Equal(EnforcementLevel.Advisory, Assert.Single(RunStack(new BucketCompanionsPresentRule(), resources)).Level);
     }
 
-    [Fact]
-    public void Lifecycle_required_for_model_and_checkpoint_buckets()
+    [Theory]
+    [InlineData(6)]
+    [InlineData(7)]
+    public void Lifecycle_required_for_model_and_checkpoint_buckets(int awsMajor)
     {
         var rule = new BucketLifecycleRule();
-        Assert.Single(RunStack(rule, [Bucket]));
-        Assert.Empty(RunStack(rule, [Bucket, Resource("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "l",
+        var (bucketType, _, _, lifecycleType) = Tokens(awsMajor);
+        var bucket = BucketOf(awsMajor);
+        Assert.Single(RunStack(rule, [bucket]));
+        Assert.Empty(RunStack(rule, [bucket, Resource(lifecycleType, "l",
             """{"bucket":"neocloud-model-weights","rules":[{"id":"expire","status":"Enabled"}]}""")]));
-        Assert.Single(RunStack(rule, [Bucket, Resource("aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2", "l",
+        Assert.Single(RunStack(rule, [bucket, Resource(lifecycleType, "l",
             """{"bucket":"neocloud-model-weights","rules":[{"id":"expire","status":"Disabled"}]}""")]));
-        Assert.Empty(RunStack(rule, [Resource("aws:s3/bucketV2:BucketV2", "logs", """{"bucket":"access-logs"}""")]));
+        Assert.Empty(RunStack(rule, [Resource(bucketType, "logs", """{"bucket":"access-logs"}""")]));
     }
 
     [Fact]
