@@ -38,7 +38,7 @@ public static class StorageBinding
         return match is not null
             ? new ClaimVerdict(claim, true, $"StorageClass {match.Name} ({Origin(match)})")
             : new ClaimVerdict(claim, false, $"StorageClass \"{claim.StorageClass}\" does not exist on cluster {claim.Cluster}: nothing creates it and config does not declare it"
-                + (classes.Count > 0 ? $" (known: {string.Join(", ", classes.Select(s => s.Name))})" : string.Empty));
+                + (classes.Count > 0 ? $" (known: {string.Join(", ", classes.Select(s => s.Name).Order(StringComparer.Ordinal))})" : string.Empty));
     }
 
     private static string Origin(PlatformStorageClass s) => s.Origin == StorageClassOrigin.Created ? "created by the stack" : "declared pre-existing";
