@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using System.Text.Json.Nodes;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Platform;
 using NeoCloud.Infra.Stacks.Tests.Testing;
@@ -50,8 +48,8 @@ public sealed class PlatformCheckTests
     {
         var byCluster = resources
             .Where(r => r.Type is { } t && t.StartsWith("kubernetes:", StringComparison.Ordinal) && !t.StartsWith("kubernetes:helm.sh/", StringComparison.Ordinal))
-            .GroupBy(r => ClusterOf(r, env));
-        var parts = byCluster.Select(g => ManifestInventory.FromKubernetesObjects(g.Key, g.Select(Manifest))).ToList();
+            .GroupBy(r => RegisteredManifests.ClusterOf(r, env));
+        var parts = byCluster.Select(g => ManifestInventory.FromKubernetesObjects(g.Key, g.Select(RegisteredManifests.Manifest))).ToList();
         return PlatformInventory.Empty with
         {
             Workloads = [.. parts.SelectMany(p => p.Workloads)],
@@ -63,37 +61,4 @@ public sealed class PlatformCheckTests
             Scalers = [.. parts.SelectMany(p => p.Scalers)],
         };
     }
-
-    /// <summary>The cluster of a Kubernetes resource: its provider is <c>&lt;cluster&gt;-kubernetes</c> (ClusterAccess).</summary>
-    private static string ClusterOf(MockResourceArgs r, EnvironmentModel env)
-    {
-        var provider = r.Provider ?? throw new InvalidOperationException($"{r.Type} {r.Name} has no provider");
-        var name = provider.Split("::").Last(p => p.EndsWith("-kubernetes", StringComparison.Ordinal) || p.Contains("-kubernetes", StringComparison.Ordinal));
-        var cluster = name[..name.IndexOf("-kubernetes", StringComparison.Ordinal)];
-        return env.Clusters.Single(c => c.Name == cluster).Name;
-    }
-
-    /// <summary>A registered resource as the manifest it stands for: its inputs plus apiVersion/kind from its type token.</summary>
-    private static JsonObject Manifest(MockResourceArgs r)
-    {
-        var token = r.Type!.Split(':');
-        var (group, kind) = (token[1], token[2]);
-        var manifest = (JsonObject)ToJson(r.Inputs)!;
-        manifest["apiVersion"] = group.StartsWith("core/", StringComparison.Ordinal) ? group["core/".Length..] : group;
-        manifest["kind"] = kind;
-        return manifest;
-    }
-
-    private static JsonNode? ToJson(object? value) => value switch
-    {
-        null => null,
-        IReadOnlyDictionary<string, object> map => new JsonObject([.. map.Select(kv => KeyValuePair.Create(kv.Key, ToJson(kv.Value)))]),
-        ImmutableArray<object> list => new JsonArray([.. list.Select(ToJson)]),
-        string s => JsonValue.Create(s),
-        bool b => JsonValue.Create(b),
-        double d when d == Math.Floor(d) && Math.Abs(d) < int.MaxValue => JsonValue.Create((int)d),
-        double d => JsonValue.Create(d),
-        int i => JsonValue.Create(i),
-        _ => JsonValue.Create(value.ToString()),
-    };
 }
