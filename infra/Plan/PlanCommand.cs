@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using NeoCloud.Infra.Core.Diagnostics;
 using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Platform;
 using NeoCloud.Infra.Plan.Diff;
 using NeoCloud.Infra.Plan.Output;
 using NeoCloud.Infra.Plan.Planning;
@@ -47,7 +48,7 @@ public static class PlanCommand
                     error.WriteLine("neocloud: " + e.Message);
                 }
 
-                error.WriteLine("usage: neocloud [plan] <stack|Pulumi.<stack>.yaml> [--json | --markdown] [--against <Pulumi.x.yaml>] [--spot-discount <0..0.95>] [--verbose]; see --help");
+                error.WriteLine("usage: neocloud [plan] <stack|Pulumi.<stack>.yaml> [--json | --markdown] [--against <Pulumi.x.yaml>] [--spot-discount <0..0.95>] [--simulate <trace>] [--verbose]; see --help");
                 return ExitInvalidConfig;
             }
 
@@ -74,11 +75,13 @@ public static class PlanCommand
         var markdown = new Option<bool>("--markdown") { Description = "Print the plan as markdown, for a pull-request comment." };
         var against = new Option<string?>("--against") { Description = "Baseline stack file (e.g. the main branch's Pulumi.prod.yaml): show capacity and cost deltas." };
         var spot = new Option<double?>("--spot-discount") { Description = "Spot discount off on-demand (0..0.95) instead of cost.spotDiscount." };
+        var simulate = new Option<string?>("--simulate") { Description = "Simulate autoscaling on a load trace: steady, ramp, spike, diurnal, or a trace file (.csv: seconds,requestsPerSecond; .json: see README)." };
         command.Arguments.Add(stack);
         command.Options.Add(json);
         command.Options.Add(markdown);
         command.Options.Add(against);
         command.Options.Add(spot);
+        command.Options.Add(simulate);
         command.SetAction(parse =>
         {
             var format = parse.GetValue(json) ? OutputFormat.Json : parse.GetValue(markdown) ? OutputFormat.Markdown : OutputFormat.Human;
@@ -97,11 +100,44 @@ public static class PlanCommand
                 return ExitInvalidConfig;
             }
 
-            return Execute(parse.GetValue(stack)!, parse.GetValue(against), discount, format, workingDirectory, outWriter, errWriter);
+            var trace = parse.GetValue(simulate);
+            if (trace is not null && TraceProblem(trace, workingDirectory) is { } problem)
+            {
+                errWriter.WriteLine("neocloud: --simulate " + problem);
+                return ExitInvalidConfig;
+            }
+
+            return Execute(parse.GetValue(stack)!, parse.GetValue(against), discount, format, workingDirectory, outWriter, errWriter, trace is null || LoadTrace.BuiltIns.Contains(trace) ? trace : Path.GetFullPath(trace, workingDirectory));
         });
     }
 
-    private static int Execute(string stackArg, string? againstArg, double? discount, OutputFormat format, string workingDirectory, TextWriter output, TextWriter error)
+    private static string? TraceProblem(string trace, string workingDirectory)
+    {
+        if (LoadTrace.BuiltIns.Contains(trace))
+        {
+            return null;
+        }
+
+        try
+        {
+            _ = LoadTrace.FromFile(Path.GetFullPath(trace, workingDirectory));
+            return null;
+        }
+        catch (EnvironmentConfigException) when (!File.Exists(Path.GetFullPath(trace, workingDirectory)) && !Directory.Exists(Path.GetFullPath(trace, workingDirectory)))
+        {
+            return $"\"{trace}\" is neither a built-in trace ({string.Join(", ", LoadTrace.BuiltIns)}) nor an existing trace file";
+        }
+        catch (EnvironmentConfigException ex)
+        {
+            return string.Join("; ", ex.Errors.Select(e => $"\"{trace}\" {e.Message}"));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or System.Text.Json.JsonException)
+        {
+            return $"\"{trace}\": {ex.Message}";
+        }
+    }
+
+    private static int Execute(string stackArg, string? againstArg, double? discount, OutputFormat format, string workingDirectory, TextWriter output, TextWriter error, string? simulate)
     {
         var result = Load(stackArg, workingDirectory, discount);
         var against = againstArg is null ? null : Load(againstArg, workingDirectory, discount);
@@ -113,7 +149,7 @@ public static class PlanCommand
         switch (format)
         {
             case OutputFormat.Json:
-                output.WriteLine(JsonReport.Render(result, against, diff, exit));
+                output.WriteLine(JsonReport.Render(result, against, diff, exit, simulate));
                 break;
             case OutputFormat.Markdown:
                 foreach (var r in new[] { result, against }.OfType<PlanResult>().Where(r => !r.IsValid))
@@ -123,7 +159,7 @@ public static class PlanCommand
 
                 if (exit != ExitInvalidConfig)
                 {
-                    TextReport.WriteMarkdown(output, result.Plan!, diff);
+                    TextReport.WriteMarkdown(output, result.Plan!, diff, simulate);
                 }
 
                 break;
@@ -135,7 +171,7 @@ public static class PlanCommand
 
                 if (exit != ExitInvalidConfig)
                 {
-                    TextReport.WriteHuman(output, result.Plan!, diff);
+                    TextReport.WriteHuman(output, result.Plan!, diff, simulate);
                 }
 
                 break;

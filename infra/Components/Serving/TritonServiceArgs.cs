@@ -103,10 +103,10 @@ public sealed class TritonServiceArgs : ResourceArgs
     public Resource? Monitoring { get; init; }
 
     /// <summary>CPU request and limit of a replica. Defaults to "4".</summary>
-    public string Cpu { get; init; } = "4";
+    public string Cpu { get; init; } = TritonReplicaResources.Cpu;
 
     /// <summary>Memory request and limit of a replica. Defaults to "16Gi".</summary>
-    public string Memory { get; init; } = "16Gi";
+    public string Memory { get; init; } = TritonReplicaResources.Memory;
 
     /// <summary>Seconds a replica may take to load its models before it is restarted (startup probe). Defaults to 900.</summary>
     public int ModelLoadTimeoutSeconds { get; init; } = 900;

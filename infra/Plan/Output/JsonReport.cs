@@ -32,7 +32,8 @@ internal static class JsonReport
     /// <param name="against">The baseline of a diff (may be invalid), or null.</param>
     /// <param name="diff">The diff, when both sides are valid.</param>
     /// <param name="exitCode">The exit code the run ends with.</param>
-    public static string Render(PlanResult result, PlanResult? against, PlanDiff? diff, int exitCode)
+    /// <param name="simulate">The trace of <c>--simulate</c>, or null.</param>
+    public static string Render(PlanResult result, PlanResult? against, PlanDiff? diff, int exitCode, string? simulate = null)
     {
         var root = new JsonObject
         {
@@ -46,6 +47,7 @@ internal static class JsonReport
         if (result.Plan is { } plan)
         {
             Fill(root, plan);
+            root["platform"] = PlatformSections.Json(plan, simulate);
         }
 
         if (against is not null)

@@ -21,7 +21,7 @@ internal static class PlanSections
     }
 
     /// <summary>Every section of a plan, in output order.</summary>
-    public static IEnumerable<ReportSection> All(StackPlan plan, PlanDiff? diff)
+    public static IEnumerable<ReportSection> All(StackPlan plan, PlanDiff? diff, string? simulate = null)
     {
         yield return Clusters(plan);
         yield return Pools(plan);
@@ -33,6 +33,11 @@ internal static class PlanSections
         if (diff is not null)
         {
             yield return Diff(diff);
+        }
+
+        foreach (var section in PlatformSections.Sections(plan, simulate))
+        {
+            yield return section;
         }
 
         yield return Policy(plan);

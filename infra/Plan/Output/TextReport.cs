@@ -8,11 +8,11 @@ namespace NeoCloud.Infra.Plan.Output;
 internal static class TextReport
 {
     /// <summary>Writes the human report of a valid plan.</summary>
-    public static void WriteHuman(TextWriter output, StackPlan plan, PlanDiff? diff)
+    public static void WriteHuman(TextWriter output, StackPlan plan, PlanDiff? diff, string? simulate = null)
     {
         output.WriteLine("neocloud plan · " + PlanSections.Summary(plan));
         output.WriteLine();
-        foreach (var section in PlanSections.All(plan, diff))
+        foreach (var section in PlanSections.All(plan, diff, simulate))
         {
             TextTable.WriteText(output, section);
         }
@@ -21,7 +21,7 @@ internal static class TextReport
     }
 
     /// <summary>Writes the markdown report of a valid plan (for a pull-request comment).</summary>
-    public static void WriteMarkdown(TextWriter output, StackPlan plan, PlanDiff? diff)
+    public static void WriteMarkdown(TextWriter output, StackPlan plan, PlanDiff? diff, string? simulate = null)
     {
         output.WriteLine($"## `neocloud plan {plan.Stack}`");
         output.WriteLine();
@@ -29,7 +29,7 @@ internal static class TextReport
         output.WriteLine();
         output.WriteLine("**" + Verdict(plan) + "**");
         output.WriteLine();
-        foreach (var section in PlanSections.All(plan, diff))
+        foreach (var section in PlanSections.All(plan, diff, simulate))
         {
             TextTable.WriteMarkdown(output, section);
         }

@@ -1,0 +1,364 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using NeoCloud.Infra.Core.Autoscaling;
+using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Gpu;
+using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Monitoring;
+using NeoCloud.Infra.Core.Naming;
+using NeoCloud.Infra.Core.Networking;
+using NeoCloud.Infra.Core.Serving;
+using NeoCloud.Infra.Core.Stacks;
+using NeoCloud.Infra.Core.Storage;
+using NeoCloud.Infra.Core.Tenancy;
+using NeoCloud.Infra.Core.VectorDb;
+
+namespace NeoCloud.Infra.Core.Platform;
+
+/// <summary>The inventory of a stack as its bound configuration decides it, and what config decides that has no object at all.</summary>
+/// <param name="Inventory">The inventory.</param>
+/// <param name="Findings">Findings about config that composes nothing (e.g. a <c>purpose: cpu</c> pool the stack drops).</param>
+public sealed record ConfigInventoryResult(PlatformInventory Inventory, ImmutableArray<PlatformFinding> Findings);
+
+/// <summary>
+/// Builds the <see cref="PlatformInventory"/> of a stack from its <see cref="EnvironmentModel"/> with the same Core
+/// planners the program composes (<see cref="GpuPoolPlanner"/>, <see cref="GpuOperatorPlanner"/>, <see cref="TenantPlan"/>,
+/// <see cref="ScaledObjectSpec"/>, the chart workload classes), mirroring what <c>EnvironmentStack</c> registers.
+/// </summary>
+public static partial class ConfigInventory
+{
+    /// <summary>Root disk of an EKS GPU node (GpuNodePool's <c>DiskSizeGiB</c> default).</summary>
+    public const int EksRootDiskGiB = 200;
+
+    /// <summary>The namespace of the in-cluster client the "client → serving" flows start from (no gateway exists).</summary>
+    public const string ClientNamespace = "default";
+
+    /// <summary>Builds the inventory.</summary>
+    /// <param name="env">The bound environment.</param>
+    /// <param name="catalog">The hardware catalog (default: <see cref="HardwareCatalog.Default"/>).</param>
+    /// <param name="tokensPerRequest">Tokens per request, for the serving rate of a replica.</param>
+    public static ConfigInventoryResult Build(EnvironmentModel env, HardwareCatalog? catalog = null, double tokensPerRequest = 500)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        var cat = catalog ?? HardwareCatalog.Default;
+        var findings = ImmutableArray.CreateBuilder<PlatformFinding>();
+        var clusters = ImmutableArray.CreateBuilder<PlatformCluster>();
+        var pools = ImmutableArray.CreateBuilder<PlatformPool>();
+        var workloads = ImmutableArray.CreateBuilder<PlatformWorkload>();
+        var claims = ImmutableArray.CreateBuilder<PlatformClaim>();
+        var classes = ImmutableArray.CreateBuilder<PlatformStorageClass>();
+        var namespaces = ImmutableArray.CreateBuilder<PlatformNamespace>();
+        var policies = ImmutableArray.CreateBuilder<PlatformNetworkPolicy>();
+        var bindings = ImmutableArray.CreateBuilder<PlatformRoleBinding>();
+        var flows = ImmutableArray.CreateBuilder<PlatformFlow>();
+        var scalers = ImmutableArray.CreateBuilder<PlatformScaler>();
+        var fits = ImmutableArray.CreateBuilder<ModelFit>();
+        var accesses = ImmutableArray.CreateBuilder<PlatformAccess>();
+        var poolPlans = new Dictionary<string, GpuPoolPlan>(StringComparer.Ordinal);
+        var release = env.Monitoring.ReleaseLabel;
+        var prometheus = KubePrometheusStackWorkloads.PrometheusPodLabels(release);
+
+        foreach (var cluster in env.Clusters)
+        {
+            var c = cluster.Name;
+            var eks = cluster.Substrate == Substrate.Eks;
+            clusters.Add(new PlatformCluster(c, Managed: eks, NodeAutoscaler: false));
+            foreach (var ns in new[] { "kube-system", ClientNamespace, StackLayout.MonitoringNamespace, StackLayout.KedaNamespace })
+            {
+                namespaces.Add(PlatformNamespace.Of(c, ns));
+            }
+
+            var plans = new List<GpuPoolPlan>();
+            foreach (var pool in env.PoolsOf(c))
+            {
+                if (pool.Gpu is null)
+                {
+                    findings.Add(new PlatformFinding(PlatformRule.Placement, $"{c}/{pool.Name}", $"pool \"{pool.Name}\" (purpose {pool.Purpose.ToString().ToLowerInvariant()}) is accepted by config but the stack composes only GPU pools: "
+                        + (eks ? "it has no nodes" : "its nodes get no pool label, so nothing can select them")));
+                    continue;
+                }
+
+                var plan = GpuPoolPlanner.Plan(Definition(env, cluster, pool));
+                poolPlans[pool.Name] = plan;
+                plans.Add(plan);
+                var labels = plan.NodeLabels.SetItem(GpuOperatorWorkloads.NvidiaPciLabel, "true");
+                if (pool.Gpu.MigSupported)
+                {
+                    labels = labels.SetItem(GpuOperatorWorkloads.MigCapableLabel, "true");
+                }
+
+                ImmutableSortedDictionary<string, long> allocatable;
+                string shape;
+                var known = true;
+                if (eks && cat.FindInstanceType(pool.InstanceType!) is { } type)
+                {
+                    allocatable = NodeAllocatable.For(type.Vcpus, type.MemoryGiB, EksRootDiskGiB, plan.Capacity.PerNode);
+                    shape = string.Create(CultureInfo.InvariantCulture, $"{type.Name}: {type.Vcpus} vCPU, {type.MemoryGiB} GiB, {type.Gpus} × {pool.Gpu.Id} (catalog)");
+                }
+                else
+                {
+                    allocatable = NodeAllocatable.ExtendedOnly(plan.Capacity.PerNode);
+                    shape = string.Create(CultureInfo.InvariantCulture, $"{pool.GpusPerNode} × {pool.Gpu.Id} (on-prem; CPU and memory not in config)");
+                    known = false;
+                }
+
+                pools.Add(new PlatformPool(c, pool.Name, pool.MinSize, pool.DesiredSize, pool.MaxSize, labels, plan.Taints, allocatable, shape, known));
+            }
+
+            if (eks)
+            {
+                workloads.AddRange(EksSystemWorkloads.For().Select(w => w.On(c)));
+            }
+
+            if (plans.Count > 0)
+            {
+                namespaces.Add(PlatformNamespace.Of(c, StackLayout.GpuOperatorNamespace));
+                var op = GpuOperatorPlanner.Plan(StackLayout.ComponentName(c, "gpu-operator"), new GpuOperatorDefinition
+                {
+                    Substrate = cluster.Substrate,
+                    Pools = [.. plans],
+                    MigStrategy = cluster.MigStrategy,
+                    Namespace = StackLayout.GpuOperatorNamespace,
+                    PrometheusReleaseLabel = release,
+                    ServiceMonitor = false,
+                    Environment = env.Environment,
+                    CostCenter = env.CostCenter,
+                });
+                workloads.AddRange(GpuOperatorWorkloads.For(StackLayout.GpuOperatorNamespace, op).Select(w => w.On(c)));
+                flows.Add(new PlatformFlow($"{c}: Prometheus → DCGM exporter", Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), Pod(c, StackLayout.GpuOperatorNamespace, WorkloadShape.Labels(("app", "nvidia-dcgm-exporter")), "DCGM exporter"), GpuOperatorWorkloads.DcgmExporterPort, "TCP", true));
+            }
+
+            var monitoringSettings = new PrometheusSettings(release, StackLayout.MonitoringNamespace, env.Monitoring.Retention, env.Monitoring.StorageSize, env.Monitoring.StorageClass);
+            workloads.AddRange(KubePrometheusStackWorkloads.For(monitoringSettings).Select(w => w.On(c)));
+            workloads.AddRange(KedaWorkloads.For(StackLayout.KedaNamespace).Select(w => w.On(c)));
+            flows.Add(new PlatformFlow($"{c}: KEDA → Prometheus", Pod(c, StackLayout.KedaNamespace, KedaWorkloads.OperatorPodLabels, "KEDA operator"), Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), KubePrometheusStackChart.PrometheusPort, "TCP", true));
+            flows.Add(new PlatformFlow($"{c}: Prometheus → KEDA metrics", Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), Pod(c, StackLayout.KedaNamespace, KedaWorkloads.OperatorPodLabels, "KEDA operator"), KedaWorkloads.OperatorMetricsPort, "TCP", true));
+        }
+
+        // Storage: the on-prem object store, its bucket StorageClass and its backing class (declared pre-existing).
+        var storeCluster = env.Storage.OnPrem?.Cluster;
+        if (env.Storage.OnPrem is { } store)
+        {
+            var storePlan = new OnPremObjectStorePlan(StackLayout.ModelPrefix, StackLayout.RookNamespace, StackLayout.ModelStoreNamespace, store.BucketName, env.IsProduction ? 3 : 1, env.IsProduction ? 2 : 1, env.IsProduction, null);
+            namespaces.Add(PlatformNamespace.Of(store.Cluster, StackLayout.RookNamespace));
+            namespaces.Add(PlatformNamespace.Of(store.Cluster, StackLayout.ModelStoreNamespace));
+            workloads.Add(RookGatewayWorkloads.For(storePlan).On(store.Cluster));
+            workloads.Add(Stack("Job", StackLayout.ModelStoreNamespace, "model-store-versioning").On(store.Cluster));
+            if (store.SyncToS3 && env.Storage.ModelBucket is not null)
+            {
+                workloads.Add(Stack("CronJob", StackLayout.ModelStoreNamespace, "model-store-s3-sync").On(store.Cluster));
+            }
+
+            classes.Add(new PlatformStorageClass(store.Cluster, "model-store-bucket", false, StorageClassOrigin.Created, StoragePins.BucketProvisioner));
+            classes.Add(new PlatformStorageClass(store.Cluster, store.StorageClass, false, StorageClassOrigin.Declared));
+            claims.Add(new PlatformClaim(store.Cluster, StackLayout.ModelStoreNamespace, "model bucket claim", "model-store-bucket"));
+        }
+
+        // Vector DB.
+        if (env.VectorDb is { } vdb)
+        {
+            namespaces.Add(PlatformNamespace.Of(vdb.Cluster, StackLayout.VectorDbNamespace));
+            var qdrant = new QdrantPlan(vdb.Replicas, vdb.ReplicationFactor, 1, Math.Max(1, (vdb.Shards + vdb.Replicas - 1) / vdb.Replicas), vdb.StorageClass, vdb.StorageSize, env.IsProduction, env.Cluster(vdb.Cluster).Substrate == Substrate.Eks, "qdrant-api-key", release, QdrantPlan.LabelsFor(env.Environment, env.CostCenter));
+            workloads.Add(QdrantWorkloads.For(StackLayout.VectorDbNamespace, "qdrant", qdrant).On(vdb.Cluster));
+            flows.Add(new PlatformFlow($"{vdb.Cluster}: Prometheus → Qdrant metrics", Pod(vdb.Cluster, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), Pod(vdb.Cluster, StackLayout.VectorDbNamespace, QdrantWorkloads.PodLabels("qdrant"), "Qdrant"), QdrantChart.HttpPort, "TCP", true));
+        }
+
+        // Tenants: namespaces, NetworkPolicies, RoleBindings; model-bucket egress where a cluster reads S3.
+        foreach (var tenant in env.Tenants)
+        {
+            foreach (var c in tenant.Clusters)
+            {
+                var plan = new TenantPlan(tenant.Name, tenant.Group, env.Environment, env.CostCenter, PodSecurityLevel.Baseline,
+                    new TenantQuotaSettings(tenant.Quota.GpuResources, tenant.Quota.Cpu, null, tenant.Quota.Memory, null, tenant.Quota.PersistentVolumeClaims, 0),
+                    null, [StackLayout.MonitoringNamespace],
+                    storeCluster == c ? new ModelStoreService(StackLayout.RookNamespace, StackLayout.RgwPodLabels(StackLayout.ModelPrefix), StackLayout.RgwPodPort) : null,
+                    [], []);
+                namespaces.Add(new PlatformNamespace(c, tenant.Name, plan.NamespaceLabels().SetItem(TenantPlan.NamespaceNameLabel, tenant.Name)));
+                policies.AddRange(plan.NetworkPolicies().Select(p => Policy(c, tenant.Name, p)));
+                bindings.Add(new PlatformRoleBinding(c, tenant.Name, "tenant-member", [tenant.Group], TenantPlan.RoleRules()));
+                if (ReadsFromS3(env, c) && env.Storage.ModelBucket is { } bucket)
+                {
+                    policies.Add(new PlatformNetworkPolicy(c, tenant.Name, "allow-model-bucket-egress", LabelSelector.All, false, true, [],
+                        [new NetworkPolicyRule([new NetworkPeer(null, null, new IpBlockPeer(S3Range(bucket.Region), []))], [new NetworkPolicyPort("TCP", 443)])]));
+                }
+            }
+        }
+
+        foreach (var a in env.Tenants)
+        {
+            foreach (var b in env.Tenants.Where(b => b.Name != a.Name))
+            {
+                foreach (var c in a.Clusters.Intersect(b.Clusters))
+                {
+                    accesses.Add(new PlatformAccess($"{c}: {a.Name} → {b.Name} Secrets", c, a.Group, "get", "secrets", b.Name, false));
+                }
+            }
+
+            foreach (var c in a.Clusters)
+            {
+                accesses.Add(new PlatformAccess($"{c}: {a.Name} → own Secrets", c, a.Group, "get", "secrets", a.Name, true));
+                if (env.VectorDb is { } v && v.Cluster == c)
+                {
+                    // No config key says which tenants use the vector DB yet: every tenant on its cluster is taken as a user.
+                    flows.Add(new PlatformFlow($"{c}: {a.Name} → vector DB", Pod(c, a.Name, WorkloadShape.Labels(("app", "tenant-app")), $"{a.Name} pod"), Pod(c, StackLayout.VectorDbNamespace, QdrantWorkloads.PodLabels("qdrant"), "Qdrant"), QdrantChart.HttpPort, "TCP", true));
+                }
+            }
+        }
+
+        // Serving: Triton Deployments (and burst parts), their flows, scalers and model fit.
+        foreach (var s in env.Serving)
+        {
+            AddServing(env, s, s.Name, env.Pool(s.Pool), s.Gpu, s.MinReplicas, s.MaxReplicas, ScalingOf(s), burstGate: s.Burst is null ? null : s.MaxReplicas, burstOf: null);
+            if (s.Burst is { } burst)
+            {
+                AddServing(env, s, s.Name + StackLayout.BurstSuffix, env.Pool(burst.Pool), burst.Gpu, 0, burst.MaxReplicas, BurstScaling.Scaling(s, env.Pool(s.Pool).Cluster), burstGate: null, burstOf: s.Name);
+                var onPrem = env.Pool(s.Pool).Cluster;
+                var burstCluster = env.Pool(burst.Pool).Cluster;
+                var lb = Pod(onPrem, StackLayout.MonitoringNamespace, prometheus, "on-prem Prometheus (LoadBalancer prometheus-federation)");
+                lb = lb with { Address = new NetworkAddress("loadbalancer:monitoring/prometheus-federation") };
+                var scraper = Pod(burstCluster, StackLayout.MonitoringNamespace, prometheus, "burst Prometheus");
+                scraper = scraper with { Address = new NetworkAddress(env.Cluster(burstCluster).Network?.VpcCidr.Split('/')[0] ?? "0.0.0.0") };
+                if (!flows.Any(f => f.Name == $"{burstCluster} → {onPrem}: federated metrics"))
+                {
+                    flows.Add(new PlatformFlow($"{burstCluster} → {onPrem}: federated metrics", scraper, lb, BurstScaling.FederationPort, "TCP", true));
+                }
+            }
+        }
+
+        void AddServing(EnvironmentModel e, ServingSpec s, string name, GpuPoolSpec pool, GpuRequest gpu, int min, int max, QueueTimeScaling scaling, int? burstGate, string? burstOf)
+        {
+            var c = pool.Cluster;
+            var plan = poolPlans[pool.Name];
+            var labels = ResourceLabels.For(TritonDeployment.AppName, name, TritonDeployment.ComponentName, e.Environment, e.CostCenter, s.Tenant)
+                .SetItem(ResourceLabels.Model, StackLayout.ModelLabel(s.Model));
+            workloads.Add(new PlatformWorkload(c, "Deployment", s.Tenant, name, "stack", labels, plan.NodeSelector, [],
+                [.. plan.Tolerations.Select(PlatformToleration.From)],
+                Quantities.Requests((gpu.ResourceName, "1"), (Quantities.Cpu, TritonReplicaResources.Cpu), (Quantities.Memory, TritonReplicaResources.Memory)),
+                min, max, []));
+            var ports = TritonServer.Ports.ToImmutableSortedDictionary(p => p.Name, p => p.Number, StringComparer.Ordinal);
+            var triton = Pod(c, s.Tenant, labels, $"{s.Tenant}/{name}", ports);
+            flows.Add(new PlatformFlow($"{c}: client → {s.Tenant}/{name}", Pod(c, ClientNamespace, WorkloadShape.Labels(("app", "client")), "in-cluster client (no gateway)"), triton, TritonServer.Http.Number, "TCP", true, TritonServer.Http.Name));
+            flows.Add(new PlatformFlow($"{c}: Prometheus → {s.Tenant}/{name} metrics", Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), triton, TritonServer.Metrics.Number, "TCP", true, TritonServer.Metrics.Name));
+            flows.Add(new PlatformFlow($"{c}: {s.Tenant}/{name} → DNS", triton, Pod(c, "kube-system", EksSystemWorkloads.CoreDnsPodLabels, "CoreDNS"), 53, "UDP", true));
+            var store = ReadsFromS3(e, c) || e.Storage.OnPrem is null
+                ? FlowEndpoint.External(c, S3Range(e.Storage.ModelBucket?.Region ?? "us-east-1"), "S3 (prefix list)")
+                : Pod(c, StackLayout.RookNamespace, StackLayout.RgwPodLabels(StackLayout.ModelPrefix), "Rook RGW");
+            flows.Add(new PlatformFlow($"{c}: {s.Tenant}/{name} → model store", triton, store, store.Namespace is null ? 443 : StackLayout.RgwPodPort, "TCP", true));
+            foreach (var other in e.Tenants.Where(t => t.Name != s.Tenant && t.Clusters.Contains(c)))
+            {
+                flows.Add(new PlatformFlow($"{c}: {other.Name} → {s.Tenant}/{name}", Pod(c, other.Name, WorkloadShape.Labels(("app", "tenant-app")), $"{other.Name} pod"), triton, TritonServer.Http.Number, "TCP", false, TritonServer.Http.Name));
+            }
+
+            var rendered = ScaledObjectSpec.Render(name, s.Tenant, KubePrometheusStackChart.PrometheusAddress(release, StackLayout.MonitoringNamespace), scaling, min, max);
+            var trigger = (IReadOnlyDictionary<string, object>)((ImmutableArray<object>)rendered["triggers"])[0];
+            var meta = (IReadOnlyDictionary<string, object>)trigger["metadata"];
+            var fallback = (IReadOnlyDictionary<string, object>)rendered["fallback"];
+            double Num(object o) => double.Parse((string)o, CultureInfo.InvariantCulture);
+            scalers.Add(new PlatformScaler(c, s.Tenant, name, (string)trigger["metricType"], Num(meta["threshold"]), Num(meta["activationThreshold"]),
+                min, max, (int)fallback["replicas"], s.ThroughputTokensPerSecond / tokensPerRequest, s.LatencySlo.P95Ms, 0, pool.DesiredSize, pool.MaxSize, false, burstGate)
+            {
+                AveragedMetric = AveragedQuery((string)meta["query"]),
+                BurstOf = burstOf,
+            });
+
+            if (EstimateWeightsGiB(s.Model) is { } weights && MemoryOf(gpu, pool.Gpu!) is { } memory)
+            {
+                fits.Add(new ModelFit(name, s.Model, weights, memory, "parameters from the model id × 2 bytes (BF16)"));
+            }
+        }
+
+        return new ConfigInventoryResult(
+            new PlatformInventory(clusters.ToImmutable(), pools.ToImmutable(), workloads.ToImmutable(), claims.ToImmutable(), classes.ToImmutable(), namespaces.ToImmutable(),
+                policies.ToImmutable(), bindings.ToImmutable(), flows.ToImmutable(), scalers.ToImmutable(), fits.ToImmutable(), accesses.ToImmutable()),
+            findings.ToImmutable());
+    }
+
+    /// <summary>True when a PromQL query divides a rate by a rate (a mean per request, not a quantity that adds up over pods).</summary>
+    public static bool AveragedQuery(string query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return RateOverRate().IsMatch(query);
+    }
+
+    /// <summary>Estimated BF16 weights of a model whose id states its parameter count (e.g. <c>Llama-3.3-70B</c> → 130 GiB), or null.</summary>
+    public static double? EstimateWeightsGiB(string model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var m = ParameterCount().Match(model);
+        return m.Success && double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var billions)
+            ? billions * 1e9 * 2 / (1L << 30)
+            : null;
+    }
+
+    private static double? MemoryOf(GpuRequest gpu, GpuModel model)
+    {
+        if (gpu.Kind == GpuRequestKind.Mig && gpu.Profile is { } profile)
+        {
+            var m = ProfileMemory().Match(profile);
+            return m.Success ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 1e9 / (1L << 30) : null;
+        }
+
+        return model.MemoryGiB;
+    }
+
+    private static QueueTimeScaling ScalingOf(ServingSpec s) =>
+        new(s.Autoscaling.QueueTimeThresholdMs, s.Autoscaling.ActivationQueueTimeMs, s.Autoscaling.FallbackReplicas);
+
+    private static GpuNodePoolDefinition Definition(EnvironmentModel env, ClusterSpec cluster, GpuPoolSpec pool)
+    {
+        var eks = pool.Substrate == Substrate.Eks;
+        return new GpuNodePoolDefinition
+        {
+            PoolName = pool.Name,
+            Substrate = pool.Substrate,
+            Purpose = pool.Purpose,
+            Environment = env.Environment,
+            CostCenter = env.CostCenter,
+            Interruptible = pool.Interruptible,
+            TimeSlicingReplicas = pool.TimeSlicingReplicas,
+            MigConfig = pool.Mig?.ConfigName,
+            CustomMigConfig = pool.Mig is { } mig ? env.MigConfigs.GetValueOrDefault(mig.ConfigName) : null,
+            MigStrategy = pool.Mig is not null ? cluster.MigStrategy : null,
+            InstanceType = eks ? pool.InstanceType : null,
+            MinSize = eks ? pool.MinSize : null,
+            DesiredSize = eks ? pool.DesiredSize : null,
+            MaxSize = eks ? pool.MaxSize : null,
+            CapacityType = eks ? pool.CapacityType : CapacityType.OnDemand,
+            GpuModel = eks ? null : pool.Gpu!.Id,
+            GpusPerNode = eks ? null : pool.GpusPerNode,
+            NodeNames = eks ? [] : pool.NodeNames,
+        };
+    }
+
+    private static PlatformNetworkPolicy Policy(string cluster, string ns, NetworkPolicyShape shape)
+    {
+        static NetworkPeer Peer(PolicyPeer p) => p.Cidr is { } cidr
+            ? new NetworkPeer(null, null, new IpBlockPeer(cidr, []))
+            : new NetworkPeer(p.PodLabels is null ? null : LabelSelector.Of(p.PodLabels), p.NamespaceLabels is null ? null : LabelSelector.Of(p.NamespaceLabels), null);
+        static NetworkPolicyRule Rule(PolicyRule r) => new([.. r.Peers.Select(Peer)], [.. r.Ports.Select(p => new NetworkPolicyPort(p.Protocol, p.Port))]);
+        return new PlatformNetworkPolicy(cluster, ns, shape.Name, LabelSelector.All,
+            shape.PolicyTypes.Contains(PolicyDirection.Ingress), shape.PolicyTypes.Contains(PolicyDirection.Egress),
+            [.. shape.Ingress.Select(Rule)], [.. shape.Egress.Select(Rule)]);
+    }
+
+    private static bool ReadsFromS3(EnvironmentModel env, string cluster) =>
+        env.Cluster(cluster).Substrate == Substrate.Eks || env.Storage.OnPrem is not { } store || store.Cluster != cluster;
+
+    private static string S3Range(string region) => $"prefix-list:com.amazonaws.{region}.s3";
+
+    private static FlowEndpoint Pod(string cluster, string ns, IReadOnlyDictionary<string, string> labels, string description, IReadOnlyDictionary<string, int>? ports = null) =>
+        FlowEndpoint.Pod(cluster, ns, labels, description, ports);
+
+    private static WorkloadShape Stack(string kind, string ns, string name) =>
+        new(kind, ns, name, "stack", WorkloadShape.Labels(("app.kubernetes.io/instance", name)), [], WorkloadShape.NoRequests);
+
+    [GeneratedRegex(@"rate\([^)]*\)\)\s*/\s*(clamp_min\()?\s*sum\(rate\(")]
+    private static partial Regex RateOverRate();
+
+    [GeneratedRegex(@"(?<![0-9.])([0-9]+(?:\.[0-9]+)?)B(?![a-zA-Z])")]
+    private static partial Regex ParameterCount();
+
+    [GeneratedRegex(@"\.([0-9]+)gb")]
+    private static partial Regex ProfileMemory();
+}

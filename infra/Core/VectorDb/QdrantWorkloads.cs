@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Platform;
+
+namespace NeoCloud.Infra.Core.VectorDb;
+
+/// <summary>
+/// The Qdrant chart's (<see cref="QdrantChart.Version"/>) StatefulSet as <see cref="QdrantPlan.ChartValues"/> places it:
+/// our values set replicas, the volume's StorageClass and pod anti-affinity; no tolerations, nodeSelector or resources,
+/// so those are the chart defaults (qdrant/qdrant-helm at tag qdrant-1.15.4 <c>charts/qdrant/values.yaml</c>:
+/// <c>resources: {}</c>, <c>nodeSelector: {}</c>, <c>tolerations: []</c>).
+/// </summary>
+public static class QdrantWorkloads
+{
+    /// <summary>Pod labels of the chart's pods for <paramref name="release"/>.</summary>
+    public static ImmutableSortedDictionary<string, string> PodLabels(string release) =>
+        WorkloadShape.Labels(("app.kubernetes.io/name", QdrantChart.Name), ("app.kubernetes.io/instance", release));
+
+    /// <summary>The StatefulSet.</summary>
+    /// <param name="ns">Namespace.</param>
+    /// <param name="release">Release name.</param>
+    /// <param name="plan">The plan.</param>
+    public static WorkloadShape For(string ns, string release, QdrantPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return new WorkloadShape("StatefulSet", ns, QdrantPlan.FullName(release), "qdrant " + QdrantChart.Version, PodLabels(release).AddRange(plan.Labels.Where(kv => !PodLabels(release).ContainsKey(kv.Key))), [], WorkloadShape.NoRequests, plan.Replicas)
+        {
+            ClaimTemplates = [plan.StorageClass],
+        };
+    }
+}

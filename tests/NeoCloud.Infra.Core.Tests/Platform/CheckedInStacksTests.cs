@@ -1,0 +1,117 @@
+using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Platform;
+
+namespace NeoCloud.Infra.Core.Tests.Platform;
+
+/// <summary>
+/// What the platform check reports for the checked-in stacks today (issue 13 "Why"). The issues that fix these findings
+/// change the expected files (Fixtures/platform/&lt;stack&gt;.findings.txt) deliberately, down to "no findings".
+/// </summary>
+public sealed class CheckedInStacksTests
+{
+    private static PlatformReport Check(string stack) =>
+        PlatformCheck.ForConfig(EnvironmentBinder.BindOrThrow(StackConfig.FromYamlFile(RepoFiles.StackFile(stack))));
+
+    [Theory]
+    [InlineData("dev")]
+    [InlineData("prod")]
+    [InlineData("cloud")]
+    public void Reports_exactly_the_findings_pinned_for_the_stack(string stack)
+    {
+        var expected = File.ReadAllLines(RepoFiles.Fixture("platform", $"{stack}.findings.txt")).Where(l => l.Length > 0).ToArray();
+
+        Assert.Equal(expected, Check(stack).Findings.Select(f => f.ToString()).ToArray());
+    }
+
+    [Fact]
+    public void On_EKS_no_pool_admits_CoreDNS_the_GPU_Operator_KEDA_Prometheus_or_Qdrant()
+    {
+        var cloud = Check("cloud");
+        foreach (var subject in new[] { "kube-system/coredns", "gpu-operator/gpu-operator", "keda/keda-operator", "monitoring/prometheus-kube-prometheus-stack-prometheus", "vector-db/qdrant" })
+        {
+            var finding = Assert.Single(cloud.Findings, f => f.Rule == PlatformRule.Placement && f.Subject == "eks-main/" + subject);
+            Assert.Equal("no pool admits it: every pool (h100-train, l40s-serve): taint nvidia.com/gpu=true:NoSchedule not tolerated", finding.Message);
+        }
+    }
+
+    [Fact]
+    public void A_cpu_pool_the_binder_accepts_is_reported_as_not_composed()
+    {
+        var yaml = File.ReadAllText(RepoFiles.StackFile("prod")).Replace("  neocloud:serving:", """
+    - name: system
+      cluster: dc1
+      substrate: onprem
+      purpose: cpu
+      nodes: [dc1-cpu-01, dc1-cpu-02]
+  neocloud:serving:
+""", StringComparison.Ordinal);
+        var bound = EnvironmentBinder.Bind(StackConfig.FromYaml(yaml));
+        Assert.True(bound.Model is not null, string.Join("; ", bound.Errors.Select(e => e.Message)));
+
+        var report = PlatformCheck.ForConfig(bound.Model!);
+        Assert.Contains(report.Findings, f => f.ToString() == "placement: dc1/system: pool \"system\" (purpose cpu) is accepted by config but the stack composes only GPU pools: its nodes get no pool label, so nothing can select them");
+    }
+
+    [Fact]
+    public void The_prod_burst_pool_has_no_nodes_and_nothing_adds_any()
+    {
+        var prod = Check("prod");
+        Assert.Contains(prod.Findings, f => f.ToString() == "placement: burst/burst-h100: needs 2 nodes at maximum replicas (pool max 2) but stays at 0: no node autoscaler adds any");
+    }
+
+    [Fact]
+    public void Volumes_ask_for_a_gp3_StorageClass_that_nothing_creates()
+    {
+        var cloud = Check("cloud");
+        Assert.Contains(cloud.Claims, c => c.Claim.StorageClass == "gp3" && !c.Binds);
+        Assert.All(cloud.Claims.Where(c => c.Claim.StorageClass == "gp3"), c => Assert.False(c.Binds));
+    }
+
+    [Fact]
+    public void Tenant_namespaces_admit_only_monitoring_so_no_client_reaches_Triton_and_tenants_cannot_reach_the_vector_DB()
+    {
+        var prod = Check("prod");
+        var client = prod.Flows.Single(f => f.Flow.Name == "dc1: client → chat/llama-8b-chat");
+        var scrape = prod.Flows.Single(f => f.Flow.Name == "dc1: Prometheus → chat/llama-8b-chat metrics");
+        var vectorDb = prod.Flows.Single(f => f.Flow.Name == "dc1: chat → vector DB");
+        var crossTenant = prod.Flows.Single(f => f.Flow.Name == "dc1: search → chat/llama-8b-chat");
+
+        Assert.False(client.Allowed);
+        Assert.True(scrape.Allowed);
+        Assert.Equal("allowed by chat/allow-ingress-namespaces", scrape.Ingress);
+        Assert.False(vectorDb.Allowed);
+        Assert.False(crossTenant.Allowed);
+        Assert.True(crossTenant.AsIntended);
+        Assert.All(prod.Flows.Where(f => f.Flow.Name.EndsWith("→ DNS", StringComparison.Ordinal)), f => Assert.True(f.Allowed));
+        Assert.All(prod.Accesses, a => Assert.True(a.AsIntended));
+    }
+
+    [Fact]
+    public void The_trigger_scales_an_averaged_metric_with_AverageValue()
+    {
+        var prod = Check("prod");
+        var finding = Assert.Single(prod.Findings, f => f.Rule == PlatformRule.Autoscaling && f.Subject == "dc1/chat/llama-8b-chat");
+        Assert.Equal("metricType AverageValue on a mean per request: the HPA computes desired = ceil(metric ÷ 40) whatever the load, so 64 replicas need a mean queue time above 2520 ms (p95 SLO 300 ms); the burst gate opens only at 64 on-prem replicas, i.e. above 2520 ms", finding.Message);
+    }
+
+    [Fact]
+    public void A_p5_node_holds_47_replicas_at_4_cpus_and_Llama_70B_does_not_fit_a_40GB_slice()
+    {
+        var prod = Check("prod");
+        var burst = prod.Placements.Single(p => p.Workload.Name == "llama-8b-chat-burst");
+
+        Assert.Equal(new PerNodeFit(47, "cpu"), burst.PerNode["burst-h100"]);
+        Assert.Contains(prod.Findings, f => f.Rule == PlatformRule.ModelFit && f.Subject == "llama-70b-chat" && f.Message.StartsWith("meta-llama/Llama-3.3-70B-Instruct: weights alone are about 130 GiB", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Simulating_todays_prod_trigger_on_a_ramp_does_not_settle_on_the_ideal_count()
+    {
+        var prod = Check("prod");
+        var chat = PlatformCheck.Simulate(prod, "ramp").Single(r => r.Scaler.Deployment == "llama-8b-chat");
+
+        Assert.Equal("AverageValue", chat.MetricType);
+        Assert.False(chat.SettledWithinOne);
+        Assert.False(chat.MeetsSlo);
+    }
+}

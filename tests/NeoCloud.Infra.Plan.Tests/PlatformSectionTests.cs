@@ -1,0 +1,91 @@
+using System.Text.Json;
+
+namespace NeoCloud.Infra.Plan.Tests;
+
+public sealed class PlatformSectionTests
+{
+    [Fact]
+    public void The_human_plan_shows_nodes_per_pool_placement_storage_flows_and_findings()
+    {
+        var run = PlanRun.Of("cloud");
+
+        Assert.Equal(0, run.ExitCode);
+        foreach (var title in new[] { "Platform: nodes per pool", "Platform: placement", "Platform: storage", "Platform: flows", "Platform: findings" })
+        {
+            Assert.Contains(title, run.Out, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("eks-main/kube-system/coredns", run.Out, StringComparison.Ordinal);
+        Assert.Contains("StorageClass \"gp3\" does not exist on cluster eks-main", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("autoscaling simulation", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_json_plan_carries_the_platform_findings_placements_and_pools()
+    {
+        var platform = PlanRun.Of("prod", "--json").Json().GetProperty("platform");
+
+        Assert.False(platform.GetProperty("passes").GetBoolean());
+        Assert.Contains(platform.GetProperty("findings").EnumerateArray(), f => f.GetProperty("subject").GetString() == "burst/burst-h100");
+        var burst = platform.GetProperty("placements").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "llama-8b-chat-burst");
+        Assert.Equal(47, burst.GetProperty("replicasPerNode").GetProperty("burst-h100").GetProperty("replicas").GetInt32());
+        Assert.Equal("cpu", burst.GetProperty("replicasPerNode").GetProperty("burst-h100").GetProperty("limitedBy").GetString());
+        var pool = platform.GetProperty("pools").EnumerateArray().Single(p => p.GetProperty("pool").GetString() == "burst/burst-h100");
+        Assert.Equal(191450, pool.GetProperty("allocatable").GetProperty("cpu").GetInt64());
+        Assert.Equal(2, pool.GetProperty("nodesNeededAtMax").GetInt32());
+        Assert.False(platform.TryGetProperty("simulation", out _));
+    }
+
+    [Fact]
+    public void Simulate_adds_one_result_per_scaled_deployment_in_text_and_json()
+    {
+        var text = PlanRun.Of("prod", "--simulate", "spike");
+        var json = PlanRun.Of("prod", "--json", "--simulate", "spike").Json().GetProperty("platform").GetProperty("simulation");
+
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("Platform: autoscaling simulation (spike)", text.Out, StringComparison.Ordinal);
+        Assert.Equal("spike", json.GetProperty("trace").GetString());
+        var results = json.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(["llama-8b-chat", "embeddings", "llama-70b-chat"], results.Select(r => r.GetProperty("deployment").GetString()!).ToArray());
+        Assert.All(results, r => Assert.Equal(JsonValueKind.Array, r.GetProperty("samples").ValueKind));
+    }
+
+    [Fact]
+    public void A_trace_file_is_simulated_and_a_bad_one_is_a_usage_error_naming_the_line()
+    {
+        var dir = Directory.CreateTempSubdirectory("neocloud-trace-");
+        try
+        {
+            var good = Path.Combine(dir.FullName, "burst.csv");
+            File.WriteAllText(good, "seconds,requestsPerSecond\n0,5\n600,40\n1200,5\n");
+            var bad = Path.Combine(dir.FullName, "bad.csv");
+            File.WriteAllText(bad, "seconds,requestsPerSecond\n0,5\nsoon,40\n");
+
+            var ok = PlanRun.Of("dev", "--json", "--simulate", good).Json().GetProperty("platform").GetProperty("simulation");
+            var error = PlanRun.Of("dev", "--simulate", bad);
+            var unknown = PlanRun.Of("dev", "--simulate", "weekly");
+
+            Assert.Equal("burst", ok.GetProperty("results")[0].GetProperty("trace").GetString());
+            Assert.Equal(2, error.ExitCode);
+            Assert.Contains("trace bad line 3: \"soon,40\" is not <seconds>,<requestsPerSecond>", error.Err, StringComparison.Ordinal);
+            Assert.Equal(2, unknown.ExitCode);
+            Assert.Contains("\"weekly\" is neither a built-in trace (steady, ramp, spike, diurnal) nor an existing trace file", unknown.Err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_trace_that_is_not_a_regular_file_is_an_input_error_not_a_read()
+    {
+        var device = PlanRun.Of("dev", "--simulate", "/dev/zero");
+        var directory = PlanRun.Of("dev", "--simulate", Path.GetTempPath());
+
+        Assert.Equal(2, device.ExitCode);
+        Assert.Contains("only regular files are read", device.Err, StringComparison.Ordinal);
+        Assert.Equal(2, directory.ExitCode);
+        Assert.Contains("is a directory", directory.Err, StringComparison.Ordinal);
+    }
+}
