@@ -53,7 +53,7 @@ public sealed class StackFilePropertyTests : IDisposable
             var key = "neocloud:" + keys[keyIndex];
             var value = baseline.Values[keys[keyIndex]];
             var mutated = value is JsonValue ? "\"" + InputMutator.Canary + "\"" : InputMutator.MutateJson(Canaried(value!), random, mutations);
-            config[key] = mutated.StartsWith('"') ? JsonNode.Parse(mutated)?.GetValue<string>() ?? string.Empty : mutated;
+            config[key] = mutated.StartsWith('"') && TryParseString(mutated) is { } text ? text : mutated;
 
             BindResult result;
             try
@@ -85,5 +85,18 @@ public sealed class StackFilePropertyTests : IDisposable
         }
 
         return copy.ToJsonString();
+    }
+
+    /// <summary>A mutation that is still a JSON string is handed as the engine hands strings (unquoted); a broken one as raw text.</summary>
+    private static string? TryParseString(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json) is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -328,6 +328,8 @@ public static partial class ConfigInventory
             GpuModel = eks ? null : pool.Gpu!.Id,
             GpusPerNode = eks ? null : pool.GpusPerNode,
             NodeNames = eks ? [] : pool.NodeNames,
+            Driver = pool.Driver,
+            AmiReleaseVersion = eks ? pool.AmiReleaseVersion : null,
         };
     }
 
