@@ -166,6 +166,12 @@ public static class AutoscalingSimulator
                 c = ErlangC(ready, rate / mu);
                 decay = capacity - rate;
             }
+            else if (capacity > 0)
+            {
+                // Saturated (ρ ≥ 1): every arrival waits; beyond the backlog, at least the service of those ahead of it.
+                c = 1;
+                decay = mu;
+            }
 
             var meanWait = shift + (decay > 0 ? c / decay : 0);
             perSecond.Add((rate, shift, c, decay));
