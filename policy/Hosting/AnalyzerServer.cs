@@ -59,6 +59,8 @@ public sealed class AnalyzerServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(service);
         ArgumentNullException.ThrowIfNull(log);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        // No hosting startup assemblies (loaded by reflection; nothing to load here, and not AOT-safe).
+        builder.WebHost.UseSetting(WebHostDefaults.PreventHostingStartupKey, "true");
         builder.WebHost.UseKestrelCore().ConfigureKestrel(options =>
         {
             options.AddServerHeader = false;
@@ -73,6 +75,10 @@ public sealed class AnalyzerServer : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new OneLineLoggerProvider(log, stackTraces));
         builder.Logging.SetMinimumLevel(verbosity > 0 ? LogLevel.Information : LogLevel.Warning);
+        // ASP.NET Core's and gRPC's per-request lines (two for an aborted stream) only from -v=10 (the engine's most
+        // verbose level); below that, an aborted call is the one warning line written by the middleware below.
+        builder.Logging.AddFilter("Microsoft", verbosity >= 10 ? LogLevel.Debug : LogLevel.Warning);
+        builder.Logging.AddFilter("Grpc", verbosity >= 10 ? LogLevel.Debug : LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.Services.AddRoutingCore();
         builder.Services.AddGrpc(ConfigureGrpc);
@@ -83,9 +89,20 @@ public sealed class AnalyzerServer : IAsyncDisposable
         builder.Services.AddSingleton<IServiceMethodProvider<AnalyzerGrpcService>, AnalyzerMethodProvider>();
         var app = builder.Build();
         var reclaimer = new MemoryReclaimer();
-        app.Use((context, next) => GrpcContentType.IsAccepted(context.Request.ContentType)
-            ? reclaimer.TrackAsync(context, next)
-            : GrpcContentType.RejectAsync(context));
+        var calls = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NeoCloud.Infra.Policy.Calls");
+        app.Use(async (context, next) =>
+        {
+            if (!GrpcContentType.IsAccepted(context.Request.ContentType))
+            {
+                await GrpcContentType.RejectAsync(context).ConfigureAwait(false);
+                return;
+            }
+            await reclaimer.TrackAsync(context, next).ConfigureAwait(false);
+            if (context.RequestAborted.IsCancellationRequested)
+            {
+                calls.LogWarning("{Path}: the client aborted the call", context.Request.Path.Value);
+            }
+        });
         app.UseRouting();
         app.MapGrpcService<AnalyzerGrpcService>();
         await app.StartAsync().ConfigureAwait(false);
