@@ -69,9 +69,14 @@ public static class AnalyzerHost
             var json = variable("PULUMI_CONFIG");
             if (!string.IsNullOrEmpty(json))
             {
-                config = (JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json) ?? [])
-                    .Where(p => p.Value.ValueKind == JsonValueKind.String)
-                    .ToImmutableDictionary(p => p.Key, p => p.Value.GetString()!, StringComparer.Ordinal);
+                // JsonDocument, not JsonSerializer: no reflection (the pack is published with NativeAOT).
+                using var doc = JsonDocument.Parse(json);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    config = doc.RootElement.EnumerateObject()
+                        .Where(p => p.Value.ValueKind == JsonValueKind.String)
+                        .ToImmutableDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+                }
             }
         }
         catch (JsonException)
