@@ -2,6 +2,7 @@ using System.Net;
 using Grpc.AspNetCore.Server;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -80,6 +81,7 @@ public sealed class AnalyzerServer : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft", verbosity >= 10 ? LogLevel.Debug : LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", verbosity >= 10 ? LogLevel.Debug : LogLevel.Warning);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, BoundedMemoryPoolFactory>();
         builder.Services.AddRoutingCore();
         builder.Services.AddGrpc(ConfigureGrpc);
         builder.Services.AddSingleton(service);
