@@ -98,7 +98,7 @@ public sealed class NativeFactAttribute : FactAttribute
     {
         if (AnalyzerProcess.NativePath() is null)
         {
-            Skip = "no native executable: run `NEOCLOUD_TEST_NATIVE=1 bash scripts/test.sh`, or publish with `dotnet publish policy -c Release -r linux-x64 -p:PublishAot=true -o artifacts/policy-native/linux-x64`, or set NEOCLOUD_POLICY_NATIVE";
+            Skip = "no native executable newer than the built dll: run `NEOCLOUD_TEST_NATIVE=1 bash scripts/test.sh`, or publish with `dotnet publish policy -c Release -r linux-x64 -p:PublishAot=true -o artifacts/policy-native/linux-x64`, or set NEOCLOUD_POLICY_NATIVE";
         }
     }
 }

@@ -30,16 +30,17 @@ internal sealed class AnalyzerProcess : IDisposable
     /// <summary>
     /// The NativeAOT executable to test: <c>NEOCLOUD_POLICY_NATIVE</c>, else
     /// <c>artifacts/policy-native/linux-x64/NeoCloud.Infra.Policy</c> (scripts/test.sh publishes it when
-    /// <c>NEOCLOUD_TEST_NATIVE=1</c>); null when neither exists.
+    /// <c>NEOCLOUD_TEST_NATIVE=1</c>) when it is newer than the built dll (an older one would test stale code); null otherwise.
     /// </summary>
     public static string? NativePath()
     {
         var path = Environment.GetEnvironmentVariable("NEOCLOUD_POLICY_NATIVE");
-        if (string.IsNullOrEmpty(path))
+        if (!string.IsNullOrEmpty(path))
         {
-            path = Path.Combine(Fixtures.RepoRoot(), "artifacts", "policy-native", "linux-x64", "NeoCloud.Infra.Policy");
+            return File.Exists(path) ? path : null;
         }
-        return File.Exists(path) ? path : null;
+        path = Path.Combine(Fixtures.RepoRoot(), "artifacts", "policy-native", "linux-x64", "NeoCloud.Infra.Policy");
+        return File.Exists(path) && File.GetLastWriteTimeUtc(path) >= File.GetLastWriteTimeUtc(DllPath()) ? path : null;
     }
 
     /// <summary>Starts the built dll with <c>dotnet</c>, or <paramref name="native"/> with no PATH (so no dotnet) and no DOTNET_* variables.</summary>
