@@ -33,7 +33,14 @@ internal static class Compare
                 await analyzer.Client.CallAsync("ConfigureStack", configure);
                 for (var i = 0; i < Warmup; i++)
                 {
-                    await analyzer.Client.CallAsync("Analyze", analyze[i % analyze.Count]);
+                    try
+                    {
+                        await analyzer.Client.CallAsync("Analyze", analyze[i % analyze.Count]);
+                    }
+                    catch (InvalidOperationException e)
+                    {
+                        throw new InvalidOperationException($"{key}: request {i % analyze.Count}: {e.Message}; stderr: {string.Join(" | ", analyzer.Errors.TakeLast(5))}", e);
+                    }
                 }
                 var latencies = new List<double>(Calls);
                 for (var i = 0; i < Calls; i++)

@@ -25,6 +25,9 @@ internal sealed class GrpcClient : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The grpc-message of the last reply, if any.</summary>
+    public string? Message { get; private set; }
+
     public static byte[] Frame(ReadOnlySpan<byte> payload)
     {
         var body = new byte[payload.Length + 5];
@@ -39,7 +42,7 @@ internal sealed class GrpcClient : IDisposable
         var (status, body) = await SendAsync(method, Frame(payload)).ConfigureAwait(false);
         if (status != "0" || body.Length < 5)
         {
-            throw new InvalidOperationException($"{method}: grpc-status {status ?? "(none)"}");
+            throw new InvalidOperationException($"{method}: grpc-status {status ?? "(none)"} {Message}");
         }
         return body[5..];
     }
@@ -63,6 +66,7 @@ internal sealed class GrpcClient : IDisposable
         request.Headers.TryAddWithoutValidation("te", "trailers");
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellation).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellation).ConfigureAwait(false);
+        Message = response.TrailingHeaders.TryGetValues("grpc-message", out var m) ? Uri.UnescapeDataString(m.First()) : null;
         var status = response.TrailingHeaders.TryGetValues("grpc-status", out var t) ? t.First()
             : response.Headers.TryGetValues("grpc-status", out var h) ? h.First() : null;
         return (status, bytes);

@@ -18,9 +18,18 @@ var targets = new Dictionary<string, Target>(StringComparer.Ordinal)
     ["dll"] = Target.Dll(Path.Combine(root, "policy", "bin", "Release", "net10.0", "NeoCloud.Infra.Policy.dll")),
     ["node"] = Target.Node(Path.Combine(root, "bench", "policy-node-pack")),
 };
+// NEOCLOUD_BENCH_ONLY=node,dll keeps only those analyzers.
+if (Environment.GetEnvironmentVariable("NEOCLOUD_BENCH_ONLY") is { Length: > 0 } only)
+{
+    foreach (var key in targets.Keys.Except(only.Split(','), StringComparer.Ordinal).ToList())
+    {
+        targets.Remove(key);
+    }
+}
 return mode switch
 {
     "compare" => await Compare.RunAsync(targets, runs),
+    "profile" => Profile.Run(),
     "stress" => await Stress.RunAsync(targets[OptionText("--target", "native") ?? "native"]),
     _ => Usage(),
 };
@@ -75,6 +84,7 @@ namespace NeoCloud.Infra.Policy.Bench
                 Name = $"r{i}",
                 Urn = $"urn:pulumi:prod::neocloud::{type}::r{i}",
                 Properties = Struct.Parser.WithDiscardUnknownFields(true).ParseJson(json),
+                Options = new AnalyzerResourceOptions(), // the engine always sends options (the Node SDK reads them)
             };
         }
 
@@ -84,7 +94,7 @@ namespace NeoCloud.Infra.Policy.Bench
             stack.Resources.Add(Enumerable.Range(0, count).Select(i =>
             {
                 var r = Resource(i);
-                return new AnalyzerResource { Type = r.Type, Urn = r.Urn, Name = r.Name, Properties = r.Properties };
+                return new AnalyzerResource { Type = r.Type, Urn = r.Urn, Name = r.Name, Properties = r.Properties, Options = r.Options };
             }));
             return stack;
         }
