@@ -5,7 +5,6 @@ using System.Text.Json;
 using NeoCloud.Infra.Policy.Protocol;
 using NeoCloud.Infra.Policy.Rules;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
-using NeoCloud.Infra.Policy.Transport;
 
 namespace NeoCloud.Infra.Policy.Hosting;
 
@@ -18,10 +17,11 @@ public static class AnalyzerHost
         ArgumentNullException.ThrowIfNull(args);
         var arguments = EngineArguments.Parse(args);
         var service = new AnalyzerService(NeoCloudPolicyPack.Create(), StackFromEnvironment(Environment.GetEnvironmentVariable));
-        GrpcUnaryServer server;
+        AnalyzerServer server;
         try
         {
-            server = await GrpcUnaryServer.StartAsync(service.Methods()).ConfigureAwait(false);
+            var stackTraces = Environment.GetEnvironmentVariable("NEOCLOUD_VERBOSE") is "1" or "true";
+            server = await AnalyzerServer.StartAsync(service, Console.Error, arguments.Verbosity, stackTraces).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or InvalidOperationException)
         {
@@ -45,7 +45,7 @@ public static class AnalyzerHost
         return 0;
     }
 
-    private static void Stop(PosixSignalContext context, GrpcUnaryServer server)
+    private static void Stop(PosixSignalContext context, AnalyzerServer server)
     {
         context.Cancel = true;
         server.RequestStop();
@@ -69,9 +69,14 @@ public static class AnalyzerHost
             var json = variable("PULUMI_CONFIG");
             if (!string.IsNullOrEmpty(json))
             {
-                config = (JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json) ?? [])
-                    .Where(p => p.Value.ValueKind == JsonValueKind.String)
-                    .ToImmutableDictionary(p => p.Key, p => p.Value.GetString()!, StringComparer.Ordinal);
+                // JsonDocument, not JsonSerializer: no reflection (the pack is published with NativeAOT).
+                using var doc = JsonDocument.Parse(json);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object)
+                {
+                    config = doc.RootElement.EnumerateObject()
+                        .Where(p => p.Value.ValueKind == JsonValueKind.String)
+                        .ToImmutableDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal);
+                }
             }
         }
         catch (JsonException)

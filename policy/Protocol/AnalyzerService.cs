@@ -1,10 +1,9 @@
 using System.Collections.Immutable;
-using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using NeoCloud.Infra.Policy.Protocol.Wire;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Model;
-using NeoCloud.Infra.Policy.Transport;
 using Eval = NeoCloud.Infra.Policy.Rules.Evaluation;
 using WireLevel = NeoCloud.Infra.Policy.Protocol.Wire.EnforcementLevel;
 using WireSeverity = NeoCloud.Infra.Policy.Protocol.Wire.PolicySeverity;
@@ -43,20 +42,6 @@ public sealed class AnalyzerService
 
     /// <summary>The engine address of the handshake, when received.</summary>
     public string? EngineAddress { get; private set; }
-
-    /// <summary>The method table the transport serves.</summary>
-    public IUnaryRpcService Methods() => new UnaryMethodTable(
-    [
-        UnaryMethod.Create(ServiceName, "Handshake", AnalyzerHandshakeRequest.Parser, (r, _) => Reply(Handshake(r))),
-        UnaryMethod.Create(ServiceName, "ConfigureStack", AnalyzerStackConfigureRequest.Parser, (r, _) => Reply(ConfigureStack(r))),
-        UnaryMethod.Create(ServiceName, "GetPluginInfo", Empty.Parser, (_, _) => Reply(GetPluginInfo())),
-        UnaryMethod.Create(ServiceName, "GetAnalyzerInfo", Empty.Parser, (_, _) => Reply(GetAnalyzerInfo())),
-        UnaryMethod.Create(ServiceName, "Configure", ConfigureAnalyzerRequest.Parser, (r, _) => Reply(Configure(r))),
-        UnaryMethod.Create(ServiceName, "Analyze", AnalyzeRequest.Parser, (r, _) => Reply(Analyze(r))),
-        UnaryMethod.Create(ServiceName, "AnalyzeStack", AnalyzeStackRequest.Parser, (r, _) => Reply(AnalyzeStack(r))),
-        UnaryMethod.Create(ServiceName, "Remediate", AnalyzeRequest.Parser, (r, _) => Reply(Remediate(r))),
-        UnaryMethod.Create(ServiceName, "Cancel", Empty.Parser, (_, _) => Reply(new Empty()), stopsServer: true),
-    ]);
 
     /// <summary>Handshake: records the engine address.</summary>
     public AnalyzerHandshakeResponse Handshake(AnalyzerHandshakeRequest request)
@@ -120,7 +105,7 @@ public sealed class AnalyzerService
     }
 
     /// <summary>Configure: levels and settings per policy; settings validated against each schema.</summary>
-    /// <exception cref="GrpcStatusException">INVALID_ARGUMENT naming the policy and key of a bad setting.</exception>
+    /// <exception cref="RpcException">INVALID_ARGUMENT naming the policy and key of a bad setting.</exception>
     public Empty Configure(ConfigureAnalyzerRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -140,7 +125,7 @@ public sealed class AnalyzerService
         }
         if (problems.Count > 0)
         {
-            throw new GrpcStatusException(GrpcStatusCode.InvalidArgument, "invalid policy configuration: " + string.Join("; ", problems));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "invalid policy configuration: " + string.Join("; ", problems)));
         }
         lock (_gate)
         {
@@ -231,6 +216,4 @@ public sealed class AnalyzerService
         Eval.PolicySeverity.Critical => WireSeverity.Critical,
         _ => WireSeverity.Unspecified,
     };
-
-    private static ValueTask<IMessage> Reply(IMessage message) => ValueTask.FromResult(message);
 }

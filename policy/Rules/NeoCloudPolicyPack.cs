@@ -32,6 +32,7 @@ public static class NeoCloudPolicyPack
         new MonitorReleaseLabelRule(),
         new RequiredLabelsRule(),
         new NoPlaintextSecretsRule(),
+        new MigBuiltInConfigRule(),
         new BucketCompanionsPresentRule(),
         new BucketLifecycleRule(),
         new BucketReplicationRule(),

@@ -9,9 +9,26 @@ public sealed class AnalyzerOverGrpcTests
     private const int Mandatory = 1;
 
     [Fact]
-    public async Task Engine_conversation_from_handshake_to_cancel()
+    public Task Engine_conversation_from_handshake_to_cancel() => ConversationAsync(native: null);
+
+    /// <summary>The NativeAOT executable, started with no PATH (no dotnet anywhere), answers the same conversation.</summary>
+    [NativeFact]
+    public async Task Native_executable_answers_the_engine_with_no_dotnet_on_path()
     {
-        using var analyzer = await AnalyzerProcess.StartAsync();
+        var native = AnalyzerProcess.NativePath()!;
+        Assert.False(File.Exists(Path.ChangeExtension(native, ".dll")), "a native publish has no managed entry assembly");
+        var magic = new byte[4];
+        await using (var file = File.OpenRead(native))
+        {
+            await file.ReadExactlyAsync(magic);
+        }
+        Assert.Equal(new byte[] { 0x7f, (byte)'E', (byte)'L', (byte)'F' }, magic);
+        await ConversationAsync(native);
+    }
+
+    private static async Task ConversationAsync(string? native)
+    {
+        using var analyzer = await AnalyzerProcess.StartAsync(native);
         var config = Path.Combine(Fixtures.RepoRoot(), "policy", "config", "prod.json");
         var output = await EngineClient.RunAsync("scenario", analyzer.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), config);
         Assert.DoesNotContain(Fixtures.SecretText, output, StringComparison.Ordinal);
@@ -72,4 +89,16 @@ public sealed class AnalyzerOverGrpcTests
             d.GetProperty("level").GetInt32() == level &&
             d.GetProperty("packName").GetString() == "neocloud-infra" &&
             (text is null || d.GetProperty("message").GetString()!.Contains(text, StringComparison.Ordinal)));
+}
+
+/// <summary>A fact that runs only when the NativeAOT executable has been published (see <see cref="AnalyzerProcess.NativePath"/>); otherwise it is reported as skipped, with the way to run it.</summary>
+public sealed class NativeFactAttribute : FactAttribute
+{
+    public NativeFactAttribute()
+    {
+        if (AnalyzerProcess.NativePath() is null)
+        {
+            Skip = "no native executable newer than the built dll: run `NEOCLOUD_TEST_NATIVE=1 bash scripts/test.sh`, or publish with `dotnet publish policy -c Release -r linux-x64 -p:PublishAot=true -o artifacts/policy-native/linux-x64`, or set NEOCLOUD_POLICY_NATIVE";
+        }
+    }
 }

@@ -27,16 +27,42 @@ internal sealed class AnalyzerProcess : IDisposable
         return File.Exists(path) ? path : throw new FileNotFoundException("build the policy project first", path);
     }
 
-    public static async Task<AnalyzerProcess> StartAsync()
+    /// <summary>
+    /// The NativeAOT executable to test: <c>NEOCLOUD_POLICY_NATIVE</c>, else
+    /// <c>artifacts/policy-native/linux-x64/NeoCloud.Infra.Policy</c> (scripts/test.sh publishes it when
+    /// <c>NEOCLOUD_TEST_NATIVE=1</c>) when it is newer than the built dll (an older one would test stale code); null otherwise.
+    /// </summary>
+    public static string? NativePath()
     {
-        var info = new ProcessStartInfo("dotnet")
+        var path = Environment.GetEnvironmentVariable("NEOCLOUD_POLICY_NATIVE");
+        if (!string.IsNullOrEmpty(path))
+        {
+            return File.Exists(path) ? path : null;
+        }
+        path = Path.Combine(Fixtures.RepoRoot(), "artifacts", "policy-native", "linux-x64", "NeoCloud.Infra.Policy");
+        return File.Exists(path) && File.GetLastWriteTimeUtc(path) >= File.GetLastWriteTimeUtc(DllPath()) ? path : null;
+    }
+
+    /// <summary>Starts the built dll with <c>dotnet</c>, or <paramref name="native"/> with no PATH (so no dotnet) and no DOTNET_* variables.</summary>
+    public static async Task<AnalyzerProcess> StartAsync(string? native = null)
+    {
+        var info = new ProcessStartInfo(native ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        foreach (var arg in new[] { DllPath(), "--logtostderr", "-v=1", "--tracing", "http://localhost:1", "127.0.0.1:1", "." })
+        if (native is not null)
+        {
+            info.Environment.Clear();
+            info.Environment["PATH"] = "/nonexistent";
+        }
+        else
+        {
+            info.ArgumentList.Add(DllPath());
+        }
+        foreach (var arg in new[] { "--logtostderr", "-v=1", "--tracing", "http://localhost:1", "127.0.0.1:1", "." })
         {
             info.ArgumentList.Add(arg);
         }

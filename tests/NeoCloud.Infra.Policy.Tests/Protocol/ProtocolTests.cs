@@ -1,11 +1,9 @@
-using System.Buffers;
 using Google.Protobuf.WellKnownTypes;
 using NeoCloud.Infra.Policy.Hosting;
 using NeoCloud.Infra.Policy.Protocol;
 using NeoCloud.Infra.Policy.Protocol.Wire;
 using NeoCloud.Infra.Policy.Rules;
 using NeoCloud.Infra.Policy.Rules.Model;
-using NeoCloud.Infra.Policy.Transport;
 using StringValue = NeoCloud.Infra.Policy.Rules.Model.StringValue;
 using Wire = NeoCloud.Infra.Policy.Protocol.Wire;
 
@@ -129,8 +127,8 @@ public sealed class AnalyzerServiceTests
             EnforcementLevel = Wire.EnforcementLevel.Mandatory,
             Properties = new Struct { Fields = { ["metricsPort"] = Value.ForString("8002") } },
         };
-        var e = Assert.Throws<GrpcStatusException>(() => Service().Configure(request));
-        Assert.Equal(GrpcStatusCode.InvalidArgument, e.StatusCode);
+        var e = Assert.Throws<Grpc.Core.RpcException>(() => Service().Configure(request));
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, e.StatusCode);
         Assert.Contains("triton-probes-and-metrics", e.Message, StringComparison.Ordinal);
         Assert.Contains("metricsPort", e.Message, StringComparison.Ordinal);
     }
@@ -174,7 +172,7 @@ public sealed class AnalyzerServiceTests
     }
 }
 
-public sealed class TransportAndArgumentsTests
+public sealed class HostingAndArgumentsTests
 {
     [Theory]
     [InlineData(new[] { "127.0.0.1:5000" }, "127.0.0.1:5000", 0)]
@@ -189,25 +187,19 @@ public sealed class TransportAndArgumentsTests
         Assert.Equal(verbosity, parsed.Verbosity);
     }
 
-    [Fact]
-    public void Frames_are_validated()
-    {
-        Assert.Equal(2, GrpcUnaryServer.Unframe(new ReadOnlySequence<byte>([0, 0, 0, 0, 2, 8, 1]), "").Length);
-        Assert.Throws<GrpcStatusException>(() => GrpcUnaryServer.Unframe(new ReadOnlySequence<byte>([0, 0, 0]), ""));
-        Assert.Throws<GrpcStatusException>(() => GrpcUnaryServer.Unframe(new ReadOnlySequence<byte>([0, 0, 0, 0, 9, 1]), ""));
-        Assert.Equal(GrpcStatusCode.Unimplemented, Assert.Throws<GrpcStatusException>(() => GrpcUnaryServer.Unframe(new ReadOnlySequence<byte>([1, 0, 0, 0, 1, 1]), "gzip")).StatusCode);
-    }
-
-    [Fact]
-    public void Messages_and_timeouts()
-    {
-        Assert.Equal("a%25b%C3%A9", GrpcUnaryServer.PercentEncode("a%bé"));
-        Assert.True(GrpcTimeout.TryParse("100m", out var t));
-        Assert.Equal(TimeSpan.FromMilliseconds(100), t);
-        Assert.True(GrpcTimeout.TryParse("2S", out t));
-        Assert.Equal(TimeSpan.FromSeconds(2), t);
-        Assert.False(GrpcTimeout.TryParse("abc", out _));
-    }
+    [Theory]
+    [InlineData("application/grpc", true)]
+    [InlineData("application/grpc+proto", true)]
+    [InlineData("Application/GRPC; charset=utf-8", true)]
+    [InlineData("application/grpc-web", false)]
+    [InlineData("application/grpc-web+proto", false)]
+    [InlineData("application/grpc-web-text", false)]
+    [InlineData("application/grpc+json", false)]
+    [InlineData("application/json", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void Only_protobuf_grpc_content_types_are_accepted(string? contentType, bool accepted) =>
+        Assert.Equal(accepted, GrpcContentType.IsAccepted(contentType));
 
     [Fact]
     public void Stack_from_plugin_environment()

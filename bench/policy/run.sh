@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The policy pack benchmark (bench/README.md "Policy pack"): builds what it compares, then runs it.
+# Usage: bench/policy/run.sh [compare|stress|all] [--runs N]
+#   compare  the NativeAOT executable, the built dll and the @pulumi/policy Node pack (bench/policy-node-pack,
+#            installed here with npm ci), side by side through one low-overhead client (default, 3 runs)
+#   stress   issue 12 point 4 against the native executable and the dll
+# Loopback traffic only. Needs clang for the NativeAOT publish (Debian: apt-get install -y clang).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+mode="${1:-compare}"; shift || true
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+echo "== npm ci (bench/policy-node-pack: @pulumi/policy 1.21.0)"
+(cd bench/policy-node-pack && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+echo "== dotnet build (policy, bench)"
+dotnet build bench/NeoCloud.Infra.Policy.Bench -c Release -nologo -v:q -clp:NoSummary
+dotnet build policy -c Release -nologo -v:q -clp:NoSummary
+echo "== dotnet publish policy -r linux-x64 -p:PublishAot=true"
+dotnet publish policy -c Release -r linux-x64 -p:PublishAot=true -o artifacts/policy-native/linux-x64 -nologo -v:q -clp:NoSummary
+bench="bench/NeoCloud.Infra.Policy.Bench/bin/Release/net10.0/NeoCloud.Infra.Policy.Bench.dll"
+case "$mode" in
+  compare) dotnet "$bench" compare "$@" ;;
+  stress) dotnet "$bench" stress --target native; dotnet "$bench" stress --target dll ;;
+  all) dotnet "$bench" compare "$@"; dotnet "$bench" stress --target native; dotnet "$bench" stress --target dll ;;
+  *) echo "usage: bench/policy/run.sh [compare|stress|all] [--runs N]" >&2; exit 2 ;;
+esac
