@@ -184,7 +184,7 @@ public sealed record StateFile(ImmutableArray<ResourceSnapshot> ForAnalyze, Stac
     }
 
     private static string Segment(string name) =>
-        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') ? "." + name : $"[{JsonSerializer.Serialize(name)}]";
+        name.Length > 0 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') ? "." + name : $"[\"{JsonEncodedText.Encode(name)}\"]";
 
     private static string PathOf(List<(string Segment, int Parent)> segments, int index)
     {
