@@ -32,12 +32,16 @@ public sealed class StackFilePropertyTests : IDisposable
     [Fact]
     public void Mutated_stack_files_keep_the_error_contract()
     {
-        Gen.Select(Gen.Int[0, Stacks.Length - 1], Gen.Int[0, 5], Gen.Int).Sample((stack, mutations, seed) =>
+        // One sample of 120 inputs: CsCheck's seed fixes the whole run (it seeds only the first of several iterations).
+        Gen.Select(Gen.Int[0, Stacks.Length - 1], Gen.Int[0, 5], Gen.Int).Array[120].Sample(inputs =>
         {
-            var text = InputMutator.MutateYaml(Stacks[stack], new Random(seed), mutations);
-            var outcome = PlanContract.Evaluate(text, _dir, TimeSpan.FromSeconds(10));
-            Assert.True(outcome.Breaches.Count == 0, string.Join("; ", outcome.Breaches));
-        }, seed: Seed, iter: 120, threads: 1, print: t => $"stack {t.Item1}, {t.Item2} mutations, random seed {t.Item3}");
+            foreach (var (stack, mutations, seed) in inputs)
+            {
+                var text = InputMutator.MutateYaml(Stacks[stack], new Random(seed), mutations);
+                var outcome = PlanContract.Evaluate(text, _dir, TimeSpan.FromSeconds(10));
+                Assert.True(outcome.Breaches.Count == 0, string.Join("; ", outcome.Breaches));
+            }
+        }, seed: Seed, iter: 1, threads: 1);
     }
 
     [Fact]
@@ -46,32 +50,53 @@ public sealed class StackFilePropertyTests : IDisposable
         // The Pulumi program's path: the engine hands every key as text (JSON for structures) and marks secret keys.
         var baseline = StackConfig.FromYaml(Stacks[1], "prod");
         var keys = baseline.Values.Keys.ToArray();
-        Gen.Select(Gen.Int[0, keys.Length - 1], Gen.Int[1, 4], Gen.Int, Gen.Bool).Sample((keyIndex, mutations, seed, secret) =>
+        // One sample of 300 inputs: CsCheck's seed fixes the whole run (it seeds only the first of several iterations).
+        Gen.Select(Gen.Int[0, keys.Length - 1], Gen.Int[1, 4], Gen.Int, Gen.Bool).Array[300].Sample(inputs =>
         {
-            var random = new Random(seed);
-            var config = baseline.Values.ToDictionary(kv => "neocloud:" + kv.Key, kv => kv.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : kv.Value?.ToJsonString() ?? string.Empty);
-            var key = "neocloud:" + keys[keyIndex];
-            var value = baseline.Values[keys[keyIndex]];
-            var mutated = value is JsonValue ? "\"" + InputMutator.Canary + "\"" : InputMutator.MutateJson(Canaried(value!), random, mutations);
-            config[key] = mutated.StartsWith('"') && TryParseString(mutated) is { } text ? text : mutated;
+            foreach (var (keyIndex, mutations, seed, secret) in inputs)
+            {
+                var random = new Random(seed);
+                var config = baseline.Values.ToDictionary(kv => "neocloud:" + kv.Key, kv => kv.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : kv.Value?.ToJsonString() ?? string.Empty);
+                var key = "neocloud:" + keys[keyIndex];
+                var value = baseline.Values[keys[keyIndex]];
+                var mutated = value is JsonValue ? "\"" + InputMutator.Canary + "\"" : InputMutator.MutateJson(Canaried(value!), random, mutations);
+                config[key] = mutated.StartsWith('"') ? AsText(mutated) : mutated;
 
-            BindResult result;
-            try
-            {
-                result = EnvironmentBinder.Bind(StackConfig.FromEngine(config, secret ? [key] : [], "prod"));
-            }
-            catch (EnvironmentConfigException ex)
-            {
-                Assert.All(ex.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Path)));
-                return;
-            }
+                BindResult result;
+                try
+                {
+                    result = EnvironmentBinder.Bind(StackConfig.FromEngine(config, secret ? [key] : [], "prod"));
+                }
+                catch (EnvironmentConfigException ex)
+                {
+                    Assert.All(ex.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Path)));
+                    continue;
+                }
 
-            Assert.All(result.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Path)));
-            if (secret)
-            {
-                Assert.All(result.Errors, e => Assert.DoesNotContain(InputMutator.Canary, e.ToString(), StringComparison.Ordinal));
+                Assert.All(result.Errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Path)));
+                if (secret)
+                {
+                    Assert.All(result.Errors, e => Assert.DoesNotContain(InputMutator.Canary, e.ToString(), StringComparison.Ordinal));
+                }
             }
-        }, seed: Seed, iter: 300, threads: 1);
+        }, seed: Seed, iter: 1, threads: 1);
+    }
+
+    /// <summary>A JSON string literal's text as the engine would hand it; corrupted JSON stays as it is.</summary>
+    private static string AsText(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json) is JsonValue v && v.TryGetValue<string>(out var s) ? s : json;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return json;
+        }
+        catch (InvalidOperationException)
+        {
+            return json; // a lone surrogate escape
+        }
     }
 
     /// <summary>The JSON of a value with its first string replaced by the canary (so a leak is visible).</summary>
@@ -85,18 +110,5 @@ public sealed class StackFilePropertyTests : IDisposable
         }
 
         return copy.ToJsonString();
-    }
-
-    /// <summary>A mutation that is still a JSON string is handed as the engine hands strings (unquoted); a broken one as raw text.</summary>
-    private static string? TryParseString(string json)
-    {
-        try
-        {
-            return JsonNode.Parse(json) is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
     }
 }

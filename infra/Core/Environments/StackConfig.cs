@@ -211,6 +211,55 @@ public sealed class StackConfig
         return false;
     }
 
+    /// <summary>The key path of the first string (or key) of <paramref name="node"/> that is not valid UTF-16, or null.</summary>
+    private static string? InvalidStringPath(JsonNode? node, string path)
+    {
+        var pending = new Stack<(JsonNode? Node, string Path)>();
+        pending.Push((node, path));
+        while (pending.Count > 0)
+        {
+            var (current, at) = pending.Pop();
+            switch (current)
+            {
+                case JsonObject o:
+                    foreach (var (key, child) in o)
+                    {
+                        if (YamlConfigReader.HasLoneSurrogate(key))
+                        {
+                            return at;
+                        }
+
+                        pending.Push((child, $"{at}.{key}"));
+                    }
+
+                    break;
+                case JsonArray a:
+                    for (var i = 0; i < a.Count; i++)
+                    {
+                        pending.Push((a[i], $"{at}[{i}]"));
+                    }
+
+                    break;
+                case JsonValue v when v.GetValueKind() == System.Text.Json.JsonValueKind.String:
+                    try
+                    {
+                        if (YamlConfigReader.HasLoneSurrogate(v.GetValue<string>()))
+                        {
+                            return at;
+                        }
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return at;
+                    }
+
+                    break;
+            }
+        }
+
+        return null;
+    }
+
     private static JsonNode? ParseEngineValue(string fullKey, string raw, List<ConfigError> errors)
     {
         var trimmed = raw.TrimStart();
@@ -218,7 +267,20 @@ public sealed class StackConfig
         {
             try
             {
-                return JsonNode.Parse(raw, documentOptions: new System.Text.Json.JsonDocumentOptions { MaxDepth = InputLimits.MaxConfigDepth });
+                var node = JsonNode.Parse(raw, documentOptions: new System.Text.Json.JsonDocumentOptions { MaxDepth = InputLimits.MaxConfigDepth });
+                if (InvalidStringPath(node, fullKey) is { } invalid)
+                {
+                    errors.Add(new ConfigError(invalid, "contains an invalid Unicode escape (a lone UTF-16 surrogate such as \\ud800)"));
+                    return null;
+                }
+
+                return node;
+            }
+            catch (InvalidOperationException)
+            {
+                // A key with a lone surrogate escape: System.Text.Json cannot decode it.
+                errors.Add(new ConfigError(fullKey, "contains an invalid Unicode escape (a lone UTF-16 surrogate such as \\ud800)"));
+                return null;
             }
             catch (System.Text.Json.JsonException ex) when (ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase))
             {

@@ -83,4 +83,17 @@ public sealed class StackConfigReaderTests
         Assert.Contains(invalid.Errors, e => e.Path == "neocloud:serving[1].pool");
         Assert.All(invalid.Errors, e => Assert.DoesNotContain("CANARY", e.ToString(), StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void An_engine_value_with_a_lone_surrogate_escape_is_an_input_error_with_its_path()
+    {
+        // Found by the engine property test: System.Text.Json parses "\ud800" and throws when the string is read.
+        var ex = Assert.Throws<EnvironmentConfigException>(() => StackConfig.FromEngine(new Dictionary<string, string>
+        {
+            ["neocloud:storage"] = """{"onprem":{"storageClass":"\ud800"}}""",
+            ["neocloud:tenants"] = """[{"\udc00":1}]""",
+        }));
+
+        Assert.Equal(["neocloud:storage.onprem.storageClass", "neocloud:tenants"], ex.Errors.Select(e => e.Path).Order(StringComparer.Ordinal));
+    }
 }
