@@ -27,6 +27,9 @@ internal static class Profile
             var snapshot = new StackSnapshot(request.Resources.Select(PropertyMapping.FromResource));
             var map = watch.Elapsed.TotalMilliseconds;
             var perRule = new List<string>();
+            watch.Restart();
+            var inventory = NeoCloud.Infra.Policy.Rules.Gpu.GpuInventory.FromStack(snapshot, NeoCloud.Infra.Core.Hardware.HardwareCatalog.Default);
+            perRule.Add(string.Create(CultureInfo.InvariantCulture, $"(GPU inventory {watch.Elapsed.TotalMilliseconds:F1} ms, {inventory.Pools.Length} pools)"));
             foreach (var rule in pack.Rules.OfType<IStackRule>())
             {
                 watch.Restart();

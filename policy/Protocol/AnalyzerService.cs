@@ -148,9 +148,10 @@ public sealed class AnalyzerService
     public AnalyzeResponse AnalyzeStack(AnalyzeStackRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var snapshot = new StackSnapshot(request.Resources.Select(PropertyMapping.FromResource));
+        var secrets = new List<PropertyValue>();
+        var snapshot = new StackSnapshot(request.Resources.Select(r => PropertyMapping.FromResource(r, secrets)));
         var response = new AnalyzeResponse();
-        response.Diagnostics.Add(_pack.AnalyzeStack(snapshot, _settings, _stack).Select(ToWire));
+        response.Diagnostics.Add(_pack.AnalyzeStack(snapshot, _settings, _stack, SecretScrubber.OfSecrets(secrets)).Select(ToWire));
         return response;
     }
 

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Google.Protobuf.WellKnownTypes;
 using NeoCloud.Infra.Policy.Protocol.Wire;
+using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Model;
 using BoolValue = NeoCloud.Infra.Policy.Rules.Model.BoolValue;
 using NullValue = NeoCloud.Infra.Policy.Rules.Model.NullValue;
@@ -14,7 +15,10 @@ public static class PropertyMapping
     private const int MaxDepth = 200;
 
     /// <summary>A resource's property Struct as an object value (top-level <c>__</c> keys dropped, special values decoded).</summary>
-    public static ObjectValue FromStruct(Struct? properties)
+    public static ObjectValue FromStruct(Struct? properties) => FromStruct(properties, null);
+
+    /// <summary>As <see cref="FromStruct(Struct?)"/>, adding every secret value it decodes to <paramref name="secrets"/>.</summary>
+    public static ObjectValue FromStruct(Struct? properties, ICollection<PropertyValue>? secrets)
     {
         if (properties is null)
         {
@@ -25,14 +29,16 @@ public static class PropertyMapping
         {
             if (!key.StartsWith("__", StringComparison.Ordinal))
             {
-                builder[key] = FromValue(value, 1);
+                builder[key] = FromValue(value, 1, secrets);
             }
         }
         return new ObjectValue(builder.ToImmutable());
     }
 
     /// <summary>A protobuf Value as a property value.</summary>
-    public static PropertyValue FromValue(Value? value, int depth = 0)
+    public static PropertyValue FromValue(Value? value, int depth = 0) => FromValue(value, depth, null);
+
+    private static PropertyValue FromValue(Value? value, int depth, ICollection<PropertyValue>? secrets)
     {
         if (value is null || depth > MaxDepth)
         {
@@ -47,14 +53,25 @@ public static class PropertyMapping
             case Value.KindOneofCase.BoolValue:
                 return PropertyValue.Of(value.BoolValue);
             case Value.KindOneofCase.ListValue:
-                return new ArrayValue([.. value.ListValue.Values.Select(v => FromValue(v, depth + 1))]);
+                var items = value.ListValue.Values;
+                var elements = ImmutableArray.CreateBuilder<PropertyValue>(items.Count);
+                foreach (var item in items)
+                {
+                    elements.Add(FromValue(item, depth + 1, secrets));
+                }
+                return new ArrayValue(elements.MoveToImmutable());
             case Value.KindOneofCase.StructValue:
                 var builder = ImmutableSortedDictionary.CreateBuilder<string, PropertyValue>(StringComparer.Ordinal);
                 foreach (var (key, child) in value.StructValue.Fields)
                 {
-                    builder[key] = FromValue(child, depth + 1);
+                    builder[key] = FromValue(child, depth + 1, secrets);
                 }
-                return PulumiWireValues.DecodeObject(new ObjectValue(builder.ToImmutable()));
+                var decoded = PulumiWireValues.DecodeObject(new ObjectValue(builder.ToImmutable()));
+                if (decoded is SecretValue)
+                {
+                    secrets?.Add(decoded);
+                }
+                return decoded;
             default:
                 return PropertyValue.Null;
         }
@@ -111,11 +128,17 @@ public static class PropertyMapping
     }
 
     /// <summary>An AnalyzeStack resource as a snapshot.</summary>
-    public static ResourceSnapshot FromResource(AnalyzerResource resource)
+    public static ResourceSnapshot FromResource(AnalyzerResource resource) => FromResource(resource, null);
+
+    /// <summary>
+    /// As <see cref="FromResource(AnalyzerResource)"/>, adding every secret value of its properties and provider inputs to
+    /// <paramref name="secrets"/> (for <see cref="SecretScrubber.OfSecrets"/>: no second walk over a large stack).
+    /// </summary>
+    public static ResourceSnapshot FromResource(AnalyzerResource resource, ICollection<PropertyValue>? secrets)
     {
         ArgumentNullException.ThrowIfNull(resource);
-        return new ResourceSnapshot(resource.Type, resource.Urn, NameOf(resource.Name, resource.Urn), FromStruct(resource.Properties),
-            FromOptions(resource.Options), FromProvider(resource.Provider), NonEmpty(resource.Parent) ?? NonEmpty(resource.Options?.Parent),
+        return new ResourceSnapshot(resource.Type, resource.Urn, NameOf(resource.Name, resource.Urn), FromStruct(resource.Properties, secrets),
+            FromOptions(resource.Options), FromProvider(resource.Provider, secrets), NonEmpty(resource.Parent) ?? NonEmpty(resource.Options?.Parent),
             [.. resource.Dependencies],
             resource.PropertyDependencies.ToImmutableDictionary(p => p.Key, p => p.Value?.Urns.ToImmutableArray() ?? [], StringComparer.Ordinal));
     }
@@ -125,10 +148,10 @@ public static class PropertyMapping
         : new ResourceOptionsSnapshot(options.Protect, [.. options.IgnoreChanges], options.DeleteBeforeReplace,
             [.. options.AdditionalSecretOutputs], [.. options.Aliases], NonEmpty(options.Parent));
 
-    private static ProviderSnapshot? FromProvider(AnalyzerProviderResource? provider) =>
+    private static ProviderSnapshot? FromProvider(AnalyzerProviderResource? provider, ICollection<PropertyValue>? secrets = null) =>
         provider is null || (provider.Type.Length == 0 && provider.Urn.Length == 0)
             ? null
-            : new ProviderSnapshot(provider.Type, provider.Urn, provider.Name, FromStruct(provider.Properties));
+            : new ProviderSnapshot(provider.Type, provider.Urn, provider.Name, FromStruct(provider.Properties, secrets));
 
     private static string? NonEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

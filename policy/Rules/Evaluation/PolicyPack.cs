@@ -58,7 +58,14 @@ public sealed class PolicyPack
     }
 
     /// <summary>Diagnostics of the stack rules.</summary>
-    public ImmutableArray<Diagnostic> AnalyzeStack(StackSnapshot snapshot, PolicySettings settings, StackInfo stack)
+    public ImmutableArray<Diagnostic> AnalyzeStack(StackSnapshot snapshot, PolicySettings settings, StackInfo stack) =>
+        AnalyzeStack(snapshot, settings, stack, null);
+
+    /// <summary>
+    /// As <see cref="AnalyzeStack(StackSnapshot, PolicySettings, StackInfo)"/>, with the secrets of the snapshot already known
+    /// (<paramref name="secrets"/>, e.g. <see cref="SecretScrubber.OfSecrets"/>); null: collected from the snapshot.
+    /// </summary>
+    public ImmutableArray<Diagnostic> AnalyzeStack(StackSnapshot snapshot, PolicySettings settings, StackInfo stack, SecretScrubber? secrets)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(settings);
@@ -67,7 +74,7 @@ public sealed class PolicyPack
         {
             Run(rule, settings, stack, string.Empty, result, ctx => rule.Check(snapshot, ctx));
         }
-        return Scrubbed(result, () => SecretScrubber.Of(snapshot.Resources));
+        return Scrubbed(result, () => secrets ?? SecretScrubber.Of(snapshot.Resources));
     }
 
     /// <summary>The resource rules and stack rules over all of <paramref name="snapshot"/> (offline mode).</summary>

@@ -16,7 +16,7 @@ public sealed class SecretScrubber
     private readonly string[] _secrets;
 
     private SecretScrubber(IEnumerable<string> secrets) =>
-        _secrets = [.. secrets.Where(s => s.Length >= MinLength).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length)];
+        _secrets = [.. secrets.Where(s => s.Length >= MinLength).Distinct(StringComparer.Ordinal).OrderByDescending(s => s.Length).ThenBy(s => s, StringComparer.Ordinal)];
 
     /// <summary>No secrets: messages pass unchanged.</summary>
     public static SecretScrubber None { get; } = new([]);
@@ -45,6 +45,22 @@ public sealed class SecretScrubber
             }
         }
 
+        return found.Count == 0 ? None : new SecretScrubber(found);
+    }
+
+    /// <summary>
+    /// The secrets inside <paramref name="secretValues"/> (secret values collected while the resources were decoded, e.g. by
+    /// the analyzer's protobuf mapping): the same strings as <see cref="Of(IEnumerable{ResourceSnapshot})"/> over those
+    /// resources, without walking every property of a large stack again.
+    /// </summary>
+    public static SecretScrubber OfSecrets(IEnumerable<PropertyValue> secretValues)
+    {
+        ArgumentNullException.ThrowIfNull(secretValues);
+        var found = new List<string>();
+        foreach (var value in secretValues)
+        {
+            Collect(value, true, found);
+        }
         return found.Count == 0 ? None : new SecretScrubber(found);
     }
 

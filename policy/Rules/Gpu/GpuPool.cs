@@ -162,6 +162,85 @@ public sealed record GpuInventory(ImmutableArray<GpuPool> Pools, MigStrategy Str
 {
     private static readonly string[] ChartTypes = ["kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Chart", "kubernetes:helm.sh/v3:Release"];
 
+    // Offers per pool, computed on first use: a stack rule asks once per pod template for every pool admitting it, and
+    // resolving a pool's MIG layout is the expensive part (pods x pools resolutions before). Not part of equality.
+    private readonly OffersCache _offers = new();
+
+    // Pools by label key, then value, in pool order, built on first use per key (the key of a pod's first nodeSelector entry).
+    private readonly Dictionary<string, Dictionary<string, List<GpuPool>>> _byLabel = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The pools admitting a pod with <paramref name="podSpec"/> (<see cref="GpuPool.Admits"/>), in pool order. Pools whose
+    /// label differs from the pod's first nodeSelector entry are skipped through an index: Admits checks that entry first
+    /// and rejects them, so the result (and any <see cref="UnknownValueException"/>) is the same as testing every pool,
+    /// in O(matching pools) instead of O(pools) per pod.
+    /// </summary>
+    /// <exception cref="UnknownValueException">The pod's placement is not known yet.</exception>
+    public IReadOnlyList<GpuPool> Admitting(PropertyValue podSpec)
+    {
+        ArgumentNullException.ThrowIfNull(podSpec);
+        if (Pools.IsEmpty)
+        {
+            return [];
+        }
+        IEnumerable<GpuPool> candidates = Pools;
+        foreach (var (key, value) in podSpec["nodeSelector"].Entries())
+        {
+            if (value.AsString() is { } wanted)
+            {
+                candidates = PoolsLabelled(key, wanted);
+            }
+            break; // only the first entry: Admits checks entries in this order and stops at the first mismatch
+        }
+        return [.. candidates.Where(p => p.Admits(podSpec))];
+    }
+
+    private List<GpuPool> PoolsLabelled(string key, string value)
+    {
+        lock (_byLabel)
+        {
+            if (!_byLabel.TryGetValue(key, out var byValue))
+            {
+                _byLabel[key] = byValue = new Dictionary<string, List<GpuPool>>(StringComparer.Ordinal);
+                foreach (var pool in Pools)
+                {
+                    if (pool.Labels.TryGetValue(key, out var label))
+                    {
+                        if (!byValue.TryGetValue(label, out var list))
+                        {
+                            byValue[label] = list = [];
+                        }
+                        list.Add(pool);
+                    }
+                }
+            }
+            return byValue.TryGetValue(value, out var found) ? found : [];
+        }
+    }
+
+    /// <summary><see cref="GpuPool.Offers"/> of <paramref name="pool"/> under this inventory's strategy and custom configs, computed once per pool.</summary>
+    public (ImmutableSortedDictionary<string, int>? Offers, string? Problem) OffersOf(GpuPool pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        lock (_offers)
+        {
+            if (!_offers.TryGetValue(pool, out var result))
+            {
+                _offers[pool] = result = pool.Offers(Strategy, CustomConfigs);
+            }
+            return result;
+        }
+    }
+
+    /// <inheritdoc />
+    public bool Equals(GpuInventory? other) =>
+        other is not null && Pools.Equals(other.Pools) && Strategy == other.Strategy && Equals(CustomConfigs, other.CustomConfigs);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Pools.Length, Strategy);
+
+    private sealed class OffersCache() : Dictionary<GpuPool, (ImmutableSortedDictionary<string, int>?, string?)>(ReferenceEqualityComparer.Instance);
+
     /// <summary>Reads the inventory of a stack.</summary>
     /// <exception cref="UnknownValueException">Something it needs is not known yet.</exception>
     public static GpuInventory FromStack(StackSnapshot stack, HardwareCatalog catalog)

@@ -173,8 +173,8 @@ internal static class GpuPlacement
             {
                 return null;
             }
-            var admitting = inventory.Pools.Where(p => p.Admits(workload.PodSpec)).ToList();
-            var offers = admitting.Select(p => (Pool: p, Result: p.Offers(inventory.Strategy, inventory.CustomConfigs))).ToList();
+            var admitting = inventory.Admitting(workload.PodSpec);
+            var offers = admitting.Select(p => (Pool: p, Result: inventory.OffersOf(p))).ToList();
             var computable = offers.Where(o => o.Result.Offers is not null).ToList();
             var label = $"{workload.Kind} '{workload.Name}'";
             var wanted = string.Join(", ", requests.Select(r => $"{r.Key} x{r.Value}"));

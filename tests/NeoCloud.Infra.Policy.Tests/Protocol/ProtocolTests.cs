@@ -17,6 +17,36 @@ public sealed class PropertyMappingTests
     });
 
     [Fact]
+    public void Secrets_collected_while_mapping_scrub_like_a_walk_over_the_stack()
+    {
+        // AnalyzeStack scrubs with the secrets the mapping saw (SecretScrubber.OfSecrets) instead of walking 5,000 resources again.
+        var nested = Value.ForStruct(new Struct { Fields = { ["inner"] = Secret(Value.ForString("nested-secret-2")), ["k"] = Value.ForString("outer-secret-1") } });
+        var resource = new AnalyzerResource
+        {
+            Type = "x:y:Z",
+            Urn = "urn:pulumi:dev::p::x:y:Z::r",
+            Properties = new Struct
+            {
+                Fields =
+                {
+                    ["password"] = Secret(Value.ForString(Fixtures.SecretText)),
+                    ["deep"] = Value.ForList(Value.ForStruct(new Struct { Fields = { ["s"] = Secret(nested) } })),
+                    ["plain"] = Value.ForString("not-a-secret"),
+                },
+            },
+            Provider = new AnalyzerProviderResource { Type = "pulumi:providers:aws", Urn = "urn:p", Name = "aws", Properties = new Struct { Fields = { ["token"] = Secret(Value.ForString("provider-token")) } } },
+        };
+        var plain = new AnalyzerResource { Type = "x:y:Z", Urn = "urn:pulumi:dev::p::x:y:Z::q", Properties = new Struct { Fields = { ["a"] = Value.ForString("abc") } } };
+        var collected = new List<PropertyValue>();
+        var snapshots = new[] { resource, plain }.Select(r => PropertyMapping.FromResource(r, collected)).ToList();
+        var message = $"{Fixtures.SecretText} outer-secret-1 nested-secret-2 provider-token not-a-secret abc";
+        var walked = NeoCloud.Infra.Policy.Rules.Evaluation.SecretScrubber.Of(snapshots).Scrub(message);
+        Assert.Equal("[secret] [secret] [secret] [secret] not-a-secret abc", walked);
+        Assert.Equal(walked, NeoCloud.Infra.Policy.Rules.Evaluation.SecretScrubber.OfSecrets(collected).Scrub(message));
+        Assert.True(NeoCloud.Infra.Policy.Rules.Evaluation.SecretScrubber.OfSecrets([]).IsEmpty);
+    }
+
+    [Fact]
     public void Signatures_and_sentinels_become_explicit_nodes()
     {
         var properties = new Struct

@@ -223,6 +223,22 @@ public sealed class GpuStackRuleTests
             [NodeGroup("h100", "p5.48xlarge", "all-disabled"), Pod("a", "nvidia.com/gpu", 1, "l40s")])).Message, StringComparison.Ordinal);
 
     [Fact]
+    public void Pools_are_matched_by_node_selector_among_many()
+    {
+        // GpuInventory.Admitting skips pools through a label index; the verdicts must be those of testing every pool.
+        List<ResourceSnapshot> pools = [GpuOperator("mixed"), .. Enumerable.Range(0, 40).Select(i => NodeGroup($"h100-{i}", "p5.48xlarge", "all-1g.10gb"))];
+        var rule = new GpuResourceOfferedRule();
+        Assert.Empty(RunStack(rule, [.. pools, Pod("slice", "nvidia.com/mig-1g.10gb", 1, "h100-17")]));
+        var d = Assert.Single(RunStack(rule, [.. pools, Pod("slice", "nvidia.com/mig-3g.40gb", 1, "h100-3")]));
+        Assert.Contains("no pool it can schedule on offers it per node (h100-3 offers", d.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("h100-17", d.Message, StringComparison.Ordinal);
+        Assert.Contains("no GPU pool admits", Assert.Single(RunStack(rule, [.. pools, Pod("a", "nvidia.com/gpu", 1, "h100-99")])).Message, StringComparison.Ordinal);
+        var unknown = Deployment("u", """[{"name":"m","image":"m:1","resources":{"limits":{"nvidia.com/gpu":1}}}]""",
+            $$$$$""","nodeSelector":{"neocloud.io/pool":"{{{{{UnknownString}}}}}"}""");
+        Assert.Equal(EnforcementLevel.Advisory, Assert.Single(RunStack(rule, [.. pools, unknown])).Level);
+    }
+
+    [Fact]
     public void Whole_gpus_fit_a_non_mig_pool() =>
         Assert.Empty(RunStack(new GpuResourceOfferedRule(), [NodeGroup("h100", "p5.48xlarge", "all-disabled"), Pod("a", "nvidia.com/gpu", 8, "h100")]));
 
