@@ -416,7 +416,7 @@ public sealed class EnvironmentStack
         foreach (var s in _env.Serving)
         {
             var pool = _env.Pool(s.Pool);
-            var scaling = new QueueTimeScaling(s.Autoscaling.QueueTimeThresholdMs, s.Autoscaling.ActivationQueueTimeMs, s.Autoscaling.FallbackReplicas);
+            var scaling = s.Autoscaling.Scaling();
             var main = Deploy(s.Name, s, pool, s.Gpu, budgets[s.Pool], s.MinReplicas, s.MaxReplicas, scaling);
             if (s.Burst is { } b)
             {

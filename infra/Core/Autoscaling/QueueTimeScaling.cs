@@ -5,16 +5,31 @@ using NeoCloud.Infra.Core.Environments;
 namespace NeoCloud.Infra.Core.Autoscaling;
 
 /// <summary>
-/// KEDA scaling of a Triton deployment on average queue time per request (ms), read from Prometheus.
+/// KEDA scaling of a Triton deployment on the requests it holds (queued plus in service), read from Prometheus, with a
+/// per-replica target: the trigger is <c>metricType: AverageValue</c> on an extensive metric (a sum over pods), so the
+/// HPA computes desired = ceil(in-flight ÷ <see cref="TargetInFlightPerReplica"/>), which follows load both ways. The
+/// queue-time threshold stays the alerting line and the saturation sign of the burst gate.
 /// </summary>
-/// <param name="ThresholdMs">Target average queue time per request (ms) per replica (KEDA <c>threshold</c>).</param>
-/// <param name="ActivationThresholdMs">Queue time (ms) above which the deployment is active (KEDA <c>activationThreshold</c>).</param>
+/// <param name="ThresholdMs">Mean queue time per request (ms) the deployment should stay under (alerts; burst gate).</param>
+/// <param name="ActivationThresholdMs">Queue time (ms) that counts as queueing for alerts; not a trigger setting any more.</param>
 /// <param name="FallbackReplicas">Replicas KEDA keeps after <see cref="ScaledObjectSpec.FallbackFailureThreshold"/> failed reads.</param>
 /// <param name="QueryOverride">
-/// A PromQL query to scale on instead of this deployment's own queue time, e.g. the on-prem deployment's queue time
+/// A PromQL query to scale on instead of this deployment's own in-flight requests, e.g. the on-prem deployment's excess
 /// for a cloud burst deployment. Required for <c>minReplicas = 0</c>: the metric must exist while no replica runs.
 /// </param>
-public sealed record QueueTimeScaling(double ThresholdMs, double ActivationThresholdMs, int FallbackReplicas, string? QueryOverride = null);
+/// <param name="TargetInFlightPerReplica">Requests in the system (queued plus executing) one replica should hold (KEDA <c>threshold</c>, AverageValue).</param>
+/// <param name="ActivationInFlight">Requests in the system above which the deployment is active (KEDA <c>activationThreshold</c>, 0 → 1).</param>
+public sealed record QueueTimeScaling(
+    double ThresholdMs,
+    double ActivationThresholdMs,
+    int FallbackReplicas,
+    string? QueryOverride = null,
+    double TargetInFlightPerReplica = QueueTimeScaling.DefaultTargetInFlightPerReplica,
+    double ActivationInFlight = 0)
+{
+    /// <summary>Default <see cref="TargetInFlightPerReplica"/>: 0.8 requests per replica (one request in service 80 % of the time, little queueing).</summary>
+    public const double DefaultTargetInFlightPerReplica = 0.8;
+}
 
 /// <summary>The PromQL this library scales and alerts on.</summary>
 public static class ServingQueries
@@ -45,6 +60,23 @@ public static class ServingQueries
         var sel = PodSelector(ns, deployment);
         return $"sum(rate(nv_inference_queue_duration_us{{{sel}}}[{window}])) / clamp_min(sum(rate(nv_inference_request_success{{{sel}}}[{window}])), 1) / 1000";
     }
+
+    /// <summary>
+    /// Requests in the system (queued plus executing) summed over one deployment's pods, by Little's law: the rate of
+    /// Triton's cumulative end-to-end request time <c>nv_inference_request_duration_us</c> (µs of request handling per
+    /// second = requests in flight × 10⁶; it includes the queue time). An extensive metric: it adds up over pods and grows
+    /// with load whether the deployment is over- or under-provisioned, and keeps growing under saturation (queue time is
+    /// part of it). Metric: triton-inference-server/server docs/user_guide/metrics.md @ 067c1e9, "Latency / Request Time",
+    /// <c>nv_inference_request_duration_us</c>: "Cumulative end-to-end inference request handling time (includes cached
+    /// requests)", a counter per model, on by default (<c>--metrics-config counter_latencies</c>). It is added when a
+    /// request completes, so a request still queued counts only once it is served: under saturation the metric lags
+    /// by the queue time and still rises.
+    /// </summary>
+    /// <param name="ns">Namespace.</param>
+    /// <param name="deployment">Deployment name.</param>
+    /// <param name="window">Rate window, e.g. 1m.</param>
+    public static string InFlightRequests(string ns, string deployment, string window = ScalingWindow) =>
+        $"sum(rate(nv_inference_request_duration_us{{{PodSelector(ns, deployment)}}}[{window}])) / 1000000";
 
     /// <summary>A latency quantile (ms) of one deployment from Triton's latency summaries (<c>nv_inference_request_summary_us</c>); the worst pod counts.</summary>
     /// <param name="ns">Namespace.</param>
@@ -82,6 +114,16 @@ public static class ScaledObjectSpec
     {
         ArgumentNullException.ThrowIfNull(scaling);
         var errors = new List<ConfigError>();
+        if (!(scaling.TargetInFlightPerReplica > 0) || double.IsInfinity(scaling.TargetInFlightPerReplica))
+        {
+            errors.Add(new ConfigError($"{path}.TargetInFlightPerReplica", $"must be a number of requests greater than 0, was {scaling.TargetInFlightPerReplica.ToString(CultureInfo.InvariantCulture)}"));
+        }
+
+        if (scaling.ActivationInFlight < 0 || double.IsNaN(scaling.ActivationInFlight))
+        {
+            errors.Add(new ConfigError($"{path}.ActivationInFlight", $"must be 0 or more requests, was {scaling.ActivationInFlight.ToString(CultureInfo.InvariantCulture)}"));
+        }
+
         if (!(scaling.ThresholdMs > 0))
         {
             errors.Add(new ConfigError($"{path}.ThresholdMs", $"must be greater than 0 ms, was {scaling.ThresholdMs.ToString(CultureInfo.InvariantCulture)}"));
@@ -104,13 +146,18 @@ public static class ScaledObjectSpec
 
         if (minReplicas == 0 && scaling.QueryOverride is null)
         {
-            errors.Add(new ConfigError(minPath, "0 (scale to zero) needs a QueryOverride whose metric exists while no replica runs (e.g. the on-prem deployment's queue time); this deployment's own queue time disappears at zero replicas, so it could never scale back up — use 1 or more, or set QueryOverride"));
+            errors.Add(new ConfigError(minPath, "0 (scale to zero) needs a QueryOverride whose metric exists while no replica runs (e.g. the on-prem deployment's excess load); this deployment's own metric disappears at zero replicas, so it could never scale back up — use 1 or more, or set QueryOverride"));
         }
 
         return errors;
     }
 
-    /// <summary>The spec: target, bounds, fallback, and the Prometheus trigger.</summary>
+    /// <summary>
+    /// The spec: target, bounds, fallback, and the Prometheus trigger — <c>metricType: AverageValue</c> with threshold
+    /// <see cref="QueueTimeScaling.TargetInFlightPerReplica"/> on <see cref="ServingQueries.InFlightRequests"/> (or the
+    /// override). KEDA's prometheus scaler (https://keda.sh/docs/2.20/scalers/prometheus/): <c>threshold</c> is the target
+    /// per replica for AverageValue; <c>activationThreshold</c> the 0 → 1 line.
+    /// </summary>
     /// <param name="deployment">Name of the Deployment to scale (apps/v1).</param>
     /// <param name="ns">Its namespace (for the default query).</param>
     /// <param name="prometheusAddress">Prometheus server address KEDA queries.</param>
@@ -122,15 +169,15 @@ public static class ScaledObjectSpec
         ArgumentException.ThrowIfNullOrEmpty(deployment);
         ArgumentException.ThrowIfNullOrEmpty(prometheusAddress);
         ArgumentNullException.ThrowIfNull(scaling);
-        var query = scaling.QueryOverride ?? ServingQueries.AverageQueueMs(ns, deployment);
+        var query = scaling.QueryOverride ?? ServingQueries.InFlightRequests(ns, deployment);
         var trigger = Map(
             ("type", "prometheus"),
             ("metricType", "AverageValue"),
             ("metadata", Map(
                 ("serverAddress", prometheusAddress),
                 ("query", query),
-                ("threshold", Number(scaling.ThresholdMs)),
-                ("activationThreshold", Number(scaling.ActivationThresholdMs)),
+                ("threshold", Number(scaling.TargetInFlightPerReplica)),
+                ("activationThreshold", Number(scaling.ActivationInFlight)),
                 ("ignoreNullValues", "false"))));
         return Map(
             ("scaleTargetRef", Map(("apiVersion", "apps/v1"), ("kind", "Deployment"), ("name", deployment))),

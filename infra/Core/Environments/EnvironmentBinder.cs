@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Capacity;
 using NeoCloud.Infra.Core.Compatibility;
 using NeoCloud.Infra.Core.Gpu;
@@ -968,22 +969,33 @@ public static partial class EnvironmentBinder
                 }
 
                 var a = s.Object("autoscaling");
-                var autoscaling = new AutoscalingSpec(50, 10, Math.Max(min ?? 1, 1));
+                var autoscaling = new AutoscalingSpec(50, 10, Math.Max(min ?? 1, 1), 0);
                 if (a is not null)
                 {
                     var threshold = a.Number("queueTimeThresholdMs", min: 0.001, max: 600_000) ?? autoscaling.QueueTimeThresholdMs;
                     var activation = a.Number("activationQueueTimeMs", min: 0, max: 600_000) ?? Math.Min(autoscaling.ActivationQueueTimeMs, threshold);
                     var fallback = a.Int("fallbackReplicas", min: 1, max: 10_000) ?? autoscaling.FallbackReplicas;
+                    var inFlight = a.Number("targetInFlightPerReplica", min: InFlightTarget.Minimum, max: 100_000);
                     a.RejectUnknownKeys();
                     if (max is not null && fallback > max)
                     {
                         errors.Add(a.At("fallbackReplicas"), $"{fallback} is above replicas.max {max}");
                     }
 
-                    autoscaling = new AutoscalingSpec(threshold, activation, fallback);
+                    autoscaling = new AutoscalingSpec(threshold, activation, fallback, inFlight ?? 0);
                 }
 
                 var throughput = s.Number("throughputTokensPerSecond", min: 0.001, max: MaxTokensPerSecond);
+                if (!(autoscaling.TargetInFlightPerReplica > 0))
+                {
+                    // Not given: from the queue-time threshold at min replicas when the throughput is known, else the default.
+                    autoscaling = autoscaling with
+                    {
+                        TargetInFlightPerReplica = throughput is { } tps && latency is not null
+                            ? InFlightTarget.FromQueueTime(autoscaling.QueueTimeThresholdMs, tps / InFlightTarget.TokensPerRequest, Math.Max(min ?? 1, 1), latency.P95Ms)
+                            : QueueTimeScaling.DefaultTargetInFlightPerReplica,
+                    };
+                }
                 BurstSpec? burst = null;
                 var b = s.Object("burst");
                 if (b is not null)

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Hardware;
 
 namespace NeoCloud.Infra.Core.Environments;
@@ -243,7 +244,12 @@ public sealed record LatencySlo(double P95Ms, double P99Ms);
 /// <param name="QueueTimeThresholdMs">Target average queue time per request (ms) per replica.</param>
 /// <param name="ActivationQueueTimeMs">Queue time (ms) above which the deployment is active (0→1 decision).</param>
 /// <param name="FallbackReplicas">Replicas KEDA keeps while Prometheus is unreachable.</param>
-public sealed record AutoscalingSpec(double QueueTimeThresholdMs, double ActivationQueueTimeMs, int FallbackReplicas);
+/// <param name="TargetInFlightPerReplica">Requests in the system (queued plus executing) per replica the trigger aims at (<c>autoscaling.targetInFlightPerReplica</c>).</param>
+public sealed record AutoscalingSpec(double QueueTimeThresholdMs, double ActivationQueueTimeMs, int FallbackReplicas, double TargetInFlightPerReplica = QueueTimeScaling.DefaultTargetInFlightPerReplica)
+{
+    /// <summary>The KEDA trigger settings of the on-prem (or only) deployment.</summary>
+    public QueueTimeScaling Scaling() => new(QueueTimeThresholdMs, ActivationQueueTimeMs, FallbackReplicas, TargetInFlightPerReplica: TargetInFlightPerReplica);
+}
 
 /// <summary>A burst deployment on the EKS cluster that scales from zero when on-prem serving saturates.</summary>
 /// <param name="Pool">Burst pool (on the burst cluster).</param>

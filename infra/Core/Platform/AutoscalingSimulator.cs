@@ -359,32 +359,7 @@ public static class AutoscalingSimulator
     }
 
     /// <summary>Erlang C: probability that an arrival waits in an M/M/c queue with offered load <paramref name="a"/> (= λ/μ).</summary>
-    public static double ErlangC(int c, double a)
-    {
-        if (c <= 0)
-        {
-            return 1;
-        }
-
-        if (a <= 0)
-        {
-            return 0;
-        }
-
-        if (a >= c)
-        {
-            return 1;
-        }
-
-        double erlangB = 1;
-        for (var k = 1; k <= c; k++)
-        {
-            erlangB = a * erlangB / (k + (a * erlangB));
-        }
-
-        var rho = a / c;
-        return erlangB / (1 - (rho * (1 - erlangB)));
-    }
+    public static double ErlangC(int c, double a) => Autoscaling.InFlightTarget.ErlangC(c, a);
 
     private static int Stabilize(List<(int T, int R)> recommendations, int recommendation, int current, int t, HpaBehavior b)
     {

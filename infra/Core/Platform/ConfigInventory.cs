@@ -259,6 +259,7 @@ public static partial class ConfigInventory
                 min, max, (int)fallback["replicas"], s.ThroughputTokensPerSecond / tokensPerRequest, s.LatencySlo.P95Ms, 0, pool.DesiredSize, pool.MaxSize, false, burstGate)
             {
                 AveragedMetric = AveragedQuery((string)meta["query"]),
+                Metric = MetricOf((string)meta["query"]),
                 BurstOf = burstOf,
             });
 
@@ -279,6 +280,13 @@ public static partial class ConfigInventory
     {
         ArgumentNullException.ThrowIfNull(query);
         return RateOverRate().IsMatch(query);
+    }
+
+    /// <summary>What a trigger's query measures, for the simulator: requests in flight (Little's law on <c>nv_inference_request_duration_us</c>) or, otherwise, the mean queue time.</summary>
+    public static ScalerMetric MetricOf(string query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query.Contains("rate(nv_inference_request_duration_us", StringComparison.Ordinal) && !AveragedQuery(query) ? ScalerMetric.InFlight : ScalerMetric.MeanQueueMs;
     }
 
     /// <summary>Estimated BF16 weights of a model whose id states its parameter count (e.g. <c>Llama-3.3-70B</c> → 130 GiB), or null.</summary>
@@ -302,8 +310,7 @@ public static partial class ConfigInventory
         return model.MemoryGiB;
     }
 
-    private static QueueTimeScaling ScalingOf(ServingSpec s) =>
-        new(s.Autoscaling.QueueTimeThresholdMs, s.Autoscaling.ActivationQueueTimeMs, s.Autoscaling.FallbackReplicas);
+    private static QueueTimeScaling ScalingOf(ServingSpec s) => s.Autoscaling.Scaling();
 
     private static GpuNodePoolDefinition Definition(EnvironmentModel env, ClusterSpec cluster, GpuPoolSpec pool)
     {

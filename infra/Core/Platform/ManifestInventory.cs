@@ -91,6 +91,7 @@ public static class ManifestInventory
                         I(spec?["fallback"]?["replicas"]) ?? 0, null, 0, 0, 0, 0, false, null)
                     {
                         AveragedMetric = ConfigInventory.AveragedQuery(S(meta?["query"]) ?? string.Empty),
+                        Metric = ConfigInventory.MetricOf(S(meta?["query"]) ?? string.Empty),
                     });
                     break;
             }

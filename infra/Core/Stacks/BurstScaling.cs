@@ -8,8 +8,12 @@ namespace NeoCloud.Infra.Core.Stacks;
 /// <summary>
 /// How a hybrid burst deployment on the EKS cluster scales from zero on the on-prem deployment's saturation.
 /// The burst cluster's Prometheus federates a few on-prem series (labelled <see cref="ClusterLabel"/>), and the burst
-/// ScaledObject queries that local Prometheus: the on-prem average queue time, counted only while the on-prem
-/// deployment's desired replicas are at its maximum (KEDA's HPA cannot add on-prem replicas any more), else 0.
+/// ScaledObject queries that local Prometheus: the requests in flight on both sides beyond what the on-prem maximum holds
+/// at its per-replica target, counted only while the on-prem deployment's desired replicas are at its maximum (KEDA's
+/// HPA cannot add on-prem replicas any more), else 0. An extensive metric with an AverageValue target, like the on-prem
+/// trigger: the burst side asks for ceil(excess ÷ target) replicas, and, because its own in-flight requests count in the
+/// excess, it does not drop back when it starts taking load. The federated on-prem series exist while the burst side has
+/// no replica, so it scales from zero.
 /// </summary>
 public static class BurstScaling
 {
@@ -18,27 +22,33 @@ public static class BurstScaling
 
     /// <summary>The series the burst cluster's Prometheus federates from the on-prem one.</summary>
     public static readonly ImmutableArray<string> FederatedMetrics =
-        ["nv_inference_queue_duration_us", "nv_inference_request_success", "kube_deployment_spec_replicas"];
+        ["nv_inference_request_duration_us", "kube_deployment_spec_replicas"];
 
     /// <summary>Port of the on-prem Prometheus federation endpoint (Prometheus' own port).</summary>
     public const int FederationPort = 9090;
 
     /// <summary>
-    /// The burst ScaledObject's query: <c>(average on-prem queue ms) * (on-prem desired replicas ≥ max)</c>, or 0 when the
-    /// federated series are absent (federation down: the burst side stays where it is rather than starting GPUs blind).
+    /// The burst ScaledObject's query:
+    /// <c>clamp_min(on-prem in-flight + (burst in-flight or 0) − on-prem max × target, 0) * (on-prem desired replicas ≥ max)</c>,
+    /// or 0 when the federated series are absent (federation down: the burst side stays where it is rather than starting
+    /// GPUs blind).
     /// </summary>
     /// <param name="ns">Namespace of the on-prem deployment (its tenant).</param>
     /// <param name="deployment">The on-prem deployment's name.</param>
     /// <param name="onPremCluster">The on-prem cluster's name (value of <see cref="ClusterLabel"/>).</param>
     /// <param name="onPremMaxReplicas">The on-prem deployment's maximum replicas.</param>
-    public static string Query(string ns, string deployment, string onPremCluster, int onPremMaxReplicas)
+    /// <param name="targetInFlightPerReplica">The per-replica in-flight target of both sides.</param>
+    public static string Query(string ns, string deployment, string onPremCluster, int onPremMaxReplicas, double targetInFlightPerReplica = QueueTimeScaling.DefaultTargetInFlightPerReplica)
     {
         ArgumentException.ThrowIfNullOrEmpty(onPremCluster);
         ArgumentOutOfRangeException.ThrowIfLessThan(onPremMaxReplicas, 1);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetInFlightPerReplica);
         var cluster = $"{ClusterLabel}=\"{onPremCluster}\"";
-        var queue = WithMatcher(ServingQueries.AverageQueueMs(ns, deployment), ServingQueries.PodSelector(ns, deployment), cluster);
+        var onPrem = WithMatcher(ServingQueries.InFlightRequests(ns, deployment), ServingQueries.PodSelector(ns, deployment), cluster);
+        var burst = ServingQueries.InFlightRequests(ns, deployment + StackLayout.BurstSuffix);
+        var held = ScaledObjectSpec.Number(onPremMaxReplicas * targetInFlightPerReplica);
         var saturated = $"sum(kube_deployment_spec_replicas{{{cluster},namespace=\"{ns}\",deployment=\"{deployment}\"}}) >= bool {onPremMaxReplicas.ToString(CultureInfo.InvariantCulture)}";
-        return $"(({queue}) * ({saturated})) or vector(0)";
+        return $"(clamp_min(({onPrem}) + (({burst}) or vector(0)) - {held}, 0) * ({saturated})) or vector(0)";
     }
 
     /// <summary>
@@ -73,17 +83,20 @@ public static class BurstScaling
                 ("labels", Map((ClusterLabel, onPremCluster)))))));
     }
 
-    /// <summary>The burst ScaledObject settings: the on-prem thresholds, the federated query, fallback 1.</summary>
+    /// <summary>The burst ScaledObject settings: the on-prem thresholds and per-replica target, the federated query, fallback 1, active above 0.</summary>
     /// <param name="serving">The serving deployment (with <see cref="ServingSpec.Burst"/>).</param>
     /// <param name="onPremCluster">The on-prem cluster's name.</param>
     public static QueueTimeScaling Scaling(ServingSpec serving, string onPremCluster)
     {
         ArgumentNullException.ThrowIfNull(serving);
+        var target = serving.Autoscaling.TargetInFlightPerReplica;
         return new QueueTimeScaling(
             serving.Autoscaling.QueueTimeThresholdMs,
             serving.Autoscaling.QueueTimeThresholdMs,
             FallbackReplicas: 1,
-            QueryOverride: Query(serving.Tenant, serving.Name, onPremCluster, serving.MaxReplicas));
+            QueryOverride: Query(serving.Tenant, serving.Name, onPremCluster, serving.MaxReplicas, target),
+            TargetInFlightPerReplica: target,
+            ActivationInFlight: 0);
     }
 
     private static string WithMatcher(string query, string selector, string matcher) =>

@@ -94,7 +94,7 @@ internal static class PlatformSections
     {
         var rows = results.Select(r => Row(
             $"{r.Scaler.Cluster}/{r.Scaler.Namespace}/{r.Scaler.Deployment}",
-            $"{r.MetricType} {Ms(r.Scaler.Threshold)} ms",
+            r.Scaler.Metric == ScalerMetric.InFlight ? $"{r.MetricType} {Ms(r.Scaler.Threshold)} in flight/replica" : $"{r.MetricType} {Ms(r.Scaler.Threshold)} ms",
             $"{Int(r.Samples.Min(s => s.Ready))}–{Int(r.Samples.Max(s => s.Ready))} (end {Int(r.Samples[^1].Ready)}, ideal {Int(r.Samples[^1].Ideal)})",
             r.SettledWithinOne ? "yes" : "no",
             $"{Ms(r.P95QueueMs)} / {Ms(r.SteadyP95QueueMs)}",
@@ -102,7 +102,7 @@ internal static class PlatformSections
             r.SecondsToMeetSlo is { } s ? $"{Int(s)} s" : r.Samples.Length > 0 && r.SteadyP95QueueMs <= r.Scaler.SloP95Ms ? "-" : "never",
             r.Scaler.Burst is null ? "-" : r.BurstActivatedAt is { } b ? $"at {Int(b)} s" : "never"));
         return new ReportSection($"Platform: autoscaling simulation ({trace})", ["DEPLOYMENT", "TRIGGER", "READY REPLICAS", "SETTLED ±1 OF IDEAL", "P95 QUEUE ALL / LAST 5 MIN (MS)", "SLO P95 (MS)", "TIME TO SLO", "BURST GATE"], [.. rows],
-            ["HPA as KEDA drives it (tolerance 0.1, default behaviour); queue model: μ = throughputTokensPerSecond ÷ 500 tokens per request; pods Ready 90 s after scheduling; ideal = fewest replicas with mean queue ≤ threshold"]);
+            ["HPA as KEDA drives it (tolerance 0.1, default behaviour); queue model: μ = throughputTokensPerSecond ÷ 500 tokens per request; pods Ready 90 s after scheduling; ideal = fewest replicas whose metric meets the threshold (mean queue ≤ ms, or requests in flight per replica ≤ target)"]);
     }
 
     /// <summary>Every finding.</summary>

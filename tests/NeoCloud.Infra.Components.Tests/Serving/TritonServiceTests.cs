@@ -109,9 +109,10 @@ public class TritonServiceTests
         Assert.Equal(3.0, At(spec, "fallback", "failureThreshold"));
         var trigger = Map(Assert.Single(List(At(spec, "triggers"))));
         Assert.Equal("prometheus", trigger["type"]);
-        Assert.Equal(ServingQueries.AverageQueueMs("team-a", "llama"), At(trigger, "metadata", "query"));
-        Assert.Equal("50", At(trigger, "metadata", "threshold"));
-        Assert.Equal("5", At(trigger, "metadata", "activationThreshold"));
+        Assert.Equal("AverageValue", trigger["metricType"]);
+        Assert.Equal(ServingQueries.InFlightRequests("team-a", "llama"), At(trigger, "metadata", "query"));
+        Assert.Equal("0.8", At(trigger, "metadata", "threshold"));
+        Assert.Equal("0", At(trigger, "metadata", "activationThreshold"));
         Assert.Equal("false", At(trigger, "metadata", "ignoreNullValues"));
         Assert.Equal("http://monitoring-prometheus.monitoring.svc:9090", At(trigger, "metadata", "serverAddress"));
     }

@@ -16,7 +16,7 @@ public class ScaledObjectSpecTests
     [Fact]
     public void RendersTargetBoundsFallbackAndTrigger()
     {
-        var spec = ScaledObjectSpec.Render("llama", "team-a", "http://monitoring-prometheus.monitoring.svc:9090", new QueueTimeScaling(50, 5.5, 2), 1, 8);
+        var spec = ScaledObjectSpec.Render("llama", "team-a", "http://monitoring-prometheus.monitoring.svc:9090", new QueueTimeScaling(50, 5.5, 2, TargetInFlightPerReplica: 0.65, ActivationInFlight: 0.5), 1, 8);
         var target = (ImmutableSortedDictionary<string, object>)spec["scaleTargetRef"];
         Assert.Equal("Deployment", target["kind"]);
         Assert.Equal("llama", target["name"]);
@@ -28,10 +28,11 @@ public class ScaledObjectSpecTests
         var trigger = (ImmutableSortedDictionary<string, object>)Assert.Single((ImmutableArray<object>)spec["triggers"]);
         Assert.Equal("prometheus", trigger["type"]);
         var metadata = (ImmutableSortedDictionary<string, object>)trigger["metadata"];
-        Assert.Equal("50", metadata["threshold"]);
-        Assert.Equal("5.5", metadata["activationThreshold"]);
+        Assert.Equal("AverageValue", trigger["metricType"]);
+        Assert.Equal("0.65", metadata["threshold"]);
+        Assert.Equal("0.5", metadata["activationThreshold"]);
         Assert.Equal("false", metadata["ignoreNullValues"]);
-        Assert.Equal(ServingQueries.AverageQueueMs("team-a", "llama"), metadata["query"]);
+        Assert.Equal("sum(rate(nv_inference_request_duration_us{namespace=\"team-a\",pod=~\"llama-[a-z0-9]+-[a-z0-9]+\"}[1m])) / 1000000", metadata["query"]);
     }
 
     [Fact]

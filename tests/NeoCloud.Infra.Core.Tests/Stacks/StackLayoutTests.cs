@@ -1,4 +1,3 @@
-using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Stacks;
 
 namespace NeoCloud.Infra.Core.Tests.Stacks;
@@ -7,21 +6,10 @@ namespace NeoCloud.Infra.Core.Tests.Stacks;
 public sealed class StackLayoutTests
 {
     [Fact]
-    public void Burst_query_is_the_serving_queue_query_restricted_to_the_onprem_cluster_and_gated_on_saturation()
-    {
-        var query = BurstScaling.Query("chat", "llama", "dc1", 64);
-        var expectedQueue = ServingQueries.AverageQueueMs("chat", "llama")
-            .Replace("pod=~\"llama-[a-z0-9]+-[a-z0-9]+\"", "pod=~\"llama-[a-z0-9]+-[a-z0-9]+\",neocloud_cluster=\"dc1\"", StringComparison.Ordinal);
-        Assert.Equal(
-            $"(({expectedQueue}) * (sum(kube_deployment_spec_replicas{{neocloud_cluster=\"dc1\",namespace=\"chat\",deployment=\"llama\"}}) >= bool 64)) or vector(0)",
-            query);
-    }
-
-    [Fact]
-    public void Federation_matches_the_three_series_of_the_burst_namespaces()
+    public void Federation_matches_the_two_series_of_the_burst_namespaces()
     {
         Assert.Equal(
-            "{__name__=~\"nv_inference_queue_duration_us|nv_inference_request_success|kube_deployment_spec_replicas\",namespace=~\"chat|search\"}",
+            "{__name__=~\"nv_inference_request_duration_us|kube_deployment_spec_replicas\",namespace=~\"chat|search\"}",
             BurstScaling.FederationMatch(["search", "chat", "chat"]));
     }
 
