@@ -171,7 +171,8 @@ public sealed class Tenant : ComponentResource
         [.. args.IngressNamespaces ?? []],
         args.ModelStore,
         [.. args.ModelStoreCidrs ?? []],
-        [.. args.KubeApiCidrs ?? []]) { Paths = args.Paths ?? TenantPaths.None };
+        [.. args.KubeApiCidrs ?? []])
+    { Paths = args.Paths ?? TenantPaths.None };
 
     private static ComponentResourceOptions? Checked(string name, TenantArgs args, ComponentResourceOptions? options)
     {
