@@ -15,6 +15,7 @@ using NeoCloud.Infra.Core.Serving;
 using NeoCloud.Infra.Core.Stacks;
 using NeoCloud.Infra.Core.Storage;
 using NeoCloud.Infra.Core.Tenancy;
+using NeoCloud.Infra.Core.VectorDb;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Core.V1;
 using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
@@ -269,6 +270,7 @@ public sealed class EnvironmentStack
                     ClusterGpuCapacity = capacity.ToDictionary(StringComparer.Ordinal),
                     IngressNamespaces = [StackLayout.MonitoringNamespace],
                     ModelStore = storeHere ? new ModelStoreService(StackLayout.RookNamespace, StackLayout.RgwPodLabels(StackLayout.ModelPrefix), StackLayout.RgwPodPort) : null,
+                    Paths = TenantPaths.For(_env, tenant, clusterName),
                 }, access.Options());
 
                 if (ReadsFromS3(access) && _env.Storage.ModelBucket is { } bucket)
@@ -378,7 +380,19 @@ public sealed class EnvironmentStack
 
         var access = _clusters[spec.Cluster];
         var ns = Namespace(access, StackLayout.VectorDbNamespace, "vector-db");
-        return new VectorDatabase("qdrant", new VectorDatabaseArgs
+        // Only the tenants that declare uses: [vectorDb] (plus the peers and Prometheus) reach Qdrant.
+        var ingress = QdrantPlan.IngressPolicy(TenantPaths.VectorDbUsers(_env), StackLayout.MonitoringNamespace);
+        _ = new K8s.Networking.V1.NetworkPolicy($"{StackLayout.VectorDbRelease}-{ingress.Name}", new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicyArgs
+        {
+            Metadata = new ObjectMetaArgs
+            {
+                Name = ingress.Name,
+                Namespace = StackLayout.VectorDbNamespace,
+                Labels = CoreData.ToLabels(ResourceLabels.For("vector-db", StackLayout.VectorDbRelease, "network-policy", _env.Environment, _env.CostCenter)),
+            },
+            Spec = Tenant.Spec(ingress),
+        }, access.ResourceOptions(ns));
+        return new VectorDatabase(StackLayout.VectorDbRelease, new VectorDatabaseArgs
         {
             Namespace = StackLayout.VectorDbNamespace,
             Environment = _env.Environment,

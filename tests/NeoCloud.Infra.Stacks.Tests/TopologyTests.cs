@@ -30,7 +30,7 @@ public sealed class TopologyTests
             ["neocloud:storage:ReplicatedBucket"] = 0,
             ["kubernetes:batch/v1:CronJob"] = 0,
         });
-        Assert.Equal(48, m.Resources.Count); // incl. the Grafana admin password (RandomPassword) and its Secret
+        Assert.Equal(51, m.Resources.Count); // incl. the Grafana admin password (RandomPassword) and its Secret; declared paths: playground allow-from-declared + allow-vector-db, qdrant-ingress
     }
 
     [Fact]
@@ -58,7 +58,7 @@ public sealed class TopologyTests
             ["aws:s3/bucketReplicationConfig:BucketReplicationConfig"] = 1,
             ["neocloud:vectordb:VectorDatabase"] = 1,
         });
-        Assert.Equal(218, m.Resources.Count); // incl. 2 model-bucket egress policies (burst: chat, research), the S3 gateway endpoint and, per cluster, the Grafana admin password and Secret
+        Assert.Equal(227, m.Resources.Count); // incl. 9 declared-path policies (chat: from ×2, to-search, vector-db; search: from, vector-db; research: to-chat ×2; qdrant-ingress), 2 model-bucket egress policies (burst: chat, research), the S3 gateway endpoint and, per cluster, the Grafana admin password and Secret
 
         var gpuOperators = m.OfType("kubernetes:helm.sh/v4:Chart").Where(c => c.Str("chart") == "gpu-operator").ToList();
         Assert.Equal(2, gpuOperators.Count);
@@ -85,7 +85,7 @@ public sealed class TopologyTests
         var groups = m.OfType("aws:eks/nodeGroup:NodeGroup").ToDictionary(g => g.Map("labels")["neocloud.io/pool"], g => g.Str("capacityType"));
         Assert.Equal("ON_DEMAND", groups["l40s-serve"]);
         Assert.Equal("SPOT", groups["h100-train"]);
-        Assert.Equal(116, m.Resources.Count); // incl. 2 model-bucket egress policies (apps, research), the S3 gateway endpoint, the Grafana admin password and Secret
+        Assert.Equal(119, m.Resources.Count); // incl. 3 declared-path policies (apps: from, vector-db; qdrant-ingress), 2 model-bucket egress policies (apps, research), the S3 gateway endpoint, the Grafana admin password and Secret
         // EKS pools pin the compatibility matrix's AMI release for the cluster's Kubernetes version (no floating driver).
         Assert.All(m.OfType("aws:eks/nodeGroup:NodeGroup").Where(n => n.Inputs.ContainsKey("amiType") && ((string)n.Inputs["amiType"]).Contains("NVIDIA", StringComparison.Ordinal)),
             n => Assert.Equal("1.33.13-20260714", n.Inputs["releaseVersion"]));

@@ -60,22 +60,7 @@ public sealed class Tenant : ComponentResource
         var policyNames = ImmutableArray.CreateBuilder<string>();
         foreach (var shape in plan.NetworkPolicies())
         {
-            var spec = new NetworkPolicySpecArgs
-            {
-                PodSelector = new LabelSelectorArgs(),
-                PolicyTypes = shape.PolicyTypes.Select(t => t.ToString()).ToList(),
-            };
-            foreach (var rule in shape.Ingress)
-            {
-                spec.Ingress.Add(new NetworkPolicyIngressRuleArgs { From = rule.Peers.Select(Peer).ToList(), Ports = rule.Ports.Select(Port).ToList() });
-            }
-
-            foreach (var rule in shape.Egress)
-            {
-                spec.Egress.Add(new NetworkPolicyEgressRuleArgs { To = rule.Peers.Select(Peer).ToList(), Ports = rule.Ports.Select(Port).ToList() });
-            }
-
-            _ = new K8s.Networking.V1.NetworkPolicy($"{name}-{shape.Name}", new NetworkPolicyArgs { Metadata = Meta(shape.Name, "network-policy"), Spec = spec }, inNs);
+            _ = new K8s.Networking.V1.NetworkPolicy($"{name}-{shape.Name}", new NetworkPolicyArgs { Metadata = Meta(shape.Name, "network-policy"), Spec = Spec(shape) }, inNs);
             policyNames.Add(shape.Name);
         }
 
@@ -119,6 +104,28 @@ public sealed class Tenant : ComponentResource
     /// <summary>What must be true of the cluster for the NetworkPolicies to be enforced (CNI; on EKS the VPC CNI network policy agent).</summary>
     [Output("networkPolicyRequirement")]
     public Output<string> NetworkPolicyRequirement { get; private set; }
+
+    /// <summary>The NetworkPolicy spec of <paramref name="shape"/>: every pod of its namespace, its rules as given.</summary>
+    public static NetworkPolicySpecArgs Spec(NetworkPolicyShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        var spec = new NetworkPolicySpecArgs
+        {
+            PodSelector = new LabelSelectorArgs(),
+            PolicyTypes = shape.PolicyTypes.Select(t => t.ToString()).ToList(),
+        };
+        foreach (var rule in shape.Ingress)
+        {
+            spec.Ingress.Add(new NetworkPolicyIngressRuleArgs { From = rule.Peers.Select(Peer).ToList(), Ports = rule.Ports.Select(Port).ToList() });
+        }
+
+        foreach (var rule in shape.Egress)
+        {
+            spec.Egress.Add(new NetworkPolicyEgressRuleArgs { To = rule.Peers.Select(Peer).ToList(), Ports = rule.Ports.Select(Port).ToList() });
+        }
+
+        return spec;
+    }
 
     private static NetworkPolicyPeerArgs Peer(PolicyPeer peer)
     {
@@ -164,7 +171,8 @@ public sealed class Tenant : ComponentResource
         [.. args.IngressNamespaces ?? []],
         args.ModelStore,
         [.. args.ModelStoreCidrs ?? []],
-        [.. args.KubeApiCidrs ?? []]);
+        [.. args.KubeApiCidrs ?? []])
+    { Paths = args.Paths ?? TenantPaths.None };
 
     private static ComponentResourceOptions? Checked(string name, TenantArgs args, ComponentResourceOptions? options)
     {

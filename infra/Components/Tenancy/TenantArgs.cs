@@ -73,6 +73,13 @@ public sealed class TenantArgs : ResourceArgs
     [Input("modelStoreCidrs")]
     public List<string> ModelStoreCidrs { get; set; } = [];
 
+    /// <summary>
+    /// The paths config declares (<c>tenants[].allowFrom</c>, <c>tenants[].uses</c>, and the tenants that admit this one):
+    /// each opens exactly that path in the namespace's NetworkPolicies. Defaults to none.
+    /// </summary>
+    [Input("paths")]
+    public TenantPaths Paths { get; set; } = TenantPaths.None;
+
     /// <summary>CIDRs of the Kubernetes API endpoints, when tenant pods must call the API. Defaults to none (no API egress).</summary>
     [Input("kubeApiCidrs")]
     public List<string> KubeApiCidrs { get; set; } = [];

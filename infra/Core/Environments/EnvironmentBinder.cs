@@ -6,6 +6,7 @@ using NeoCloud.Infra.Core.Capacity;
 using NeoCloud.Infra.Core.Compatibility;
 using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Stacks;
 using NeoCloud.Infra.Core.Storage;
 
 namespace NeoCloud.Infra.Core.Environments;
@@ -44,6 +45,10 @@ public static partial class EnvironmentBinder
     private const double MaxTokensPerSecond = 10_000_000;
 
     private const string DnsLabelHint = "a DNS label: lowercase letters, digits and '-', starting with a letter, at most 40 characters";
+
+    /// <summary>The shared service <c>tenants[].uses</c> may name.</summary>
+    private const string TenantUsesVectorDb = "vectorDb";
+
     private const string QuantityHint = "a Kubernetes quantity such as 64, 500m, 256Gi";
 
     /// <summary>Binds and validates; never throws for bad configuration.</summary>
@@ -115,6 +120,8 @@ public static partial class EnvironmentBinder
         private readonly HashSet<string> _brokenClusters = new(StringComparer.Ordinal);
         private readonly HashSet<string> _brokenPools = new(StringComparer.Ordinal);
         private readonly HashSet<string> _brokenTenants = new(StringComparer.Ordinal);
+        private readonly List<(string Path, string Namespace)> _allowFromNamespacePaths = [];
+        private readonly Dictionary<string, string> _tenantUsesPaths = new(StringComparer.Ordinal);
 
         // Clusters whose migStrategy was set explicitly, with the key path to report against.
         private readonly Dictionary<string, (MigStrategy Strategy, string Path)> _explicitStrategies = new(StringComparer.Ordinal);
@@ -166,7 +173,9 @@ public static partial class EnvironmentBinder
             var serving = BindServing(clusters, pools, tenants, topology);
             var storage = BindStorage(topology, clusters);
             var monitoring = BindMonitoring();
+            var vectorDbErrors = errors.Count;
             var vectorDb = BindVectorDb(clusters, production);
+            CheckTenantUses(tenants, vectorDb, errors.Count > vectorDbErrors);
             var cost = BindCost();
 
             if (errors.Count > 0 || environment is null || costCenter is null || topology is null || policy is null || storage is null || monitoring is null || cost is null)
@@ -892,7 +901,18 @@ public static partial class EnvironmentBinder
                     }
                 }
 
+                var allowFrom = t.Strings("allowFrom") ?? [];
+                var uses = t.Strings("uses") ?? [];
                 t.RejectUnknownKeys();
+                var (fromNamespaces, fromCidrs) = TenantAllowFrom(t.At("allowFrom"), allowFrom);
+                for (var i = 0; i < uses.Length; i++)
+                {
+                    if (uses[i] != TenantUsesVectorDb)
+                    {
+                        errors.Add($"{t.At("uses")}[{i}]", $"\"{uses[i]}\" is not a shared service a tenant can use; allowed: {TenantUsesVectorDb}");
+                    }
+                }
+
                 if (errors.Count > before && name is not null)
                 {
                     _brokenTenants.Add(name);
@@ -900,11 +920,76 @@ public static partial class EnvironmentBinder
 
                 if (name is not null && group is not null && quota is not null)
                 {
-                    result.Add(new TenantSpec(name, group, tenantClusters, quota));
+                    var usesVectorDb = uses.Contains(TenantUsesVectorDb);
+                    if (usesVectorDb)
+                    {
+                        _tenantUsesPaths[name] = t.At("uses");
+                    }
+
+                    result.Add(new TenantSpec(name, group, tenantClusters, quota) { AllowFromNamespaces = fromNamespaces, AllowFromCidrs = fromCidrs, UsesVectorDb = usesVectorDb });
                 }
             }
 
+            // allowFrom may name any tenant of the stack (also one listed later) or a namespace the stack creates.
+            var known = names.Concat(StackLayout.PlatformNamespaces).ToImmutableSortedSet(StringComparer.Ordinal);
+            foreach (var (at, ns) in _allowFromNamespacePaths.Where(p => !known.Contains(p.Namespace)))
+            {
+                errors.Add(at, $"\"{ns}\" is not a namespace of this stack; allowFrom names a tenant ({string.Join(", ", names.Order(StringComparer.Ordinal))}), a platform namespace ({string.Join(", ", StackLayout.PlatformNamespaces)}) or a CIDR such as 10.20.0.0/16");
+            }
+
             return result.ToImmutable();
+        }
+
+        /// <summary>Splits <c>tenants[].allowFrom</c> into namespaces and CIDRs; an entry with a '/' must be a CIDR.</summary>
+        private (ImmutableArray<string> Namespaces, ImmutableArray<string> Cidrs) TenantAllowFrom(string path, ImmutableArray<string> entries)
+        {
+            var namespaces = ImmutableArray.CreateBuilder<string>();
+            var cidrs = ImmutableArray.CreateBuilder<string>();
+            for (var i = 0; i < entries.Length; i++)
+            {
+                var entry = entries[i];
+                var at = $"{path}[{i}]";
+                if (entry.Contains('/', StringComparison.Ordinal))
+                {
+                    // A base address with host bits set (10.20.0.1/16) is refused: Kubernetes would widen it silently.
+                    if (!System.Net.IPNetwork.TryParse(entry, out var network) || network.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+                        || !network.BaseAddress.Equals(System.Net.IPAddress.Parse(entry[..entry.IndexOf('/', StringComparison.Ordinal)])) || network.PrefixLength > 32)
+                    {
+                        errors.Add(at, $"\"{entry}\" is not an IPv4 CIDR with its network address, e.g. 10.20.0.0/16");
+                        continue;
+                    }
+
+                    cidrs.Add(entry);
+                }
+                else if (!DnsLabel().IsMatch(entry))
+                {
+                    errors.Add(at, $"\"{entry}\" is neither a namespace name ({DnsLabelHint}) nor a CIDR such as 10.20.0.0/16");
+                }
+                else
+                {
+                    _allowFromNamespacePaths.Add((at, entry));
+                    namespaces.Add(entry);
+                }
+            }
+
+            return (namespaces.ToImmutable(), cidrs.ToImmutable());
+        }
+
+        /// <summary><c>tenants[].uses: [vectorDb]</c> needs a vector DB on a cluster where the tenant has a namespace.</summary>
+        private void CheckTenantUses(ImmutableArray<TenantSpec> tenants, VectorDbSpec? vectorDb, bool vectorDbBroken)
+        {
+            foreach (var tenant in tenants.Where(t => t.UsesVectorDb))
+            {
+                var at = _tenantUsesPaths[tenant.Name];
+                if (vectorDb is null && !vectorDbBroken)
+                {
+                    errors.Add(at, "names vectorDb, but neocloud:vectorDb is not configured");
+                }
+                else if (vectorDb is not null && !tenant.Clusters.Contains(vectorDb.Cluster))
+                {
+                    errors.Add(at, $"names vectorDb, but tenant \"{tenant.Name}\" has no namespace in cluster \"{vectorDb.Cluster}\" of the vector DB");
+                }
+            }
         }
 
         private ImmutableArray<ServingSpec> BindServing(ImmutableArray<ClusterSpec> clusters, ImmutableArray<GpuPoolSpec> pools, ImmutableArray<TenantSpec> tenants, Topology? topology)

@@ -262,7 +262,17 @@ public sealed record BurstSpec(string Pool, GpuRequest Gpu, int MaxReplicas);
 /// <param name="Group">Identity-provider group bound to the tenant's Role.</param>
 /// <param name="Clusters">Clusters where the tenant has a namespace.</param>
 /// <param name="Quota">Resource quota.</param>
-public sealed record TenantSpec(string Name, string Group, ImmutableArray<string> Clusters, TenantQuota Quota);
+public sealed record TenantSpec(string Name, string Group, ImmutableArray<string> Clusters, TenantQuota Quota)
+{
+    /// <summary>Namespaces (tenants or platform namespaces of the stack) whose pods may open connections to this tenant (<c>tenants[].allowFrom</c>).</summary>
+    public ImmutableArray<string> AllowFromNamespaces { get; init; } = [];
+
+    /// <summary>CIDRs of clients outside the pod network that may open connections to this tenant (<c>tenants[].allowFrom</c>).</summary>
+    public ImmutableArray<string> AllowFromCidrs { get; init; } = [];
+
+    /// <summary>True when the tenant declares <c>uses: [vectorDb]</c>: its pods may reach the vector DB, which admits it.</summary>
+    public bool UsesVectorDb { get; init; }
+}
 
 /// <summary>A tenant's quota; GPU resources by Kubernetes resource name (nvidia.com/gpu, nvidia.com/mig-1g.10gb).</summary>
 /// <param name="GpuResources">Extended GPU resources → count.</param>

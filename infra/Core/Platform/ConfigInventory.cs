@@ -161,6 +161,7 @@ public static partial class ConfigInventory
             namespaces.Add(PlatformNamespace.Of(vdb.Cluster, StackLayout.VectorDbNamespace));
             var qdrant = new QdrantPlan(vdb.Replicas, vdb.ReplicationFactor, 1, Math.Max(1, (vdb.Shards + vdb.Replicas - 1) / vdb.Replicas), vdb.StorageClass, vdb.StorageSize, env.IsProduction, env.Cluster(vdb.Cluster).Substrate == Substrate.Eks, "qdrant-api-key", release, QdrantPlan.LabelsFor(env.Environment, env.CostCenter));
             workloads.Add(QdrantWorkloads.For(StackLayout.VectorDbNamespace, "qdrant", qdrant).On(vdb.Cluster));
+            policies.Add(Policy(vdb.Cluster, StackLayout.VectorDbNamespace, QdrantPlan.IngressPolicy(TenantPaths.VectorDbUsers(env), StackLayout.MonitoringNamespace)));
             flows.Add(new PlatformFlow($"{vdb.Cluster}: Prometheus → Qdrant metrics", Pod(vdb.Cluster, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), Pod(vdb.Cluster, StackLayout.VectorDbNamespace, QdrantWorkloads.PodLabels("qdrant"), "Qdrant"), QdrantChart.HttpPort, "TCP", true));
         }
 
@@ -173,7 +174,8 @@ public static partial class ConfigInventory
                     new TenantQuotaSettings(tenant.Quota.GpuResources, tenant.Quota.Cpu, null, tenant.Quota.Memory, null, tenant.Quota.PersistentVolumeClaims, 0),
                     null, [StackLayout.MonitoringNamespace],
                     storeCluster == c ? new ModelStoreService(StackLayout.RookNamespace, StackLayout.RgwPodLabels(StackLayout.ModelPrefix), StackLayout.RgwPodPort) : null,
-                    [], []);
+                    [], [])
+                { Paths = TenantPaths.For(env, tenant, c) };
                 namespaces.Add(new PlatformNamespace(c, tenant.Name, plan.NamespaceLabels().SetItem(TenantPlan.NamespaceNameLabel, tenant.Name)));
                 policies.AddRange(plan.NetworkPolicies().Select(p => Policy(c, tenant.Name, p)));
                 bindings.Add(new PlatformRoleBinding(c, tenant.Name, "tenant-member", [tenant.Group], TenantPlan.RoleRules()));
@@ -200,8 +202,8 @@ public static partial class ConfigInventory
                 accesses.Add(new PlatformAccess($"{c}: {a.Name} → own Secrets", c, a.Group, "get", "secrets", a.Name, true));
                 if (env.VectorDb is { } v && v.Cluster == c)
                 {
-                    // No config key says which tenants use the vector DB yet: every tenant on its cluster is taken as a user.
-                    flows.Add(new PlatformFlow($"{c}: {a.Name} → vector DB", Pod(c, a.Name, WorkloadShape.Labels(("app", "tenant-app")), $"{a.Name} pod"), Pod(c, StackLayout.VectorDbNamespace, QdrantWorkloads.PodLabels("qdrant"), "Qdrant"), QdrantChart.HttpPort, "TCP", true));
+                    // Intended only where the tenant declares uses: [vectorDb]; every other tenant must stay out.
+                    flows.Add(new PlatformFlow($"{c}: {a.Name} → vector DB", Pod(c, a.Name, WorkloadShape.Labels(("app", "tenant-app")), $"{a.Name} pod"), Pod(c, StackLayout.VectorDbNamespace, QdrantWorkloads.PodLabels(StackLayout.VectorDbRelease), "Qdrant"), QdrantChart.HttpPort, "TCP", a.UsesVectorDb));
                 }
             }
         }
@@ -238,7 +240,7 @@ public static partial class ConfigInventory
                 min, max, []));
             var ports = TritonServer.Ports.ToImmutableSortedDictionary(p => p.Name, p => p.Number, StringComparer.Ordinal);
             var triton = Pod(c, s.Tenant, labels, $"{s.Tenant}/{name}", ports);
-            flows.Add(new PlatformFlow($"{c}: client → {s.Tenant}/{name}", Pod(c, ClientNamespace, WorkloadShape.Labels(("app", "client")), "in-cluster client (no gateway)"), triton, TritonServer.Http.Number, "TCP", true, TritonServer.Http.Name));
+            flows.AddRange(ClientFlows(c, e.Tenants.First(t => t.Name == s.Tenant), $"{s.Tenant}/{name}", triton));
             flows.Add(new PlatformFlow($"{c}: Prometheus → {s.Tenant}/{name} metrics", Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), triton, TritonServer.Metrics.Number, "TCP", true, TritonServer.Metrics.Name));
             flows.Add(new PlatformFlow($"{c}: {s.Tenant}/{name} → DNS", triton, Pod(c, "kube-system", EksSystemWorkloads.CoreDnsPodLabels, "CoreDNS"), 53, "UDP", true));
             var store = ReadsFromS3(e, c) || e.Storage.OnPrem is null
@@ -247,7 +249,11 @@ public static partial class ConfigInventory
             flows.Add(new PlatformFlow($"{c}: {s.Tenant}/{name} → model store", triton, store, store.Namespace is null ? 443 : StackLayout.RgwPodPort, "TCP", true));
             foreach (var other in e.Tenants.Where(t => t.Name != s.Tenant && t.Clusters.Contains(c)))
             {
-                flows.Add(new PlatformFlow($"{c}: {other.Name} → {s.Tenant}/{name}", Pod(c, other.Name, WorkloadShape.Labels(("app", "tenant-app")), $"{other.Name} pod"), triton, TritonServer.Http.Number, "TCP", false, TritonServer.Http.Name));
+                // Tenant A → tenant B is open only where B names A in allowFrom (then it is one of ClientFlows).
+                if (!e.Tenants.First(t => t.Name == s.Tenant).AllowFromNamespaces.Contains(other.Name))
+                {
+                    flows.Add(new PlatformFlow($"{c}: {other.Name} → {s.Tenant}/{name}", Pod(c, other.Name, WorkloadShape.Labels(("app", "tenant-app")), $"{other.Name} pod"), triton, TritonServer.Http.Number, "TCP", false, TritonServer.Http.Name));
+                }
             }
 
             var rendered = ScaledObjectSpec.Render(name, s.Tenant, KubePrometheusStackChart.PrometheusAddress(release, StackLayout.MonitoringNamespace), scaling, min, max);
@@ -338,6 +344,35 @@ public static partial class ConfigInventory
             Driver = pool.Driver,
             AmiReleaseVersion = eks ? pool.AmiReleaseVersion : null,
         };
+    }
+
+    /// <summary>An address no <c>allowFrom</c> of the checked-in stacks names (TEST-NET-3, RFC 5737): its flow must be closed.</summary>
+    public const string UndeclaredClientAddress = "203.0.113.10";
+
+    /// <summary>
+    /// The client flows to one serving endpoint: from each namespace and CIDR the tenant's <c>allowFrom</c> declares
+    /// (intended), and from an undeclared address outside the cluster (unintended). A tenant that declares no client
+    /// keeps the flow from an in-cluster client in <see cref="ClientNamespace"/>: nothing declared can reach it.
+    /// </summary>
+    private static IEnumerable<PlatformFlow> ClientFlows(string c, TenantSpec tenant, string target, FlowEndpoint triton)
+    {
+        if (tenant.AllowFromNamespaces.IsEmpty && tenant.AllowFromCidrs.IsEmpty)
+        {
+            yield return new PlatformFlow($"{c}: client → {target}", Pod(c, ClientNamespace, WorkloadShape.Labels(("app", "client")), "in-cluster client (no allowFrom declared)"), triton, TritonServer.Http.Number, "TCP", true, TritonServer.Http.Name);
+            yield break;
+        }
+
+        foreach (var ns in tenant.AllowFromNamespaces)
+        {
+            yield return new PlatformFlow($"{c}: {ns} → {target}", Pod(c, ns, WorkloadShape.Labels(("app", "client")), $"{ns} pod (allowFrom)"), triton, TritonServer.Http.Number, "TCP", true, TritonServer.Http.Name);
+        }
+
+        foreach (var cidr in tenant.AllowFromCidrs)
+        {
+            yield return new PlatformFlow($"{c}: {cidr} → {target}", FlowEndpoint.External(c, cidr.Split('/')[0], $"client in {cidr} (allowFrom)"), triton, TritonServer.Http.Number, "TCP", true, TritonServer.Http.Name);
+        }
+
+        yield return new PlatformFlow($"{c}: {UndeclaredClientAddress} → {target}", FlowEndpoint.External(c, UndeclaredClientAddress, "undeclared external client"), triton, TritonServer.Http.Number, "TCP", false, TritonServer.Http.Name);
     }
 
     private static PlatformNetworkPolicy Policy(string cluster, string ns, NetworkPolicyShape shape)

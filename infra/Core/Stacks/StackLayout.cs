@@ -29,6 +29,13 @@ public static class StackLayout
     /// <summary>Namespace of the vector database.</summary>
     public const string VectorDbNamespace = "vector-db";
 
+    /// <summary>Release (and component) name of the vector DB chart.</summary>
+    public const string VectorDbRelease = "qdrant";
+
+    /// <summary>The namespaces the stack creates (or requires) besides tenants: what <c>tenants[].allowFrom</c> may name.</summary>
+    public static ImmutableArray<string> PlatformNamespaces { get; } =
+        [GpuOperatorNamespace, KedaNamespace, ModelStoreNamespace, MonitoringNamespace, RookNamespace, VectorDbNamespace];
+
     /// <summary>Name of the Secret, in each tenant namespace that serves models, that Triton reads the model bucket with.</summary>
     public const string ModelCredentialsSecret = "model-store-credentials";
 

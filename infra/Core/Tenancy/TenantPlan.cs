@@ -59,6 +59,13 @@ public sealed record RbacRule(ImmutableArray<string> ApiGroups, ImmutableArray<s
 /// <param name="Port">The pods' port (RGW pods listen on 8080 behind Service port 80).</param>
 public sealed record ModelStoreService(string Namespace, ImmutableSortedDictionary<string, string> PodLabels, int Port);
 
+/// <summary>A shared service on the cluster a tenant declares it uses (today: the vector DB), reached on its ports.</summary>
+/// <param name="Name">Short name, used in the policy name (<c>allow-{Name}</c>).</param>
+/// <param name="Namespace">Namespace of the service's pods.</param>
+/// <param name="PodLabels">Labels of the service's pods.</param>
+/// <param name="Ports">TCP ports of the pods.</param>
+public sealed record SharedServiceTarget(string Name, string Namespace, ImmutableSortedDictionary<string, string> PodLabels, ImmutableArray<int> Ports);
+
 /// <summary>A tenant's quota.</summary>
 /// <param name="GpuResources">Extended GPU resources → count (nvidia.com/gpu, nvidia.com/mig-1g.10gb, …).</param>
 /// <param name="CpuRequests">CPU requests quota (quantity), e.g. 64.</param>
@@ -104,6 +111,9 @@ public sealed record TenantPlan(
     ImmutableArray<string> ModelStoreCidrs,
     ImmutableArray<string> KubeApiCidrs)
 {
+    /// <summary>The paths config declares (<c>tenants[].allowFrom</c>, <c>tenants[].uses</c>); none by default.</summary>
+    public TenantPaths Paths { get; init; } = TenantPaths.None;
+
     /// <summary>The namespace label every namespace carries with its own name (Kubernetes ≥ 1.22).</summary>
     public const string NamespaceNameLabel = "kubernetes.io/metadata.name";
 
@@ -182,6 +192,32 @@ public sealed record TenantPlan(
             if (!DnsLabel.IsMatch(IngressNamespaces[i] ?? string.Empty))
             {
                 errors.Add(new($"{path}.IngressNamespaces[{i}]", $"\"{IngressNamespaces[i]}\" is not a namespace name"));
+            }
+        }
+
+        for (var i = 0; i < Paths.AllowFromNamespaces.Length; i++)
+        {
+            if (!DnsLabel.IsMatch(Paths.AllowFromNamespaces[i] ?? string.Empty))
+            {
+                errors.Add(new($"{path}.Paths.AllowFromNamespaces[{i}]", $"\"{Paths.AllowFromNamespaces[i]}\" is not a namespace name"));
+            }
+        }
+
+        for (var i = 0; i < Paths.AllowToNamespaces.Length; i++)
+        {
+            if (!DnsLabel.IsMatch(Paths.AllowToNamespaces[i] ?? string.Empty))
+            {
+                errors.Add(new($"{path}.Paths.AllowToNamespaces[{i}]", $"\"{Paths.AllowToNamespaces[i]}\" is not a namespace name"));
+            }
+        }
+
+        CheckCidrs(errors, $"{path}.Paths.AllowFromCidrs", Paths.AllowFromCidrs);
+        for (var i = 0; i < Paths.Uses.Length; i++)
+        {
+            var use = Paths.Uses[i];
+            if (!DnsLabel.IsMatch(use.Name ?? string.Empty) || !DnsLabel.IsMatch(use.Namespace ?? string.Empty) || use.Ports.IsDefaultOrEmpty || use.Ports.Any(p => p is < 1 or > 65535))
+            {
+                errors.Add(new($"{path}.Paths.Uses[{i}]", "needs a name, a namespace name and ports between 1 and 65535"));
             }
         }
 
@@ -276,6 +312,35 @@ public sealed record TenantPlan(
                 []));
         }
 
+        if (Paths.AllowFromNamespaces.Length > 0 || Paths.AllowFromCidrs.Length > 0)
+        {
+            // Declared clients only: the namespaces by their name label, addresses outside the pod network by ipBlock.
+            policies.Add(new(
+                "allow-from-declared",
+                [PolicyDirection.Ingress],
+                [new([.. Paths.AllowFromNamespaces.Select(ns => new PolicyPeer(Labels1(NamespaceNameLabel, ns), null, null)), .. Paths.AllowFromCidrs.Select(c => new PolicyPeer(null, null, c))], [])],
+                []));
+        }
+
+        if (Paths.AllowToNamespaces.Length > 0)
+        {
+            // The other end of a tenant that names this one in its allowFrom: a flow needs the source's egress too.
+            policies.Add(new(
+                "allow-to-declared",
+                [PolicyDirection.Egress],
+                [],
+                [new([.. Paths.AllowToNamespaces.Select(ns => new PolicyPeer(Labels1(NamespaceNameLabel, ns), null, null))], [])]));
+        }
+
+        foreach (var use in Paths.Uses)
+        {
+            policies.Add(new(
+                $"allow-{use.Name}",
+                [PolicyDirection.Egress],
+                [],
+                [new([new(Labels1(NamespaceNameLabel, use.Namespace), use.PodLabels, null)], [.. use.Ports.Select(p => new PolicyPort("TCP", p))])]));
+        }
+
         if (ModelStore is not null || ModelStoreCidrs.Length > 0)
         {
             var rules = ImmutableArray.CreateBuilder<PolicyRule>();
@@ -327,7 +392,7 @@ public sealed record TenantPlan(
     public const string NetworkPolicyRequirement =
         "NetworkPolicies are enforced only by a CNI that implements them (Calico, Cilium, …); on EKS enable the VPC CNI network policy agent (vpc-cni addon configuration enableNetworkPolicy: \"true\").";
 
-    private static ImmutableSortedDictionary<string, string> Labels1(string key, string value) =>
+    internal static ImmutableSortedDictionary<string, string> Labels1(string key, string value) =>
         ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, string>(key, value)]);
 
     private static void CheckQuantity(ImmutableArray<ConfigError>.Builder errors, string path, string? value, bool required)

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Naming;
+using NeoCloud.Infra.Core.Tenancy;
 
 namespace NeoCloud.Infra.Core.VectorDb;
 
@@ -151,6 +152,33 @@ public sealed record QdrantPlan(
     /// </summary>
     public static ImmutableSortedDictionary<string, string> LabelsFor(string environment, string costCenter) =>
         ResourceLabels.CostAttribution(environment, costCenter);
+
+    /// <summary>
+    /// The vector DB namespace's ingress policy: default-deny for every pod of the namespace, then its own peers (Raft
+    /// p2p on 6335 and the API between peers), Prometheus in <paramref name="monitoringNamespace"/> on the HTTP port
+    /// (<c>/metrics</c>), and only the tenants that declare <c>uses: [vectorDb]</c> on the HTTP and gRPC ports.
+    /// </summary>
+    /// <param name="tenants">Tenant namespaces admitted (may be empty: only peers and Prometheus).</param>
+    /// <param name="monitoringNamespace">Namespace of Prometheus.</param>
+    public static NetworkPolicyShape IngressPolicy(IEnumerable<string> tenants, string monitoringNamespace)
+    {
+        ArgumentNullException.ThrowIfNull(tenants);
+        var rules = ImmutableArray.CreateBuilder<PolicyRule>();
+        rules.Add(new([new(null, ImmutableSortedDictionary<string, string>.Empty, null)], []));
+        rules.Add(new([new(TenantPlan.Labels1(TenantPlan.NamespaceNameLabel, monitoringNamespace), null, null)], [new("TCP", QdrantChart.HttpPort)]));
+        var admitted = tenants.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (admitted.Count > 0)
+        {
+            rules.Add(new(
+                [.. admitted.Select(t => new PolicyPeer(TenantPlan.Labels1(TenantPlan.NamespaceNameLabel, t), null, null))],
+                [new("TCP", QdrantChart.HttpPort), new("TCP", QdrantChart.GrpcPort)]));
+        }
+
+        return new(IngressPolicyName, [PolicyDirection.Ingress], rules.ToImmutable(), []);
+    }
+
+    /// <summary>Name of the vector DB namespace's ingress NetworkPolicy.</summary>
+    public const string IngressPolicyName = "qdrant-ingress";
 
     /// <summary>The chart's object name (Helm's standard fullname: the release name when it contains "qdrant", else release-qdrant, at most 63 characters).</summary>
     public static string FullName(string releaseName) =>

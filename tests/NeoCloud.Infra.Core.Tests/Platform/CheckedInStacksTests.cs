@@ -68,20 +68,22 @@ public sealed class CheckedInStacksTests
     }
 
     [Fact]
-    public void Tenant_namespaces_admit_only_monitoring_so_no_client_reaches_Triton_and_tenants_cannot_reach_the_vector_DB()
+    public void Declared_clients_reach_Triton_declared_users_reach_the_vector_DB_and_other_tenants_stay_out()
     {
         var prod = Check("prod");
-        var client = prod.Flows.Single(f => f.Flow.Name == "dc1: client → chat/llama-8b-chat");
+        var client = prod.Flows.Single(f => f.Flow.Name == "dc1: research → chat/llama-8b-chat");
         var scrape = prod.Flows.Single(f => f.Flow.Name == "dc1: Prometheus → chat/llama-8b-chat metrics");
         var vectorDb = prod.Flows.Single(f => f.Flow.Name == "dc1: chat → vector DB");
         var crossTenant = prod.Flows.Single(f => f.Flow.Name == "dc1: search → chat/llama-8b-chat");
 
-        Assert.False(client.Allowed);
+        Assert.True(client.Allowed);
+        Assert.Equal("allowed by chat/allow-from-declared", client.Ingress);
         Assert.True(scrape.Allowed);
         Assert.Equal("allowed by chat/allow-ingress-namespaces", scrape.Ingress);
-        Assert.False(vectorDb.Allowed);
+        Assert.True(vectorDb.Allowed);
         Assert.False(crossTenant.Allowed);
         Assert.True(crossTenant.AsIntended);
+        Assert.All(prod.Flows, f => Assert.True(f.AsIntended, f.Flow.Name));
         Assert.All(prod.Flows.Where(f => f.Flow.Name.EndsWith("→ DNS", StringComparison.Ordinal)), f => Assert.True(f.Allowed));
         Assert.All(prod.Accesses, a => Assert.True(a.AsIntended));
     }
