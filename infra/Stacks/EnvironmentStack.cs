@@ -112,6 +112,17 @@ public sealed class EnvironmentStack
             pools.Add(gpuPool);
         }
 
+        // Cpu pools: the system pool the add-ons below are placed on (their Helm releases wait for Ready pods).
+        var cpuPools = _env.PoolsOf(cluster.Name).Where(p => p.Gpu is null).Select(pool => (Resource)new CpuNodePool(pool.Name, new CpuNodePoolArgs
+        {
+            Pool = pool,
+            Environment = _env.Environment,
+            CostCenter = _env.CostCenter,
+            ClusterName = pool.Substrate == Substrate.Eks ? access.EksClusterName! : null,
+            NodeSubnetIds = pool.Substrate == Substrate.Eks ? access.NodeSubnetIds! : null,
+            KubernetesVersion = pool.Substrate == Substrate.Eks ? (Input<string>)access.Spec.KubernetesVersion! : null,
+        }, access.Options())).ToArray();
+
         var monitoring = new PrometheusStack(StackLayout.ComponentName(cluster.Name, "monitoring"), new PrometheusStackArgs
         {
             ReleaseName = release,
@@ -131,7 +142,7 @@ public sealed class EnvironmentStack
                 Secret = new Config(StackConfig.Namespace).RequireSecret(r.SecretKey),
                 Channel = r.Channel,
             })],
-        }, access.Options());
+        }, access.Options(cpuPools));
 
         // The DCGM ServiceMonitor comes from PrometheusStack (it relabels the node name the GPU alerts group by).
         var gpuOperator = pools.Count == 0 ? null : new GpuOperator(StackLayout.ComponentName(cluster.Name, "gpu-operator"), new GpuOperatorArgs
@@ -144,7 +155,7 @@ public sealed class EnvironmentStack
             ServiceMonitor = false,
             Environment = _env.Environment,
             CostCenter = _env.CostCenter,
-        }, access.Options(pools.ToArray<Resource>()));
+        }, access.Options([.. pools, .. cpuPools]));
 
         var keda = new KedaOperator(StackLayout.ComponentName(cluster.Name, "keda"), new KedaOperatorArgs
         {

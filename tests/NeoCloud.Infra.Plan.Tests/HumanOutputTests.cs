@@ -66,7 +66,7 @@ public sealed class HumanOutputTests
             Assert.Equal(0, run.ExitCode);
             Assert.Matches(@"h100-train\s+not-priced", run.Out);
             Assert.Contains("not priced: p5e.48xlarge has no published on-demand price", run.Out);
-            Assert.Contains("Not priced (counted as $0): h100-train.", run.Out);
+            Assert.Contains("Not priced (counted as $0): h100-train, system.", run.Out);
             Assert.DoesNotContain("63.296", run.Out);
         }
         finally

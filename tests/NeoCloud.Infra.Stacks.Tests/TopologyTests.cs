@@ -43,8 +43,9 @@ public sealed class TopologyTests
             ["pulumi:providers:kubernetes"] = 2,
             ["neocloud:networking:EksCluster"] = 1,
             ["neocloud:gpu:GpuNodePool"] = 5,
+            ["neocloud:gpu:CpuNodePool"] = 1,
             ["kubernetes:core/v1:NodePatch"] = 8,
-            ["aws:eks/nodeGroup:NodeGroup"] = 2,
+            ["aws:eks/nodeGroup:NodeGroup"] = 3,
             ["neocloud:gpu:GpuOperator"] = 2,
             ["neocloud:monitoring:PrometheusStack"] = 2,
             ["neocloud:autoscaling:KedaOperator"] = 2,
@@ -58,7 +59,7 @@ public sealed class TopologyTests
             ["aws:s3/bucketReplicationConfig:BucketReplicationConfig"] = 1,
             ["neocloud:vectordb:VectorDatabase"] = 1,
         });
-        Assert.Equal(227, m.Resources.Count); // incl. 9 declared-path policies (chat: from ×2, to-search, vector-db; search: from, vector-db; research: to-chat ×2; qdrant-ingress), 2 model-bucket egress policies (burst: chat, research), the S3 gateway endpoint and, per cluster, the Grafana admin password and Secret
+        Assert.Equal(233, m.Resources.Count); // incl. the burst system pool (component, node role, 3 policy attachments, node group), 9 declared-path policies (chat: from ×2, to-search, vector-db; search: from, vector-db; research: to-chat ×2; qdrant-ingress), 2 model-bucket egress policies (burst: chat, research), the S3 gateway endpoint and, per cluster, the Grafana admin password and Secret
 
         var gpuOperators = m.OfType("kubernetes:helm.sh/v4:Chart").Where(c => c.Str("chart") == "gpu-operator").ToList();
         Assert.Equal(2, gpuOperators.Count);
@@ -75,7 +76,8 @@ public sealed class TopologyTests
         Counts(m, new()
         {
             ["neocloud:networking:EksCluster"] = 1,
-            ["aws:eks/nodeGroup:NodeGroup"] = 2,
+            ["neocloud:gpu:CpuNodePool"] = 1,
+            ["aws:eks/nodeGroup:NodeGroup"] = 3,
             ["kubernetes:core/v1:NodePatch"] = 0,
             ["neocloud:storage:ReplicatedBucket"] = 1,
             ["neocloud:storage:OnPremObjectStore"] = 0,
@@ -85,7 +87,13 @@ public sealed class TopologyTests
         var groups = m.OfType("aws:eks/nodeGroup:NodeGroup").ToDictionary(g => g.Map("labels")["neocloud.io/pool"], g => g.Str("capacityType"));
         Assert.Equal("ON_DEMAND", groups["l40s-serve"]);
         Assert.Equal("SPOT", groups["h100-train"]);
-        Assert.Equal(119, m.Resources.Count); // incl. 3 declared-path policies (apps: from, vector-db; qdrant-ingress), 2 model-bucket egress policies (apps, research), the S3 gateway endpoint, the Grafana admin password and Secret
+        // The system pool: a standard AL2023 node group of a catalog CPU type, the system label, no GPU taint.
+        var system = Assert.Single(m.OfType("aws:eks/nodeGroup:NodeGroup"), g => Equals(g.Map("labels")["neocloud.io/pool"], "system"));
+        Assert.Equal("AL2023_x86_64_STANDARD", system.Str("amiType"));
+        Assert.Equal("system", (string)system.Map("labels")["neocloud.io/node-role"]);
+        Assert.False(system.Inputs.ContainsKey("taints") && system.Inputs["taints"] is System.Collections.ICollection { Count: > 0 });
+        Assert.All(m.OfType("aws:eks/nodeGroup:NodeGroup").Where(g => !Equals(g.Map("labels")["neocloud.io/pool"], "system")), g => Assert.NotEmpty((System.Collections.ICollection)g.Inputs["taints"]));
+        Assert.Equal(125, m.Resources.Count); // incl. the system pool (component, node role, 3 policy attachments, node group), 3 declared-path policies (apps: from, vector-db; qdrant-ingress), 2 model-bucket egress policies (apps, research), the S3 gateway endpoint, the Grafana admin password and Secret
         // EKS pools pin the compatibility matrix's AMI release for the cluster's Kubernetes version (no floating driver).
         Assert.All(m.OfType("aws:eks/nodeGroup:NodeGroup").Where(n => n.Inputs.ContainsKey("amiType") && ((string)n.Inputs["amiType"]).Contains("NVIDIA", StringComparison.Ordinal)),
             n => Assert.Equal("1.33.13-20260714", n.Inputs["releaseVersion"]));

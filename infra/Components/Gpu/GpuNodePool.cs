@@ -2,12 +2,9 @@ using System.Collections.Immutable;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
-using NeoCloud.Infra.Core.Networking;
 using Pulumi;
-using Pulumi.Aws;
 using Pulumi.Aws.Eks;
 using Pulumi.Aws.Eks.Inputs;
-using Pulumi.Aws.Iam;
 using Pulumi.Kubernetes.Core.V1;
 using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
 
@@ -35,21 +32,8 @@ public sealed class GpuNodePool : ComponentResource
 
         if (plan.Spec.Substrate == Substrate.Eks)
         {
-            var partition = GetPartition.Invoke(new GetPartitionInvokeArgs(), new InvokeOptions { Parent = this }).Apply(p => p.Partition);
             var tags = GpuNodePoolArgs.ToDictionary(plan.Tags);
-            var role = new Role($"{name}-node-role", new RoleArgs
-            {
-                Description = $"Nodes of GPU pool {plan.Name}",
-                AssumeRolePolicy = NodeAssumeRolePolicy,
-                Tags = tags,
-            }, new CustomResourceOptions { Parent = this });
-
-            var policies = args.EnableSsm == true ? EksClusterLayout.NodePolicies.Add(EksClusterLayout.SsmPolicy) : EksClusterLayout.NodePolicies;
-            var attachments = policies.Select(policy => (Resource)new RolePolicyAttachment($"{name}-{policy}", new RolePolicyAttachmentArgs
-            {
-                Role = role.Name,
-                PolicyArn = partition.Apply(p => EksClusterLayout.ManagedPolicyArn(p, policy)),
-            }, new CustomResourceOptions { Parent = this })).ToList();
+            var (role, attachments) = EksNodeRole.Create(name, $"Nodes of GPU pool {plan.Name}", tags, args.EnableSsm == true, this);
 
             var nodeGroup = new NodeGroup($"{name}-node-group", new NodeGroupArgs
             {
@@ -184,9 +168,6 @@ public sealed class GpuNodePool : ComponentResource
     /// <summary>On-prem: the nodes labelled; empty on EKS.</summary>
     [Output("patchedNodes")]
     public Output<ImmutableArray<string>> PatchedNodes { get; private set; }
-
-    private const string NodeAssumeRolePolicy =
-        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
 
     private static string Validated(string name, GpuNodePoolArgs args)
     {

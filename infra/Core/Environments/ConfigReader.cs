@@ -151,6 +151,20 @@ internal sealed class ConfigObject
 
     public bool Has(string key) => _node.ContainsKey(key) && _node[key] is not null;
 
+
+    private static bool TryText(JsonValue v, out string text)
+    {
+        try
+        {
+            text = v.GetValue<string>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            text = "";
+            return false;
+        }
+    }
     /// <summary>Reports keys that no reader asked for, with the allowed keys: a typo must not pass silently.</summary>
     public void RejectUnknownKeys()
     {
@@ -179,7 +193,13 @@ internal sealed class ConfigObject
 
         if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String)
         {
-            var s = v.GetValue<string>();
+            if (!TryText(v, out var s))
+            {
+                // e.g. a lone UTF-16 surrogate escape ("\ud800") in engine JSON: not text any .NET string can hold.
+                Errors.Add(path, "is not valid text (an unpaired UTF-16 surrogate escape)");
+                return null;
+            }
+
             if (s.Length == 0)
             {
                 Errors.Add(path, "must not be empty");

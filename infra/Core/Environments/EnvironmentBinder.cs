@@ -118,6 +118,8 @@ public static partial class EnvironmentBinder
         // Names that were declared but did not bind: references to them are not reported again, so one
         // mistake gives one error instead of a cascade.
         private readonly HashSet<string> _brokenClusters = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _clusterPaths = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _clustersWithBrokenPools = new(StringComparer.Ordinal);
         private readonly HashSet<string> _brokenPools = new(StringComparer.Ordinal);
         private readonly HashSet<string> _brokenTenants = new(StringComparer.Ordinal);
         private readonly List<(string Path, string Namespace)> _allowFromNamespacePaths = [];
@@ -168,6 +170,7 @@ public static partial class EnvironmentBinder
 
             var migConfigs = BindMigConfigs();
             var pools = BindPools(clustersRaw, migConfigs);
+            RequireSystemPools(clustersRaw, pools);
             var clusters = ResolveStrategies(clustersRaw, pools);
             var tenants = BindTenants(clusters);
             var serving = BindServing(clusters, pools, tenants, topology);
@@ -448,6 +451,7 @@ public static partial class EnvironmentBinder
 
                 if (name is not null && substrate is not null)
                 {
+                    _clusterPaths.TryAdd(name, c.Path);
                     result.Add(new ClusterSpec(name, substrate.Value, region, version, existing, network, kubeconfig, renderDirectory, strategy ?? MigStrategy.None, burst)
                     {
                         Driver = driver ?? (substrate == Substrate.Eks ? GpuDriver.Preinstalled : GpuDriver.Operator),
@@ -586,6 +590,12 @@ public static partial class EnvironmentBinder
                 }
                 var interruptible = p.Bool("interruptible");
                 var allowOvercommit = p.Bool("allowOvercommit") ?? false;
+                var system = p.Bool("system") ?? false;
+                if (system && purpose is not null && purpose != PoolPurpose.Cpu)
+                {
+                    errors.Add(p.At("system"), $"is only for purpose: cpu pools; a {purpose.Value.ToString().ToLowerInvariant()} pool carries the GPU taint, so system add-ons cannot run on it");
+                }
+
                 string? instanceTypeName = null;
                 string? amiRelease = null;
                 GpuModel? gpu = null;
@@ -595,7 +605,14 @@ public static partial class EnvironmentBinder
                 if (substrate == Substrate.Eks)
                 {
                     instanceTypeName = p.String("instanceType", required: true);
-                    if (instanceTypeName is not null)
+                    if (instanceTypeName is not null && purpose == PoolPurpose.Cpu)
+                    {
+                        if (catalog.FindCpuInstanceType(instanceTypeName) is null)
+                        {
+                            errors.Add(p.At("instanceType"), $"\"{instanceTypeName}\" is not a CPU instance type of the hardware catalog; known CPU instance types: {string.Join(", ", catalog.CpuInstanceTypes.Select(i => i.Name))}");
+                        }
+                    }
+                    else if (instanceTypeName is not null)
                     {
                         var it = catalog.FindInstanceType(instanceTypeName);
                         if (it is null)
@@ -777,6 +794,11 @@ public static partial class EnvironmentBinder
                         _brokenPools.Add(name);
                     }
 
+                    if (clusterName is not null)
+                    {
+                        _clustersWithBrokenPools.Add(clusterName);
+                    }
+
                     continue;
                 }
 
@@ -787,7 +809,8 @@ public static partial class EnvironmentBinder
                         min.Value, desired ?? min.Value, max.Value, capacityType ?? CapacityType.OnDemand, isInterruptible, mig, timeSlicing, allowOvercommit)
                     {
                         Driver = poolDriver ?? cluster.Driver,
-                        AmiReleaseVersion = substrate == Substrate.Eks ? amiRelease : null,
+                        AmiReleaseVersion = substrate == Substrate.Eks && gpu is not null ? amiRelease : null,
+                        System = system,
                         DriverVersion = substrate == Substrate.Eks ? _amiDrivers.GetValueOrDefault(amiRelease ?? "")
                             : (poolDriver ?? cluster.Driver) == GpuDriver.Operator ? GpuOperatorChart.DriverVersion : null,
                     });
@@ -795,6 +818,25 @@ public static partial class EnvironmentBinder
             }
 
             return result.ToImmutable();
+        }
+
+        /// <summary>
+        /// Every EKS cluster the stack creates needs a <c>system: true</c> cpu pool: its GPU pools carry the GPU taint, so
+        /// CoreDNS, the GPU Operator's controller, KEDA, Prometheus and the vector DB would not schedule anywhere.
+        /// </summary>
+        private void RequireSystemPools(ImmutableArray<ClusterSpec> clusters, ImmutableArray<GpuPoolSpec> pools)
+        {
+            foreach (var cluster in clusters)
+            {
+                if (cluster.Substrate != Substrate.Eks || cluster.Existing is not null
+                    || pools.Any(p => p.Cluster == cluster.Name && p.System)
+                    || _brokenClusters.Contains(cluster.Name) || _clustersWithBrokenPools.Contains(cluster.Name))
+                {
+                    continue;
+                }
+
+                errors.Add(_clusterPaths[cluster.Name], $"EKS cluster \"{cluster.Name}\" has no pool that admits system add-ons (CoreDNS, GPU Operator, KEDA, Prometheus): add a gpuPools entry with cluster: {cluster.Name}, purpose: cpu, system: true and a CPU instanceType ({string.Join(", ", catalog.CpuInstanceTypes.Take(3).Select(t => t.Name))}, ...)");
+            }
         }
 
         private ImmutableArray<ClusterSpec> ResolveStrategies(ImmutableArray<ClusterSpec> clusters, ImmutableArray<GpuPoolSpec> pools)

@@ -187,6 +187,12 @@ public sealed record GpuPoolSpec(
     /// <summary>Who provides the nodes' driver and toolkit (<c>driver</c>); EKS pools are always preinstalled (the AMI's). Defaults to the operator on-prem.</summary>
     public NeoCloud.Infra.Core.Gpu.GpuDriver Driver { get; init; } = Substrate == Substrate.Eks ? NeoCloud.Infra.Core.Gpu.GpuDriver.Preinstalled : NeoCloud.Infra.Core.Gpu.GpuDriver.Operator;
 
+    /// <summary>
+    /// A cpu pool for the cluster's system add-ons (<c>gpuPools[].system</c>): its nodes carry the
+    /// <see cref="NeoCloud.Infra.Core.Gpu.CpuPoolPlanner.SystemLabel"/> label the add-ons' chart values select.
+    /// </summary>
+    public bool System { get; init; }
+
     /// <summary>EKS: the pinned GPU AMI release (<c>gpuPools[].amiReleaseVersion</c>, default: the compatibility matrix's release for the cluster's Kubernetes version); null on-prem.</summary>
     public string? AmiReleaseVersion { get; init; }
 

@@ -8,6 +8,12 @@ public static class EksAmiTypes
     /// <summary>Amazon Linux 2023 accelerated AMI for NVIDIA GPUs on x86_64: NVIDIA driver and container toolkit preinstalled.</summary>
     public const string Al2023X8664Nvidia = "AL2023_x86_64_NVIDIA";
 
+    /// <summary>
+    /// Amazon Linux 2023 standard AMI on x86_64, for cpu pools (system add-ons). The EKS API's AMI type list
+    /// (docs.aws.amazon.com/eks/latest/APIReference/API_Nodegroup.html, <c>amiType</c>) holds it next to the NVIDIA ones.
+    /// </summary>
+    public const string Al2023X8664Standard = "AL2023_x86_64_STANDARD";
+
     /// <summary>Amazon Linux 2023 accelerated AMI for NVIDIA GPUs on arm64 (Graviton + NVIDIA, e.g. g5g); no catalog instance uses it yet.</summary>
     public const string Al2023Arm64Nvidia = "AL2023_ARM_64_NVIDIA";
 

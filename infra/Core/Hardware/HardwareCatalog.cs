@@ -28,9 +28,12 @@ public sealed partial class HardwareCatalog
     private HardwareCatalog(
         ImmutableArray<GpuModel> gpus,
         ImmutableArray<InstanceType> instanceTypes,
-        ImmutableArray<CatalogSource> sources)
+        ImmutableArray<CatalogSource> sources,
+        ImmutableArray<CpuInstanceType> cpuInstanceTypes)
     {
         Gpus = gpus;
+        CpuInstanceTypes = cpuInstanceTypes;
+        _cpuInstanceTypesByName = cpuInstanceTypes.ToImmutableDictionary(t => t.Name, StringComparer.Ordinal);
         InstanceTypes = instanceTypes;
         Sources = sources;
         _gpusById = gpus.ToImmutableDictionary(g => g.Id, StringComparer.Ordinal);
@@ -111,6 +114,7 @@ public sealed partial class HardwareCatalog
         var gpus = ToGpus(doc.Gpus, sourceIds, errors);
         var gpuIds = gpus.Select(g => g.Id).ToHashSet(StringComparer.Ordinal);
         var instanceTypes = ToInstanceTypes(doc.InstanceTypes, sourceIds, gpuIds, errors);
+        var cpuInstanceTypes = ToCpuInstanceTypes(doc.CpuInstanceTypes, sourceIds, instanceTypes, errors);
 
         if (errors.Count > 0)
         {
@@ -119,7 +123,7 @@ public sealed partial class HardwareCatalog
                 + string.Concat(errors.Select(e => Environment.NewLine + "  - " + e)));
         }
 
-        return new HardwareCatalog(gpus, instanceTypes, sources);
+        return new HardwareCatalog(gpus, instanceTypes, sources, cpuInstanceTypes);
     }
 
     private static HardwareCatalog LoadEmbedded()
@@ -466,6 +470,8 @@ public sealed partial class HardwareCatalog
         public List<GpuDto>? Gpus { get; set; }
 
         public List<InstanceTypeDto>? InstanceTypes { get; set; }
+
+        public List<CpuInstanceTypeDto>? CpuInstanceTypes { get; set; }
     }
 
     internal sealed class SourceDto

@@ -74,8 +74,7 @@ public static partial class ConfigInventory
             {
                 if (pool.Gpu is null)
                 {
-                    findings.Add(new PlatformFinding(PlatformRule.Placement, $"{c}/{pool.Name}", $"pool \"{pool.Name}\" (purpose {pool.Purpose.ToString().ToLowerInvariant()}) is accepted by config but the stack composes only GPU pools: "
-                        + (eks ? "it has no nodes" : "its nodes get no pool label, so nothing can select them")));
+                    pools.Add(CpuPool(env, pool, cat));
                     continue;
                 }
 
@@ -317,6 +316,18 @@ public static partial class ConfigInventory
     }
 
     private static QueueTimeScaling ScalingOf(ServingSpec s) => s.Autoscaling.Scaling();
+
+    private static PlatformPool CpuPool(EnvironmentModel env, GpuPoolSpec pool, HardwareCatalog catalog)
+    {
+        var plan = CpuPoolPlanner.Plan(pool, env.Environment, env.CostCenter, catalog);
+        var none = ImmutableSortedDictionary<string, int>.Empty;
+        return plan.InstanceType is { } type
+            ? new PlatformPool(pool.Cluster, pool.Name, pool.MinSize, pool.DesiredSize, pool.MaxSize, plan.NodeLabels, [],
+                NodeAllocatable.For(type.Vcpus, type.MemoryGiB, CpuPoolPlanner.DiskSizeGiB, none),
+                string.Create(CultureInfo.InvariantCulture, $"{type.Name}: {type.Vcpus} vCPU, {type.MemoryGiB} GiB (catalog)"))
+            : new PlatformPool(pool.Cluster, pool.Name, pool.MinSize, pool.DesiredSize, pool.MaxSize, plan.NodeLabels, [],
+                NodeAllocatable.ExtendedOnly(none), "cpu nodes (on-prem; CPU and memory not in config)", CpuMemoryKnown: false);
+    }
 
     private static GpuNodePoolDefinition Definition(EnvironmentModel env, ClusterSpec cluster, GpuPoolSpec pool)
     {

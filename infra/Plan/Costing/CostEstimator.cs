@@ -83,7 +83,19 @@ internal static class CostEstimator
         if (pool.Substrate == Substrate.Eks)
         {
             var type = pool.InstanceType is null ? null : catalog.FindInstanceType(pool.InstanceType);
-            if (type is null)
+            var cpuType = pool.InstanceType is null || type is not null ? null : catalog.FindCpuInstanceType(pool.InstanceType);
+            if (cpuType is { OnDemandUsdPerHour: null })
+            {
+                note = $"not priced: {cpuType.Name} has no verified on-demand price (catalog source {cpuType.PriceSource})";
+            }
+            else if (cpuType is { OnDemandUsdPerHour: { } cpuPrice })
+            {
+                basis = pool.CapacityType == CapacityType.Spot ? PriceBasis.Spot : PriceBasis.OnDemand;
+                nodeHourly = basis == PriceBasis.Spot ? cpuPrice * (1m - discount) : cpuPrice;
+                region = cpuType.PriceRegion;
+                date = cpuType.PriceDate;
+            }
+            else if (type is null)
             {
                 note = $"instance type {pool.InstanceType ?? "(none)"} has no catalog price";
             }

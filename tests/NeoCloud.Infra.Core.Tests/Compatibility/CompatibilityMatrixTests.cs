@@ -78,14 +78,14 @@ public class CompatibilityMatrixTests
     public void Eks_pools_pin_the_matrix_release_for_their_kubernetes_version_by_default()
     {
         var model = EnvironmentBinder.BindOrThrow(StackConfig.FromYaml(Cloud()));
-        Assert.All(model.GpuPools, p =>
+        Assert.All(model.GpuPools.Where(p => p.Gpu is not null), p =>
         {
             Assert.Equal("1.33.13-20260714", p.AmiReleaseVersion);
             Assert.Equal("580.159.03", p.DriverVersion);
         });
 
         var prod = EnvironmentBinder.BindOrThrow(StackConfig.FromYamlFile(Path.Combine(RepoRoot.FullPath, "Pulumi.prod.yaml")));
-        Assert.All(prod.GpuPools.Where(p => p.Substrate == Substrate.Eks), p => Assert.Equal("1.33.13-20260714", p.AmiReleaseVersion));
+        Assert.All(prod.GpuPools.Where(p => p.Substrate == Substrate.Eks && p.Gpu is not null), p => Assert.Equal("1.33.13-20260714", p.AmiReleaseVersion));
         Assert.All(prod.GpuPools.Where(p => p.Substrate == Substrate.OnPrem && p.Gpu is not null), p => Assert.Equal(GpuOperatorChart.DriverVersion, p.DriverVersion));
     }
 

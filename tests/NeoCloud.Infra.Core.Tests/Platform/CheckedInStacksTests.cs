@@ -24,18 +24,24 @@ public sealed class CheckedInStacksTests
     }
 
     [Fact]
-    public void On_EKS_no_pool_admits_CoreDNS_the_GPU_Operator_KEDA_Prometheus_or_Qdrant()
+    public void On_EKS_CoreDNS_the_GPU_Operator_KEDA_Prometheus_and_Qdrant_are_admitted_only_by_the_system_pool()
     {
         var cloud = Check("cloud");
         foreach (var subject in new[] { "kube-system/coredns", "gpu-operator/gpu-operator", "keda/keda-operator", "monitoring/prometheus-kube-prometheus-stack-prometheus", "vector-db/qdrant" })
         {
-            var finding = Assert.Single(cloud.Findings, f => f.Rule == PlatformRule.Placement && f.Subject == "eks-main/" + subject);
-            Assert.Equal("no pool admits it: every pool (h100-train, l40s-serve): taint nvidia.com/gpu=true:NoSchedule not tolerated", finding.Message);
+            Assert.DoesNotContain(cloud.Findings, f => f.Rule == PlatformRule.Placement && f.Subject == "eks-main/" + subject);
+            var placement = Assert.Single(cloud.Placements, p => p.Workload.Cluster == "eks-main" && $"{p.Workload.Namespace}/{p.Workload.Name}" == subject);
+            Assert.Equal("system", Assert.Single(placement.Admitting));
         }
+
+        var system = Assert.Single(cloud.Inventory.Pools, p => p.Name == "system");
+        Assert.Empty(system.Taints);
+        Assert.Equal("system", system.Labels["neocloud.io/node-role"]);
+        Assert.Equal(8000 - 90, system.Allocatable["cpu"]);
     }
 
     [Fact]
-    public void A_cpu_pool_the_binder_accepts_is_reported_as_not_composed()
+    public void An_onprem_cpu_pool_is_composed_with_its_pool_label_and_no_gpu_taint()
     {
         var yaml = File.ReadAllText(RepoFiles.StackFile("prod")).Replace("  neocloud:serving:", """
     - name: system
@@ -49,7 +55,12 @@ public sealed class CheckedInStacksTests
         Assert.True(bound.Model is not null, string.Join("; ", bound.Errors.Select(e => e.Message)));
 
         var report = PlatformCheck.ForConfig(bound.Model!);
-        Assert.Contains(report.Findings, f => f.ToString() == "placement: dc1/system: pool \"system\" (purpose cpu) is accepted by config but the stack composes only GPU pools: its nodes get no pool label, so nothing can select them");
+        Assert.DoesNotContain(report.Findings, f => f.Subject == "dc1/system");
+        var pool = Assert.Single(report.Inventory.Pools, p => p.Name == "system");
+        Assert.Equal("system", pool.Labels["neocloud.io/pool"]);
+        Assert.False(pool.Labels.ContainsKey("neocloud.io/node-role"));
+        Assert.Empty(pool.Taints);
+        Assert.Equal(2, pool.MaxNodes);
     }
 
     [Fact]
