@@ -68,14 +68,7 @@ public sealed partial class HardwareCatalog
                 errors.Add($"{path}: vcpus and memoryGiB must be positive, got {d.Vcpus}, {d.MemoryGiB}");
             }
 
-            if (d.OnDemandUsdPerHour is null && (d.PriceRegion is not null || d.PriceDate is not null || d.PriceSource is null))
-            {
-                errors.Add($"{path}: not priced (onDemandUsdPerHour null) needs a priceSource saying why and no priceRegion/priceDate");
-            }
-            else if (d.OnDemandUsdPerHour is not null && (d.OnDemandUsdPerHour <= 0 || string.IsNullOrWhiteSpace(d.PriceRegion) || d.PriceDate is null))
-            {
-                errors.Add($"{path}: a price must be positive and have priceRegion and priceDate");
-            }
+            CheckPrice(path, d.OnDemandUsdPerHour, d.PriceRegion, d.PriceDate, d.PriceSource, errors);
 
             result.Add(new CpuInstanceType(d.Name, d.Vcpus, d.MemoryGiB, d.OnDemandUsdPerHour, d.PriceRegion, d.PriceDate, d.Source ?? "")
             {

@@ -403,36 +403,7 @@ public sealed partial class HardwareCatalog
                 errors.Add($"{path}: gpus, vcpus and memoryGiB must be positive, got {d.Gpus}, {d.Vcpus}, {d.MemoryGiB}");
             }
 
-            if (d.OnDemandUsdPerHour is null)
-            {
-                // Not priced: no figure, region or date (a placeholder price would be billed as if it were real).
-                if (d.PriceRegion is not null || d.PriceDate is not null)
-                {
-                    errors.Add($"{path}: priceRegion and priceDate belong to a price; onDemandUsdPerHour is null (not priced), remove them");
-                }
-
-                if (d.PriceSource is null)
-                {
-                    errors.Add($"{path}.priceSource is required when onDemandUsdPerHour is null: a source that says why there is no price");
-                }
-            }
-            else
-            {
-                if (d.OnDemandUsdPerHour <= 0)
-                {
-                    errors.Add($"{path}.onDemandUsdPerHour must be positive or null (not priced), got {d.OnDemandUsdPerHour}");
-                }
-
-                if (string.IsNullOrWhiteSpace(d.PriceRegion))
-                {
-                    errors.Add($"{path}.priceRegion is required");
-                }
-
-                if (d.PriceDate is null)
-                {
-                    errors.Add($"{path}.priceDate is required");
-                }
-            }
+            CheckPrice(path, d.OnDemandUsdPerHour, d.PriceRegion, d.PriceDate, d.PriceSource, errors);
 
             result.Add(new InstanceType(
                 d.Name, d.GpuModelId ?? "", d.Gpus, d.Vcpus, d.MemoryGiB, d.OnDemandUsdPerHour,
@@ -443,6 +414,43 @@ public sealed partial class HardwareCatalog
         }
 
         return result.ToImmutable();
+    }
+
+    /// <summary>
+    /// One price rule for GPU and CPU instance types: a positive figure with its region and date, or not priced (null)
+    /// with a price source that says why and no region or date (a placeholder price would be billed as if it were real).
+    /// </summary>
+    private static void CheckPrice(string path, decimal? usdPerHour, string? region, DateOnly? date, string? priceSource, List<string> errors)
+    {
+        if (usdPerHour is null)
+        {
+            if (region is not null || date is not null)
+            {
+                errors.Add($"{path}: priceRegion and priceDate belong to a price; onDemandUsdPerHour is null (not priced), remove them");
+            }
+
+            if (priceSource is null)
+            {
+                errors.Add($"{path}.priceSource is required when onDemandUsdPerHour is null: a source that says why there is no price");
+            }
+
+            return;
+        }
+
+        if (usdPerHour <= 0)
+        {
+            errors.Add($"{path}.onDemandUsdPerHour must be positive or null (not priced), got {usdPerHour}");
+        }
+
+        if (string.IsNullOrWhiteSpace(region))
+        {
+            errors.Add($"{path}.priceRegion is required");
+        }
+
+        if (date is null)
+        {
+            errors.Add($"{path}.priceDate is required");
+        }
     }
 
     private static void CheckSource(string path, string? sourceId, HashSet<string> sourceIds, List<string> errors)
