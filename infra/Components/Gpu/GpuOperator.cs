@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Kubernetes;
-using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Diagnostics;
 using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
 using Pulumi;
@@ -115,10 +115,11 @@ public sealed class GpuOperator : ComponentResource
         ArgumentNullException.ThrowIfNull(args);
         if (args.ToDefinition() is not { } definition)
         {
-            throw new ComponentArgsException("GpuOperator", name, [new ConfigError("Substrate", "is required: Eks or OnPrem")]);
+            throw new ComponentArgsException(nameof(GpuOperatorArgs), name, [new SpecProblem("Substrate", "is required: Eks or OnPrem")]);
         }
 
         var errors = GpuOperatorPlanner.Validate(definition);
-        return errors.Count > 0 ? throw new ComponentArgsException("GpuOperator", name, errors) : name;
+        ComponentArgsException.ThrowIfAny("GpuOperator", name, errors);
+        return name;
     }
 }

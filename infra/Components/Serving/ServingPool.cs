@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Capacity;
-using NeoCloud.Infra.Core.Environments;
 
 namespace NeoCloud.Infra.Components.Serving;
 

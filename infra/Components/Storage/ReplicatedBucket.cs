@@ -1,4 +1,3 @@
-using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Storage;
 using Pulumi;

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Tenancy;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Core.V1;

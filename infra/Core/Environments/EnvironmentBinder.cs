@@ -109,8 +109,23 @@ public static partial class EnvironmentBinder
     private static partial Regex ConfigKeyName();
 
     /// <summary>One binding run: reads every section, then checks cross-references and capacity.</summary>
-    private sealed class Binding(StackConfig config, HardwareCatalog catalog, ConfigErrors errors)
+    // Partial: each section's binding lives in its own file (EnvironmentBinder.<Section>.cs). The constructor's
+    // values are fields because a primary constructor's parameters are visible in one partial declaration only.
+    private sealed partial class Binding
     {
+#pragma warning disable IDE1006 // kept the names of the former primary-constructor parameters
+        private readonly StackConfig config;
+        private readonly HardwareCatalog catalog;
+        private readonly ConfigErrors errors;
+#pragma warning restore IDE1006
+
+        public Binding(StackConfig config, HardwareCatalog catalog, ConfigErrors errors)
+        {
+            this.config = config;
+            this.catalog = catalog;
+            this.errors = errors;
+        }
+
         private string _environment = "dev";
 
         public required CompatibilityMatrix Matrix { get; init; }

@@ -84,7 +84,7 @@ public class EksClusterTests
         var args = Args();
         args.AvailabilityZones = ["us-east-1a"];
         var ex = Assert.Throws<ComponentArgsException>(() => new EksCluster("gpu", args));
-        Assert.Equal("AvailabilityZones", Assert.Single(ex.Errors).Path);
+        Assert.Equal("AvailabilityZones", Assert.Single(ex.Problems).PropertyPath);
     }
 
     // The AWS SDK types Eks.Outputs.ClusterIdentityOidc.Issuer and ClusterCertificateAuthority.Data as string?

@@ -179,11 +179,11 @@ public class GpuNodePoolTests
     {
         // Outside the engine: the structured errors.
         var direct = Assert.Throws<ComponentArgsException>(() => new GpuNodePool(name, EksH100(change)));
-        Assert.Contains(direct.Errors, e => e.Path == property && e.Message.Contains(message, StringComparison.Ordinal));
+        Assert.Contains(direct.Problems, e => e.PropertyPath == property && e.Reason.Contains(message, StringComparison.Ordinal));
 
         // Under the engine: the program fails with the same message and nothing is registered, not even the component.
         var (ex, mocks) = await RunFailing(() => new GpuNodePool(name, EksH100(change)));
-        Assert.Contains($"GpuNodePool \"{name}\": invalid args", ex.Message);
+        Assert.Contains($"GpuNodePool \"{name}\": invalid GpuNodePoolArgs", ex.Message);
         Assert.Contains($"GpuNodePoolArgs.{property}: ", ex.Message);
         Assert.Contains(message, ex.Message);
         Assert.Empty(mocks.Resources);
@@ -205,6 +205,6 @@ public class GpuNodePoolTests
             a.CapacityType = CapacityType.Spot;
             a.NodeNames = ["x"];
         })));
-        Assert.Equal(["CapacityType", "MigConfig", "NodeNames"], ex.Errors.Select(e => e.Path).Order().ToArray());
+        Assert.Equal(["CapacityType", "MigConfig", "NodeNames"], ex.Problems.Select(e => e.PropertyPath).Order().ToArray());
     }
 }

@@ -1,7 +1,6 @@
 using NeoCloud.Infra.Components.Serving;
 using NeoCloud.Infra.Components.Tests.Testing;
 using NeoCloud.Infra.Core.Autoscaling;
-using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Serving;
 using static NeoCloud.Infra.Components.Tests.Serving.ServingTestData;
 
@@ -124,11 +123,11 @@ public class TritonServiceTests
         const string expected = "TritonServiceArgs.MaxReplicas: deployment \"llama\" asks for up to 20 × nvidia.com/mig-1g.10gb, but pool \"h100-mig\" holds 14 at its maximum size; lower the maximum to 14 or grow the pool";
 
         // The engine reports the program's exception as a RunException carrying its message.
-        Assert.Contains("TritonService \"llama\": invalid args (1 problem); nothing was registered:\n  - " + expected, error.Message, StringComparison.Ordinal);
+        Assert.Contains("TritonService \"llama\": invalid TritonServiceArgs (1 problem); nothing was registered:\n  - " + expected, error.Message, StringComparison.Ordinal);
 
         // Outside the engine the typed exception carries the problem with its path.
         var direct = Assert.Throws<ComponentArgsException>(() => new TritonService("llama", Args(new ServingPool(MigPool()), max: 20)));
-        Assert.Equal(expected, Assert.Single(direct.Errors).ToString());
+        Assert.Equal(expected, "TritonServiceArgs." + Assert.Single(direct.Problems));
         Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
     }
 
@@ -140,9 +139,9 @@ public class TritonServiceTests
             ServingPool.Claim("llama", Mig, 2, 8),
             ServingPool.Claim("mistral", Mig, 1, 8),
         ]));
-        var problem = Assert.Single(error.Errors);
-        Assert.Equal("ServingPool(\"h100-mig\")", problem.Path);
-        Assert.Equal("deployments \"llama\", \"mistral\" together ask for up to 16 × nvidia.com/mig-1g.10gb, but pool \"h100-mig\" holds 14 at its maximum size; lower their maximum replicas, grow the pool, or allow over-commit", problem.Message);
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal("ServingPool(\"h100-mig\")", problem.PropertyPath);
+        Assert.Equal("deployments \"llama\", \"mistral\" together ask for up to 16 × nvidia.com/mig-1g.10gb, but pool \"h100-mig\" holds 14 at its maximum size; lower their maximum replicas, grow the pool, or allow over-commit", problem.Reason);
     }
 
     [Fact]
@@ -159,7 +158,7 @@ public class TritonServiceTests
     {
         var pool = new ServingPool(MigPool(), [ServingPool.Claim("mistral", Mig, 1, 8)]);
         var error = Assert.Throws<ComponentArgsException>(() => new TritonService("llama", Args(pool, max: 8)));
-        Assert.Contains("together ask for up to 16", Assert.Single(error.Errors).Message, StringComparison.Ordinal);
+        Assert.Contains("together ask for up to 16", Assert.Single(error.Problems).Reason, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -168,9 +167,9 @@ public class TritonServiceTests
         var args = Args(new ServingPool(MigPool()), max: 4, min: 0, gpu: "nvidia.com/gpu", prometheus: null);
         var error = Assert.Throws<ComponentArgsException>(() => new TritonService("llama", args));
         Assert.Equal(
-            ["TritonServiceArgs.MinReplicas", "TritonServiceArgs.PrometheusAddress", "TritonServiceArgs.MaxReplicas"],
-            error.Errors.Select(e => e.Path));
-        Assert.Contains("does not offer it", error.Errors[2].Message, StringComparison.Ordinal);
+            ["MinReplicas", "PrometheusAddress", "MaxReplicas"],
+            error.Problems.Select(e => e.PropertyPath));
+        Assert.Contains("does not offer it", error.Problems[2].Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Storage;
 using NeoCloud.Infra.Components.Tests.Testing;
-using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Storage;
 
 namespace NeoCloud.Infra.Components.Tests.Storage;
@@ -110,7 +109,7 @@ public sealed class OnPremObjectStoreTests
                 a.PoolReplicas = 2;
                 a.SyncToS3!.Schedule = "every 15 minutes";
             })));
-            Assert.Equal(["OnPremObjectStoreArgs.PoolReplicas", "OnPremObjectStoreArgs.SyncToS3.Schedule"], error.Errors.Select(e => e.Path).Order());
+            Assert.Equal(["PoolReplicas", "SyncToS3.Schedule"], error.Problems.Select(e => e.PropertyPath).Order());
         });
         Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
     }

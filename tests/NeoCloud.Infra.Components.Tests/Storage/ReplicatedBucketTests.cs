@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using NeoCloud.Infra.Components.Storage;
 using NeoCloud.Infra.Components.Tests.Testing;
-using NeoCloud.Infra.Core.Environments;
 
 namespace NeoCloud.Infra.Components.Tests.Storage;
 
@@ -200,8 +199,8 @@ public sealed class ReplicatedBucketTests
                 a.AbortIncompleteMultipartDays = -1;
             })));
             Assert.Equal(
-                ["ReplicatedBucketArgs.AbortIncompleteMultipartDays", "ReplicatedBucketArgs.NoncurrentVersionDays", "ReplicatedBucketArgs.ReplicaRegion"],
-                error.Errors.Select(e => e.Path).Order());
+                ["AbortIncompleteMultipartDays", "NoncurrentVersionDays", "ReplicaRegion"],
+                error.Problems.Select(e => e.PropertyPath).Order());
             Assert.Contains("equals Region", error.Message);
         });
         Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Tenancy;
 using NeoCloud.Infra.Components.Tests.Testing;
-using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Tenancy;
 
 namespace NeoCloud.Infra.Components.Tests.Tenancy;
@@ -127,10 +126,10 @@ public sealed class TenantTests
                 ["nvidia.com/mig-1g.10gb"] = -1,
                 ["nvidia.com/mig-9g.99gb"] = 1,
             })));
-            Assert.Equal(3, error.Errors.Length);
-            Assert.Contains(error.Errors, e => e.Path == "TenantArgs.Quota.GpuResources[\"nvidia.com/gpu\"]" && e.Message.Contains("exceeds the cluster's capacity of 16", StringComparison.Ordinal));
-            Assert.Contains(error.Errors, e => e.Path == "TenantArgs.Quota.GpuResources[\"nvidia.com/mig-1g.10gb\"]" && e.Message.Contains("negative", StringComparison.Ordinal));
-            Assert.Contains(error.Errors, e => e.Path == "TenantArgs.Quota.GpuResources[\"nvidia.com/mig-9g.99gb\"]" && e.Message.Contains("not a GPU resource", StringComparison.Ordinal));
+            Assert.Equal(3, error.Problems.Length);
+            Assert.Contains(error.Problems, e => e.PropertyPath == "Quota.GpuResources[\"nvidia.com/gpu\"]" && e.Reason.Contains("exceeds the cluster's capacity of 16", StringComparison.Ordinal));
+            Assert.Contains(error.Problems, e => e.PropertyPath == "Quota.GpuResources[\"nvidia.com/mig-1g.10gb\"]" && e.Reason.Contains("negative", StringComparison.Ordinal));
+            Assert.Contains(error.Problems, e => e.PropertyPath == "Quota.GpuResources[\"nvidia.com/mig-9g.99gb\"]" && e.Reason.Contains("not a GPU resource", StringComparison.Ordinal));
         });
         Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
     }

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Tests.Testing;
 using NeoCloud.Infra.Components.VectorDb;
-using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.VectorDb;
 
 namespace NeoCloud.Infra.Components.Tests.VectorDb;
@@ -99,7 +98,7 @@ public sealed class VectorDatabaseTests
                 a.Replicas = 2;
                 a.ReplicationFactor = 3;
             })));
-            Assert.Equal(["VectorDatabaseArgs.Replicas", "VectorDatabaseArgs.ReplicationFactor"], error.Errors.Select(e => e.Path).Order());
+            Assert.Equal(["Replicas", "ReplicationFactor"], error.Problems.Select(e => e.PropertyPath).Order());
             Assert.Contains("at least 3 are required", error.Message);
         });
         Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
