@@ -12,11 +12,13 @@ namespace NeoCloud.Infra.Provider.Tests;
 /// </summary>
 public sealed class ProviderOverGrpcTests
 {
+    private static string EngineClientDirectory => RepoRoot.PathOf("tests/NeoCloud.Infra.Provider.Tests/engine-client");
+
     [Fact]
     public async Task GetSchema_over_grpc_returns_the_snapshot()
     {
         using var provider = await ProviderProcess.StartAsync();
-        var reply = JsonNode.Parse(await EngineClient.RunAsync("get-schema.js", provider.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+        var reply = JsonNode.Parse(await NodeScript.RunAsync(EngineClientDirectory, "get-schema.js", provider.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
         var pending = ComponentCatalog.PendingOn(ContractCheck.Analyzer);
         if (pending.Count > 0)
         {
@@ -88,37 +90,5 @@ internal sealed class ProviderProcess : IDisposable
             _process.Kill(entireProcessTree: true);
         }
         _process.Dispose();
-    }
-}
-
-/// <summary>Runs a script of the node engine client (Pulumi's generated ResourceProviderClient).</summary>
-internal static class EngineClient
-{
-    public static string Directory => RepoRoot.PathOf("tests/NeoCloud.Infra.Provider.Tests/engine-client");
-
-    public static async Task<string> RunAsync(params string[] args)
-    {
-        Assert.True(System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", "@pulumi", "pulumi")),
-            $"the engine client's packages are missing: run `npm ci` in {Directory} (scripts/test.sh does)");
-        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Directory };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("the engine client hung");
-        }
-        Assert.True(process.ExitCode == 0, $"engine client failed ({process.ExitCode}): {await stderr}");
-        return await stdout;
     }
 }
