@@ -1,23 +1,12 @@
-using System.Text.RegularExpressions;
 using NeoCloud.Infra.Components.Tests.Testing;
-using NeoCloud.Infra.Tests.Shared;
 
 namespace NeoCloud.Infra.Components.Tests.Gpu;
 
-public partial class GpuReadmeTests
+public sealed class GpuReadmeTests
 {
-    private static string RepoFile(string relative) => File.ReadAllText(RepoRoot.PathOf(relative));
-
     [Fact]
-    public void Readme_snippet_is_the_compiled_example()
-    {
-        var readme = RepoFile("infra/Components/Gpu/README.md");
-        var snippet = Assert.Single(CSharpBlock().Matches(readme)).Groups[1].Value;
-        var example = RepoFile("tests/NeoCloud.Infra.Components.Tests/Gpu/Examples/GpuClusterExample.cs");
-        var region = ExampleRegion().Match(example);
-        Assert.True(region.Success, "the example has no // <example> region");
-        Assert.Equal(region.Groups[1].Value, snippet);
-    }
+    public void Readme_snippet_is_the_compiled_example() =>
+        ReadmeSnippet.AssertIsTheExample("infra/Components/Gpu/README.md", "tests/NeoCloud.Infra.Components.Tests/Gpu/Examples/GpuClusterExample.cs");
 
     [Fact]
     public async Task Example_runs_under_the_mock_engine()
@@ -34,10 +23,4 @@ public partial class GpuReadmeTests
         Assert.Contains("::k8s::", configMap.Provider);
         Assert.Contains("::k8s::", mocks.Single("kubernetes:core/v1:Namespace").Provider);
     }
-
-    [GeneratedRegex("```csharp\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex CSharpBlock();
-
-    [GeneratedRegex("// <example>\n(.*?)// </example>", RegexOptions.Singleline)]
-    private static partial Regex ExampleRegion();
 }

@@ -1,25 +1,13 @@
-using System.Text.RegularExpressions;
 using NeoCloud.Infra.Components.Tests.Serving.Examples;
 using NeoCloud.Infra.Components.Tests.Testing;
-using NeoCloud.Infra.Tests.Shared;
 
 namespace NeoCloud.Infra.Components.Tests.Serving;
 
-public partial class ReadmeExampleTests
+public sealed class ReadmeExampleTests
 {
     [Fact]
-    public void ReadmeSnippetIsTheCompiledExample()
-    {
-        var readme = File.ReadAllText(RepoRoot.PathOf("infra/Components/Serving/README.md"));
-        var snippet = Assert.Single(CSharpBlock().Matches(readme)).Groups[1].Value;
-        var example = File.ReadAllText(RepoRoot.PathOf("tests/NeoCloud.Infra.Components.Tests/Serving/Examples/ServingExample.cs"));
-        var region = Region().Match(example);
-        Assert.True(region.Success, "the example has no // <example> … // </example> region");
-        var lines = region.Groups[1].Value.Split('\n');
-        var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
-        var dedented = string.Join('\n', lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
-        Assert.Equal(dedented, snippet);
-    }
+    public void ReadmeSnippetIsTheCompiledExample() =>
+        ReadmeSnippet.AssertIsTheExample("infra/Components/Serving/README.md", "tests/NeoCloud.Infra.Components.Tests/Serving/Examples/ServingExample.cs");
 
     [Fact]
     public async Task ExampleRunsUnderTheMockEngine()
@@ -29,10 +17,4 @@ public partial class ReadmeExampleTests
         Assert.Equal(2, mocks.OfType("kubernetes:helm.sh/v4:Chart").Count);
         Assert.Equal(3, mocks.OfType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Count);
     }
-
-    [GeneratedRegex("```csharp\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex CSharpBlock();
-
-    [GeneratedRegex(@"// <example>\n(.*?)[ ]*// </example>", RegexOptions.Singleline)]
-    private static partial Regex Region();
 }

@@ -7,9 +7,7 @@ public sealed class StorageReadmeTests
 {
     [Fact]
     public void Readme_snippet_is_the_compiled_example() =>
-        Assert.Equal(
-            ReadmeSnippet.FromExample("tests/NeoCloud.Infra.Components.Tests/Storage/Examples/StorageExample.cs"),
-            ReadmeSnippet.FromReadme("infra/Components/Storage/README.md"));
+        ReadmeSnippet.AssertIsTheExample("infra/Components/Storage/README.md", "tests/NeoCloud.Infra.Components.Tests/Storage/Examples/StorageExample.cs");
 
     [Fact]
     public async Task Example_runs_under_the_mock_engine()

@@ -1,4 +1,3 @@
-using NeoCloud.Infra.Components.Tests.Storage;
 using NeoCloud.Infra.Components.Tests.Tenancy.Examples;
 using NeoCloud.Infra.Components.Tests.Testing;
 
@@ -8,9 +7,7 @@ public sealed class TenancyReadmeTests
 {
     [Fact]
     public void Readme_snippet_is_the_compiled_example() =>
-        Assert.Equal(
-            ReadmeSnippet.FromExample("tests/NeoCloud.Infra.Components.Tests/Tenancy/Examples/TenantExample.cs"),
-            ReadmeSnippet.FromReadme("infra/Components/Tenancy/README.md"));
+        ReadmeSnippet.AssertIsTheExample("infra/Components/Tenancy/README.md", "tests/NeoCloud.Infra.Components.Tests/Tenancy/Examples/TenantExample.cs");
 
     [Fact]
     public async Task Example_runs_under_the_mock_engine()

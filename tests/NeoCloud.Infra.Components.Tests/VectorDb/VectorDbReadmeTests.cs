@@ -1,4 +1,3 @@
-using NeoCloud.Infra.Components.Tests.Storage;
 using NeoCloud.Infra.Components.Tests.Testing;
 using NeoCloud.Infra.Components.Tests.VectorDb.Examples;
 
@@ -8,9 +7,7 @@ public sealed class VectorDbReadmeTests
 {
     [Fact]
     public void Readme_snippet_is_the_compiled_example() =>
-        Assert.Equal(
-            ReadmeSnippet.FromExample("tests/NeoCloud.Infra.Components.Tests/VectorDb/Examples/VectorDbExample.cs"),
-            ReadmeSnippet.FromReadme("infra/Components/VectorDb/README.md"));
+        ReadmeSnippet.AssertIsTheExample("infra/Components/VectorDb/README.md", "tests/NeoCloud.Infra.Components.Tests/VectorDb/Examples/VectorDbExample.cs");
 
     [Fact]
     public async Task Example_runs_under_the_mock_engine()

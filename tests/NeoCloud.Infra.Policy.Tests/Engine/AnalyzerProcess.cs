@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NeoCloud.Infra.Tests.Shared;
 
 namespace NeoCloud.Infra.Policy.Tests.Engine;
 
@@ -92,30 +93,5 @@ internal static class EngineClient
 {
     public static string Directory => Path.Combine(Fixtures.RepoRoot(), "tests", "NeoCloud.Infra.Policy.Tests", "engine-client");
 
-    public static async Task<string> RunAsync(params string[] args)
-    {
-        Assert.True(System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", "@pulumi", "pulumi")),
-            $"the engine client's packages are missing: run `npm ci` in {Directory} (scripts/test.sh does)");
-        var info = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Directory };
-        info.ArgumentList.Add("client.js");
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("the engine client hung");
-        }
-        Assert.True(process.ExitCode == 0, $"engine client failed ({process.ExitCode}): {await stderr}");
-        return await stdout;
-    }
+    public static Task<string> RunAsync(params string[] args) => NodeScript.RunAsync(Directory, ["client.js", .. args]);
 }
