@@ -395,18 +395,6 @@ public sealed class EnvironmentStack
 
         var access = _clusters[spec.Cluster];
         var ns = Namespace(access, StackLayout.VectorDbNamespace, "vector-db");
-        // Only the tenants that declare uses: [vectorDb] (plus the peers and Prometheus) reach Qdrant.
-        var ingress = VectorDatabasePlan.IngressPolicy(TenantPaths.VectorDbUsers(_env), StackLayout.MonitoringNamespace);
-        _ = new K8s.Networking.V1.NetworkPolicy($"{StackLayout.VectorDbRelease}-{ingress.Name}", new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicyArgs
-        {
-            Metadata = new ObjectMetaArgs
-            {
-                Name = ingress.Name,
-                Namespace = StackLayout.VectorDbNamespace,
-                Labels = CoreData.ToLabels(ResourceLabels.For("vector-db", StackLayout.VectorDbRelease, "network-policy", _env.Environment, _env.CostCenter)),
-            },
-            Spec = Tenant.Spec(ingress),
-        }, access.ResourceOptions(ns));
         return new VectorDatabase(StackLayout.VectorDbRelease, new VectorDatabaseArgs
         {
             Namespace = StackLayout.VectorDbNamespace,
@@ -415,12 +403,16 @@ public sealed class EnvironmentStack
             Production = _env.IsProduction,
             Replicas = spec.Replicas,
             ReplicationFactor = spec.ReplicationFactor,
-            ShardsPerNode = Math.Max(1, (spec.Shards + spec.Replicas - 1) / spec.Replicas),
+            ShardsPerNode = spec.ShardsPerNode,
             StorageClass = spec.StorageClass,
             StorageSize = spec.StorageSize,
             SpreadAcrossZones = access.Spec.Substrate == Substrate.Eks,
             PrometheusReleaseLabel = _env.Monitoring.ReleaseLabel,
-        }, access.Options(ns, _platforms[spec.Cluster].Monitoring));
+            // Only the tenants that declare uses: [vectorDb] (plus the peers and Prometheus) reach Qdrant.
+            RestrictIngress = true,
+            ClientNamespaces = [.. TenantPaths.VectorDbUsers(_env)],
+            MonitoringNamespace = StackLayout.MonitoringNamespace,
+        }, ChildWasAtRoot(access.Options(ns, _platforms[spec.Cluster].Monitoring), $"{StackLayout.VectorDbRelease}-{VectorDatabasePlan.IngressPolicyName}", $"{StackLayout.VectorDbRelease}-{VectorDatabasePlan.IngressPolicyName}"));
     }
 
     private void Serving()

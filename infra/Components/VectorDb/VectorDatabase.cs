@@ -13,7 +13,8 @@ namespace NeoCloud.Infra.Components.VectorDb;
 /// <summary>
 /// A replicated Qdrant cluster from the official chart (pinned in <see cref="QdrantChart"/>): cluster mode, collections
 /// replicated by default, persistent volumes, host anti-affinity (and zone spread), a PDB, an API key generated into a
-/// Secret and a ServiceMonitor. The Kubernetes provider comes through <c>options</c>.
+/// Secret, a ServiceMonitor and, with <see cref="VectorDatabaseArgs.RestrictIngress"/>, the namespace's ingress policy.
+/// The Kubernetes provider comes through <c>options</c>.
 /// </summary>
 public sealed class VectorDatabase : ComponentResource
 {
@@ -49,6 +50,16 @@ public sealed class VectorDatabase : ComponentResource
             Type = "Opaque",
             StringData = { { QdrantChart.ApiKeySecretKey, password.Result } },
         }, new CustomResourceOptions { Parent = this, AdditionalSecretOutputs = { "stringData", "data" } });
+
+        if (plan.Ingress is { } ingress)
+        {
+            var policyLabels = plan.Labels.SetItems(ResourceLabels.For("vector-db", name, "network-policy", args.Environment, args.CostCenter));
+            _ = new K8s.Networking.V1.NetworkPolicy($"{name}-{ingress.Name}", new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicyArgs
+            {
+                Metadata = new ObjectMetaArgs { Name = ingress.Name, Namespace = args.Namespace, Labels = CoreData.ToLabels(policyLabels) },
+                Spec = Tenancy.Tenant.Spec(ingress),
+            }, new CustomResourceOptions { Parent = this });
+        }
 
         _ = PinnedChart.Create($"{name}-chart", name, args.Namespace, QdrantChart.Pin, plan.ChartValues(name),
             new ComponentResourceOptions { Parent = this, DependsOn = { secret } });

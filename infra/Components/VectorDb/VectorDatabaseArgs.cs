@@ -46,6 +46,23 @@ public sealed class VectorDatabaseArgs : NeoCloudArgs
     [Input("prometheusReleaseLabel")]
     public string PrometheusReleaseLabel { get; set; } = "kube-prometheus-stack";
 
+    /// <summary>
+    /// Whether the component owns the namespace's ingress: a NetworkPolicy <c>qdrant-ingress</c> that denies every other
+    /// ingress to the namespace's pods and admits the Qdrant peers (Raft p2p 6335 and the API), Prometheus from
+    /// <see cref="MonitoringNamespace"/> on the HTTP port (<c>/metrics</c>) and <see cref="ClientNamespaces"/> on HTTP and
+    /// gRPC. Defaults to false (the namespace's policies are the caller's).
+    /// </summary>
+    [Input("restrictIngress")]
+    public bool RestrictIngress { get; set; }
+
+    /// <summary>With <see cref="RestrictIngress"/>: the namespaces (DNS labels) whose pods may call Qdrant. Defaults to none (only peers and Prometheus).</summary>
+    [Input("clientNamespaces")]
+    public List<string>? ClientNamespaces { get; set; }
+
+    /// <summary>With <see cref="RestrictIngress"/>: Prometheus' namespace (a <c>PrometheusStack.Namespace</c>). Defaults to "monitoring".</summary>
+    [Input("monitoringNamespace")]
+    public string MonitoringNamespace { get; set; } = "monitoring";
+
     /// <summary>The spec Core validates and plans.</summary>
     internal VectorDatabaseSpec ToSpec() => new(
         ToOwnership(),
@@ -58,5 +75,10 @@ public sealed class VectorDatabaseArgs : NeoCloudArgs
         StorageClass,
         StorageSize,
         SpreadAcrossZones,
-        PrometheusReleaseLabel);
+        PrometheusReleaseLabel)
+    {
+        RestrictIngress = RestrictIngress,
+        ClientNamespaces = [.. ClientNamespaces ?? []],
+        MonitoringNamespace = MonitoringNamespace,
+    };
 }

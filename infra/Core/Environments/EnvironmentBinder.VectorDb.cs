@@ -48,7 +48,7 @@ public static partial class EnvironmentBinder
             }
 
             var db = new VectorDbSpec(clusterName ?? string.Empty, replicas.Value, factor, shards, storageClass!, size);
-            var spec = db.ToSpec(SectionOwnership, production, cluster?.Substrate == Substrate.Eks, monitoring?.ReleaseLabel ?? "kube-prometheus-stack");
+            var spec = db.ToSpec(SectionOwnership, production, cluster?.Substrate == Substrate.Eks, monitoring?.ReleaseLabel ?? "kube-prometheus-stack", clientNamespaces: []);
             var reported = false;
             foreach (var problem in VectorDatabasePlanner.Validate(spec))
             {

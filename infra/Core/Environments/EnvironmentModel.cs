@@ -359,8 +359,14 @@ public sealed record VectorDbSpec(string Cluster, int Replicas, int ReplicationF
     /// <param name="production">Whether production rules apply (<see cref="EnvironmentModel.IsProduction"/>).</param>
     /// <param name="spreadAcrossZones">Whether the cluster's nodes carry zones (EKS).</param>
     /// <param name="releaseLabel">The monitoring release label.</param>
-    public VectorDb.VectorDatabaseSpec ToSpec(Naming.OwnershipSpec ownership, bool production, bool spreadAcrossZones, string releaseLabel) =>
-        new(ownership, Stacks.StackLayout.VectorDbNamespace, production, Replicas, ReplicationFactor, 1, ShardsPerNode, StorageClass, StorageSize, spreadAcrossZones, releaseLabel);
+    /// <param name="clientNamespaces">The tenants that use the vector DB (<see cref="Tenancy.TenantPaths.VectorDbUsers"/>); the namespace's ingress is the component's.</param>
+    public VectorDb.VectorDatabaseSpec ToSpec(Naming.OwnershipSpec ownership, bool production, bool spreadAcrossZones, string releaseLabel, ImmutableArray<string> clientNamespaces) =>
+        new(ownership, Stacks.StackLayout.VectorDbNamespace, production, Replicas, ReplicationFactor, 1, ShardsPerNode, StorageClass, StorageSize, spreadAcrossZones, releaseLabel)
+        {
+            RestrictIngress = true,
+            ClientNamespaces = clientNamespaces,
+            MonitoringNamespace = Stacks.StackLayout.MonitoringNamespace,
+        };
 }
 
 /// <summary>Which policy enforcement the stack runs with.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Tenancy;
 
 namespace NeoCloud.Infra.Core.VectorDb;
@@ -30,6 +29,9 @@ public sealed record VectorDatabasePlan(
     string ReleaseLabel,
     ImmutableSortedDictionary<string, string> Labels)
 {
+    /// <summary>The namespace's ingress policy the component creates (<see cref="VectorDatabaseSpec.RestrictIngress"/>), or null.</summary>
+    public NetworkPolicyShape? Ingress { get; init; }
+
     /// <summary>Peers required in production (Raft needs a majority; one peer may be down).</summary>
     public const int MinProductionReplicas = 3;
 
@@ -85,13 +87,6 @@ public sealed record VectorDatabasePlan(
                 ("additionalLabels", Tree(("release", ReleaseLabel))),
                 ("scrapeInterval", "30s"))))));
     }
-
-    /// <summary>
-    /// The labels added to the chart's objects and pods: cost attribution only. The chart sets its own
-    /// <c>app.kubernetes.io/*</c> labels (its selector uses them), so adding ours would duplicate keys.
-    /// </summary>
-    public static ImmutableSortedDictionary<string, string> LabelsFor(string environment, string costCenter) =>
-        ResourceLabels.CostAttribution(environment, costCenter);
 
     /// <summary>
     /// The vector DB namespace's ingress policy: default-deny for every pod of the namespace, then its own peers (Raft

@@ -32,7 +32,17 @@ public sealed record VectorDatabaseSpec(
     string? StorageClass,
     string? StorageSize,
     bool SpreadAcrossZones,
-    string? PrometheusReleaseLabel);
+    string? PrometheusReleaseLabel)
+{
+    /// <summary>Whether the component owns the namespace's ingress policy (<see cref="VectorDatabasePlan.IngressPolicy"/>: default-deny, then peers, Prometheus and <see cref="ClientNamespaces"/>).</summary>
+    public bool RestrictIngress { get; init; }
+
+    /// <summary>With <see cref="RestrictIngress"/>: the namespaces whose pods reach Qdrant's HTTP and gRPC ports (the tenants that use it).</summary>
+    public ImmutableArray<string> ClientNamespaces { get; init; } = [];
+
+    /// <summary>With <see cref="RestrictIngress"/>: Prometheus' namespace, admitted on the HTTP port (<c>/metrics</c>).</summary>
+    public string? MonitoringNamespace { get; init; } = "monitoring";
+}
 
 /// <summary>The one validation and plan of <see cref="VectorDatabaseSpec"/>: the component and the binder (<c>neocloud:vectorDb</c>) call it.</summary>
 public static partial class VectorDatabasePlanner
@@ -112,6 +122,25 @@ public static partial class VectorDatabasePlanner
             problems.Add(nameof(spec.PrometheusReleaseLabel), $"\"{spec.PrometheusReleaseLabel}\" is not allowed; allowed: {KubernetesNames.LabelValueRule}");
         }
 
+        var clients = spec.ClientNamespaces.IsDefault ? [] : spec.ClientNamespaces;
+        if (!spec.RestrictIngress && clients.Length > 0)
+        {
+            problems.Add(nameof(spec.ClientNamespaces), "is only used with RestrictIngress: true");
+        }
+
+        for (var i = 0; i < clients.Length; i++)
+        {
+            if (!KubernetesNames.IsDnsLabel(clients[i]))
+            {
+                problems.Add($"{nameof(spec.ClientNamespaces)}[{i}]", $"\"{clients[i]}\" is not allowed; allowed: {KubernetesNames.DnsLabelRule}");
+            }
+        }
+
+        if (spec.RestrictIngress && !KubernetesNames.IsDnsLabel(spec.MonitoringNamespace))
+        {
+            problems.Add(nameof(spec.MonitoringNamespace), spec.MonitoringNamespace is null ? "is required with RestrictIngress: true" : $"\"{spec.MonitoringNamespace}\" is not allowed; allowed: {KubernetesNames.DnsLabelRule}");
+        }
+
         return problems.ToImmutable();
     }
 
@@ -129,7 +158,10 @@ public static partial class VectorDatabasePlanner
             IsProduction(spec),
             spec.SpreadAcrossZones,
             spec.PrometheusReleaseLabel!,
-            spec.Ownership.Labels());
+            spec.Ownership.Labels())
+        {
+            Ingress = spec.RestrictIngress ? VectorDatabasePlan.IngressPolicy(spec.ClientNamespaces.IsDefault ? [] : spec.ClientNamespaces, spec.MonitoringNamespace!) : null,
+        };
     }
 
     /// <summary>Whether production rules apply: <see cref="VectorDatabaseSpec.Production"/>, else whether the environment is prod or production.</summary>

@@ -127,4 +127,25 @@ public sealed class VectorDatabaseTests
         var values = mocks.Single("kubernetes:helm.sh/v4:Chart").Inputs["values"];
         Assert.Equal("search", Map(Map(values)["podLabels"])["team"]);
     }
+
+    [Fact]
+    public async Task RestrictIngress_creates_the_namespace_policy_admitting_only_peers_prometheus_and_the_clients()
+    {
+        var (none, _) = await PulumiTest.RunAsync(() => _ = new VectorDatabase("qdrant", Args()));
+        Assert.Empty(none.OfType("kubernetes:networking.k8s.io/v1:NetworkPolicy"));
+
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new VectorDatabase("qdrant", Args(a =>
+        {
+            a.RestrictIngress = true;
+            a.ClientNamespaces = ["chat"];
+        })));
+        var policy = mocks.Single("kubernetes:networking.k8s.io/v1:NetworkPolicy");
+        Assert.Equal("qdrant-qdrant-ingress", policy.Name);
+        Assert.Equal("qdrant-ingress", Map(policy.Inputs["metadata"])["name"]);
+        Assert.Equal("vector", Map(policy.Inputs["metadata"])["namespace"]);
+        var rules = List(Map(policy.Inputs["spec"])["ingress"]);
+        Assert.Equal(3, rules.Length); // peers, Prometheus, the client namespace
+        var admitted = System.Text.Json.JsonSerializer.Serialize(rules[2]);
+        Assert.Contains("\"chat\"", admitted, StringComparison.Ordinal);
+    }
 }

@@ -95,7 +95,7 @@ public sealed class MonitoringAndVectorDbBindingTests
             var env = EnvironmentBinder.BindOrThrow(StackConfig.FromYamlFile(RepoFiles.StackFile(stack)));
             if (env.VectorDb is { } db)
             {
-                var spec = db.ToSpec(new OwnershipSpec(env.Environment, env.CostCenter), env.IsProduction, env.Cluster(db.Cluster).Substrate == Substrate.Eks, env.Monitoring.ReleaseLabel);
+                var spec = db.ToSpec(new OwnershipSpec(env.Environment, env.CostCenter), env.IsProduction, env.Cluster(db.Cluster).Substrate == Substrate.Eks, env.Monitoring.ReleaseLabel, NeoCloud.Infra.Core.Tenancy.TenantPaths.VectorDbUsers(env));
                 Assert.Empty(VectorDatabasePlanner.Validate(spec));
                 Assert.Equal(NeoCloud.Infra.Core.Stacks.StackLayout.VectorDbNamespace, spec.Namespace);
             }

@@ -37,6 +37,9 @@ public sealed class VectorDatabasePlannerTests
         { "StorageSize", Valid with { StorageSize = "lots" }, "not a Kubernetes quantity" },
         { "PrometheusReleaseLabel", Valid with { PrometheusReleaseLabel = null }, "is required" },
         { "PrometheusReleaseLabel", Valid with { PrometheusReleaseLabel = "no spaces allowed" }, "label value" },
+        { "ClientNamespaces", Valid with { ClientNamespaces = ["chat"] }, "only used with RestrictIngress" },
+        { "ClientNamespaces[1]", Valid with { RestrictIngress = true, ClientNamespaces = ["chat", "Team B"] }, "DNS-1123 label" },
+        { "MonitoringNamespace", Valid with { RestrictIngress = true, MonitoringNamespace = null }, "is required with RestrictIngress" },
     };
 
     [Theory]
@@ -46,6 +49,23 @@ public sealed class VectorDatabasePlannerTests
         var problem = Assert.Single(VectorDatabasePlanner.Validate(spec));
         Assert.Equal(path, problem.PropertyPath);
         Assert.Contains(reason, problem.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RestrictIngress_plans_the_namespace_policy_for_the_clients_and_prometheus()
+    {
+        Assert.Null(VectorDatabasePlanner.Plan(Valid).Ingress);
+        var ingress = VectorDatabasePlanner.Plan(Valid with { RestrictIngress = true, ClientNamespaces = ["search", "chat"] }).Ingress!;
+        Assert.Equal(VectorDatabasePlan.IngressPolicyName, ingress.Name);
+        Assert.Equal(VectorDatabasePlan.IngressPolicy(["chat", "search"], "monitoring"), ingress, new ShapeComparer());
+    }
+
+    private sealed class ShapeComparer : IEqualityComparer<NeoCloud.Infra.Core.Tenancy.NetworkPolicyShape>
+    {
+        public bool Equals(NeoCloud.Infra.Core.Tenancy.NetworkPolicyShape? x, NeoCloud.Infra.Core.Tenancy.NetworkPolicyShape? y) =>
+            System.Text.Json.JsonSerializer.Serialize(x) == System.Text.Json.JsonSerializer.Serialize(y);
+
+        public int GetHashCode(NeoCloud.Infra.Core.Tenancy.NetworkPolicyShape obj) => 0;
     }
 
     [Fact]
