@@ -10,6 +10,7 @@ using NeoCloud.Infra.Components.VectorDb;
 using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Capacity;
 using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Monitoring;
 using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Serving;
 using NeoCloud.Infra.Core.Stacks;
@@ -138,11 +139,14 @@ public sealed class EnvironmentStack
             AlertReceivers = [.. _env.Monitoring.Receivers.Select(r => new AlertReceiverArgs
             {
                 Name = r.Name,
-                Kind = r.Kind,
+                Kind = AlertmanagerConfig.KindName(r.Kind),
                 Secret = new Config(StackConfig.Namespace).RequireSecret(r.SecretKey),
                 Channel = r.Channel,
             })],
-        }, access.Options(cpuPools));
+            // Hybrid: the on-prem Prometheus is exposed to its burst clusters' VPCs, whose PrometheusFederation scrapes it.
+            ExposeFederation = FederationBursts(cluster.Name).Count > 0,
+            FederationSourceRanges = [.. FederationBursts(cluster.Name).Select(b => _env.Cluster(b).Network?.VpcCidr).OfType<string>().Distinct(StringComparer.Ordinal)],
+        }, ChildWasAtRoot(access.Options(cpuPools), $"{StackLayout.ComponentName(cluster.Name, "monitoring")}-federation", StackLayout.ComponentName(cluster.Name, "prometheus-federation")));
 
         // The DCGM ServiceMonitor comes from PrometheusStack (it relabels the node name the GPU alerts group by).
         var gpuOperator = pools.Count == 0 ? null : new GpuOperator(StackLayout.ComponentName(cluster.Name, "gpu-operator"), new GpuOperatorArgs
@@ -391,18 +395,6 @@ public sealed class EnvironmentStack
 
         var access = _clusters[spec.Cluster];
         var ns = Namespace(access, StackLayout.VectorDbNamespace, "vector-db");
-        // Only the tenants that declare uses: [vectorDb] (plus the peers and Prometheus) reach Qdrant.
-        var ingress = QdrantPlan.IngressPolicy(TenantPaths.VectorDbUsers(_env), StackLayout.MonitoringNamespace);
-        _ = new K8s.Networking.V1.NetworkPolicy($"{StackLayout.VectorDbRelease}-{ingress.Name}", new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicyArgs
-        {
-            Metadata = new ObjectMetaArgs
-            {
-                Name = ingress.Name,
-                Namespace = StackLayout.VectorDbNamespace,
-                Labels = CoreData.ToLabels(ResourceLabels.For("vector-db", StackLayout.VectorDbRelease, "network-policy", _env.Environment, _env.CostCenter)),
-            },
-            Spec = Tenant.Spec(ingress),
-        }, access.ResourceOptions(ns));
         return new VectorDatabase(StackLayout.VectorDbRelease, new VectorDatabaseArgs
         {
             Namespace = StackLayout.VectorDbNamespace,
@@ -411,12 +403,16 @@ public sealed class EnvironmentStack
             Production = _env.IsProduction,
             Replicas = spec.Replicas,
             ReplicationFactor = spec.ReplicationFactor,
-            ShardsPerNode = Math.Max(1, (spec.Shards + spec.Replicas - 1) / spec.Replicas),
+            ShardsPerNode = spec.ShardsPerNode,
             StorageClass = spec.StorageClass,
             StorageSize = spec.StorageSize,
             SpreadAcrossZones = access.Spec.Substrate == Substrate.Eks,
             PrometheusReleaseLabel = _env.Monitoring.ReleaseLabel,
-        }, access.Options(ns, _platforms[spec.Cluster].Monitoring.Chart));
+            // Only the tenants that declare uses: [vectorDb] (plus the peers and Prometheus) reach Qdrant.
+            RestrictIngress = true,
+            ClientNamespaces = [.. TenantPaths.VectorDbUsers(_env)],
+            MonitoringNamespace = StackLayout.MonitoringNamespace,
+        }, ChildWasAtRoot(access.Options(ns, _platforms[spec.Cluster].Monitoring), $"{StackLayout.VectorDbRelease}-{VectorDatabasePlan.IngressPolicyName}", $"{StackLayout.VectorDbRelease}-{VectorDatabasePlan.IngressPolicyName}"));
     }
 
     private void Serving()
@@ -484,7 +480,7 @@ public sealed class EnvironmentStack
             MaxReplicas = max,
             Slo = s.LatencySlo,
             Autoscaling = scaling,
-            PrometheusAddress = PrometheusStack.AddressOf(_env.Monitoring.ReleaseLabel, StackLayout.MonitoringNamespace),
+            PrometheusAddress = KubePrometheusStackChart.PrometheusAddress(_env.Monitoring.ReleaseLabel, StackLayout.MonitoringNamespace),
             Keda = platform.Keda.Chart,
             MonitoringRelease = _env.Monitoring.ReleaseLabel,
             Monitoring = platform.Monitoring.Chart,
@@ -520,8 +516,8 @@ public sealed class EnvironmentStack
     }
 
     /// <summary>
-    /// Hybrid: the on-prem Prometheus is exposed to the burst cluster's VPC through a LoadBalancer Service, and each burst
-    /// cluster's Prometheus federates the on-prem serving series (a ScrapeConfig), which burst ScaledObjects query.
+    /// Hybrid: each burst cluster's Prometheus federates the on-prem serving series from the on-prem PrometheusStack's
+    /// federation endpoint (<see cref="PrometheusFederation"/>), which burst ScaledObjects query.
     /// </summary>
     private Dictionary<string, Resource> FederationTargets()
     {
@@ -529,39 +525,39 @@ public sealed class EnvironmentStack
         var bursts = _env.Serving.Where(s => s.Burst is not null).ToList();
         foreach (var group in bursts.GroupBy(s => (OnPrem: _env.Pool(s.Pool).Cluster, Burst: _env.Pool(s.Burst!.Pool).Cluster)))
         {
-            var onPrem = _clusters[group.Key.OnPrem];
-            var burst = _clusters[group.Key.Burst];
-            var release = _env.Monitoring.ReleaseLabel;
-            var labels = ResourceLabels.For("prometheus", StackLayout.ComponentName(onPrem.Spec.Name, "federation"), "federation", _env.Environment, _env.CostCenter);
-            var service = new K8s.Core.V1.Service(StackLayout.ComponentName(onPrem.Spec.Name, "prometheus-federation"), new ServiceArgs
+            var source = _platforms[group.Key.OnPrem].Monitoring;
+            var local = _platforms[group.Key.Burst].Monitoring;
+            var name = StackLayout.ComponentName(group.Key.Burst, "federate-" + group.Key.OnPrem);
+            result[group.Key.Burst] = new PrometheusFederation(name, new PrometheusFederationArgs
             {
-                Metadata = new ObjectMetaArgs { Name = "prometheus-federation", Namespace = StackLayout.MonitoringNamespace, Labels = CoreData.ToLabels(labels) },
-                Spec = new ServiceSpecArgs
-                {
-                    Type = "LoadBalancer",
-                    Selector = { { "app.kubernetes.io/name", "prometheus" }, { "prometheus", $"{release}-prometheus" } },
-                    Ports = { new ServicePortArgs { Name = "http-web", Port = BurstScaling.FederationPort, TargetPort = BurstScaling.FederationPort, Protocol = "TCP" } },
-                    LoadBalancerSourceRanges = burst.Spec.Network is { } net ? new InputList<string> { net.VpcCidr } : new InputList<string>(),
-                },
-            }, onPrem.ResourceOptions(_platforms[onPrem.Spec.Name].Monitoring.Chart));
-
-            var target = service.Status.Apply(st =>
-            {
-                var ingress = st?.LoadBalancer?.Ingress.FirstOrDefault()
-                    ?? throw new InvalidOperationException($"Service monitoring/prometheus-federation on cluster \"{onPrem.Spec.Name}\" has no load-balancer address; the burst cluster cannot federate its metrics");
-                return $"{ingress.Ip ?? ingress.Hostname}:{BurstScaling.FederationPort}";
-            });
-            var namespaces = group.Select(s => s.Tenant).ToList();
-            var scrapeLabels = ResourceLabels.For("prometheus", StackLayout.ComponentName(burst.Spec.Name, "federation"), "federation", _env.Environment, _env.CostCenter)
-                .SetItem("release", release);
-            result[burst.Spec.Name] = new K8s.ApiExtensions.CustomResource(StackLayout.ComponentName(burst.Spec.Name, "federate-" + onPrem.Spec.Name), new CustomObjectArgs(
-                "monitoring.coreos.com/v1alpha1",
-                "ScrapeConfig",
-                new ObjectMetaArgs { Name = $"federate-{onPrem.Spec.Name}", Namespace = StackLayout.MonitoringNamespace, Labels = CoreData.ToLabels(scrapeLabels) },
-                target.Apply(t => BurstScaling.ScrapeConfigSpec(onPrem.Spec.Name, namespaces, t))), burst.ResourceOptions(_platforms[burst.Spec.Name].Monitoring.Chart));
+                SourceCluster = group.Key.OnPrem,
+                Target = source.FederationTarget.Apply(t => t ?? throw new InvalidOperationException($"the PrometheusStack of cluster \"{group.Key.OnPrem}\" does not expose federation")),
+                Namespaces = [.. group.Select(s => s.Tenant)],
+                Namespace = StackLayout.MonitoringNamespace,
+                ReleaseLabel = local.ReleaseLabel,
+                Environment = _env.Environment,
+                CostCenter = _env.CostCenter,
+            }, ChildWasAtRoot(_clusters[group.Key.Burst].Options(local), $"{name}-scrape-config", name));
         }
 
         return result;
+    }
+
+    /// <summary>The burst clusters that federate the serving series of on-prem cluster <paramref name="onPrem"/>.</summary>
+    private List<string> FederationBursts(string onPrem) =>
+        [.. _env.Serving.Where(s => s.Burst is not null && _env.Pool(s.Pool).Cluster == onPrem).Select(s => _env.Pool(s.Burst!.Pool).Cluster).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Stacks deployed before issue 17 created the federation Service and ScrapeConfig at the stack's root, named
+    /// <paramref name="previousName"/>; they are now the component's child <paramref name="childName"/>. The alias
+    /// (same type, old name, no parent) moves them in place instead of replacing the Kubernetes objects.
+    /// </summary>
+    private static ComponentResourceOptions ChildWasAtRoot(ComponentResourceOptions options, string childName, string previousName)
+    {
+        options.ResourceTransformations.Add(args => args.Resource.GetResourceName() != childName ? null : new ResourceTransformationResult(
+            args.Args,
+            CustomResourceOptions.Merge((CustomResourceOptions)args.Options, new CustomResourceOptions { Aliases = { new Alias { Name = previousName, NoParent = true } } })));
+        return options;
     }
 
     private K8s.Core.V1.Namespace Namespace(ClusterAccess access, string name, string app) =>
@@ -582,7 +578,7 @@ public sealed class EnvironmentStack
 
     private IDictionary<string, object?> StackOutputs()
     {
-        var prometheus = _platforms.ToDictionary(kv => kv.Key, kv => (object?)kv.Value.Monitoring.PrometheusAddress, StringComparer.Ordinal);
+        var prometheus = _platforms.ToDictionary(kv => kv.Key, kv => (object?)kv.Value.Monitoring.Address, StringComparer.Ordinal);
         var endpoints = new Dictionary<string, object?>
         {
             ["serving"] = _servingEndpoints,

@@ -108,6 +108,7 @@ public sealed class CrossLinkTests
         Assert.Equal("http://kube-prometheus-stack-prometheus.monitoring.svc:9090", metadata["serverAddress"]);
 
         var scrape = run.Mocks.Single("kubernetes:monitoring.coreos.com/v1alpha1:ScrapeConfig");
+        Assert.Equal("federate-dc1", scrape.Str("metadata", "name"));
         Assert.Equal("kube-prometheus-stack", scrape.Map("metadata", "labels")["release"]);
         Assert.Equal("/federate", scrape.Str("spec", "metricsPath"));
         var target = (IReadOnlyDictionary<string, object>)((IEnumerable<object>)scrape.At("spec", "staticConfigs")!).First();

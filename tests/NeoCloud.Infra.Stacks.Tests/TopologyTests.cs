@@ -18,11 +18,12 @@ public sealed class TopologyTests
             ["neocloud:gpu:GpuNodePool"] = 1,
             ["kubernetes:core/v1:NodePatch"] = 1,
             ["neocloud:gpu:GpuOperator"] = 1,
-            ["neocloud:monitoring:PrometheusStack"] = 1,
+            ["neocloud:index:PrometheusStack"] = 1,
+            ["neocloud:index:PrometheusFederation"] = 0,
             ["neocloud:autoscaling:KedaOperator"] = 1,
             ["neocloud:storage:OnPremObjectStore"] = 1,
             ["neocloud:tenancy:Tenant"] = 1,
-            ["neocloud:vectordb:VectorDatabase"] = 1,
+            ["neocloud:index:VectorDatabase"] = 1,
             ["neocloud:serving:TritonService"] = 1,
             ["kubernetes:keda.sh/v1alpha1:ScaledObject"] = 1,
             ["kubernetes:helm.sh/v4:Chart"] = 4,
@@ -47,7 +48,8 @@ public sealed class TopologyTests
             ["kubernetes:core/v1:NodePatch"] = 8,
             ["aws:eks/nodeGroup:NodeGroup"] = 3,
             ["neocloud:gpu:GpuOperator"] = 2,
-            ["neocloud:monitoring:PrometheusStack"] = 2,
+            ["neocloud:index:PrometheusStack"] = 2,
+            ["neocloud:index:PrometheusFederation"] = 1,
             ["neocloud:autoscaling:KedaOperator"] = 2,
             ["neocloud:serving:TritonService"] = 5,
             ["kubernetes:keda.sh/v1alpha1:ScaledObject"] = 5,
@@ -57,9 +59,9 @@ public sealed class TopologyTests
             ["kubernetes:batch/v1:CronJob"] = 1,
             ["kubernetes:monitoring.coreos.com/v1alpha1:ScrapeConfig"] = 1,
             ["aws:s3/bucketReplicationConfig:BucketReplicationConfig"] = 1,
-            ["neocloud:vectordb:VectorDatabase"] = 1,
+            ["neocloud:index:VectorDatabase"] = 1,
         });
-        Assert.Equal(233, m.Resources.Count); // incl. the burst system pool (component, node role, 3 policy attachments, node group), 9 declared-path policies (chat: from ×2, to-search, vector-db; search: from, vector-db; research: to-chat ×2; qdrant-ingress), 2 model-bucket egress policies (burst: chat, research), the S3 gateway endpoint and, per cluster, the Grafana admin password and Secret
+        Assert.Equal(234, m.Resources.Count); // incl. the PrometheusFederation component, the burst system pool (component, node role, 3 policy attachments, node group), 9 declared-path policies (chat: from ×2, to-search, vector-db; search: from, vector-db; research: to-chat ×2; qdrant-ingress), 2 model-bucket egress policies (burst: chat, research), the S3 gateway endpoint and, per cluster, the Grafana admin password and Secret
 
         var gpuOperators = m.OfType("kubernetes:helm.sh/v4:Chart").Where(c => c.Str("chart") == "gpu-operator").ToList();
         Assert.Equal(2, gpuOperators.Count);

@@ -87,7 +87,7 @@ public sealed class TritonServiceArgs : ResourceArgs
     /// </summary>
     public bool EnableAutoscaling { get; init; } = true;
 
-    /// <summary>Prometheus address KEDA queries, e.g. <see cref="Monitoring.PrometheusStack.PrometheusAddress"/>'s value. Required when autoscaling.</summary>
+    /// <summary>Prometheus address KEDA queries, e.g. <see cref="Monitoring.PrometheusStack.Address"/>'s value. Required when autoscaling.</summary>
     public string? PrometheusAddress { get; init; }
 
     /// <summary>The KEDA operator (its CRDs) the ScaledObject waits for, or null. Conflicts with nothing.</summary>

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Kubernetes;
-using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.VectorDb;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Core.V1;
@@ -13,12 +13,16 @@ namespace NeoCloud.Infra.Components.VectorDb;
 /// <summary>
 /// A replicated Qdrant cluster from the official chart (pinned in <see cref="QdrantChart"/>): cluster mode, collections
 /// replicated by default, persistent volumes, host anti-affinity (and zone spread), a PDB, an API key generated into a
-/// Secret and a ServiceMonitor. The Kubernetes provider comes through <c>options</c>.
+/// Secret, a ServiceMonitor and, with <see cref="VectorDatabaseArgs.RestrictIngress"/>, the namespace's ingress policy.
+/// The Kubernetes provider comes through <c>options</c>.
 /// </summary>
 public sealed class VectorDatabase : ComponentResource
 {
     /// <summary>The component's type token.</summary>
-    public const string TypeToken = "neocloud:vectordb:VectorDatabase";
+    public const string TypeToken = "neocloud:index:VectorDatabase";
+
+    /// <summary>The token of releases before issue 17 (kept as an alias, so existing stacks are not replaced).</summary>
+    public const string PreviousTypeToken = "neocloud:vectordb:VectorDatabase";
 
     /// <summary>Creates the API key Secret and the Qdrant chart.</summary>
     /// <param name="name">Component name; also the Helm release name (DNS-1123 label).</param>
@@ -26,10 +30,14 @@ public sealed class VectorDatabase : ComponentResource
     /// <param name="options">Component options (Kubernetes provider).</param>
     /// <exception cref="ComponentArgsException">The arguments are invalid; nothing was registered.</exception>
     public VectorDatabase(string name, VectorDatabaseArgs args, ComponentResourceOptions? options = null)
-        : base(TypeToken, name, Checked(name, args, options))
+        : this(name, args, ComponentContract.Plan(nameof(VectorDatabaseArgs), Guard(name), args?.ToSpec(), VectorDatabasePlanner.Validate, VectorDatabasePlanner.Plan), options)
     {
-        var secretName = $"{name}-api-key";
-        var plan = Plan(name, args);
+    }
+
+    private VectorDatabase(string name, VectorDatabaseArgs args, VectorDatabasePlan plan, ComponentResourceOptions? options)
+        : base(TypeToken, name, args, ComponentContract.WithAliases(options, PreviousTypeToken))
+    {
+        var secretName = VectorDatabasePlan.ApiKeySecretName(name);
         var password = new Random.RandomPassword($"{name}-api-key", new Random.RandomPasswordArgs { Length = 48, Special = false }, new CustomResourceOptions { Parent = this });
         var secret = new K8s.Core.V1.Secret($"{name}-api-key", new SecretArgs
         {
@@ -43,10 +51,20 @@ public sealed class VectorDatabase : ComponentResource
             StringData = { { QdrantChart.ApiKeySecretKey, password.Result } },
         }, new CustomResourceOptions { Parent = this, AdditionalSecretOutputs = { "stringData", "data" } });
 
+        if (plan.Ingress is { } ingress)
+        {
+            var policyLabels = plan.Labels.SetItems(ResourceLabels.For("vector-db", name, "network-policy", args.Environment, args.CostCenter));
+            _ = new K8s.Networking.V1.NetworkPolicy($"{name}-{ingress.Name}", new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicyArgs
+            {
+                Metadata = new ObjectMetaArgs { Name = ingress.Name, Namespace = args.Namespace, Labels = CoreData.ToLabels(policyLabels) },
+                Spec = Tenancy.Tenant.Spec(ingress),
+            }, new CustomResourceOptions { Parent = this });
+        }
+
         _ = PinnedChart.Create($"{name}-chart", name, args.Namespace, QdrantChart.Pin, plan.ChartValues(name),
             new ComponentResourceOptions { Parent = this, DependsOn = { secret } });
 
-        var service = QdrantPlan.FullName(name);
+        var service = VectorDatabasePlan.FullName(name);
         HttpEndpoint = Output.Create($"http://{service}.{args.Namespace}.svc:{QdrantChart.HttpPort}");
         GrpcEndpoint = Output.Create($"http://{service}.{args.Namespace}.svc:{QdrantChart.GrpcPort}");
         ApiKeySecretName = secret.Metadata.Apply(m => m.Name);
@@ -88,49 +106,14 @@ public sealed class VectorDatabase : ComponentResource
     [Output("replicas")]
     public Output<int> Replicas { get; private set; }
 
-    private static bool IsProduction(VectorDatabaseArgs args) =>
-        args.Production ?? EnvironmentModel.IsProductionEnvironment(args.Environment, PolicyEnforcement.Advisory);
-
-    private static QdrantPlan Plan(string name, VectorDatabaseArgs args) => new(
-        args.Replicas,
-        args.ReplicationFactor,
-        args.WriteConsistencyFactor,
-        args.ShardsPerNode,
-        args.StorageClass,
-        args.StorageSize,
-        IsProduction(args),
-        args.SpreadAcrossZones,
-        $"{name}-api-key",
-        args.PrometheusReleaseLabel,
-        string.IsNullOrWhiteSpace(args.Environment) || string.IsNullOrWhiteSpace(args.CostCenter)
-            ? ImmutableSortedDictionary<string, string>.Empty
-            : QdrantPlan.LabelsFor(args.Environment, args.CostCenter));
-
-    private static ComponentResourceOptions? Checked(string name, VectorDatabaseArgs args, ComponentResourceOptions? options)
+    private static string Guard(string name)
     {
-        ArgumentNullException.ThrowIfNull(args);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        var errors = Plan(name, args).Validate(nameof(VectorDatabaseArgs)).ToBuilder();
-        if (string.IsNullOrWhiteSpace(args.Namespace))
+        if (!KubernetesNames.IsDnsLabel(name))
         {
-            errors.Add(new($"{nameof(VectorDatabaseArgs)}.{nameof(args.Namespace)}", "is required"));
+            throw new ArgumentException($"\"{name}\" is not allowed as a VectorDatabase name (it is the Helm release name); allowed: {KubernetesNames.DnsLabelRule}", nameof(name));
         }
 
-        if (string.IsNullOrWhiteSpace(args.Environment))
-        {
-            errors.Add(new($"{nameof(VectorDatabaseArgs)}.{nameof(args.Environment)}", "is required"));
-        }
-
-        if (string.IsNullOrWhiteSpace(args.CostCenter))
-        {
-            errors.Add(new($"{nameof(VectorDatabaseArgs)}.{nameof(args.CostCenter)}", "is required"));
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ComponentArgsException("VectorDatabase", name, errors.ToImmutable());
-        }
-
-        return options;
+        return name;
     }
 }

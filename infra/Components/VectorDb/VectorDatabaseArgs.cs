@@ -1,27 +1,20 @@
+using NeoCloud.Infra.Core.VectorDb;
 using Pulumi;
 
 namespace NeoCloud.Infra.Components.VectorDb;
 
 /// <summary>Inputs of <see cref="VectorDatabase"/> (a replicated Qdrant cluster).</summary>
-public sealed class VectorDatabaseArgs : ResourceArgs
+public sealed class VectorDatabaseArgs : NeoCloudArgs
 {
-    /// <summary>Namespace to install into (must exist). Required.</summary>
+    /// <summary>Namespace to install into (must exist; a DNS label). Required.</summary>
     [Input("namespace", required: true)]
     public string Namespace { get; set; } = null!;
 
-    /// <summary>Environment label value; <c>prod</c>/<c>production</c> turns on production rules unless <see cref="Production"/> says otherwise. Required.</summary>
-    [Input("environment", required: true)]
-    public string Environment { get; set; } = null!;
-
-    /// <summary>Cost-center label value. Required.</summary>
-    [Input("costCenter", required: true)]
-    public string CostCenter { get; set; } = null!;
-
-    /// <summary>Production rules (≥ 3 peers, replication factor ≥ 2, required host anti-affinity, zone spread DoNotSchedule). Defaults to whether <see cref="Environment"/> is prod or production.</summary>
+    /// <summary>Production rules (≥ 3 peers, replication factor ≥ 2, required host anti-affinity, zone spread DoNotSchedule). Defaults to whether <see cref="NeoCloudArgs.Environment"/> is prod or production.</summary>
     [Input("production")]
     public bool? Production { get; set; }
 
-    /// <summary>Qdrant peers (StatefulSet replicas). Defaults to 3.</summary>
+    /// <summary>Qdrant peers (StatefulSet replicas), at least 1. Defaults to 3.</summary>
     [Input("replicas")]
     public int Replicas { get; set; } = 3;
 
@@ -29,11 +22,11 @@ public sealed class VectorDatabaseArgs : ResourceArgs
     [Input("replicationFactor")]
     public int ReplicationFactor { get; set; } = 2;
 
-    /// <summary>Copies that must acknowledge a write (<c>storage.collection.write_consistency_factor</c>). Defaults to 1.</summary>
+    /// <summary>Copies that must acknowledge a write (<c>storage.collection.write_consistency_factor</c>), 1 to <see cref="ReplicationFactor"/>. Defaults to 1.</summary>
     [Input("writeConsistencyFactor")]
     public int WriteConsistencyFactor { get; set; } = 1;
 
-    /// <summary>Default shards per peer of new collections (<c>storage.collection.shard_number_per_node</c>). Defaults to 1.</summary>
+    /// <summary>Default shards per peer of new collections (<c>storage.collection.shard_number_per_node</c>), at least 1. Defaults to 1.</summary>
     [Input("shardsPerNode")]
     public int ShardsPerNode { get; set; } = 1;
 
@@ -41,7 +34,7 @@ public sealed class VectorDatabaseArgs : ResourceArgs
     [Input("storageClass", required: true)]
     public string StorageClass { get; set; } = null!;
 
-    /// <summary>Volume size per peer. Defaults to 50Gi.</summary>
+    /// <summary>Volume size per peer (a Kubernetes quantity). Defaults to 50Gi.</summary>
     [Input("storageSize")]
     public string StorageSize { get; set; } = "50Gi";
 
@@ -49,7 +42,43 @@ public sealed class VectorDatabaseArgs : ResourceArgs
     [Input("spreadAcrossZones")]
     public bool SpreadAcrossZones { get; set; }
 
-    /// <summary>The <c>release</c> label kube-prometheus-stack selects ServiceMonitors by. Defaults to kube-prometheus-stack.</summary>
+    /// <summary>The <c>release</c> label kube-prometheus-stack selects ServiceMonitors by (a <c>PrometheusStack.ReleaseLabel</c>). Defaults to kube-prometheus-stack.</summary>
     [Input("prometheusReleaseLabel")]
     public string PrometheusReleaseLabel { get; set; } = "kube-prometheus-stack";
+
+    /// <summary>
+    /// Whether the component owns the namespace's ingress: a NetworkPolicy <c>qdrant-ingress</c> that denies every other
+    /// ingress to the namespace's pods and admits the Qdrant peers (Raft p2p 6335 and the API), Prometheus from
+    /// <see cref="MonitoringNamespace"/> on the HTTP port (<c>/metrics</c>) and <see cref="ClientNamespaces"/> on HTTP and
+    /// gRPC. Defaults to false (the namespace's policies are the caller's).
+    /// </summary>
+    [Input("restrictIngress")]
+    public bool RestrictIngress { get; set; }
+
+    /// <summary>With <see cref="RestrictIngress"/>: the namespaces (DNS labels) whose pods may call Qdrant. Defaults to none (only peers and Prometheus).</summary>
+    [Input("clientNamespaces")]
+    public List<string>? ClientNamespaces { get; set; }
+
+    /// <summary>With <see cref="RestrictIngress"/>: Prometheus' namespace (a <c>PrometheusStack.Namespace</c>). Defaults to "monitoring".</summary>
+    [Input("monitoringNamespace")]
+    public string MonitoringNamespace { get; set; } = "monitoring";
+
+    /// <summary>The spec Core validates and plans.</summary>
+    internal VectorDatabaseSpec ToSpec() => new(
+        ToOwnership(),
+        Namespace,
+        Production,
+        Replicas,
+        ReplicationFactor,
+        WriteConsistencyFactor,
+        ShardsPerNode,
+        StorageClass,
+        StorageSize,
+        SpreadAcrossZones,
+        PrometheusReleaseLabel)
+    {
+        RestrictIngress = RestrictIngress,
+        ClientNamespaces = [.. ClientNamespaces ?? []],
+        MonitoringNamespace = MonitoringNamespace,
+    };
 }

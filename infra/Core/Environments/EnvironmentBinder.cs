@@ -90,9 +90,6 @@ public static partial class EnvironmentBinder
     [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$")]
     private static partial Regex Quantity();
 
-    [GeneratedRegex("^[0-9]+[smhdwy]$")]
-    private static partial Regex PromDuration();
-
     [GeneratedRegex(@"^(\S+\s+){4}\S+$")]
     private static partial Regex Cron();
 
@@ -192,7 +189,7 @@ public static partial class EnvironmentBinder
             var storage = BindStorage(topology, clusters);
             var monitoring = BindMonitoring();
             var vectorDbErrors = errors.Count;
-            var vectorDb = BindVectorDb(clusters, production);
+            var vectorDb = BindVectorDb(clusters, production, monitoring);
             CheckTenantUses(tenants, vectorDb, errors.Count > vectorDbErrors);
             var cost = BindCost();
 
@@ -1335,61 +1332,6 @@ public static partial class EnvironmentBinder
             return new StorageSpec(bucket, onprem);
         }
 
-        private MonitoringSpec? BindMonitoring()
-        {
-            var m = TopObject("monitoring");
-            if (m is null)
-            {
-                return config.Values.ContainsKey("monitoring") ? null : new MonitoringSpec("15d", "50Gi", null, "kube-prometheus-stack");
-            }
-
-            var retention = m.String("retention", pattern: PromDuration(), patternHint: "a Prometheus duration such as 15d") ?? "15d";
-            var size = m.String("storageSize", pattern: Quantity(), patternHint: QuantityHint) ?? "50Gi";
-            var storageClass = m.String("storageClass", secret: SecretUse.Allowed);
-            var release = m.String("releaseLabel", pattern: DnsLabel(), patternHint: DnsLabelHint) ?? "kube-prometheus-stack";
-            var adminUser = "admin";
-            string? adminPasswordKey = null;
-            if (m.Object("grafana") is { } g)
-            {
-                adminUser = g.String("adminUser", pattern: DnsLabel(), patternHint: "a user name of lower-case letters, digits and '-'") ?? "admin";
-                adminPasswordKey = SecretKey(g, "adminPasswordSecretKey", "the Grafana admin password");
-                g.RejectUnknownKeys();
-            }
-
-            var receivers = ImmutableArray.CreateBuilder<Monitoring.AlertReceiverSpec>();
-            var receiverNames = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var r in m.Objects("receivers") ?? [])
-            {
-                var name = r.String("name", required: true, DnsLabel(), DnsLabelHint);
-                if (name is not null && !receiverNames.Add(name))
-                {
-                    errors.Add(r.At("name"), $"duplicate receiver name \"{name}\"");
-                }
-
-                var kind = r.Enum("kind", Monitoring.AlertmanagerConfig.Kinds, required: true);
-                var key = SecretKey(r, "secretKey", kind == Monitoring.AlertReceiverKind.PagerDuty ? "the PagerDuty routing key" : "the webhook URL", required: true);
-                var channel = r.String("channel");
-                if (channel is not null && kind is not Monitoring.AlertReceiverKind.Slack)
-                {
-                    errors.Add(r.At("channel"), "is only for kind slack");
-                }
-
-                r.RejectUnknownKeys();
-                if (name is not null && kind is not null && key is not null)
-                {
-                    receivers.Add(new Monitoring.AlertReceiverSpec(name, kind.Value, key, channel));
-                }
-            }
-
-            m.RejectUnknownKeys();
-            return new MonitoringSpec(retention, size, storageClass, release)
-            {
-                GrafanaAdminUser = adminUser,
-                GrafanaAdminPasswordSecretKey = adminPasswordKey,
-                Receivers = receivers.ToImmutable(),
-            };
-        }
-
         /// <summary>Reads <paramref name="key"/> of <paramref name="o"/>: the name of a <c>neocloud:</c> key that must be set as a Pulumi secret.</summary>
         private string? SecretKey(ConfigObject o, string key, string what, bool required = false)
         {
@@ -1403,48 +1345,6 @@ public static partial class EnvironmentBinder
             }
 
             return name;
-        }
-
-        private VectorDbSpec? BindVectorDb(ImmutableArray<ClusterSpec> clusters, bool production)
-        {
-            var v = TopObject("vectorDb");
-            if (v is null)
-            {
-                return null;
-            }
-
-            var clusterName = v.String("cluster", required: true);
-            if (clusterName is not null && clusters.All(c => c.Name != clusterName))
-            {
-                errors.Add(v.At("cluster"), $"\"{clusterName}\" is not a cluster of this stack; clusters: {string.Join(", ", clusters.Select(c => c.Name))}");
-            }
-
-            var replicas = v.Int("replicas", required: true, min: 1, max: 100);
-            var factor = v.Int("replicationFactor", min: 1, max: 100) ?? Math.Min(replicas ?? 1, 2);
-            var shards = v.Int("shards", min: 1, max: 1000) ?? Math.Max(replicas ?? 1, 1);
-            var storageClass = v.String("storageClass", required: true, secret: SecretUse.Allowed);
-            var size = v.String("storageSize", pattern: Quantity(), patternHint: QuantityHint) ?? "50Gi";
-            v.RejectUnknownKeys();
-            if (replicas is { } r)
-            {
-                if (production && r < 3)
-                {
-                    errors.Add(v.At("replicas"), $"{r} is below 3; production needs at least 3 Qdrant peers so that a node loss keeps a quorum");
-                }
-
-                if (factor > r)
-                {
-                    errors.Add(v.At("replicationFactor"), $"{factor} exceeds replicas {r}; each copy of a shard needs its own peer");
-                }
-                else if (production && factor < 2)
-                {
-                    errors.Add(v.At("replicationFactor"), $"{factor} keeps one copy of each shard; production needs at least 2 so data survives a peer loss");
-                }
-            }
-
-            return clusterName is not null && replicas is not null && storageClass is not null
-                ? new VectorDbSpec(clusterName, replicas.Value, factor, shards, storageClass, size)
-                : null;
         }
 
         private CostSpec? BindCost()

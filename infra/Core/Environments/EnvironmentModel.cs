@@ -346,7 +346,28 @@ public sealed record MonitoringSpec(string Retention, string StorageSize, string
 /// <param name="Shards">Shards per collection.</param>
 /// <param name="StorageClass">Storage class of each peer's volume.</param>
 /// <param name="StorageSize">Volume size per peer, e.g. 200Gi.</param>
-public sealed record VectorDbSpec(string Cluster, int Replicas, int ReplicationFactor, int Shards, string StorageClass, string StorageSize);
+public sealed record VectorDbSpec(string Cluster, int Replicas, int ReplicationFactor, int Shards, string StorageClass, string StorageSize)
+{
+    /// <summary>Default shards per peer of new collections: <see cref="Shards"/> spread over the peers, at least 1.</summary>
+    public int ShardsPerNode => Math.Max(1, (Shards + Math.Max(Replicas, 1) - 1) / Math.Max(Replicas, 1));
+
+    /// <summary>
+    /// The component spec of this section (the one mapping the binder, the stack and the platform check use): namespace
+    /// <see cref="Stacks.StackLayout.VectorDbNamespace"/>, write consistency 1, peers spread across zones on EKS.
+    /// </summary>
+    /// <param name="ownership">Environment, cost center, tags.</param>
+    /// <param name="production">Whether production rules apply (<see cref="EnvironmentModel.IsProduction"/>).</param>
+    /// <param name="spreadAcrossZones">Whether the cluster's nodes carry zones (EKS).</param>
+    /// <param name="releaseLabel">The monitoring release label.</param>
+    /// <param name="clientNamespaces">The tenants that use the vector DB (<see cref="Tenancy.TenantPaths.VectorDbUsers"/>); the namespace's ingress is the component's.</param>
+    public VectorDb.VectorDatabaseSpec ToSpec(Naming.OwnershipSpec ownership, bool production, bool spreadAcrossZones, string releaseLabel, ImmutableArray<string> clientNamespaces) =>
+        new(ownership, Stacks.StackLayout.VectorDbNamespace, production, Replicas, ReplicationFactor, 1, ShardsPerNode, StorageClass, StorageSize, spreadAcrossZones, releaseLabel)
+        {
+            RestrictIngress = true,
+            ClientNamespaces = clientNamespaces,
+            MonitoringNamespace = Stacks.StackLayout.MonitoringNamespace,
+        };
+}
 
 /// <summary>Which policy enforcement the stack runs with.</summary>
 /// <param name="Enforcement">advisory (dev) or strict (prod).</param>

@@ -44,6 +44,9 @@ public static class AlertmanagerConfig
         KeyValuePair.Create("pagerduty", AlertReceiverKind.PagerDuty),
     ]);
 
+    /// <summary>The config value of <paramref name="kind"/> (the inverse of <see cref="Kinds"/>): <c>webhook</c>, <c>slack</c> or <c>pagerduty</c>.</summary>
+    public static string KindName(AlertReceiverKind kind) => Kinds.First(kv => kv.Value == kind).Key;
+
     /// <summary>
     /// Renders the configuration: every alert goes to every receiver (the first is the root route's receiver, the
     /// others are child routes with <c>continue: true</c>), grouped by alert name and namespace, resolved notifications

@@ -1,12 +1,10 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
 using NeoCloud.Infra.Core.Charts;
-using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Naming;
 
 namespace NeoCloud.Infra.Core.Monitoring;
 
-/// <summary>Prometheus settings of a kube-prometheus-stack release.</summary>
+/// <summary>The chart-facing part of a <see cref="PrometheusStackPlan"/>: what <see cref="KubePrometheusStackChart.Values"/> and the platform check read.</summary>
 /// <param name="Release">Helm release name; also the <c>release</c> label every monitor and rule must carry, and the
 /// chart's <c>fullnameOverride</c> (at most 26 characters, the chart truncates longer names).</param>
 /// <param name="Namespace">Namespace of the release.</param>
@@ -20,7 +18,7 @@ public sealed record PrometheusSettings(string Release, string Namespace, string
 }
 
 /// <summary>The official kube-prometheus-stack chart: pin, values, and the service names the values lead to.</summary>
-public static partial class KubePrometheusStackChart
+public static class KubePrometheusStackChart
 {
     /// <summary>Chart repository.</summary>
     public const string Repository = "https://prometheus-community.github.io/helm-charts";
@@ -72,36 +70,6 @@ public static partial class KubePrometheusStackChart
     /// <param name="release">Release name.</param>
     /// <param name="ns">Namespace.</param>
     public static string PrometheusAddress(string release, string ns) => $"http://{release}-prometheus.{ns}.svc:{PrometheusPort}";
-
-    /// <summary>Validates settings; paths are <paramref name="argsPath"/>.Property.</summary>
-    /// <param name="settings">The settings.</param>
-    /// <param name="argsPath">Path prefix.</param>
-    public static IReadOnlyList<ConfigError> Validate(PrometheusSettings settings, string argsPath)
-    {
-        ArgumentNullException.ThrowIfNull(settings);
-        var errors = new List<ConfigError>();
-        if (string.IsNullOrEmpty(settings.Release) || settings.Release.Length > 26 || !DnsLabel().IsMatch(settings.Release))
-        {
-            errors.Add(new ConfigError($"{argsPath}.ReleaseName", $"\"{settings.Release}\" must be a DNS label of at most 26 characters (the chart truncates longer names)"));
-        }
-
-        if (string.IsNullOrEmpty(settings.Namespace) || !DnsLabel().IsMatch(settings.Namespace))
-        {
-            errors.Add(new ConfigError($"{argsPath}.Namespace", $"\"{settings.Namespace}\" must be a DNS label"));
-        }
-
-        if (string.IsNullOrEmpty(settings.Retention) || !Duration().IsMatch(settings.Retention))
-        {
-            errors.Add(new ConfigError($"{argsPath}.Retention", $"\"{settings.Retention}\" must be a Prometheus duration such as 15d, 12h or 4w"));
-        }
-
-        if (string.IsNullOrEmpty(settings.StorageSize) || !Quantity().IsMatch(settings.StorageSize))
-        {
-            errors.Add(new ConfigError($"{argsPath}.StorageSize", $"\"{settings.StorageSize}\" must be a Kubernetes storage quantity such as 100Gi"));
-        }
-
-        return errors;
-    }
 
     /// <summary>
     /// Chart values: deterministic names (<c>fullnameOverride</c>), retention and a persistent volume for Prometheus,
@@ -170,13 +138,4 @@ public static partial class KubePrometheusStackChart
 
     internal static ImmutableSortedDictionary<string, object> Map(params (string Key, object Value)[] entries) =>
         entries.ToImmutableSortedDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")]
-    private static partial Regex DnsLabel();
-
-    [GeneratedRegex("^([0-9]+(ms|s|m|h|d|w|y))+$")]
-    private static partial Regex Duration();
-
-    [GeneratedRegex("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$")]
-    private static partial Regex Quantity();
 }

@@ -158,9 +158,9 @@ public static partial class ConfigInventory
         if (env.VectorDb is { } vdb)
         {
             namespaces.Add(PlatformNamespace.Of(vdb.Cluster, StackLayout.VectorDbNamespace));
-            var qdrant = new QdrantPlan(vdb.Replicas, vdb.ReplicationFactor, 1, Math.Max(1, (vdb.Shards + vdb.Replicas - 1) / vdb.Replicas), vdb.StorageClass, vdb.StorageSize, env.IsProduction, env.Cluster(vdb.Cluster).Substrate == Substrate.Eks, "qdrant-api-key", release, QdrantPlan.LabelsFor(env.Environment, env.CostCenter));
+            var qdrant = VectorDatabasePlanner.Plan(vdb.ToSpec(new OwnershipSpec(env.Environment, env.CostCenter), env.IsProduction, env.Cluster(vdb.Cluster).Substrate == Substrate.Eks, release, TenantPaths.VectorDbUsers(env)));
             workloads.Add(QdrantWorkloads.For(StackLayout.VectorDbNamespace, "qdrant", qdrant).On(vdb.Cluster));
-            policies.Add(Policy(vdb.Cluster, StackLayout.VectorDbNamespace, QdrantPlan.IngressPolicy(TenantPaths.VectorDbUsers(env), StackLayout.MonitoringNamespace)));
+            policies.Add(Policy(vdb.Cluster, StackLayout.VectorDbNamespace, qdrant.Ingress!));
             flows.Add(new PlatformFlow($"{vdb.Cluster}: Prometheus → Qdrant metrics", Pod(vdb.Cluster, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), Pod(vdb.Cluster, StackLayout.VectorDbNamespace, QdrantWorkloads.PodLabels("qdrant"), "Qdrant"), QdrantChart.HttpPort, "TCP", true));
         }
 

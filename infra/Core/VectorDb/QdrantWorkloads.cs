@@ -4,7 +4,7 @@ using NeoCloud.Infra.Core.Platform;
 namespace NeoCloud.Infra.Core.VectorDb;
 
 /// <summary>
-/// The Qdrant chart's (<see cref="QdrantChart.Version"/>) StatefulSet as <see cref="QdrantPlan.ChartValues"/> places it:
+/// The Qdrant chart's (<see cref="QdrantChart.Version"/>) StatefulSet as <see cref="VectorDatabasePlan.ChartValues"/> places it:
 /// our values set replicas, the volume's StorageClass and pod anti-affinity; no tolerations, nodeSelector or resources,
 /// so those are the chart defaults (qdrant/qdrant-helm at tag qdrant-1.15.4 <c>charts/qdrant/values.yaml</c>:
 /// <c>resources: {}</c>, <c>nodeSelector: {}</c>, <c>tolerations: []</c>).
@@ -19,10 +19,10 @@ public static class QdrantWorkloads
     /// <param name="ns">Namespace.</param>
     /// <param name="release">Release name.</param>
     /// <param name="plan">The plan.</param>
-    public static WorkloadShape For(string ns, string release, QdrantPlan plan)
+    public static WorkloadShape For(string ns, string release, VectorDatabasePlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return new WorkloadShape("StatefulSet", ns, QdrantPlan.FullName(release), "qdrant " + QdrantChart.Version, PodLabels(release).AddRange(plan.Labels.Where(kv => !PodLabels(release).ContainsKey(kv.Key))), [], WorkloadShape.NoRequests, plan.Replicas)
+        return new WorkloadShape("StatefulSet", ns, VectorDatabasePlan.FullName(release), "qdrant " + QdrantChart.Version, PodLabels(release).AddRange(plan.Labels.Where(kv => !PodLabels(release).ContainsKey(kv.Key))), [], WorkloadShape.NoRequests, plan.Replicas)
         {
             ClaimTemplates = [plan.StorageClass],
         };

@@ -1,90 +1,12 @@
 using NeoCloud.Infra.Components.Autoscaling;
-using NeoCloud.Infra.Components.Monitoring;
 using NeoCloud.Infra.Components.Tests.Testing;
 using NeoCloud.Infra.Core.Autoscaling;
-using NeoCloud.Infra.Core.Monitoring;
 using static NeoCloud.Infra.Components.Tests.Serving.ServingTestData;
 
 namespace NeoCloud.Infra.Components.Tests.Serving;
 
 public class MonitoringAndAutoscalingTests
 {
-    private static PrometheusStackArgs StackArgs(string retention = "30d") => new()
-    {
-        Environment = "prod",
-        CostCenter = "ml-platform",
-        Retention = retention,
-        StorageSize = "200Gi",
-        StorageClass = "fast-ssd",
-        GpuOperatorNamespace = "gpu-operator",
-    };
-
-    [Fact]
-    public async Task PrometheusStackPinsTheChartAndSetsRetentionStorageAndWebhooks()
-    {
-        PrometheusStack? stack = null;
-        var (mocks, _) = await PulumiTest.RunAsync(() => stack = new PrometheusStack("monitoring", StackArgs()));
-        var chart = mocks.Single("kubernetes:helm.sh/v4:Chart");
-        Assert.Equal("kube-prometheus-stack", chart.Inputs["chart"]);
-        Assert.Equal(KubePrometheusStackChart.Version, chart.Inputs["version"]);
-        Assert.Equal("https://prometheus-community.github.io/helm-charts", At(chart.Inputs["repositoryOpts"], "repo"));
-        var values = chart.Inputs["values"];
-        Assert.Equal("30d", At(values, "prometheus", "prometheusSpec", "retention"));
-        Assert.Equal("fast-ssd", At(values, "prometheus", "prometheusSpec", "storageSpec", "volumeClaimTemplate", "spec", "storageClassName"));
-        Assert.Equal("200Gi", At(values, "prometheus", "prometheusSpec", "storageSpec", "volumeClaimTemplate", "spec", "resources", "requests", "storage"));
-        Assert.Equal(false, At(values, "prometheusOperator", "admissionWebhooks", "enabled"));
-        Assert.Equal(true, At(values, "prometheus", "prometheusSpec", "serviceMonitorSelectorNilUsesHelmValues"));
-        Assert.Equal("http://monitoring-prometheus.monitoring.svc:9090", await PulumiTest.ValueAsync(stack!.PrometheusAddress));
-    }
-
-    [Fact]
-    public async Task MonitorsAndRulesCarryTheReleaseLabelAndDashboardsTheSidecarLabel()
-    {
-        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new PrometheusStack("monitoring", StackArgs()));
-        var dcgm = mocks.Single("kubernetes:monitoring.coreos.com/v1:ServiceMonitor");
-        Assert.Equal("monitoring", At(dcgm.Inputs["metadata"], "labels", "release"));
-        Assert.Equal("gpu-operator", Assert.Single(List(At(dcgm.Inputs["spec"], "namespaceSelector", "matchNames"))));
-        var rules = mocks.Single("kubernetes:monitoring.coreos.com/v1:PrometheusRule");
-        Assert.Equal("monitoring", At(rules.Inputs["metadata"], "labels", "release"));
-        var exprs = List(At(rules.Inputs["spec"], "groups")).SelectMany(g => List(Map(g)["rules"])).Select(r => (string)Map(r)["expr"]).ToList();
-        Assert.Contains(exprs, e => e.Contains("DCGM_FI_DEV_XID_ERRORS", StringComparison.Ordinal));
-        Assert.Contains(exprs, e => e.Contains("keda_scaler_detail_errors_total", StringComparison.Ordinal));
-        var dashboards = mocks.OfType("kubernetes:core/v1:ConfigMap");
-        Assert.Equal(2, dashboards.Count);
-        Assert.All(dashboards, d => Assert.Equal("1", At(d.Inputs["metadata"], "labels", "grafana_dashboard")));
-    }
-
-    [Fact]
-    public async Task GrafanaAdminComesFromAGeneratedPasswordSecretAndAlertmanagerFromAReceiverSecret()
-    {
-        var args = new PrometheusStackArgs
-        {
-            Environment = "prod",
-            CostCenter = "ml-platform",
-            AlertReceivers = [new AlertReceiverArgs { Name = "oncall", Kind = AlertReceiverKind.PagerDuty, Secret = Pulumi.Output.CreateSecret("routing-key-123") }],
-        };
-        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new PrometheusStack("monitoring", args));
-        Assert.Single(mocks.OfType("random:index/randomPassword:RandomPassword"));
-        var secrets = mocks.OfType("kubernetes:core/v1:Secret").ToDictionary(s => (string)At(s.Inputs["metadata"], "name")!);
-        var admin = secrets["monitoring-grafana-admin"];
-        Assert.Equal("admin", At(admin.Inputs["stringData"], "admin-user"));
-        Assert.Equal("mockrandom0", At(admin.Inputs["stringData"], "admin-password"));
-        var config = (string)At(secrets["monitoring-alertmanager-config"].Inputs["stringData"], "alertmanager.yaml")!;
-        Assert.Contains("routing_key: routing-key-123", config, StringComparison.Ordinal);
-        var values = mocks.Single("kubernetes:helm.sh/v4:Chart").Inputs["values"];
-        Assert.Equal("monitoring-grafana-admin", At(values, "grafana", "admin", "existingSecret"));
-        Assert.Equal("monitoring-alertmanager-config", At(values, "alertmanager", "alertmanagerSpec", "configSecret"));
-        Assert.DoesNotContain("routing-key-123", System.Text.Json.JsonSerializer.Serialize(values), StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task InvalidPrometheusArgsRegisterNothing()
-    {
-        var (mocks, error) = await TritonServiceTests.RunCapturingAsync(() => _ = new PrometheusStack("monitoring", StackArgs(retention: "a month")));
-        Assert.Contains("PrometheusStackArgs.Retention: \"a month\" must be a Prometheus duration", error.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
-    }
-
     [Fact]
     public async Task KedaOperatorPinsTheOfficialChart()
     {

@@ -103,4 +103,49 @@ public sealed class VectorDatabaseTests
         });
         Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
     }
+
+    [Fact]
+    public async Task Required_inputs_left_unset_are_all_reported_and_nothing_registers()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() =>
+        {
+            var error = Assert.Throws<ComponentArgsException>(() => new VectorDatabase("qdrant", new VectorDatabaseArgs()));
+            Assert.Equal(["CostCenter", "Environment", "Namespace", "StorageClass"], error.Problems.Select(e => e.PropertyPath).Order(StringComparer.Ordinal));
+            Assert.StartsWith("VectorDatabase \"qdrant\": invalid VectorDatabaseArgs (4 problems); nothing was registered:", error.Message, StringComparison.Ordinal);
+        });
+        Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
+    }
+
+    [Fact]
+    public async Task The_component_registers_under_the_index_token_and_carries_the_tags()
+    {
+        var (mocks, resources) = await PulumiTest.RunAsync(() => _ = new VectorDatabase("qdrant", Args(a => a.Tags = new() { ["team"] = "search" })));
+        Assert.Equal("neocloud:index:VectorDatabase", Assert.Single(resources.OfType<VectorDatabase>()).GetResourceType());
+        Assert.Equal("neocloud:vectordb:VectorDatabase", VectorDatabase.PreviousTypeToken);
+        var secret = mocks.Single("kubernetes:core/v1:Secret");
+        Assert.Equal("search", Map(Map(secret.Inputs["metadata"])["labels"])["team"]);
+        var values = mocks.Single("kubernetes:helm.sh/v4:Chart").Inputs["values"];
+        Assert.Equal("search", Map(Map(values)["podLabels"])["team"]);
+    }
+
+    [Fact]
+    public async Task RestrictIngress_creates_the_namespace_policy_admitting_only_peers_prometheus_and_the_clients()
+    {
+        var (none, _) = await PulumiTest.RunAsync(() => _ = new VectorDatabase("qdrant", Args()));
+        Assert.Empty(none.OfType("kubernetes:networking.k8s.io/v1:NetworkPolicy"));
+
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new VectorDatabase("qdrant", Args(a =>
+        {
+            a.RestrictIngress = true;
+            a.ClientNamespaces = ["chat"];
+        })));
+        var policy = mocks.Single("kubernetes:networking.k8s.io/v1:NetworkPolicy");
+        Assert.Equal("qdrant-qdrant-ingress", policy.Name);
+        Assert.Equal("qdrant-ingress", Map(policy.Inputs["metadata"])["name"]);
+        Assert.Equal("vector", Map(policy.Inputs["metadata"])["namespace"]);
+        var rules = List(Map(policy.Inputs["spec"])["ingress"]);
+        Assert.Equal(3, rules.Length); // peers, Prometheus, the client namespace
+        var admitted = System.Text.Json.JsonSerializer.Serialize(rules[2]);
+        Assert.Contains("\"chat\"", admitted, StringComparison.Ordinal);
+    }
 }

@@ -116,13 +116,6 @@ public class ServingAlertsTests
         }
     }
 
-    [Fact]
-    public void PrometheusSettingsErrorsCarryPaths()
-    {
-        var errors = KubePrometheusStackChart.Validate(new PrometheusSettings("a-very-long-release-name-over-26", "monitoring", "15 days", "lots", null), "Args");
-        Assert.Equal(["Args.ReleaseName", "Args.Retention", "Args.StorageSize"], errors.Select(e => e.Path));
-    }
-
     private static ImmutableSortedDictionary<string, object> Map(object value) => (ImmutableSortedDictionary<string, object>)value;
 
     private static List<string> Exprs(System.Text.Json.JsonDocument doc) =>

@@ -56,7 +56,7 @@ public sealed class DeclaredPathsTests
         var open = report.Inventory with
         {
             // research's namespace without isolation and the vector DB without its ingress policy.
-            NetworkPolicies = [.. report.Inventory.NetworkPolicies.Where(p => p.Namespace is not "research" && p.Name != QdrantPlan.IngressPolicyName)],
+            NetworkPolicies = [.. report.Inventory.NetworkPolicies.Where(p => p.Namespace is not "research" && p.Name != VectorDatabasePlan.IngressPolicyName)],
         };
 
         var findings = PlatformCheck.Run(open).Findings.Select(f => f.ToString()).ToList();

@@ -6,6 +6,7 @@ using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Capacity;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Monitoring;
 using NeoCloud.Infra.Core.Serving;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Core.V1;
@@ -70,10 +71,10 @@ public static class ServingExample
                 MaxReplicas = max,
                 Slo = new LatencySlo(P95Ms: 300, P99Ms: 800),
                 Autoscaling = new QueueTimeScaling(ThresholdMs: 50, ActivationThresholdMs: 5, FallbackReplicas: 4),
-                PrometheusAddress = PrometheusStack.AddressOf("monitoring", "monitoring"),
+                PrometheusAddress = KubePrometheusStackChart.PrometheusAddress("monitoring", "monitoring"),
                 Keda = keda.Chart,
                 MonitoringRelease = "monitoring",
-                Monitoring = monitoring.Chart,
+                Monitoring = monitoring,
             });
         }
         // </example>

@@ -3,18 +3,10 @@ using NeoCloud.Infra.Core.VectorDb;
 
 namespace NeoCloud.Infra.Core.Tests.VectorDb;
 
-public sealed class QdrantPlanTests
+public sealed class VectorDatabasePlanTests
 {
-    private static QdrantPlan Plan(int replicas, int factor, bool prod) =>
-        new(replicas, factor, 1, 1, "ceph-block", "100Gi", prod, false, "q-api-key", "kube-prometheus-stack", ImmutableSortedDictionary<string, string>.Empty);
-
-    [Theory]
-    [InlineData(3, 2, true, 0)]
-    [InlineData(2, 2, true, 1)]
-    [InlineData(1, 1, false, 0)]
-    [InlineData(3, 4, true, 1)]
-    [InlineData(3, 1, true, 1)]
-    public void Validation(int replicas, int factor, bool prod, int errors) => Assert.Equal(errors, Plan(replicas, factor, prod).Validate("a").Length);
+    private static VectorDatabasePlan Plan(int replicas, int factor, bool prod) =>
+        new(replicas, factor, 1, 1, "ceph-block", "100Gi", prod, false, "kube-prometheus-stack", ImmutableSortedDictionary<string, string>.Empty);
 
     [Fact]
     public void Values_replicate_collections_and_reference_the_key_secret()
@@ -23,15 +15,15 @@ public sealed class QdrantPlanTests
         var collection = (ImmutableSortedDictionary<string, object>)((ImmutableSortedDictionary<string, object>)((ImmutableSortedDictionary<string, object>)values["config"])["storage"])["collection"];
         Assert.Equal(2, collection["replication_factor"]);
         Assert.False((bool)values["apiKey"]);
-        Assert.Equal("qdrant", QdrantPlan.FullName("qdrant"));
-        Assert.Equal("vec-qdrant", QdrantPlan.FullName("vec"));
+        Assert.Equal("qdrant", VectorDatabasePlan.FullName("qdrant"));
+        Assert.Equal("vec-qdrant", VectorDatabasePlan.FullName("vec"));
     }
 
     [Fact]
     public void ServiceMonitor_scrapes_metrics_with_the_api_key_from_the_secret()
     {
         // /metrics answers 401 without the key; the chart adds credentials itself only for its own apiKey value.
-        var values = Plan(3, 2, true).ChartValues("qdrant");
+        var values = Plan(3, 2, true).ChartValues("q");
         var monitor = (ImmutableSortedDictionary<string, object>)((ImmutableSortedDictionary<string, object>)values["metrics"])["serviceMonitor"];
         var authorization = (ImmutableSortedDictionary<string, object>)monitor["authorization"];
         Assert.Equal("Bearer", authorization["type"]);

@@ -1,13 +1,10 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
-using NeoCloud.Infra.Core.Environments;
-using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Tenancy;
 
 namespace NeoCloud.Infra.Core.VectorDb;
 
 /// <summary>
-/// The decisions of a replicated Qdrant cluster: validation and the chart values (plain data). Cluster mode is on,
+/// The decisions of a replicated Qdrant cluster (<see cref="VectorDatabasePlanner.Plan"/>): the chart values (plain data). Cluster mode is on,
 /// collections default to <see cref="ReplicationFactor"/> copies of each shard, peers are spread over hosts (and zones).
 /// </summary>
 /// <param name="Replicas">Qdrant peers (pods).</param>
@@ -18,10 +15,9 @@ namespace NeoCloud.Infra.Core.VectorDb;
 /// <param name="StorageSize">Volume size per peer, e.g. 200Gi.</param>
 /// <param name="Production">Production rules apply (≥ 3 peers, replication factor ≥ 2, required host anti-affinity).</param>
 /// <param name="SpreadAcrossZones">Add a zone topology spread constraint (clusters whose nodes carry topology.kubernetes.io/zone).</param>
-/// <param name="ApiKeySecretName">Name of the Kubernetes Secret holding the API key.</param>
 /// <param name="ReleaseLabel">Value of the <c>release</c> label of the ServiceMonitor (kube-prometheus-stack's release name).</param>
 /// <param name="Labels">Labels of the pods (cost attribution).</param>
-public sealed record QdrantPlan(
+public sealed record VectorDatabasePlan(
     int Replicas,
     int ReplicationFactor,
     int WriteConsistencyFactor,
@@ -30,69 +26,14 @@ public sealed record QdrantPlan(
     string StorageSize,
     bool Production,
     bool SpreadAcrossZones,
-    string ApiKeySecretName,
     string ReleaseLabel,
     ImmutableSortedDictionary<string, string> Labels)
 {
+    /// <summary>The namespace's ingress policy the component creates (<see cref="VectorDatabaseSpec.RestrictIngress"/>), or null.</summary>
+    public NetworkPolicyShape? Ingress { get; init; }
+
     /// <summary>Peers required in production (Raft needs a majority; one peer may be down).</summary>
     public const int MinProductionReplicas = 3;
-
-    private static readonly Regex Quantity = new("^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", RegexOptions.CultureInvariant);
-
-    /// <summary>Every problem, each with its property path under <paramref name="path"/>.</summary>
-    public ImmutableArray<ConfigError> Validate(string path)
-    {
-        var errors = ImmutableArray.CreateBuilder<ConfigError>();
-        if (Replicas < 1)
-        {
-            errors.Add(new($"{path}.Replicas", $"{Replicas} is not allowed; use at least 1"));
-        }
-        else if (Production && Replicas < MinProductionReplicas)
-        {
-            errors.Add(new($"{path}.Replicas", $"{Replicas} replicas in production; at least {MinProductionReplicas} are required so the Raft cluster keeps a majority and data stays available while one peer is down"));
-        }
-
-        if (ReplicationFactor < 1)
-        {
-            errors.Add(new($"{path}.ReplicationFactor", $"{ReplicationFactor} is not allowed; use at least 1"));
-        }
-        else if (ReplicationFactor > Replicas)
-        {
-            errors.Add(new($"{path}.ReplicationFactor", $"{ReplicationFactor} copies of each shard need at least {ReplicationFactor} peers, but Replicas is {Replicas}"));
-        }
-        else if (Production && ReplicationFactor < 2)
-        {
-            errors.Add(new($"{path}.ReplicationFactor", "1 in production keeps a single copy of each shard; use at least 2 so losing a peer loses no data"));
-        }
-
-        if (WriteConsistencyFactor < 1 || WriteConsistencyFactor > Math.Max(ReplicationFactor, 1))
-        {
-            errors.Add(new($"{path}.WriteConsistencyFactor", $"{WriteConsistencyFactor} must be between 1 and ReplicationFactor ({ReplicationFactor})"));
-        }
-
-        if (ShardsPerNode < 1)
-        {
-            errors.Add(new($"{path}.ShardsPerNode", $"{ShardsPerNode} is not allowed; use at least 1"));
-        }
-
-        if (string.IsNullOrWhiteSpace(StorageClass))
-        {
-            errors.Add(new($"{path}.StorageClass", "is required (a storage class of the cluster)"));
-        }
-
-        if (!Quantity.IsMatch(StorageSize ?? string.Empty))
-        {
-            errors.Add(new($"{path}.StorageSize", $"\"{StorageSize}\" is not a Kubernetes quantity, e.g. 200Gi"));
-        }
-
-        if (string.IsNullOrWhiteSpace(ReleaseLabel))
-        {
-            errors.Add(new($"{path}.PrometheusReleaseLabel", "is required (kube-prometheus-stack selects ServiceMonitors by release label)"));
-        }
-
-        return errors.ToImmutable();
-    }
-
 
     /// <summary>
     /// The chart values. The API key reaches Qdrant as <c>QDRANT__SERVICE__API_KEY</c> from the Secret
@@ -108,6 +49,7 @@ public sealed record QdrantPlan(
     public ImmutableSortedDictionary<string, object> ChartValues(string releaseName)
     {
         ArgumentException.ThrowIfNullOrEmpty(releaseName);
+        var apiKeySecret = ApiKeySecretName(releaseName);
         var selector = Tree(("app.kubernetes.io/name", QdrantChart.Name), ("app.kubernetes.io/instance", releaseName));
         var hostTerm = Tree(("labelSelector", Tree(("matchLabels", selector))), ("topologyKey", "kubernetes.io/hostname"));
         var affinity = Production
@@ -122,7 +64,7 @@ public sealed record QdrantPlan(
             : List();
         var apiKeyEnv = Tree(
             ("name", "QDRANT__SERVICE__API_KEY"),
-            ("valueFrom", Tree(("secretKeyRef", Tree(("name", ApiKeySecretName), ("key", QdrantChart.ApiKeySecretKey))))));
+            ("valueFrom", Tree(("secretKeyRef", Tree(("name", apiKeySecret), ("key", QdrantChart.ApiKeySecretKey))))));
         return Tree(
             ("replicaCount", Replicas),
             ("apiKey", false),
@@ -141,17 +83,10 @@ public sealed record QdrantPlan(
             ("podDisruptionBudget", Tree(("enabled", true), ("maxUnavailable", 1))),
             ("metrics", Tree(("serviceMonitor", Tree(
                 ("enabled", true),
-                ("authorization", Tree(("type", "Bearer"), ("credentials", Tree(("name", ApiKeySecretName), ("key", QdrantChart.ApiKeySecretKey))))),
+                ("authorization", Tree(("type", "Bearer"), ("credentials", Tree(("name", apiKeySecret), ("key", QdrantChart.ApiKeySecretKey))))),
                 ("additionalLabels", Tree(("release", ReleaseLabel))),
                 ("scrapeInterval", "30s"))))));
     }
-
-    /// <summary>
-    /// The labels added to the chart's objects and pods: cost attribution only. The chart sets its own
-    /// <c>app.kubernetes.io/*</c> labels (its selector uses them), so adding ours would duplicate keys.
-    /// </summary>
-    public static ImmutableSortedDictionary<string, string> LabelsFor(string environment, string costCenter) =>
-        ResourceLabels.CostAttribution(environment, costCenter);
 
     /// <summary>
     /// The vector DB namespace's ingress policy: default-deny for every pod of the namespace, then its own peers (Raft
@@ -176,6 +111,10 @@ public sealed record QdrantPlan(
 
         return new(IngressPolicyName, [PolicyDirection.Ingress], rules.ToImmutable(), []);
     }
+
+    /// <summary>The Secret holding the API key of the release (key <see cref="QdrantChart.ApiKeySecretKey"/>).</summary>
+    /// <param name="releaseName">The chart release name (the component's name).</param>
+    public static string ApiKeySecretName(string releaseName) => $"{releaseName}-api-key";
 
     /// <summary>Name of the vector DB namespace's ingress NetworkPolicy.</summary>
     public const string IngressPolicyName = "qdrant-ingress";
