@@ -159,8 +159,7 @@ public sealed class AnalyzerServiceTests
         };
         var e = Assert.Throws<Grpc.Core.RpcException>(() => Service().Configure(request));
         Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, e.StatusCode);
-        Assert.Contains("triton-probes-and-metrics", e.Message, StringComparison.Ordinal);
-        Assert.Contains("metricsPort", e.Message, StringComparison.Ordinal);
+        Assert.Contains("triton-probes-and-metrics.metricsPort: expected an integer, got a string", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
