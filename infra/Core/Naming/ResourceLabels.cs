@@ -73,7 +73,7 @@ public static class ResourceLabels
     /// <summary>Value of <see cref="PartOf"/>.</summary>
     public const string PartOfValue = "neocloud";
 
-    /// <summary>The keys every Kubernetes object and AWS resource must carry (policy <c>required-labels-and-tags</c>).</summary>
+    /// <summary>The keys every Kubernetes object and AWS resource must carry (the policy pack's <c>required-labels</c> defaults to them).</summary>
     public static readonly ImmutableArray<string> Required = [Environment, CostCenter];
 
     /// <summary>The cost-attribution labels of an environment (and tenant, when the object is tenant-scoped).</summary>

@@ -35,7 +35,7 @@ public sealed class RequiredLabelsRule : IRemediatingRule
         "Kubernetes objects carry neocloud.io/environment and neocloud.io/cost-center labels (plus neocloud.io/tenant in tenant namespaces); taggable AWS resources carry the same keys as tags.",
         PolicySeverity.Medium, PolicyKind.Resource, EnforcementLevel.Advisory, EnforcementLevel.Mandatory,
         ConfigSchema.Of(
-            ConfigProperty.List("requiredKeys", "Label/tag keys every resource carries.", ResourceLabels.Environment, ResourceLabels.CostCenter),
+            ConfigProperty.List("requiredKeys", "Label/tag keys every resource carries.", [.. ResourceLabels.Required]),
             ConfigProperty.Text("tenantNamespacePrefix", "Namespaces with this prefix are tenant namespaces.", "tenant-"),
             ConfigProperty.List("tenantNamespaces", "Further tenant namespaces."),
             ConfigProperty.Text("environment", "Value to add for neocloud.io/environment when remediating (default: stack config neocloud:environment).", ""),
