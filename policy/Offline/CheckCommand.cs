@@ -3,7 +3,6 @@ using System.CommandLine;
 using NeoCloud.Infra.Core.Diagnostics;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Policy.Rules;
-using NeoCloud.Infra.Policy.Rules.Configuration;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 
 namespace NeoCloud.Infra.Policy.Offline;
@@ -83,18 +82,32 @@ public static class CheckCommand
     {
         var pack = NeoCloudPolicyPack.Create();
         StateFile state;
-        PolicySettings settings;
+        var settings = PolicySettings.Defaults(pack.Rules, stackKind);
+        if (configFile is not null)
+        {
+            try
+            {
+                // Core's pack-config parser (the plan's too): errors name the file and a policy of the pack or a
+                // position, never a key or value of the file's own (it may be any file).
+                var text = InputLimits.ReadRegularTextFile(configFile.FullName, InputLimits.MaxConfigFileBytes, configFile.Name);
+                settings = settings.Apply(PolicySettings.ParseConfig(text, configFile.Name, pack.Rules), pack.Rules);
+            }
+            catch (EnvironmentConfigException e)
+            {
+                stderr.WriteLine($"check: invalid --policy-pack-config {configFile.Name} ({e.Errors.Length} problem{(e.Errors.Length == 1 ? string.Empty : "s")}):");
+                foreach (var problem in e.Errors)
+                {
+                    stderr.WriteLine($"  - {problem}");
+                }
+                return InputErrorExitCode;
+            }
+        }
+
         try
         {
             // Only regular files within the size limits are read (no FIFO, device or directory).
             var bytes = InputLimits.ReadRegularFile(input.FullName, InputLimits.MaxStateFileBytes, input.Name);
             state = StateFile.Parse(bytes, fileFormat);
-            settings = PolicySettings.Defaults(pack.Rules, stackKind);
-            if (configFile is not null)
-            {
-                var text = InputLimits.ReadRegularTextFile(configFile.FullName, InputLimits.MaxConfigFileBytes, configFile.Name);
-                settings = settings.Apply(PolicyPackConfig.Parse(text), pack.Rules);
-            }
         }
         catch (StateFileException e)
         {
@@ -111,11 +124,6 @@ public static class CheckCommand
             {
                 stderr.WriteLine($"check: cannot read input: {problem}");
             }
-            return InputErrorExitCode;
-        }
-        catch (PolicyConfigException e)
-        {
-            stderr.WriteLine($"check: invalid --policy-pack-config {configFile?.Name}: {e.Message}");
             return InputErrorExitCode;
         }
         var stack = new StackInfo(stackKind.ToString().ToLowerInvariant(), string.Empty, string.Empty, fileFormat == StateFileFormat.PreviewJson,

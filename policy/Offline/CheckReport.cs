@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
-using NeoCloud.Infra.Policy.Rules.Configuration;
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 
 namespace NeoCloud.Infra.Policy.Offline;
@@ -22,7 +22,7 @@ public sealed record CheckReport(string Pack, string Version, string Stack, stri
         writer.WriteLine($"{Pack} {Version}: {Resources} resources in {Input}, {Stack} stack defaults");
         foreach (var d in Diagnostics.OrderBy(d => d.Level == EnforcementLevel.Mandatory ? 0 : 1).ThenBy(d => d.Urn, StringComparer.Ordinal))
         {
-            writer.WriteLine($"{PolicyPackConfig.LevelName(d.Level).ToUpperInvariant(),-10} {d.PolicyName} ({d.Severity.ToString().ToLowerInvariant()})");
+            writer.WriteLine($"{EnforcementLevels.Name(d.Level).ToUpperInvariant(),-10} {d.PolicyName} ({d.Severity.ToString().ToLowerInvariant()})");
             writer.WriteLine($"           {(d.Urn.Length > 0 ? d.Urn : "(stack)")}");
             writer.WriteLine($"           {d.Message}");
         }
@@ -47,7 +47,7 @@ public sealed record CheckReport(string Pack, string Version, string Stack, stri
             {
                 json.WriteStartObject();
                 json.WriteString("policyName", d.PolicyName);
-                json.WriteString("enforcementLevel", PolicyPackConfig.LevelName(d.Level));
+                json.WriteString("enforcementLevel", EnforcementLevels.Name(d.Level));
                 json.WriteString("severity", d.Severity.ToString().ToLowerInvariant());
                 json.WriteString("urn", d.Urn);
                 json.WriteString("message", d.Message);

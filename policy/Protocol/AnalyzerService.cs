@@ -4,6 +4,7 @@ using Grpc.Core;
 using NeoCloud.Infra.Policy.Protocol.Wire;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Model;
+using CoreLevel = NeoCloud.Infra.Core.Policy.EnforcementLevel;
 using Eval = NeoCloud.Infra.Policy.Rules.Evaluation;
 using WireLevel = NeoCloud.Infra.Policy.Protocol.Wire.EnforcementLevel;
 using WireSeverity = NeoCloud.Infra.Policy.Protocol.Wire.PolicySeverity;
@@ -120,7 +121,7 @@ public sealed class AnalyzerService
             }
             var properties = PropertyMapping.FromStruct(config.Properties);
             properties = new ObjectValue(properties.Properties.Remove("enforcementLevel"));
-            problems.AddRange(rule.Descriptor.Schema.Validate(properties).Select(p => $"policy '{name}': {p}"));
+            problems.AddRange(rule.Descriptor.Schema.Validate(properties).Select(p => $"{name}.{p.Setting}: {p.Problem}"));
             builder[name] = new PolicySetting(FromWire(config.EnforcementLevel), rule.Descriptor.Schema.WithDefaults(properties));
         }
         if (problems.Count > 0)
@@ -192,21 +193,21 @@ public sealed class AnalyzerService
     }
 
     /// <summary>Maps a level to the wire enum.</summary>
-    public static WireLevel ToWire(Eval.EnforcementLevel level) => level switch
+    public static WireLevel ToWire(CoreLevel level) => level switch
     {
-        Eval.EnforcementLevel.Mandatory => WireLevel.Mandatory,
-        Eval.EnforcementLevel.Disabled => WireLevel.Disabled,
-        Eval.EnforcementLevel.Remediate => WireLevel.Remediate,
+        CoreLevel.Mandatory => WireLevel.Mandatory,
+        CoreLevel.Disabled => WireLevel.Disabled,
+        CoreLevel.Remediate => WireLevel.Remediate,
         _ => WireLevel.Advisory,
     };
 
     /// <summary>Maps a wire level (unknown numbers become advisory).</summary>
-    public static Eval.EnforcementLevel FromWire(WireLevel level) => level switch
+    public static CoreLevel FromWire(WireLevel level) => level switch
     {
-        WireLevel.Mandatory => Eval.EnforcementLevel.Mandatory,
-        WireLevel.Disabled => Eval.EnforcementLevel.Disabled,
-        WireLevel.Remediate => Eval.EnforcementLevel.Remediate,
-        _ => Eval.EnforcementLevel.Advisory,
+        WireLevel.Mandatory => CoreLevel.Mandatory,
+        WireLevel.Disabled => CoreLevel.Disabled,
+        WireLevel.Remediate => CoreLevel.Remediate,
+        _ => CoreLevel.Advisory,
     };
 
     private static WireSeverity ToWire(Eval.PolicySeverity severity) => severity switch

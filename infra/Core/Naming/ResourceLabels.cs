@@ -30,6 +30,28 @@ public static class ResourceLabels
     /// <summary>Served model key on serving workloads.</summary>
     public const string Model = "neocloud.io/model";
 
+    /// <summary>
+    /// Bucket role tag on the AWS resources of a replicated bucket (<c>primary</c>, <c>replica</c>, <c>replication</c>:
+    /// the source bucket, its cross-region copy, the replication IAM role), written by the Storage component
+    /// <c>ReplicatedBucket</c> and read by the policy pack's bucket rules.
+    /// </summary>
+    public const string BucketRole = "neocloud.io/bucket-role";
+
+    /// <summary>Value of <see cref="BucketRole"/> on the cross-region copy of a replicated bucket (the replication's destination).</summary>
+    public const string BucketRoleReplica = "replica";
+
+    /// <summary>
+    /// Well-known node label set by the kubelet / cloud provider: the node's instance type (kubernetes/api
+    /// <c>core/v1/well_known_labels.go</c>, <c>LabelInstanceTypeStable</c>). Read, never written, by this library.
+    /// </summary>
+    public const string NodeInstanceType = "node.kubernetes.io/instance-type";
+
+    /// <summary>
+    /// Node label set by NVIDIA GPU Feature Discovery: the number of GPUs of the node (NVIDIA/gpu-feature-discovery
+    /// README, "Generated Labels"). Read, never written, by this library.
+    /// </summary>
+    public const string NodeGpuCount = "nvidia.com/gpu.count";
+
     /// <summary>Kubernetes recommended label: the application's name.</summary>
     public const string AppName = "app.kubernetes.io/name";
 
@@ -51,7 +73,7 @@ public static class ResourceLabels
     /// <summary>Value of <see cref="PartOf"/>.</summary>
     public const string PartOfValue = "neocloud";
 
-    /// <summary>The keys every Kubernetes object and AWS resource must carry (policy <c>required-labels-and-tags</c>).</summary>
+    /// <summary>The keys every Kubernetes object and AWS resource must carry (the policy pack's <c>required-labels</c> defaults to them).</summary>
     public static readonly ImmutableArray<string> Required = [Environment, CostCenter];
 
     /// <summary>The cost-attribution labels of an environment (and tenant, when the object is tenant-scoped).</summary>

@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Plan.Costing;
 using NeoCloud.Infra.Plan.Diff;
 using NeoCloud.Infra.Plan.Planning;
@@ -211,7 +212,7 @@ internal static class JsonReport
         {
             ["policy"] = v.Policy,
             ["status"] = PlanSections.StatusName(v.Status),
-            ["level"] = PackConfigLevels.Name(v.Level),
+            ["level"] = EnforcementLevels.Name(v.Level),
             ["blocking"] = v.Blocking,
             ["subject"] = v.Subject,
             ["message"] = v.Message,

@@ -6,7 +6,6 @@ using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Plan.Costing;
 using NeoCloud.Infra.Plan.Diff;
 using NeoCloud.Infra.Plan.Planning;
-using NeoCloud.Infra.Plan.Policy;
 
 namespace NeoCloud.Infra.Plan.Output;
 
@@ -199,7 +198,7 @@ internal static class PlanSections
     public static ReportSection Policy(StackPlan plan)
     {
         var p = plan.Policy;
-        var rows = p.Verdicts.Select(v => Row(v.Policy, PackConfigLevels.Name(v.Level), Status(v.Status), v.Subject, v.Message));
+        var rows = p.Verdicts.Select(v => Row(v.Policy, EnforcementLevels.Name(v.Level), Status(v.Status), v.Subject, v.Message));
         var notes = new List<string>
         {
             $"levels: {p.LevelSource}",

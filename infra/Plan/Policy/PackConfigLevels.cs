@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
-using System.Text.Json;
 using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Policy;
 
 namespace NeoCloud.Infra.Plan.Policy;
 
@@ -13,7 +13,7 @@ namespace NeoCloud.Infra.Plan.Policy;
 internal sealed class PackConfigLevels
 {
     /// <summary>The key that applies to every policy.</summary>
-    public const string AllKey = "all";
+    public const string AllKey = PolicyPackConfig.AllKey;
 
     private readonly ImmutableDictionary<string, EnforcementLevel> _levels;
     private readonly EnforcementLevel _fallback;
@@ -47,7 +47,7 @@ internal sealed class PackConfigLevels
         {
             // A secret path cannot be opened offline; the enforcement profile decides, as for a missing file.
             return new PackConfigLevels(ImmutableDictionary<string, EnforcementLevel>.Empty, fallback, false,
-                $"neocloud:policy.packConfig is a secret (not read offline); enforcement {profile} → every policy {Name(fallback)}");
+                $"neocloud:policy.packConfig is a secret (not read offline); enforcement {profile} → every policy {EnforcementLevels.Name(fallback)}");
         }
 
         const string key = "neocloud:policy.packConfig";
@@ -60,7 +60,7 @@ internal sealed class PackConfigLevels
         if (!File.Exists(path) && !Directory.Exists(path))
         {
             return new PackConfigLevels(ImmutableDictionary<string, EnforcementLevel>.Empty, fallback, false,
-                $"{policy.PackConfig} not found; enforcement {profile} → every policy {Name(fallback)}");
+                $"{policy.PackConfig} not found; enforcement {profile} → every policy {EnforcementLevels.Name(fallback)}");
         }
 
         // Only a regular file of at most 1 MiB is read (not /dev/zero, a FIFO or a directory); errors name the key.
@@ -69,81 +69,25 @@ internal sealed class PackConfigLevels
     }
 
     /// <summary>
-    /// Parses the file's text; <paramref name="sourceName"/> names it in errors. <c>policy.packConfig</c> may name any
-    /// file, so no error repeats the file's content: keys are named only when they are policy names of this pack (or
-    /// <c>all</c>), otherwise by position, and values are never quoted.
+    /// Parses the file's text with Core's <see cref="PolicyPackConfig"/> parser; <paramref name="sourceName"/> names it
+    /// in errors, which name keys only when they are policy names of the plan (or <c>all</c>) and never quote values.
     /// </summary>
     internal static ImmutableDictionary<string, EnforcementLevel> Parse(string json, string sourceName)
     {
-        var errors = new List<ConfigError>();
+        var config = PolicyPackConfig.Parse(json, sourceName, KnownPolicies);
         var levels = ImmutableDictionary.CreateBuilder<string, EnforcementLevel>(StringComparer.Ordinal);
-        try
+        foreach (var entry in config.Entries)
         {
-            using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            if (entry.Level is { } level)
             {
-                throw new EnvironmentConfigException([new ConfigError(sourceName, "must be a JSON object of policy name → level or settings")]);
-            }
-
-            var index = 0;
-            foreach (var entry in doc.RootElement.EnumerateObject())
-            {
-                index++;
-                var text = entry.Value.ValueKind switch
-                {
-                    JsonValueKind.String => entry.Value.GetString(),
-                    JsonValueKind.Object when entry.Value.TryGetProperty("enforcementLevel", out var l) && l.ValueKind == JsonValueKind.String => l.GetString(),
-                    JsonValueKind.Object => null,
-                    _ => "?",
-                };
-                if (text is null)
-                {
-                    continue; // settings only; the level stays as it was
-                }
-
-                if (TryParseLevel(text, out var level))
-                {
-                    levels[entry.Name] = level;
-                }
-                else
-                {
-                    var where = KnownPolicies.Contains(entry.Name) ? entry.Name : $"entry #{index}";
-                    errors.Add(new ConfigError($"{sourceName}: {where}", "is not an enforcement level; allowed: advisory, mandatory, disabled, remediate"));
-                }
+                levels[entry.Key] = level; // an object of settings only leaves the level as it was
             }
         }
-        catch (JsonException ex)
-        {
-            // JsonException's message quotes the offending character; the position alone says where.
-            errors.Add(new ConfigError(sourceName, $"is not valid JSON (line {(ex.LineNumber ?? 0) + 1}, byte {(ex.BytePositionInLine ?? 0) + 1}); a policy pack config is a JSON object of policy name → level"));
-        }
 
-        return errors.Count > 0 ? throw new EnvironmentConfigException(errors) : levels.ToImmutable();
+        return levels.ToImmutable();
     }
 
     /// <summary>Keys an error may name: the policies the plan reports and <c>all</c>.</summary>
     private static readonly ImmutableHashSet<string> KnownPolicies =
         [AllKey, Planning.StackPlanner.ConfigValid, Planning.StackPlanner.CapacityFits, .. Core.Policy.ConfigChecks.PolicyNames];
-
-    /// <summary>The lowercase spelling of a level.</summary>
-    public static string Name(EnforcementLevel level) => level switch
-    {
-        EnforcementLevel.Advisory => "advisory",
-        EnforcementLevel.Mandatory => "mandatory",
-        EnforcementLevel.Disabled => "disabled",
-        EnforcementLevel.Remediate => "remediate",
-        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "unknown level"),
-    };
-
-    private static bool TryParseLevel(string text, out EnforcementLevel level)
-    {
-        switch (text.ToLowerInvariant())
-        {
-            case "advisory": level = EnforcementLevel.Advisory; return true;
-            case "mandatory": level = EnforcementLevel.Mandatory; return true;
-            case "disabled": level = EnforcementLevel.Disabled; return true;
-            case "remediate": level = EnforcementLevel.Remediate; return true;
-            default: level = default; return false;
-        }
-    }
 }

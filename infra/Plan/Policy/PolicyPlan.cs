@@ -3,22 +3,6 @@ using NeoCloud.Infra.Core.Policy;
 
 namespace NeoCloud.Infra.Plan.Policy;
 
-/// <summary>The Pulumi engine's enforcement levels, as policy pack config files spell them.</summary>
-internal enum EnforcementLevel
-{
-    /// <summary>Reported; does not block.</summary>
-    Advisory,
-
-    /// <summary>Blocks preview and update.</summary>
-    Mandatory,
-
-    /// <summary>The policy does not run.</summary>
-    Disabled,
-
-    /// <summary>Fixes what it safely can; otherwise blocks like mandatory.</summary>
-    Remediate,
-}
-
 /// <summary>A Core verdict with the enforcement level the stack's policy pack config gives its policy.</summary>
 /// <param name="Policy">Policy name.</param>
 /// <param name="Status">Pass, fail or not applicable.</param>

@@ -78,11 +78,18 @@ public sealed record ConfigSchema(ImmutableArray<ConfigProperty> Properties)
         return result;
     }
 
+    /// <summary>Whether <paramref name="name"/> is a setting of this schema.</summary>
+    public bool Defines(string name) => Properties.Any(p => p.Name == name);
+
+    /// <summary>The setting names, for error messages (<c>none</c> when there are none).</summary>
+    public string Names => string.Join(", ", Properties.Select(p => p.Name).DefaultIfEmpty("none"));
+
     /// <summary>
-    /// Problems of <paramref name="values"/> against this schema, each naming the key. Unknown keys are
-    /// allowed unless <paramref name="strict"/> (JSON schema allows additional properties; checked-in files are strict).
+    /// Problems of the values of this schema's settings in <paramref name="values"/>: the setting and what is wrong. Keys
+    /// that are not settings are not checked here (JSON schema allows additional properties; a config file is checked
+    /// for them by <see cref="Evaluation.PolicySettings.Apply"/>, which names them by position, never by their text).
     /// </summary>
-    public IEnumerable<string> Validate(ObjectValue values, bool strict = false)
+    public IEnumerable<(string Setting, string Problem)> Validate(ObjectValue values)
     {
         ArgumentNullException.ThrowIfNull(values);
         foreach (var (key, raw) in values.Properties)
@@ -90,10 +97,6 @@ public sealed record ConfigSchema(ImmutableArray<ConfigProperty> Properties)
             var property = Properties.FirstOrDefault(p => p.Name == key);
             if (property is null)
             {
-                if (strict)
-                {
-                    yield return $"'{key}' is not a setting of this policy (settings: {string.Join(", ", Properties.Select(p => p.Name).DefaultIfEmpty("none"))})";
-                }
                 continue;
             }
             var value = raw.Unwrap();
@@ -108,7 +111,7 @@ public sealed record ConfigSchema(ImmutableArray<ConfigProperty> Properties)
             };
             if (problem is not null)
             {
-                yield return $"'{key}': {problem}, got {Describe(value)}";
+                yield return (key, $"{problem}, got {Describe(value)}");
             }
         }
     }

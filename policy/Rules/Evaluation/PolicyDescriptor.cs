@@ -1,20 +1,8 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Configuration;
 
 namespace NeoCloud.Infra.Policy.Rules.Evaluation;
-
-/// <summary>How a violation is enforced (the Pulumi engine's levels).</summary>
-public enum EnforcementLevel
-{
-    /// <summary>Reported; does not block.</summary>
-    Advisory,
-    /// <summary>Blocks preview and update.</summary>
-    Mandatory,
-    /// <summary>The policy does not run.</summary>
-    Disabled,
-    /// <summary>The policy fixes the resource where it safely can; otherwise treated as mandatory.</summary>
-    Remediate,
-}
 
 /// <summary>How bad a violation is.</summary>
 public enum PolicySeverity

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Model;
 
 namespace NeoCloud.Infra.Policy.Rules.Evaluation;

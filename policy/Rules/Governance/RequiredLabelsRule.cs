@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using NeoCloud.Infra.Core.Naming;
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Configuration;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
-using NeoCloud.Infra.Policy.Rules.Kubernetes;
 using NeoCloud.Infra.Policy.Rules.Model;
 
 namespace NeoCloud.Infra.Policy.Rules.Governance;
@@ -34,7 +35,7 @@ public sealed class RequiredLabelsRule : IRemediatingRule
         "Kubernetes objects carry neocloud.io/environment and neocloud.io/cost-center labels (plus neocloud.io/tenant in tenant namespaces); taggable AWS resources carry the same keys as tags.",
         PolicySeverity.Medium, PolicyKind.Resource, EnforcementLevel.Advisory, EnforcementLevel.Mandatory,
         ConfigSchema.Of(
-            ConfigProperty.List("requiredKeys", "Label/tag keys every resource carries.", NeoCloudLabels.Environment, NeoCloudLabels.CostCenter),
+            ConfigProperty.List("requiredKeys", "Label/tag keys every resource carries.", [.. ResourceLabels.Required]),
             ConfigProperty.Text("tenantNamespacePrefix", "Namespaces with this prefix are tenant namespaces.", "tenant-"),
             ConfigProperty.List("tenantNamespaces", "Further tenant namespaces."),
             ConfigProperty.Text("environment", "Value to add for neocloud.io/environment when remediating (default: stack config neocloud:environment).", ""),
@@ -71,8 +72,8 @@ public sealed class RequiredLabelsRule : IRemediatingRule
         }
         var values = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
-            [NeoCloudLabels.Environment] = NonEmpty(context.Text("environment")) ?? context.Stack.ConfigValue("neocloud:environment") ?? context.Stack.ConfigValue("neocloud:env"),
-            [NeoCloudLabels.CostCenter] = NonEmpty(context.Text("costCenter")) ?? context.Stack.ConfigValue("neocloud:costCenter"),
+            [ResourceLabels.Environment] = NonEmpty(context.Text("environment")) ?? context.Stack.ConfigValue("neocloud:environment") ?? context.Stack.ConfigValue("neocloud:env"),
+            [ResourceLabels.CostCenter] = NonEmpty(context.Text("costCenter")) ?? context.Stack.ConfigValue("neocloud:costCenter"),
         };
         var additions = RequiredKeys(resource, context)
             .Where(k => !present.Contains(k) && values.GetValueOrDefault(k) is not null)
@@ -109,7 +110,7 @@ public sealed class RequiredLabelsRule : IRemediatingRule
         var name = ns.AsString() ?? string.Empty;
         var prefix = context.Text("tenantNamespacePrefix");
         var isTenant = (prefix.Length > 0 && name.StartsWith(prefix, StringComparison.Ordinal)) || context.List("tenantNamespaces").Contains(name);
-        return isTenant ? keys.Add(NeoCloudLabels.Tenant) : keys;
+        return isTenant ? keys.Add(ResourceLabels.Tenant) : keys;
     }
 
     private static string KindOf(string type) => type[(type.LastIndexOf(':') + 1)..];

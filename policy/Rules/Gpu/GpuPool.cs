@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
-using NeoCloud.Infra.Policy.Rules.Kubernetes;
+using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Policy.Rules.Model;
 
 namespace NeoCloud.Infra.Policy.Rules.Gpu;
@@ -26,10 +27,10 @@ public sealed record GpuPool(
     public static ImmutableArray<string> Types { get; } = ["aws:eks/nodeGroup:NodeGroup", "kubernetes:core/v1:Node", "kubernetes:core/v1:NodePatch"];
 
     /// <summary>Pool name: the neocloud.io/pool label, else the resource name.</summary>
-    public string Name => Labels.GetValueOrDefault(NeoCloudLabels.Pool) ?? Resource.Name;
+    public string Name => Labels.GetValueOrDefault(ResourceLabels.Pool) ?? Resource.Name;
 
     /// <summary>The MIG config label value, or null.</summary>
-    public string? MigConfig => Labels.GetValueOrDefault(NeoCloudLabels.MigConfig);
+    public string? MigConfig => Labels.GetValueOrDefault(GpuNodeLabels.MigConfig);
 
     /// <summary>The pools of a stack.</summary>
     /// <exception cref="UnknownValueException">Labels, taints or instance types are not known yet.</exception>
@@ -54,10 +55,10 @@ public sealed record GpuPool(
             NormalizeEffect(t["effect"].AsString()))).ToImmutableArray();
         var instanceType = isNodeGroup
             ? resource["instanceTypes"].Items().Select(i => i.AsString()).FirstOrDefault()
-            : labels.GetValueOrDefault("node.kubernetes.io/instance-type");
+            : labels.GetValueOrDefault(ResourceLabels.NodeInstanceType);
         var instance = instanceType is null ? null : catalog.FindInstanceType(instanceType);
-        var gpu = labels.GetValueOrDefault(NeoCloudLabels.GpuModel) is { } modelId ? catalog.FindGpu(modelId) : instance is null ? null : catalog.GpuOf(instance);
-        var gpus = instance?.Gpus ?? (int.TryParse(labels.GetValueOrDefault("nvidia.com/gpu.count"), out var n) && n > 0 ? n : 1);
+        var gpu = labels.GetValueOrDefault(ResourceLabels.GpuModel) is { } modelId ? catalog.FindGpu(modelId) : instance is null ? null : catalog.GpuOf(instance);
+        var gpus = instance?.Gpus ?? (int.TryParse(labels.GetValueOrDefault(ResourceLabels.NodeGpuCount), out var n) && n > 0 ? n : 1);
         var maxNodes = isNodeGroup ? (int)(resource["scalingConfig"]["maxSize"].AsNumber() ?? 1) : 1;
         return new GpuPool(resource, labels, taints, instanceType, gpu, gpus, Math.Max(maxNodes, 0));
     }
@@ -70,7 +71,7 @@ public sealed record GpuPool(
         ArgumentNullException.ThrowIfNull(custom);
         if (Gpu is null)
         {
-            return (null, $"pool '{Name}' has no known GPU model (label {NeoCloudLabels.GpuModel} or a catalog instance type)");
+            return (null, $"pool '{Name}' has no known GPU model (label {ResourceLabels.GpuModel} or a catalog instance type)");
         }
         IReadOnlyList<ImmutableSortedDictionary<string, int>>? layouts = null;
         if (MigConfig is { } config)

@@ -1,4 +1,6 @@
+using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Configuration;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
@@ -54,7 +56,7 @@ public sealed class MigConfigValidRule(HardwareCatalog catalog) : IStackRule
             }
             if (pool.Gpu is null)
             {
-                result.Add(new Violation(secrets.Scrub($"pool '{pool.Name}' sets {NeoCloudLabels.MigConfig}={config} but its GPU model is unknown: set label {NeoCloudLabels.GpuModel} or use a catalog instance type (got '{pool.InstanceType ?? "none"}')"), resource.Urn));
+                result.Add(new Violation(secrets.Scrub($"pool '{pool.Name}' sets {GpuNodeLabels.MigConfig}={config} but its GPU model is unknown: set label {ResourceLabels.GpuModel} or use a catalog instance type (got '{pool.InstanceType ?? "none"}')"), resource.Urn));
                 continue;
             }
             var resolution = MigConfigs.Resolve(config, pool.Gpu, pool.GpusPerNode, custom.For(pool.Gpu));

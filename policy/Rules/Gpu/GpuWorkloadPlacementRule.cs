@@ -1,3 +1,6 @@
+using NeoCloud.Infra.Core.Gpu;
+using NeoCloud.Infra.Core.Naming;
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Configuration;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Kubernetes;
@@ -14,8 +17,8 @@ public sealed class GpuWorkloadPlacementRule : IResourceRule
         "A pod requesting nvidia.com/gpu or nvidia.com/mig-* selects a GPU pool (nodeSelector or required node affinity on the pool label) and tolerates the nvidia.com/gpu taint.",
         PolicySeverity.High, PolicyKind.Resource, EnforcementLevel.Advisory, EnforcementLevel.Mandatory,
         ConfigSchema.Of(
-            ConfigProperty.Text("poolLabel", "Node label that names the GPU pool.", NeoCloudLabels.Pool),
-            ConfigProperty.Text("taintKey", "Taint key GPU nodes carry.", GpuResourceNames.Gpu)),
+            ConfigProperty.Text("poolLabel", "Node label that names the GPU pool.", ResourceLabels.Pool),
+            ConfigProperty.Text("taintKey", "Taint key GPU nodes carry.", GpuNodeLabels.GpuTaintKey)),
         ["gpu", "scheduling"]);
 
     /// <inheritdoc />

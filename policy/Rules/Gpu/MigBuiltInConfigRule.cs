@@ -1,7 +1,8 @@
+using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Configuration;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
-using NeoCloud.Infra.Policy.Rules.Kubernetes;
 using NeoCloud.Infra.Policy.Rules.Model;
 
 namespace NeoCloud.Infra.Policy.Rules.Gpu;
@@ -59,9 +60,9 @@ public sealed class MigBuiltInConfigRule(HardwareCatalog catalog) : IResourceRul
             return [];
         }
         var labels = resource.Type == "aws:eks/nodeGroup:NodeGroup" ? resource["labels"] : resource["metadata"]["labels"];
-        var shown = labels[NeoCloudLabels.MigConfig].IsSecret ? "[secret]" : config;
+        var shown = labels[GpuNodeLabels.MigConfig].IsSecret ? "[secret]" : config;
         return [new Violation(
-            $"pool '{pool.Name}' ({gpu.Id}): {NeoCloudLabels.MigConfig}={shown} is not a built-in MIG config of this GPU; valid: {string.Join(", ", MigConfigs.BuiltInNames(gpu))} (or a custom config of the stack's mig-parted ConfigMap)",
+            $"pool '{pool.Name}' ({gpu.Id}): {GpuNodeLabels.MigConfig}={shown} is not a built-in MIG config of this GPU; valid: {string.Join(", ", MigConfigs.BuiltInNames(gpu))} (or a custom config of the stack's mig-parted ConfigMap)",
             resource.Urn)];
     }
 }

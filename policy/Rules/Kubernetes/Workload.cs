@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Hardware;
 using NeoCloud.Infra.Policy.Rules.Model;
 
 namespace NeoCloud.Infra.Policy.Rules.Kubernetes;
@@ -87,9 +88,15 @@ public sealed record Container(PropertyValue Value, bool IsInit)
     /// <summary>The container's name for messages.</summary>
     public string Label => (IsInit ? "init container '" : "container '") + (Value["name"].IsKnown ? Value["name"].Display() : "[unknown]") + "'";
 
+    /// <summary>
+    /// Prefix of the MIG slice resources of the mixed strategy (a resource-name prefix, not a label key; Core spells
+    /// the full names through <c>GpuModel.MixedResourceName</c>).
+    /// </summary>
+    private const string MigResourcePrefix = "nvidia.com/mig-";
+
     /// <summary>True for GPU and MIG extended resource names.</summary>
     public static bool IsGpuResource(string name) =>
-        name == GpuResourceNames.Gpu || name.StartsWith(GpuResourceNames.MigPrefix, StringComparison.Ordinal);
+        name == GpuResources.Gpu || name.StartsWith(MigResourcePrefix, StringComparison.Ordinal);
 
     /// <summary>GPU/MIG resources in limits or requests (limits win), with counts.</summary>
     public IEnumerable<(string Name, double Count)> GpuRequests()
@@ -108,31 +115,4 @@ public sealed record Container(PropertyValue Value, bool IsInit)
         }
         return found.Select(p => (p.Key, p.Value));
     }
-}
-
-/// <summary>The extended resource names of NVIDIA's device plugin.</summary>
-public static class GpuResourceNames
-{
-    /// <summary>Whole GPUs (or MIG slices under the single strategy).</summary>
-    public const string Gpu = "nvidia.com/gpu";
-
-    /// <summary>Prefix of MIG slices under the mixed strategy.</summary>
-    public const string MigPrefix = "nvidia.com/mig-";
-}
-
-/// <summary>Label keys NeoCloud uses.</summary>
-public static class NeoCloudLabels
-{
-    /// <summary>The GPU pool a node belongs to.</summary>
-    public const string Pool = "neocloud.io/pool";
-    /// <summary>Environment.</summary>
-    public const string Environment = "neocloud.io/environment";
-    /// <summary>Cost center.</summary>
-    public const string CostCenter = "neocloud.io/cost-center";
-    /// <summary>Tenant.</summary>
-    public const string Tenant = "neocloud.io/tenant";
-    /// <summary>GPU model id of a node (catalog id).</summary>
-    public const string GpuModel = "neocloud.io/gpu-model";
-    /// <summary>The MIG config name the GPU Operator's MIG manager applies.</summary>
-    public const string MigConfig = "nvidia.com/mig.config";
 }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Configuration;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Kubernetes;

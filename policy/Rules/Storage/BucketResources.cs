@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Policy.Rules.Model;
 
 namespace NeoCloud.Infra.Policy.Rules.Storage;
@@ -69,15 +70,21 @@ public static class BucketResources
         return Known(bucket["bucket"]) == name || Known(bucket["id"]) == name;
     }
 
-    /// <summary>Words by which a bucket is classified: resource name, bucket name/prefix, purpose tag.</summary>
+    /// <summary>Words by which a bucket is classified: resource name, bucket name/prefix.</summary>
     public static string Identity(ResourceSnapshot bucket)
     {
         ArgumentNullException.ThrowIfNull(bucket);
-        return string.Join(' ', new[]
-        {
-            bucket.Name, Known(bucket["bucket"]), Known(bucket["bucketPrefix"]),
-            bucket["tags"].IsKnown ? Known(bucket["tags"]["neocloud.io/bucket-purpose"]) : null,
-        }.OfType<string>()).ToLowerInvariant();
+        return string.Join(' ', new[] { bucket.Name, Known(bucket["bucket"]), Known(bucket["bucketPrefix"]) }.OfType<string>()).ToLowerInvariant();
+    }
+
+    /// <summary>
+    /// True for the cross-region copy of a replicated bucket: its <see cref="ResourceLabels.BucketRole"/> tag (Core's
+    /// key, written by the Storage component <c>ReplicatedBucket</c>) is <see cref="ResourceLabels.BucketRoleReplica"/>.
+    /// </summary>
+    public static bool IsReplica(ResourceSnapshot bucket)
+    {
+        ArgumentNullException.ThrowIfNull(bucket);
+        return bucket["tags"].IsKnown && Known(bucket["tags"][ResourceLabels.BucketRole]) == ResourceLabels.BucketRoleReplica;
     }
 
     /// <summary>True when the bucket's identity contains any of <paramref name="markers"/>.</summary>

@@ -98,9 +98,9 @@ public sealed class BucketLifecycleRule : IStackRule
     /// <inheritdoc />
     public PolicyDescriptor Descriptor { get; } = new(
         "bucket-lifecycle-rules", "Checkpoint and model buckets have lifecycle rules",
-        "A bucket whose name or neocloud.io/bucket-purpose tag says checkpoint or model has a lifecycle configuration with at least one Enabled rule (old checkpoints and noncurrent versions expire).",
+        "A bucket whose name says checkpoint or model has a lifecycle configuration with at least one Enabled rule (old checkpoints and noncurrent versions expire).",
         PolicySeverity.Medium, PolicyKind.Stack, EnforcementLevel.Advisory, EnforcementLevel.Mandatory,
-        ConfigSchema.Of(ConfigProperty.List("bucketMarkers", "Words in a bucket's name or purpose tag that require lifecycle rules.", "checkpoint", "model")),
+        ConfigSchema.Of(ConfigProperty.List("bucketMarkers", "Words in a bucket's name that require lifecycle rules.", "checkpoint", "model")),
         ["storage", "cost"]);
 
     /// <inheritdoc />
@@ -119,16 +119,16 @@ public sealed class BucketReplicationRule : IStackRule
     /// <inheritdoc />
     public PolicyDescriptor Descriptor { get; } = new(
         ConfigChecks.BucketsReplicatedInProd, "Model buckets are replicated",
-        "In production every model bucket has a BucketReplicationConfig (cross-region copy of the weights serving depends on).",
+        "In production every model bucket has a BucketReplicationConfig (cross-region copy of the weights serving depends on); the copy itself (tag neocloud.io/bucket-role: replica) does not need one.",
         PolicySeverity.High, PolicyKind.Stack, EnforcementLevel.Disabled, EnforcementLevel.Mandatory,
-        ConfigSchema.Of(ConfigProperty.List("bucketMarkers", "Words in a bucket's name or purpose tag that require replication.", "model")),
+        ConfigSchema.Of(ConfigProperty.List("bucketMarkers", "Words in a bucket's name that require replication.", "model")),
         ["storage", "availability"]);
 
     /// <inheritdoc />
     public IEnumerable<Violation> Check(StackSnapshot stack, RuleContext context)
     {
         var markers = context.List("bucketMarkers");
-        return BucketCompanionSearch.Missing(stack, BucketCompanion.Replication, b => BucketResources.Matches(b, markers), _ => true,
+        return BucketCompanionSearch.Missing(stack, BucketCompanion.Replication, b => BucketResources.Matches(b, markers) && !BucketResources.IsReplica(b), _ => true,
             b => $"model bucket '{b.Name}' has no BucketReplicationConfig");
     }
 }

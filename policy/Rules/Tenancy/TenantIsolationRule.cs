@@ -1,7 +1,7 @@
+using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Configuration;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
-using NeoCloud.Infra.Policy.Rules.Kubernetes;
 using NeoCloud.Infra.Policy.Rules.Model;
 
 namespace NeoCloud.Infra.Policy.Rules.Tenancy;
@@ -33,7 +33,7 @@ public sealed class TenantIsolationRule : IStackRule
                 yield return Violation.CannotEvaluate($"the labels of namespace '{ns.Name}'", ns.Urn);
                 continue;
             }
-            if (metadata["labels"][NeoCloudLabels.Tenant].IsNull)
+            if (metadata["labels"][ResourceLabels.Tenant].IsNull)
             {
                 continue;
             }

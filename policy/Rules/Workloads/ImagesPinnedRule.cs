@@ -1,3 +1,4 @@
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Configuration;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Kubernetes;

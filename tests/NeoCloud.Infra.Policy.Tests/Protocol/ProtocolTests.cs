@@ -159,8 +159,7 @@ public sealed class AnalyzerServiceTests
         };
         var e = Assert.Throws<Grpc.Core.RpcException>(() => Service().Configure(request));
         Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, e.StatusCode);
-        Assert.Contains("triton-probes-and-metrics", e.Message, StringComparison.Ordinal);
-        Assert.Contains("metricsPort", e.Message, StringComparison.Ordinal);
+        Assert.Contains("triton-probes-and-metrics.metricsPort: expected an integer, got a string", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -186,7 +185,7 @@ public sealed class AnalyzerServiceTests
         var diagnostics = pack.Analyze(ResourceSnapshot.Create("x:y:Z", "r", ObjectValue.Empty),
             NeoCloud.Infra.Policy.Rules.Evaluation.PolicySettings.Defaults(pack.Rules, NeoCloud.Infra.Policy.Rules.Evaluation.StackKind.Prod), Fixtures.Stack());
         var d = Assert.Single(diagnostics);
-        Assert.Equal(NeoCloud.Infra.Policy.Rules.Evaluation.EnforcementLevel.Advisory, d.Level);
+        Assert.Equal(NeoCloud.Infra.Core.Policy.EnforcementLevel.Advisory, d.Level);
         Assert.DoesNotContain(Fixtures.SecretText, d.Message, StringComparison.Ordinal);
     }
 
@@ -194,7 +193,7 @@ public sealed class AnalyzerServiceTests
     {
         public NeoCloud.Infra.Policy.Rules.Evaluation.PolicyDescriptor Descriptor { get; } = new("throws", "Throws", "Always throws.",
             NeoCloud.Infra.Policy.Rules.Evaluation.PolicySeverity.Low, NeoCloud.Infra.Policy.Rules.Evaluation.PolicyKind.Resource,
-            NeoCloud.Infra.Policy.Rules.Evaluation.EnforcementLevel.Mandatory, NeoCloud.Infra.Policy.Rules.Evaluation.EnforcementLevel.Mandatory,
+            NeoCloud.Infra.Core.Policy.EnforcementLevel.Mandatory, NeoCloud.Infra.Core.Policy.EnforcementLevel.Mandatory,
             NeoCloud.Infra.Policy.Rules.Configuration.ConfigSchema.None, []);
 
         public IEnumerable<NeoCloud.Infra.Policy.Rules.Evaluation.Violation> Check(ResourceSnapshot resource, NeoCloud.Infra.Policy.Rules.Evaluation.RuleContext context) =>

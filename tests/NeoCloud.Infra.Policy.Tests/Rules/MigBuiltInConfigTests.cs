@@ -1,4 +1,4 @@
-using NeoCloud.Infra.Policy.Rules.Evaluation;
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Gpu;
 using static NeoCloud.Infra.Policy.Tests.Fixtures;
 

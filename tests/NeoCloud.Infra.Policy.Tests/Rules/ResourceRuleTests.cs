@@ -1,3 +1,4 @@
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Governance;
 using NeoCloud.Infra.Policy.Rules.Gpu;
@@ -190,7 +191,7 @@ public sealed class RequiredLabelsTests
     {
         var pack = new PolicyPack("t", "0", [_rule]);
         var settings = PolicySettings.Defaults(pack.Rules, StackKind.Prod)
-            .Apply(NeoCloud.Infra.Policy.Rules.Configuration.PolicyPackConfig.Parse("""{"required-labels":"remediate"}"""), pack.Rules);
+            .Apply(PolicySettings.ParseConfig("""{"required-labels":"remediate"}""", "pack.json", pack.Rules), pack.Rules);
         var stack = Stack() with { Config = System.Collections.Immutable.ImmutableDictionary<string, string>.Empty.Add("neocloud:environment", "prod").Add("neocloud:costCenter", "ml-42") };
         var resource = Resource("kubernetes:core/v1:Service", "s", """{"metadata":{"labels":{"app":"x"}}}""");
         var fix = Assert.Single(pack.Remediate(resource, settings, stack));
@@ -206,7 +207,7 @@ public sealed class RequiredLabelsTests
         var resource = Resource("kubernetes:core/v1:Service", "s", """{"metadata":{"labels":{}}}""");
         Assert.Empty(pack.Remediate(resource, PolicySettings.Defaults(pack.Rules, StackKind.Prod), Stack()));
         var remediate = PolicySettings.Defaults(pack.Rules, StackKind.Prod)
-            .Apply(NeoCloud.Infra.Policy.Rules.Configuration.PolicyPackConfig.Parse("""{"required-labels":"remediate"}"""), pack.Rules);
+            .Apply(PolicySettings.ParseConfig("""{"required-labels":"remediate"}""", "pack.json", pack.Rules), pack.Rules);
         Assert.Empty(pack.Remediate(resource, remediate, Stack()));
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Gpu;
 using NeoCloud.Infra.Policy.Rules.Model;
@@ -98,6 +99,20 @@ public sealed class BucketStackRuleTests
         Assert.Single(RunStack(rule, [Bucket]));
         Assert.Empty(RunStack(rule, [Bucket], StackKind.Dev));
         Assert.Empty(RunStack(rule, [Bucket, Resource("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "r", """{"bucket":"neocloud-model-weights"}""")]));
+    }
+
+    [Fact]
+    public void The_copy_of_a_replicated_bucket_needs_no_replication_of_its_own()
+    {
+        // ReplicatedBucket tags its buckets with Core's ResourceLabels.BucketRole (primary / replica).
+        var rule = new BucketReplicationRule();
+        var primary = Resource("aws:s3/bucket:Bucket", "models-primary", """{"bucket":"neocloud-models-a1","tags":{"neocloud.io/bucket-role":"primary"}}""");
+        var replica = Resource("aws:s3/bucket:Bucket", "models-replica", """{"bucket":"neocloud-models-a1-replica","tags":{"neocloud.io/bucket-role":"replica"}}""");
+        var replication = Resource("aws:s3/bucketReplicationConfig:BucketReplicationConfig", "models-replication", """{"bucket":"neocloud-models-a1"}""");
+
+        Assert.Empty(RunStack(rule, [primary, replica, replication]));
+        Assert.Equal(primary.Urn, Assert.Single(RunStack(rule, [primary, replica])).Urn);
+        Assert.Single(RunStack(rule, [replica with { Properties = replica.Properties.With("tags", Props("""{"neocloud.io/bucket-purpose":"replica"}""")) }]));
     }
 }
 
