@@ -24,6 +24,9 @@ public static class ResourceLabels
     /// <summary>Pool purpose key (training, inference, cpu).</summary>
     public const string Purpose = "neocloud.io/purpose";
 
+    /// <summary>Role of an S3 bucket object of a replicated model bucket (<c>primary</c>, <c>replica</c>, <c>replication</c>), an AWS tag.</summary>
+    public const string BucketRole = "neocloud.io/bucket-role";
+
     /// <summary>GPU model key on nodes (catalog id), so policies can tell a node's GPU without the instance type.</summary>
     public const string GpuModel = "neocloud.io/gpu-model";
 
