@@ -12,7 +12,7 @@ public static partial class EnvironmentBinder
     /// <c>neocloud:storage.modelBucket</c>: <see cref="ReplicatedBucketSpec"/> property → key (the one table of the
     /// section; <see cref="ReplicatedBucketPlanner.Validate"/> speaks for every value rule).
     /// </summary>
-    private static readonly ImmutableDictionary<string, string> ModelBucketKeys = new Dictionary<string, string>
+    internal static readonly ImmutableDictionary<string, string> ModelBucketKeys = new Dictionary<string, string>
     {
         ["NamePrefix"] = "name",
         ["Region"] = "region",

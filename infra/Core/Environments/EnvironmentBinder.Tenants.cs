@@ -10,12 +10,14 @@ public static partial class EnvironmentBinder
     /// <summary>The shared service <c>tenants[].uses</c> may name.</summary>
     private const string TenantUsesVectorDb = "vectorDb";
 
+    private const string MigResourcePrefix = "nvidia.com/mig-";
+
     /// <summary>
     /// <c>neocloud:tenants[i]</c>: <see cref="Tenancy.TenantSpec"/> property → key (the one table of the section;
     /// <see cref="TenantPlanner.Validate"/> speaks for every value rule). Indexed and keyed paths
-    /// (<c>GpuQuota["…"]</c>, <c>Paths.AllowFrom…[j]</c>) are mapped by <see cref="Binding.TenantKey"/>.
+    /// (<c>GpuQuota["…"]</c>, <c>Paths.AllowFrom…[j]</c>) are mapped by <see cref="TenantKey"/>.
     /// </summary>
-    private static readonly ImmutableDictionary<string, string> TenantKeys = new Dictionary<string, string>
+    internal static readonly ImmutableDictionary<string, string> TenantKeys = new Dictionary<string, string>
     {
         ["TenantName"] = "name",
         ["Group"] = "group",
@@ -23,6 +25,42 @@ public static partial class EnvironmentBinder
         ["MemoryRequests"] = "quota.memory",
         ["PersistentVolumeClaims"] = "quota.persistentVolumeClaims",
     }.ToImmutableDictionary(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The key (relative to <c>tenants[i]</c>) of a <see cref="TenantPlanner"/> property path that is indexed or keyed,
+    /// or null for the plain ones of <see cref="TenantKeys"/>.
+    /// </summary>
+    internal static string? TenantKey(string propertyPath, ImmutableArray<(int Index, string Value)> namespaces, ImmutableArray<(int Index, string Value)> cidrs)
+    {
+        const string quota = "GpuQuota[\"";
+        if (propertyPath.StartsWith(quota, StringComparison.Ordinal))
+        {
+            var resource = propertyPath[quota.Length..^2];
+            return resource == GpuResources.Gpu ? "quota.gpu"
+                : resource.StartsWith(MigResourcePrefix, StringComparison.Ordinal) ? "quota.mig." + resource[MigResourcePrefix.Length..]
+                : "quota";
+        }
+
+        return Indexed(propertyPath, "Paths.AllowFromNamespaces[", namespaces) ?? Indexed(propertyPath, "Paths.AllowFromCidrs[", cidrs);
+
+        static string? Indexed(string path, string prefix, ImmutableArray<(int Index, string Value)> entries) =>
+            path.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(path[prefix.Length..^1], out var j) && j < entries.Length
+                ? $"allowFrom[{entries[j].Index}]"
+                : null;
+    }
+
+    /// <summary>Splits <c>tenants[].allowFrom</c> into namespaces and CIDRs (an entry with a '/'), each with its index.</summary>
+    internal static (ImmutableArray<(int Index, string Value)> Namespaces, ImmutableArray<(int Index, string Value)> Cidrs) TenantAllowFrom(ImmutableArray<string> entries)
+    {
+        var namespaces = ImmutableArray.CreateBuilder<(int, string)>();
+        var cidrs = ImmutableArray.CreateBuilder<(int, string)>();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            (entries[i].Contains('/', StringComparison.Ordinal) ? cidrs : namespaces).Add((i, entries[i]));
+        }
+
+        return (namespaces.ToImmutable(), cidrs.ToImmutable());
+    }
 
     private sealed partial class Binding
     {
@@ -135,44 +173,6 @@ public static partial class EnvironmentBinder
             }
 
             return result.ToImmutable();
-        }
-
-        private const string MigResourcePrefix = "nvidia.com/mig-";
-
-        /// <summary>
-        /// The key (relative to <c>tenants[i]</c>) of a <see cref="TenantPlanner"/> property path that is indexed or keyed,
-        /// or null for the plain ones of <see cref="TenantKeys"/>.
-        /// </summary>
-        private static string? TenantKey(string propertyPath, ImmutableArray<(int Index, string Value)> namespaces, ImmutableArray<(int Index, string Value)> cidrs)
-        {
-            const string quota = "GpuQuota[\"";
-            if (propertyPath.StartsWith(quota, StringComparison.Ordinal))
-            {
-                var resource = propertyPath[quota.Length..^2];
-                return resource == GpuResources.Gpu ? "quota.gpu"
-                    : resource.StartsWith(MigResourcePrefix, StringComparison.Ordinal) ? "quota.mig." + resource[MigResourcePrefix.Length..]
-                    : "quota";
-            }
-
-            return Indexed(propertyPath, "Paths.AllowFromNamespaces[", namespaces) ?? Indexed(propertyPath, "Paths.AllowFromCidrs[", cidrs);
-
-            static string? Indexed(string path, string prefix, ImmutableArray<(int Index, string Value)> entries) =>
-                path.StartsWith(prefix, StringComparison.Ordinal) && int.TryParse(path[prefix.Length..^1], out var j) && j < entries.Length
-                    ? $"allowFrom[{entries[j].Index}]"
-                    : null;
-        }
-
-        /// <summary>Splits <c>tenants[].allowFrom</c> into namespaces and CIDRs (an entry with a '/'), each with its index.</summary>
-        private static (ImmutableArray<(int Index, string Value)> Namespaces, ImmutableArray<(int Index, string Value)> Cidrs) TenantAllowFrom(ImmutableArray<string> entries)
-        {
-            var namespaces = ImmutableArray.CreateBuilder<(int, string)>();
-            var cidrs = ImmutableArray.CreateBuilder<(int, string)>();
-            for (var i = 0; i < entries.Length; i++)
-            {
-                (entries[i].Contains('/', StringComparison.Ordinal) ? cidrs : namespaces).Add((i, entries[i]));
-            }
-
-            return (namespaces.ToImmutable(), cidrs.ToImmutable());
         }
 
         /// <summary><c>tenants[].uses: [vectorDb]</c> needs a vector DB on a cluster where the tenant has a namespace.</summary>
