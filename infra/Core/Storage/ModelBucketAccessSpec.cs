@@ -71,14 +71,7 @@ public static class ModelBucketAccessPlanner
         problems.Require(spec.Access is Read or Write, "Access", $"{(spec.Access is null ? "a missing value" : $"\"{spec.Access}\"")} is not allowed; allowed: {Read}, {Write}");
         problems.Require(spec.HasBucketArn, "BucketArn", "is required");
         problems.Require(spec.HasKmsKeyArn, "KmsKeyArn", "is required");
-        if (spec.Region is null)
-        {
-            problems.Add("Region", "is required");
-        }
-        else
-        {
-            problems.Require(ReplicatedBucketPlanner.IsRegion(spec.Region), "Region", $"\"{spec.Region}\" is not {ReplicatedBucketPlanner.RegionRule}");
-        }
+        ReplicatedBucketPlanner.CheckRegion(problems, "Region", spec.Region);
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < (spec.Namespaces.IsDefault ? 0 : spec.Namespaces.Length); i++)

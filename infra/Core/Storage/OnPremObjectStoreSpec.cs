@@ -112,14 +112,7 @@ public static partial class OnPremObjectStorePlanner
             problems.Require(sync.HasBucketName, "SyncToS3.BucketName", "is required");
             problems.Require(sync.HasAccessKeyId, "SyncToS3.AccessKeyId", "is required");
             problems.Require(sync.HasSecretAccessKey, "SyncToS3.SecretAccessKey", "is required");
-            if (sync.Region is null)
-            {
-                problems.Add("SyncToS3.Region", "is required");
-            }
-            else
-            {
-                problems.Require(ReplicatedBucketPlanner.IsRegion(sync.Region), "SyncToS3.Region", $"\"{sync.Region}\" is not {ReplicatedBucketPlanner.RegionRule}");
-            }
+            ReplicatedBucketPlanner.CheckRegion(problems, "SyncToS3.Region", sync.Region);
 
             if (CronSchedule.Problem(sync.Schedule) is { } problem)
             {

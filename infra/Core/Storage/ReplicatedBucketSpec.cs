@@ -69,6 +69,18 @@ public static partial class ReplicatedBucketPlanner
     /// <summary>True for an AWS region name (<see cref="RegionRule"/>).</summary>
     public static bool IsRegion(string? region) => region is not null && Region().IsMatch(region);
 
+    /// <summary>Adds the problem of a required region property, if any; true when it is a region.</summary>
+    /// <param name="problems">The collector.</param>
+    /// <param name="path">Property path, e.g. <c>Region</c>, <c>SyncToS3.Region</c>.</param>
+    /// <param name="region">The value.</param>
+    public static bool CheckRegion(SpecProblems problems, string path, string? region)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        return region is null
+            ? problems.Require(false, path, "is required")
+            : problems.Require(IsRegion(region), path, $"\"{region}\" is not {RegionRule}");
+    }
+
     /// <summary>
     /// Every problem of <paramref name="spec"/>, paths relative to the spec: <c>NamePrefix</c>, <c>Region</c>,
     /// <c>ReplicaRegion</c>, the day counts, the checkpoint pair, <c>ReplicationPrefix</c>, <c>ReplicaStorageClass</c>,
@@ -87,26 +99,13 @@ public static partial class ReplicatedBucketPlanner
             problems.Add("NamePrefix", problem);
         }
 
-        if (spec.Region is null)
+        CheckRegion(problems, "Region", spec.Region);
+        if (CheckRegion(problems, "ReplicaRegion", spec.ReplicaRegion))
         {
-            problems.Add("Region", "is required");
-        }
-        else
-        {
-            problems.Require(IsRegion(spec.Region), "Region", $"\"{spec.Region}\" is not {RegionRule}");
-        }
-
-        if (spec.ReplicaRegion is null)
-        {
-            problems.Add("ReplicaRegion", "is required");
-        }
-        else if (!IsRegion(spec.ReplicaRegion))
-        {
-            problems.Add("ReplicaRegion", $"\"{spec.ReplicaRegion}\" is not {RegionRule}");
-        }
-        else if (string.Equals(spec.Region, spec.ReplicaRegion, StringComparison.Ordinal))
-        {
-            problems.Add("ReplicaRegion", $"\"{spec.ReplicaRegion}\" equals the primary region; cross-region replication needs a different region");
+            problems.Require(
+                !string.Equals(spec.Region, spec.ReplicaRegion, StringComparison.Ordinal),
+                "ReplicaRegion",
+                $"\"{spec.ReplicaRegion}\" equals the primary region; cross-region replication needs a different region");
         }
 
         Days(problems, "NoncurrentVersionDays", spec.NoncurrentVersionDays, MaxRetentionDays);
