@@ -226,21 +226,23 @@ public sealed class EnvironmentStack
         if (spec.SyncToS3 && _bucket is not null && _env.Storage.ModelBucket is { } target)
         {
             // A dedicated IAM user whose only right is writing the model bucket; its key reaches the CronJob as a Secret.
-            var user = new Aws.Iam.User("model-sync", new Aws.Iam.UserArgs { Tags = Tags("model-sync") });
-            _ = new Aws.Iam.UserPolicy("model-sync", new Aws.Iam.UserPolicyArgs
+            var writer = new ModelBucketAccess("model-sync", new ModelBucketAccessArgs
             {
-                User = user.Name,
-                Policy = Output.Tuple(_bucket.BucketArn, _bucket.KmsKeyArn).Apply(t => S3Policies.SyncWriterPolicy(t.Item1, t.Item2, target.Region)),
-            });
-            var key = new Aws.Iam.AccessKey("model-sync", new Aws.Iam.AccessKeyArgs { User = user.Name });
+                Access = ModelBucketAccessPlanner.Write,
+                BucketArn = _bucket.BucketArn,
+                KmsKeyArn = _bucket.KmsKeyArn,
+                Region = target.Region,
+                Environment = _env.Environment,
+                CostCenter = _env.CostCenter,
+            }, new ComponentResourceOptions { ResourceTransformations = { LegacyRoot.Aliases(n => n) } });
             sync = new S3SyncArgs
             {
                 BucketName = _bucket.BucketName,
                 Region = target.Region,
                 KmsKeyArn = _bucket.KmsKeyArn,
                 Schedule = spec.SyncSchedule,
-                AccessKeyId = key.Id,
-                SecretAccessKey = key.Secret,
+                AccessKeyId = writer.AccessKeyId,
+                SecretAccessKey = writer.SecretAccessKey,
             };
         }
 
@@ -284,14 +286,11 @@ public sealed class EnvironmentStack
                     PersistentVolumeClaims = tenant.Quota.PersistentVolumeClaims,
                     ClusterGpuCapacity = capacity.ToDictionary(StringComparer.Ordinal),
                     IngressNamespaces = [StackLayout.MonitoringNamespace],
-                    ModelStore = storeHere ? new ModelStoreService(StackLayout.RookNamespace, StackLayout.RgwPodLabels(StackLayout.ModelPrefix), StackLayout.RgwPodPort) : null,
-                    Paths = TenantPaths.For(_env, tenant, clusterName),
-                }, access.Options());
-
-                if (ReadsFromS3(access) && _env.Storage.ModelBucket is { } bucket)
-                {
-                    ModelBucketEgress(access, tenant.Name, bucket.Region, _tenants[(clusterName, tenant.Name)]);
-                }
+                    ModelStore = storeHere ? ModelStoreArgs.From(new ModelStoreService(StackLayout.RookNamespace, StackLayout.RgwPodLabels(StackLayout.ModelPrefix), StackLayout.RgwPodPort)) : null,
+                    Paths = TenantPathsArgs.From(TenantPaths.For(_env, tenant, clusterName)),
+                    // Where Triton reads the AWS model bucket: egress to S3's address ranges in its region (Tenant's allow-model-bucket-egress).
+                    ModelBucketEgressCidrs = ReadsFromS3(access) && _env.Storage.ModelBucket is { } bucket ? (InputList<string>)S3Ranges(bucket.Region) : null,
+                }, TenantOptions(access));
             }
         }
     }
@@ -299,47 +298,18 @@ public sealed class EnvironmentStack
     /// <summary>
     /// Tenants are default-deny and a NetworkPolicy cannot name a bucket: where Triton reads the AWS model bucket, the
     /// tenant namespace may reach S3's address ranges in the bucket's region (the AWS-managed prefix list
-    /// <c>com.amazonaws.&lt;region&gt;.s3</c>, read at deploy time) on 443 — and nothing else outside the cluster.
+    /// <c>com.amazonaws.&lt;region&gt;.s3</c>, read at deploy time, once per region) on 443 — and nothing else outside the cluster.
     /// </summary>
-    private void ModelBucketEgress(ClusterAccess access, string tenant, string region, Tenant namespaceOwner)
-    {
-        var cidrs = _s3Ranges.TryGetValue(region, out var known) ? known : _s3Ranges[region] = Aws.Ec2.GetPrefixList.Invoke(
+    private Output<ImmutableArray<string>> S3Ranges(string region) =>
+        _s3Ranges.TryGetValue(region, out var known) ? known : _s3Ranges[region] = Aws.Ec2.GetPrefixList.Invoke(
             new Aws.Ec2.GetPrefixListInvokeArgs { Name = $"com.amazonaws.{region}.s3" },
-            new InvokeOptions { Provider = _clusters.Values.FirstOrDefault(c => c.Aws is not null && c.Spec.Region == region)?.Aws }).Apply(r =>
-                // An empty peer list would allow egress everywhere: an empty prefix list is an error, never "no rule".
-                r.CidrBlocks.IsDefaultOrEmpty ? throw new InvalidOperationException($"the AWS prefix list com.amazonaws.{region}.s3 has no CIDR blocks; cannot limit tenant egress to S3") : r.CidrBlocks);
-        var name = StackLayout.ComponentName(access.Spec.Name, $"{tenant}-model-bucket-egress");
-        _ = new K8s.Networking.V1.NetworkPolicy(name, new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicyArgs
-        {
-            Metadata = new ObjectMetaArgs
-            {
-                Name = "allow-model-bucket-egress",
-                Namespace = tenant,
-                Labels = CoreData.ToLabels(ResourceLabels.For("tenant", tenant, "network-policy", _env.Environment, _env.CostCenter, tenant)),
-            },
-            Spec = new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicySpecArgs
-            {
-                PodSelector = new LabelSelectorArgs(),
-                PolicyTypes = { "Egress" },
-                Egress =
-                {
-                    new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicyEgressRuleArgs
-                    {
-                        To = cidrs.Apply(list => list.Select(c => new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicyPeerArgs
-                        {
-                            IpBlock = new Pulumi.Kubernetes.Types.Inputs.Networking.V1.IPBlockArgs { Cidr = c },
-                        }).ToImmutableArray()),
-                        Ports = { new Pulumi.Kubernetes.Types.Inputs.Networking.V1.NetworkPolicyPortArgs { Port = 443, Protocol = "TCP" } },
-                    },
-                },
-            },
-        }, access.ResourceOptions(namespaceOwner));
-    }
+            new InvokeOptions { Provider = _clusters.Values.FirstOrDefault(c => c.Aws is not null && c.Spec.Region == region)?.Aws }).Apply(r => r.CidrBlocks);
 
     /// <summary>
-    /// Credentials Triton reads the AWS model bucket with, on each cluster that serves from S3: one read-only IAM user per
-    /// cluster and its key in a Secret per serving tenant namespace. On-prem clusters read the RGW store: the Secret
-    /// <see cref="StackLayout.ModelCredentialsSecret"/> in each serving namespace is provisioned by the operator (README).
+    /// Credentials Triton reads the AWS model bucket with, on each cluster that serves from S3: one read-only identity
+    /// (<see cref="ModelBucketAccess"/>) per cluster and its key in a Secret per serving tenant namespace. On-prem clusters
+    /// read the RGW store: the Secret <see cref="StackLayout.ModelCredentialsSecret"/> in each serving namespace is
+    /// provisioned by the operator (README).
     /// </summary>
     private void ModelCredentials()
     {
@@ -350,38 +320,29 @@ public sealed class EnvironmentStack
 
         foreach (var access in _clusters.Values.Where(ReadsFromS3))
         {
-            var tenants = StackLayout.ServingTenants(_env, access.Spec.Name);
+            var cluster = access.Spec.Name;
+            var tenants = StackLayout.ServingTenants(_env, cluster);
             if (tenants.IsEmpty)
             {
                 continue;
             }
 
-            var reader = $"{access.Spec.Name}-model-reader";
-            var user = new Aws.Iam.User(reader, new Aws.Iam.UserArgs { Tags = Tags(reader) });
-            _ = new Aws.Iam.UserPolicy(reader, new Aws.Iam.UserPolicyArgs
+            // The AWS resources keep the default aws provider (as before the component); the Secrets use the cluster's.
+            var options = access.Options([.. tenants.Select(t => _tenants.GetValueOrDefault((cluster, t)))]);
+            options.Providers = [access.Kubernetes];
+            options.ResourceTransformations.Add(LegacyRoot.Aliases(n => LegacyRoot.FormerModelReaderName(cluster, n)));
+            var credentials = new ModelBucketAccess(LegacyRoot.ModelReaderName(cluster), new ModelBucketAccessArgs
             {
-                User = user.Name,
-                Policy = Output.Tuple(_bucket.BucketArn, _bucket.KmsKeyArn).Apply(t => StackLayout.ModelReaderPolicy(t.Item1, t.Item2, spec.Region)),
-            });
-            var key = new Aws.Iam.AccessKey(reader, new Aws.Iam.AccessKeyArgs { User = user.Name });
+                BucketArn = _bucket.BucketArn,
+                KmsKeyArn = _bucket.KmsKeyArn,
+                Region = spec.Region,
+                Namespaces = [.. tenants],
+                Environment = _env.Environment,
+                CostCenter = _env.CostCenter,
+            }, options);
             foreach (var tenant in tenants)
             {
-                _modelCredentials[(access.Spec.Name, tenant)] = new K8s.Core.V1.Secret($"{access.Spec.Name}-{tenant}-model-credentials", new SecretArgs
-                {
-                    Metadata = new ObjectMetaArgs
-                    {
-                        Name = StackLayout.ModelCredentialsSecret,
-                        Namespace = tenant,
-                        Labels = CoreData.ToLabels(ResourceLabels.For("model-store-credentials", reader, "credentials", _env.Environment, _env.CostCenter, tenant)),
-                    },
-                    Type = "Opaque",
-                    StringData =
-                    {
-                        { OnPremObjectStorePlan.AwsAccessKeyIdKey, key.Id },
-                        { OnPremObjectStorePlan.AwsSecretAccessKeyKey, key.Secret },
-                        { "AWS_DEFAULT_REGION", spec.Region },
-                    },
-                }, With(access.ResourceOptions(_tenants.GetValueOrDefault((access.Spec.Name, tenant))), o => o.AdditionalSecretOutputs = ["stringData", "data"]));
+                _modelCredentials[(cluster, tenant)] = credentials;
             }
         }
     }
@@ -569,13 +530,6 @@ public sealed class EnvironmentStack
     private bool ReadsFromS3(ClusterAccess access) =>
         access.Spec.Substrate == Substrate.Eks || _env.Storage.OnPrem is not { } store || store.Cluster != access.Spec.Name;
 
-    private InputMap<string> Tags(string name)
-    {
-        var tags = CoreData.ToLabels(ResourceLabels.CostAttribution(_env.Environment, _env.CostCenter));
-        tags.Add("Name", name);
-        return tags;
-    }
-
     private IDictionary<string, object?> StackOutputs()
     {
         var prometheus = _platforms.ToDictionary(kv => kv.Key, kv => (object?)kv.Value.Monitoring.Address, StringComparer.Ordinal);
@@ -623,9 +577,11 @@ public sealed class EnvironmentStack
         list.Add(claim);
     }
 
-    private static CustomResourceOptions With(CustomResourceOptions options, Action<CustomResourceOptions> change)
+    /// <summary>A tenant's options: the cluster's, and the S3 egress policy kept where the stack root had it before issue 17.</summary>
+    private static ComponentResourceOptions TenantOptions(ClusterAccess access)
     {
-        change(options);
+        var options = access.Options();
+        options.ResourceTransformations.Add(LegacyRoot.Aliases(LegacyRoot.FormerTenantName));
         return options;
     }
 }

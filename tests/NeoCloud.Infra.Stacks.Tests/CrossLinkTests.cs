@@ -1,6 +1,8 @@
 using NeoCloud.Infra.Core.Capacity;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Stacks.Tests.Testing;
+using Pulumi;
+using Pulumi.Testing;
 
 namespace NeoCloud.Infra.Stacks.Tests;
 
@@ -140,6 +142,63 @@ public sealed class CrossLinkTests
         var cron = run.Mocks.Single("kubernetes:batch/v1:CronJob");
         Assert.Equal("*/15 * * * *", cron.Str("spec", "schedule"));
         Assert.Contains(run.Mocks.OfType("aws:iam/user:User"), u => u.Name == "model-sync");
+        Assert.Contains(run.Mocks.OfType("neocloud:index:ModelBucketAccess"), c => c.Name == "model-sync");
+    }
+
+    [Fact]
+    public async Task Model_bucket_readers_are_one_access_component_per_cluster_with_the_former_iam_names()
+    {
+        var run = await StackRun.StackAsync("prod");
+
+        // The burst (EKS) cluster reads the S3 bucket; dc1 reads the on-prem store and gets no reader.
+        var reader = Assert.Single(run.Mocks.OfType("neocloud:index:ModelBucketAccess"), c => c.Name != "model-sync");
+        Assert.Equal("burst-model-reader", reader.Name);
+        Assert.Equal(["burst-model-reader"], run.Mocks.OfType("aws:iam/user:User").Select(u => u.Name).Where(n => n != "model-sync"));
+        Assert.Equal(["burst-model-reader"], run.Mocks.OfType("aws:iam/accessKey:AccessKey").Select(u => u.Name).Where(n => n != "model-sync"));
+        var secrets = run.Mocks.OfType("kubernetes:core/v1:Secret").Where(s => s.Str("metadata", "name") == "model-store-credentials").ToList();
+        Assert.Equal(["chat"], secrets.Select(s => s.Str("metadata", "namespace")!)); // the serving tenants of the burst cluster
+        Assert.All(secrets, s => Assert.StartsWith("burst-model-reader-", s.Name, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Former_root_names_of_moved_resources()
+    {
+        Assert.Equal("burst-chat-model-credentials", LegacyRoot.FormerModelReaderName("burst", "burst-model-reader-chat"));
+        Assert.Equal("burst-model-reader", LegacyRoot.FormerModelReaderName("burst", "burst-model-reader"));
+        Assert.Null(LegacyRoot.FormerModelReaderName("burst", "burst-research"));
+        Assert.Equal("burst-chat-model-bucket-egress", LegacyRoot.FormerTenantName("burst-chat-model-bucket-egress"));
+        Assert.Null(LegacyRoot.FormerTenantName("burst-chat-quota"));
+    }
+
+    [Fact]
+    public async Task The_legacy_transformation_aliases_a_child_to_its_root_urn()
+    {
+        (string? Name, bool NoParent)? alias = null;
+        bool untouched = false;
+        await Deployment.TestAsync(new StackMocks(), new TestOptions { StackName = "t", ProjectName = "p" }, async () =>
+        {
+            var transform = LegacyRoot.Aliases(n => LegacyRoot.FormerModelReaderName("burst", n));
+            var secret = new Pulumi.Kubernetes.Core.V1.Secret("burst-model-reader-chat", new Pulumi.Kubernetes.Types.Inputs.Core.V1.SecretArgs());
+            var other = new Pulumi.Kubernetes.Core.V1.Secret("burst-other", new Pulumi.Kubernetes.Types.Inputs.Core.V1.SecretArgs());
+            var result = transform(new ResourceTransformationArgs(secret, new Pulumi.Kubernetes.Types.Inputs.Core.V1.SecretArgs(), new CustomResourceOptions()));
+            untouched = transform(new ResourceTransformationArgs(other, new Pulumi.Kubernetes.Types.Inputs.Core.V1.SecretArgs(), new CustomResourceOptions())) is null;
+            var value = await Value(Assert.Single(result!.Value.Options.Aliases));
+            alias = (value.Name is { } name ? await Value(name) : null, value.NoParent);
+            return new Dictionary<string, object?>();
+        });
+        Assert.Equal(("burst-chat-model-credentials", true), alias);
+        Assert.True(untouched);
+    }
+
+    private static Task<T> Value<T>(Input<T> input)
+    {
+        var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        input.ToOutput().Apply(v =>
+        {
+            done.TrySetResult(v);
+            return v;
+        });
+        return done.Task;
     }
 
     [Fact]

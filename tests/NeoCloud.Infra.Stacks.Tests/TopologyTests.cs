@@ -21,14 +21,14 @@ public sealed class TopologyTests
             ["neocloud:index:PrometheusStack"] = 1,
             ["neocloud:index:PrometheusFederation"] = 0,
             ["neocloud:autoscaling:KedaOperator"] = 1,
-            ["neocloud:storage:OnPremObjectStore"] = 1,
-            ["neocloud:tenancy:Tenant"] = 1,
+            ["neocloud:index:OnPremObjectStore"] = 1,
+            ["neocloud:index:Tenant"] = 1,
             ["neocloud:index:VectorDatabase"] = 1,
             ["neocloud:serving:TritonService"] = 1,
             ["kubernetes:keda.sh/v1alpha1:ScaledObject"] = 1,
             ["kubernetes:helm.sh/v4:Chart"] = 4,
             ["neocloud:networking:EksCluster"] = 0,
-            ["neocloud:storage:ReplicatedBucket"] = 0,
+            ["neocloud:index:ReplicatedBucket"] = 0,
             ["kubernetes:batch/v1:CronJob"] = 0,
         });
         Assert.Equal(51, m.Resources.Count); // incl. the Grafana admin password (RandomPassword) and its Secret; declared paths: playground allow-from-declared + allow-vector-db, qdrant-ingress
@@ -53,15 +53,15 @@ public sealed class TopologyTests
             ["neocloud:autoscaling:KedaOperator"] = 2,
             ["neocloud:serving:TritonService"] = 5,
             ["kubernetes:keda.sh/v1alpha1:ScaledObject"] = 5,
-            ["neocloud:tenancy:Tenant"] = 5,
-            ["neocloud:storage:ReplicatedBucket"] = 1,
-            ["neocloud:storage:OnPremObjectStore"] = 1,
+            ["neocloud:index:Tenant"] = 5,
+            ["neocloud:index:ReplicatedBucket"] = 1,
+            ["neocloud:index:OnPremObjectStore"] = 1,
             ["kubernetes:batch/v1:CronJob"] = 1,
             ["kubernetes:monitoring.coreos.com/v1alpha1:ScrapeConfig"] = 1,
             ["aws:s3/bucketReplicationConfig:BucketReplicationConfig"] = 1,
             ["neocloud:index:VectorDatabase"] = 1,
         });
-        Assert.Equal(234, m.Resources.Count); // incl. the PrometheusFederation component, the burst system pool (component, node role, 3 policy attachments, node group), 9 declared-path policies (chat: from ×2, to-search, vector-db; search: from, vector-db; research: to-chat ×2; qdrant-ingress), 2 model-bucket egress policies (burst: chat, research), the S3 gateway endpoint and, per cluster, the Grafana admin password and Secret
+        Assert.Equal(236, m.Resources.Count); // incl. the PrometheusFederation component, the two ModelBucketAccess components (model-sync, burst-model-reader), the burst system pool (component, node role, 3 policy attachments, node group), 9 declared-path policies (chat: from ×2, to-search, vector-db; search: from, vector-db; research: to-chat ×2; qdrant-ingress), 2 model-bucket egress policies (burst: chat, research), the S3 gateway endpoint and, per cluster, the Grafana admin password and Secret
 
         var gpuOperators = m.OfType("kubernetes:helm.sh/v4:Chart").Where(c => c.Str("chart") == "gpu-operator").ToList();
         Assert.Equal(2, gpuOperators.Count);
@@ -81,10 +81,10 @@ public sealed class TopologyTests
             ["neocloud:gpu:CpuNodePool"] = 1,
             ["aws:eks/nodeGroup:NodeGroup"] = 3,
             ["kubernetes:core/v1:NodePatch"] = 0,
-            ["neocloud:storage:ReplicatedBucket"] = 1,
-            ["neocloud:storage:OnPremObjectStore"] = 0,
+            ["neocloud:index:ReplicatedBucket"] = 1,
+            ["neocloud:index:OnPremObjectStore"] = 0,
             ["neocloud:serving:TritonService"] = 1,
-            ["neocloud:tenancy:Tenant"] = 2,
+            ["neocloud:index:Tenant"] = 2,
         });
         var groups = m.OfType("aws:eks/nodeGroup:NodeGroup").ToDictionary(g => g.Map("labels")["neocloud.io/pool"], g => g.Str("capacityType"));
         Assert.Equal("ON_DEMAND", groups["l40s-serve"]);
@@ -95,7 +95,7 @@ public sealed class TopologyTests
         Assert.Equal("system", (string)system.Map("labels")["neocloud.io/node-role"]);
         Assert.False(system.Inputs.ContainsKey("taints") && system.Inputs["taints"] is System.Collections.ICollection { Count: > 0 });
         Assert.All(m.OfType("aws:eks/nodeGroup:NodeGroup").Where(g => !Equals(g.Map("labels")["neocloud.io/pool"], "system")), g => Assert.NotEmpty((System.Collections.ICollection)g.Inputs["taints"]));
-        Assert.Equal(125, m.Resources.Count); // incl. the system pool (component, node role, 3 policy attachments, node group), 3 declared-path policies (apps: from, vector-db; qdrant-ingress), 2 model-bucket egress policies (apps, research), the S3 gateway endpoint, the Grafana admin password and Secret
+        Assert.Equal(126, m.Resources.Count); // incl. the ModelBucketAccess component eks-main-model-reader; incl. the system pool (component, node role, 3 policy attachments, node group), 3 declared-path policies (apps: from, vector-db; qdrant-ingress), 2 model-bucket egress policies (apps, research), the S3 gateway endpoint, the Grafana admin password and Secret
         // EKS pools pin the compatibility matrix's AMI release for the cluster's Kubernetes version (no floating driver).
         Assert.All(m.OfType("aws:eks/nodeGroup:NodeGroup").Where(n => n.Inputs.ContainsKey("amiType") && ((string)n.Inputs["amiType"]).Contains("NVIDIA", StringComparison.Ordinal)),
             n => Assert.Equal("1.33.13-20260714", n.Inputs["releaseVersion"]));

@@ -1,7 +1,5 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Kubernetes;
-using NeoCloud.Infra.Core.Environments;
-using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Storage;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Batch.V1;
@@ -20,7 +18,10 @@ namespace NeoCloud.Infra.Components.Storage;
 public sealed class OnPremObjectStore : ComponentResource
 {
     /// <summary>The component's type token.</summary>
-    public const string TypeToken = "neocloud:storage:OnPremObjectStore";
+    public const string TypeToken = "neocloud:index:OnPremObjectStore";
+
+    /// <summary>The type token before issue 17, kept as an alias so existing stacks are not replaced.</summary>
+    public const string PreviousTypeToken = "neocloud:storage:OnPremObjectStore";
 
     /// <summary>Creates the object store, the bucket, its versioning Job and the optional sync CronJob.</summary>
     /// <param name="name">Component name; children are named <c>{name}-…</c>.</param>
@@ -28,10 +29,14 @@ public sealed class OnPremObjectStore : ComponentResource
     /// <param name="options">Component options (Kubernetes provider).</param>
     /// <exception cref="ComponentArgsException">The arguments are invalid; nothing was registered.</exception>
     public OnPremObjectStore(string name, OnPremObjectStoreArgs args, ComponentResourceOptions? options = null)
-        : base(TypeToken, name, Checked(name, args, options))
+        : this(name, args, ComponentContract.Plan(nameof(OnPremObjectStoreArgs), Required(name), args?.ToSpec(), OnPremObjectStorePlanner.Validate, OnPremObjectStorePlanner.Plan), options)
     {
-        var plan = Plan(args, kmsKeyArn: null, bucket: "placeholder-bucket");
-        var labels = ResourceLabels.For("rook-ceph-object-store", name, "model-store", args.Environment, args.CostCenter).ToImmutableDictionary(StringComparer.Ordinal);
+    }
+
+    private OnPremObjectStore(string name, OnPremObjectStoreArgs args, OnPremObjectStorePlan plan, ComponentResourceOptions? options)
+        : base(TypeToken, name, args, ComponentContract.WithAliases(options, PreviousTypeToken))
+    {
+        var labels = plan.Labels(name).ToImmutableDictionary(StringComparer.Ordinal);
         ObjectMetaArgs Meta(string objectName, string ns) => new() { Name = objectName, Namespace = ns, Labels = labels };
 
         var store = new CephObject($"{name}-store", "CephObjectStore", StoragePins.CephApiVersion, Meta(plan.StoreName, plan.RookNamespace), plan.CephObjectStoreSpec(), new CustomResourceOptions { Parent = this });
@@ -98,7 +103,7 @@ public sealed class OnPremObjectStore : ComponentResource
             var kms = sync.KmsKeyArn?.ToOutput() ?? Output.Create(string.Empty);
             var container = Output.Tuple(sync.BucketName.ToOutput(), kms).Apply(t =>
             {
-                var synced = Plan(args, string.IsNullOrEmpty(t.Item2) ? null : t.Item2, t.Item1);
+                var synced = plan with { Sync = plan.Sync! with { BucketName = t.Item1, KmsKeyArn = string.IsNullOrEmpty(t.Item2) ? null : t.Item2 } };
                 var env = new List<EnvVarArgs>
                 {
                     new() { Name = "BUCKET_HOST", ValueFrom = new EnvVarSourceArgs { ConfigMapKeyRef = new ConfigMapKeySelectorArgs { Name = claimName, Key = "BUCKET_HOST" } } },
@@ -171,7 +176,7 @@ public sealed class OnPremObjectStore : ComponentResource
         Endpoint = Output.Create(plan.Endpoint);
         BucketName = Output.Create(plan.BucketName);
         CredentialsSecretName = Output.Create(claimName);
-        ModelRepositoryUrl = Output.Create(plan.ModelRepositoryUrl(args.ModelPrefix));
+        ModelRepositoryUrl = Output.Create(plan.ModelRepositoryUrl(plan.ModelPrefix));
         SyncCronJobName = syncJobName;
         RegisterOutputs(new Dictionary<string, object?>
         {
@@ -223,38 +228,10 @@ public sealed class OnPremObjectStore : ComponentResource
         Capabilities = new CapabilitiesArgs { Drop = { "ALL" } },
     };
 
-    private static bool IsProduction(OnPremObjectStoreArgs args) => args.Production ?? EnvironmentModel.IsProductionEnvironment(args.Environment, PolicyEnforcement.Advisory);
-
-    private static OnPremObjectStorePlan Plan(OnPremObjectStoreArgs args, string? kmsKeyArn, string bucket) => new(
-        args.StoreName,
-        args.RookNamespace,
-        args.Namespace,
-        args.BucketName,
-        args.PoolReplicas,
-        args.GatewayInstances,
-        IsProduction(args),
-        args.SyncToS3 is { } s ? new S3SyncTarget(bucket, s.Region, kmsKeyArn, s.Schedule) : null);
-
-    private static ComponentResourceOptions? Checked(string name, OnPremObjectStoreArgs args, ComponentResourceOptions? options)
+    private static string Required(string name)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var errors = Plan(args, null, "placeholder-bucket").Validate(nameof(OnPremObjectStoreArgs)).ToBuilder();
-        if (string.IsNullOrWhiteSpace(args.Environment))
-        {
-            errors.Add(new($"{nameof(OnPremObjectStoreArgs)}.{nameof(args.Environment)}", "is required"));
-        }
-
-        if (string.IsNullOrWhiteSpace(args.CostCenter))
-        {
-            errors.Add(new($"{nameof(OnPremObjectStoreArgs)}.{nameof(args.CostCenter)}", "is required"));
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ComponentArgsException("OnPremObjectStore", name, errors.ToImmutable());
-        }
-
-        return options;
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return name;
     }
 
     /// <summary>A Rook/bucket-provisioner custom resource with a plain-data spec from Core.</summary>
@@ -265,5 +242,4 @@ public sealed class OnPremObjectStore : ComponentResource
         {
         }
     }
-
 }

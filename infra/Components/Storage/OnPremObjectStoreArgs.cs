@@ -1,11 +1,15 @@
+using NeoCloud.Infra.Core.Storage;
 using Pulumi;
 
 namespace NeoCloud.Infra.Components.Storage;
 
-/// <summary>Inputs of <see cref="OnPremObjectStore"/>. Prerequisite: the Rook operator and a CephCluster run in <see cref="RookNamespace"/>.</summary>
-public sealed class OnPremObjectStoreArgs : ResourceArgs
+/// <summary>
+/// Inputs of <see cref="OnPremObjectStore"/>. Prerequisite: the Rook operator and a CephCluster run in
+/// <see cref="RookNamespace"/>. Validated by <see cref="OnPremObjectStorePlanner.Validate"/>.
+/// </summary>
+public sealed class OnPremObjectStoreArgs : NeoCloudArgs
 {
-    /// <summary>CephObjectStore name (gateway Service <c>rook-ceph-rgw-&lt;name&gt;</c>). Defaults to <c>models</c>.</summary>
+    /// <summary>CephObjectStore name (gateway Service <c>rook-ceph-rgw-&lt;name&gt;</c>), a DNS label. Defaults to <c>models</c>.</summary>
     [Input("storeName")]
     public string StoreName { get; set; } = "models";
 
@@ -17,19 +21,11 @@ public sealed class OnPremObjectStoreArgs : ResourceArgs
     [Input("namespace", required: true)]
     public string Namespace { get; set; } = null!;
 
-    /// <summary>The model bucket's name in the store. Required.</summary>
+    /// <summary>The model bucket's name in the store (an S3 bucket name). Required.</summary>
     [Input("bucketName", required: true)]
     public string BucketName { get; set; } = null!;
 
-    /// <summary>Environment label value; prod/production turns on production rules. Required.</summary>
-    [Input("environment", required: true)]
-    public string Environment { get; set; } = null!;
-
-    /// <summary>Cost-center label value. Required.</summary>
-    [Input("costCenter", required: true)]
-    public string CostCenter { get; set; } = null!;
-
-    /// <summary>Production rules (pool size ≥ 3, ≥ 2 gateways). Defaults to whether <see cref="Environment"/> is prod or production.</summary>
+    /// <summary>Production rules (pool size ≥ 3, ≥ 2 gateways). Defaults to null: whether <c>Environment</c> is prod or production.</summary>
     [Input("production")]
     public bool? Production { get; set; }
 
@@ -48,16 +44,36 @@ public sealed class OnPremObjectStoreArgs : ResourceArgs
     /// <summary>Hybrid: copy the bucket to an AWS S3 bucket on a schedule. Defaults to null (no sync).</summary>
     [Input("syncToS3")]
     public S3SyncArgs? SyncToS3 { get; set; }
+
+    /// <summary>The spec the planner validates and plans.</summary>
+    internal OnPremObjectStoreSpec ToSpec() => new(Namespace, BucketName, ToOwnership())
+    {
+        StoreName = StoreName,
+        RookNamespace = RookNamespace,
+        Production = Production,
+        PoolReplicas = PoolReplicas,
+        GatewayInstances = GatewayInstances,
+        ModelPrefix = ModelPrefix,
+        SyncToS3 = SyncToS3 is { } sync
+            ? new S3SyncSpec(sync.Region)
+            {
+                Schedule = sync.Schedule,
+                HasBucketName = sync.BucketName is not null,
+                HasAccessKeyId = sync.AccessKeyId is not null,
+                HasSecretAccessKey = sync.SecretAccessKey is not null,
+            }
+            : null,
+    };
 }
 
 /// <summary>The hybrid sync target and the credentials of the AWS identity that writes to it.</summary>
 public sealed class S3SyncArgs : ResourceArgs
 {
-    /// <summary>The AWS model bucket (e.g. <see cref="ReplicatedBucket.BucketName"/>). Required; plain because the job's arguments name it.</summary>
+    /// <summary>The AWS model bucket (e.g. <see cref="ReplicatedBucket.BucketName"/>). Required.</summary>
     [Input("bucketName", required: true)]
     public Input<string> BucketName { get; set; } = null!;
 
-    /// <summary>The AWS bucket's region. Required.</summary>
+    /// <summary>The AWS bucket's region, e.g. us-east-1. Required.</summary>
     [Input("region", required: true)]
     public string Region { get; set; } = null!;
 
@@ -65,11 +81,11 @@ public sealed class S3SyncArgs : ResourceArgs
     [Input("kmsKeyArn")]
     public Input<string>? KmsKeyArn { get; set; }
 
-    /// <summary>Cron schedule (five fields). RPO ≈ interval + one sync's duration. Defaults to every 15 minutes.</summary>
+    /// <summary>Cron schedule (five fields). RPO ≈ interval + one sync's duration. Defaults to every 15 minutes (<c>*/15 * * * *</c>).</summary>
     [Input("schedule")]
     public string Schedule { get; set; } = "*/15 * * * *";
 
-    /// <summary>Access key id of the AWS writer (e.g. an <c>aws.iam.AccessKey</c> of a user with <c>S3Policies.SyncWriterPolicy</c>). Required; stored only in a Secret.</summary>
+    /// <summary>Access key id of the AWS writer (e.g. <see cref="ModelBucketAccess.AccessKeyId"/> with <c>Access = "write"</c>). Required; stored only in a Secret.</summary>
     [Input("accessKeyId", required: true)]
     public Input<string> AccessKeyId { get; set; } = null!;
 

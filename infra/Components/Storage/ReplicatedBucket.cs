@@ -1,4 +1,4 @@
-using NeoCloud.Infra.Core.Naming;
+using System.Collections.Immutable;
 using NeoCloud.Infra.Core.Storage;
 using Pulumi;
 using Pulumi.Aws.S3.Inputs;
@@ -16,7 +16,10 @@ namespace NeoCloud.Infra.Components.Storage;
 public sealed class ReplicatedBucket : ComponentResource
 {
     /// <summary>The component's type token.</summary>
-    public const string TypeToken = "neocloud:storage:ReplicatedBucket";
+    public const string TypeToken = "neocloud:index:ReplicatedBucket";
+
+    /// <summary>The type token before issue 17, kept as an alias so existing stacks are not replaced.</summary>
+    public const string PreviousTypeToken = "neocloud:storage:ReplicatedBucket";
 
     /// <summary>Creates the buckets, keys, policies, lifecycle rules and replication.</summary>
     /// <param name="name">Component name; children are named <c>{name}-…</c>.</param>
@@ -24,22 +27,14 @@ public sealed class ReplicatedBucket : ComponentResource
     /// <param name="options">Component options.</param>
     /// <exception cref="ComponentArgsException">The arguments are invalid; nothing was registered.</exception>
     public ReplicatedBucket(string name, ReplicatedBucketArgs args, ComponentResourceOptions? options = null)
-        : base(TypeToken, name, Checked(name, args, options))
+        : this(name, args, ComponentContract.Plan(nameof(ReplicatedBucketArgs), Required(name), args?.ToSpec(), ReplicatedBucketPlanner.Validate, ReplicatedBucketPlanner.Plan), options)
     {
-        var plan = Plan(args);
-        var tags = ResourceLabels.CostAttribution(args.Environment, args.CostCenter)
-            .Add("neocloud.io/component", name);
-        InputMap<string> Tags(string role)
-        {
-            var map = new InputMap<string>();
-            foreach (var (k, v) in tags)
-            {
-                map.Add(k, v);
-            }
+    }
 
-            map.Add("neocloud.io/bucket-role", role);
-            return map;
-        }
+    private ReplicatedBucket(string name, ReplicatedBucketArgs args, ReplicatedBucketPlan plan, ComponentResourceOptions? options)
+        : base(TypeToken, name, args, ComponentContract.WithAliases(options, PreviousTypeToken))
+    {
+        InputMap<string> Tags(string role) => plan.Tags(name, role).ToImmutableDictionary(StringComparer.Ordinal);
 
         var primaryProvider = new Aws.Provider($"{name}-primary", new Aws.ProviderArgs { Region = plan.Region }, new CustomResourceOptions { Parent = this });
         var replicaProvider = new Aws.Provider($"{name}-replica", new Aws.ProviderArgs { Region = plan.ReplicaRegion }, new CustomResourceOptions { Parent = this });
@@ -48,13 +43,13 @@ public sealed class ReplicatedBucket : ComponentResource
 
         var suffix = new Random.RandomId($"{name}-suffix", new Random.RandomIdArgs { ByteLength = ReplicatedBucketPlan.SuffixLength / 2 }, new CustomResourceOptions { Parent = this });
 
-        var primary = Side(name, "primary", plan.Region, suffix.Hex.Apply(plan.PrimaryBucketName), primaryProvider, Tags("primary"), plan, args.ForceDestroy, In);
-        var replica = Side(name, "replica", plan.ReplicaRegion, suffix.Hex.Apply(plan.ReplicaBucketName), replicaProvider, Tags("replica"), plan, args.ForceDestroy, In);
+        var primary = Side(name, "primary", plan.Region, suffix.Hex.Apply(plan.PrimaryBucketName), primaryProvider, Tags("primary"), plan, In);
+        var replica = Side(name, "replica", plan.ReplicaRegion, suffix.Hex.Apply(plan.ReplicaBucketName), replicaProvider, Tags("replica"), plan, In);
 
         var role = new Aws.Iam.Role($"{name}-replication", new Aws.Iam.RoleArgs
         {
             AssumeRolePolicy = S3Policies.ReplicationTrustPolicy(),
-            Description = $"S3 replication of {args.NamePrefix} from {plan.Region} to {plan.ReplicaRegion}",
+            Description = $"S3 replication of {plan.NamePrefix} from {plan.Region} to {plan.ReplicaRegion}",
             Tags = Tags("replication"),
         }, In(primaryProvider));
         var rolePolicy = new Aws.Iam.RolePolicy($"{name}-replication", new Aws.Iam.RolePolicyArgs
@@ -121,7 +116,7 @@ public sealed class ReplicatedBucket : ComponentResource
         ReplicaKmsKeyArn = replica.Key.Arn;
         ReplicationRoleArn = role.Arn;
         ReplicationRuleId = replication.Id.Apply(_ => rule.Id);
-        ModelRepositoryUrl = primary.Bucket.BucketName.Apply(b => ReplicatedBucketPlan.ModelRepositoryUrl(b, args.ModelPrefix));
+        ModelRepositoryUrl = primary.Bucket.BucketName.Apply(b => ReplicatedBucketPlan.ModelRepositoryUrl(b, plan.ModelPrefix));
         RegisterOutputs(new Dictionary<string, object?>
         {
             ["bucketName"] = BucketName,
@@ -192,7 +187,6 @@ public sealed class ReplicatedBucket : ComponentResource
         ProviderResource provider,
         InputMap<string> tags,
         ReplicatedBucketPlan plan,
-        bool forceDestroy,
         Func<ProviderResource, Resource[], CustomResourceOptions> options)
     {
         var key = new Aws.Kms.Key($"{name}-{role}-key", new Aws.Kms.KeyArgs
@@ -210,7 +204,7 @@ public sealed class ReplicatedBucket : ComponentResource
         var bucket = new Aws.S3.Bucket($"{name}-{role}", new Aws.S3.BucketArgs
         {
             BucketName = bucketName,
-            ForceDestroy = forceDestroy,
+            ForceDestroy = plan.ForceDestroy,
             Tags = tags,
         }, options(provider, []));
         var publicAccess = new Aws.S3.BucketPublicAccessBlock($"{name}-{role}", new Aws.S3.BucketPublicAccessBlockArgs
@@ -278,37 +272,9 @@ public sealed class ReplicatedBucket : ComponentResource
         return new BucketSide(bucket, key, versioning);
     }
 
-    private static ReplicatedBucketPlan Plan(ReplicatedBucketArgs args) => new(
-        args.NamePrefix,
-        args.Region,
-        args.ReplicaRegion,
-        args.NoncurrentVersionDays,
-        args.AbortIncompleteMultipartDays,
-        args.CheckpointPrefix,
-        args.CheckpointExpiryDays,
-        args.ReplicationTimeControl,
-        args.ReplicaStorageClass,
-        args.ReplicationPrefix);
-
-    private static ComponentResourceOptions? Checked(string name, ReplicatedBucketArgs args, ComponentResourceOptions? options)
+    private static string Required(string name)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var errors = Plan(args).Validate(nameof(ReplicatedBucketArgs)).ToBuilder();
-        if (string.IsNullOrWhiteSpace(args.Environment))
-        {
-            errors.Add(new($"{nameof(ReplicatedBucketArgs)}.{nameof(args.Environment)}", "is required"));
-        }
-
-        if (string.IsNullOrWhiteSpace(args.CostCenter))
-        {
-            errors.Add(new($"{nameof(ReplicatedBucketArgs)}.{nameof(args.CostCenter)}", "is required"));
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ComponentArgsException("ReplicatedBucket", name, errors.ToImmutable());
-        }
-
-        return options;
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return name;
     }
 }

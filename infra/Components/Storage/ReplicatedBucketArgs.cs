@@ -3,8 +3,11 @@ using Pulumi;
 
 namespace NeoCloud.Infra.Components.Storage;
 
-/// <summary>Inputs of <see cref="ReplicatedBucket"/>. Every value decides which resources exist or how, so all are plain.</summary>
-public sealed class ReplicatedBucketArgs : ResourceArgs
+/// <summary>
+/// Inputs of <see cref="ReplicatedBucket"/>. Every value decides which resources exist or how, so all are plain.
+/// Validated by <see cref="ReplicatedBucketPlanner.Validate"/> (the rule <c>neocloud:storage.modelBucket</c> shares).
+/// </summary>
+public sealed class ReplicatedBucketArgs : NeoCloudArgs
 {
     /// <summary>Bucket name prefix (3-46 lower-case letters, digits, hyphens); names become <c>prefix-xxxxxxxx</c> and <c>prefix-xxxxxxxx-replica</c>. Required.</summary>
     [Input("namePrefix", required: true)]
@@ -18,19 +21,11 @@ public sealed class ReplicatedBucketArgs : ResourceArgs
     [Input("replicaRegion", required: true)]
     public string ReplicaRegion { get; set; } = null!;
 
-    /// <summary>Environment, tagged as <c>neocloud.io/environment</c>. Required.</summary>
-    [Input("environment", required: true)]
-    public string Environment { get; set; } = null!;
-
-    /// <summary>Cost center, tagged as <c>neocloud.io/cost-center</c>. Required.</summary>
-    [Input("costCenter", required: true)]
-    public string CostCenter { get; set; } = null!;
-
-    /// <summary>Days after which noncurrent object versions expire (both buckets). Defaults to 30.</summary>
+    /// <summary>Days after which noncurrent object versions expire (both buckets), 1-3650. Defaults to 30.</summary>
     [Input("noncurrentVersionDays")]
     public int NoncurrentVersionDays { get; set; } = 30;
 
-    /// <summary>Days after which incomplete multipart uploads are aborted (both buckets). Defaults to 7.</summary>
+    /// <summary>Days after which incomplete multipart uploads are aborted (both buckets), 1-365. Defaults to 7.</summary>
     [Input("abortIncompleteMultipartDays")]
     public int AbortIncompleteMultipartDays { get; set; } = 7;
 
@@ -38,7 +33,7 @@ public sealed class ReplicatedBucketArgs : ResourceArgs
     [Input("checkpointPrefix")]
     public string? CheckpointPrefix { get; set; }
 
-    /// <summary>Days after which objects under <see cref="CheckpointPrefix"/> expire. Defaults to null; required with a prefix.</summary>
+    /// <summary>Days after which objects under <see cref="CheckpointPrefix"/> expire, 1-3650. Defaults to null; required with a prefix.</summary>
     [Input("checkpointExpiryDays")]
     public int? CheckpointExpiryDays { get; set; }
 
@@ -46,9 +41,12 @@ public sealed class ReplicatedBucketArgs : ResourceArgs
     [Input("replicationTimeControl")]
     public bool ReplicationTimeControl { get; set; }
 
-    /// <summary>Storage class of replicas. Defaults to <see cref="ReplicaStorageClass.Standard"/>.</summary>
+    /// <summary>
+    /// S3 storage class of replicas: <c>STANDARD</c>, <c>STANDARD_IA</c> (cheaper, retrieval fee; a good
+    /// disaster-recovery default), <c>INTELLIGENT_TIERING</c> or <c>GLACIER_IR</c>. Defaults to <c>STANDARD</c>.
+    /// </summary>
     [Input("replicaStorageClass")]
-    public ReplicaStorageClass ReplicaStorageClass { get; set; } = ReplicaStorageClass.Standard;
+    public string ReplicaStorageClass { get; set; } = "STANDARD";
 
     /// <summary>Replicate only this key prefix. Defaults to null (the whole bucket, an empty filter).</summary>
     [Input("replicationPrefix")]
@@ -61,4 +59,18 @@ public sealed class ReplicatedBucketArgs : ResourceArgs
     /// <summary>Let <c>pulumi destroy</c> delete non-empty buckets. Defaults to false (model artifacts are kept).</summary>
     [Input("forceDestroy")]
     public bool ForceDestroy { get; set; }
+
+    /// <summary>The spec the planner validates and plans.</summary>
+    internal ReplicatedBucketSpec ToSpec() => new(NamePrefix, Region, ReplicaRegion, ToOwnership())
+    {
+        NoncurrentVersionDays = NoncurrentVersionDays,
+        AbortIncompleteMultipartDays = AbortIncompleteMultipartDays,
+        CheckpointPrefix = CheckpointPrefix,
+        CheckpointExpiryDays = CheckpointExpiryDays,
+        ReplicationTimeControl = ReplicationTimeControl,
+        ReplicaStorageClass = ReplicaStorageClass,
+        ReplicationPrefix = ReplicationPrefix,
+        ModelPrefix = ModelPrefix,
+        ForceDestroy = ForceDestroy,
+    };
 }

@@ -17,7 +17,10 @@ namespace NeoCloud.Infra.Components.Tenancy;
 public sealed class Tenant : ComponentResource
 {
     /// <summary>The component's type token.</summary>
-    public const string TypeToken = "neocloud:tenancy:Tenant";
+    public const string TypeToken = "neocloud:index:Tenant";
+
+    /// <summary>The type token before issue 17, kept as an alias so existing stacks are not replaced.</summary>
+    public const string PreviousTypeToken = "neocloud:tenancy:Tenant";
 
     /// <summary>Creates the tenant's namespace and its objects.</summary>
     /// <param name="name">Component name; children are named <c>{name}-…</c>.</param>
@@ -25,9 +28,13 @@ public sealed class Tenant : ComponentResource
     /// <param name="options">Component options (Kubernetes provider).</param>
     /// <exception cref="ComponentArgsException">The arguments are invalid; nothing was registered.</exception>
     public Tenant(string name, TenantArgs args, ComponentResourceOptions? options = null)
-        : base(TypeToken, name, Checked(name, args, options))
+        : this(name, args, ComponentContract.Plan(nameof(TenantArgs), Required(name), args?.ToSpec(), TenantPlanner.Validate, TenantPlanner.Plan), options)
     {
-        var plan = Plan(args);
+    }
+
+    private Tenant(string name, TenantArgs args, TenantPlan plan, ComponentResourceOptions? options)
+        : base(TypeToken, name, args, ComponentContract.WithAliases(options, PreviousTypeToken))
+    {
         var child = new CustomResourceOptions { Parent = this };
         ObjectMetaArgs Meta(string objectName, string component) => new()
         {
@@ -56,11 +63,36 @@ public sealed class Tenant : ComponentResource
             },
         }, inNs);
 
-        var policyNames = ImmutableArray.CreateBuilder<string>();
+        var policyNames = new List<string>();
         foreach (var shape in plan.NetworkPolicies())
         {
             _ = new K8s.Networking.V1.NetworkPolicy($"{name}-{shape.Name}", new NetworkPolicyArgs { Metadata = Meta(shape.Name, "network-policy"), Spec = Spec(shape) }, inNs);
             policyNames.Add(shape.Name);
+        }
+
+        if (plan.ModelBucketEgress && args.ModelBucketEgressCidrs is { } s3Ranges)
+        {
+            _ = new K8s.Networking.V1.NetworkPolicy($"{name}-model-bucket-egress", new NetworkPolicyArgs
+            {
+                Metadata = Meta(TenantPlan.ModelBucketEgressPolicy, "network-policy"),
+                Spec = new NetworkPolicySpecArgs
+                {
+                    PodSelector = new LabelSelectorArgs(),
+                    PolicyTypes = { "Egress" },
+                    Egress =
+                    {
+                        new NetworkPolicyEgressRuleArgs
+                        {
+                            To = s3Ranges.ToOutput().Apply(ranges => ranges.IsDefaultOrEmpty
+                                // An empty peer list would allow egress everywhere: no ranges is an error, never "no rule".
+                                ? throw new InvalidOperationException($"Tenant \"{name}\": TenantArgs.ModelBucketEgressCidrs is empty; an empty peer list would allow egress everywhere")
+                                : ranges.Select(c => new NetworkPolicyPeerArgs { IpBlock = new IPBlockArgs { Cidr = c } }).ToImmutableArray()),
+                            Ports = { new NetworkPolicyPortArgs { Port = TenantPlan.ModelBucketEgressPort, Protocol = "TCP" } },
+                        },
+                    },
+                },
+            }, inNs);
+            policyNames.Add(TenantPlan.ModelBucketEgressPolicy);
         }
 
         var role = new K8s.Rbac.V1.Role($"{name}-role", new RoleArgs
@@ -77,7 +109,7 @@ public sealed class Tenant : ComponentResource
 
         Namespace = ns.Metadata.Apply(m => m.Name);
         ResourceQuotaName = quota.Metadata.Apply(m => m.Name);
-        NetworkPolicyNames = Output.Create(policyNames.ToImmutable());
+        NetworkPolicyNames = Output.Create(policyNames.ToList());
         NetworkPolicyRequirement = Output.Create(TenantPlan.NetworkPolicyRequirement);
         RegisterOutputs(new Dictionary<string, object?>
         {
@@ -98,7 +130,7 @@ public sealed class Tenant : ComponentResource
 
     /// <summary>Names of the NetworkPolicies (default-deny first).</summary>
     [Output("networkPolicyNames")]
-    public Output<ImmutableArray<string>> NetworkPolicyNames { get; private set; }
+    public Output<List<string>> NetworkPolicyNames { get; private set; }
 
     /// <summary>What must be true of the cluster for the NetworkPolicies to be enforced (CNI; on EKS the VPC CNI network policy agent).</summary>
     [Output("networkPolicyRequirement")]
@@ -152,46 +184,9 @@ public sealed class Tenant : ComponentResource
 
     private static NetworkPolicyPortArgs Port(PolicyPort port) => new() { Protocol = port.Protocol, Port = port.Port };
 
-    private static TenantPlan Plan(TenantArgs args) => new(
-        args.TenantName,
-        args.Group,
-        args.Environment,
-        args.CostCenter,
-        args.PodSecurity,
-        new TenantQuotaSettings(
-            (args.GpuQuota ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
-            args.CpuRequests,
-            args.CpuLimits,
-            args.MemoryRequests,
-            args.MemoryLimits,
-            args.PersistentVolumeClaims,
-            args.LoadBalancers),
-        args.ClusterGpuCapacity,
-        [.. args.IngressNamespaces ?? []],
-        args.ModelStore,
-        [.. args.ModelStoreCidrs ?? []],
-        [.. args.KubeApiCidrs ?? []])
-    { Paths = args.Paths ?? TenantPaths.None };
-
-    private static ComponentResourceOptions? Checked(string name, TenantArgs args, ComponentResourceOptions? options)
+    private static string Required(string name)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var errors = Plan(args).Validate(nameof(TenantArgs)).ToBuilder();
-        if (string.IsNullOrWhiteSpace(args.Environment))
-        {
-            errors.Add(new($"{nameof(TenantArgs)}.{nameof(args.Environment)}", "is required"));
-        }
-
-        if (string.IsNullOrWhiteSpace(args.CostCenter))
-        {
-            errors.Add(new($"{nameof(TenantArgs)}.{nameof(args.CostCenter)}", "is required"));
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ComponentArgsException("Tenant", name, errors.ToImmutable());
-        }
-
-        return options;
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return name;
     }
 }

@@ -1,12 +1,16 @@
+using System.Collections.Immutable;
 using NeoCloud.Infra.Core.Tenancy;
 using Pulumi;
 
 namespace NeoCloud.Infra.Components.Tenancy;
 
-/// <summary>Inputs of <see cref="Tenant"/>. All plain: each decides which objects exist or what they allow.</summary>
-public sealed class TenantArgs : ResourceArgs
+/// <summary>
+/// Inputs of <see cref="Tenant"/>. Plain, because each decides which objects exist or what they allow, except
+/// <see cref="ModelBucketEgressCidrs"/> (deploy-time data: S3's address ranges). Validated by <see cref="TenantPlanner.Validate"/>.
+/// </summary>
+public sealed class TenantArgs : NeoCloudArgs
 {
-    /// <summary>Tenant name = namespace name (DNS-1123 label). Required.</summary>
+    /// <summary>Tenant name = namespace name (DNS-1123 label; not a Kubernetes system namespace). Required.</summary>
     [Input("tenantName", required: true)]
     public string TenantName { get; set; } = null!;
 
@@ -14,23 +18,15 @@ public sealed class TenantArgs : ResourceArgs
     [Input("group", required: true)]
     public string Group { get; set; } = null!;
 
-    /// <summary>Environment label value. Required.</summary>
-    [Input("environment", required: true)]
-    public string Environment { get; set; } = null!;
-
-    /// <summary>Cost-center label value. Required.</summary>
-    [Input("costCenter", required: true)]
-    public string CostCenter { get; set; } = null!;
-
-    /// <summary>Pod Security Standards level enforced (warn/audit are always restricted). Defaults to <see cref="PodSecurityLevel.Baseline"/>.</summary>
+    /// <summary>Pod Security Standards level enforced: <c>baseline</c> or <c>restricted</c> (warn/audit are always restricted). Defaults to <c>baseline</c>.</summary>
     [Input("podSecurity")]
-    public PodSecurityLevel PodSecurity { get; set; } = PodSecurityLevel.Baseline;
+    public string PodSecurity { get; set; } = "baseline";
 
     /// <summary>GPU quota by resource name (<c>nvidia.com/gpu</c>, <c>nvidia.com/mig-1g.10gb</c>, …). Defaults to none (no GPUs).</summary>
     [Input("gpuQuota")]
     public Dictionary<string, int> GpuQuota { get; set; } = [];
 
-    /// <summary>CPU requests quota (quantity). Required.</summary>
+    /// <summary>CPU requests quota (Kubernetes quantity, e.g. 64). Required.</summary>
     [Input("cpuRequests", required: true)]
     public string CpuRequests { get; set; } = null!;
 
@@ -38,7 +34,7 @@ public sealed class TenantArgs : ResourceArgs
     [Input("cpuLimits")]
     public string? CpuLimits { get; set; }
 
-    /// <summary>Memory requests quota (quantity). Required.</summary>
+    /// <summary>Memory requests quota (Kubernetes quantity, e.g. 256Gi). Required.</summary>
     [Input("memoryRequests", required: true)]
     public string MemoryRequests { get; set; } = null!;
 
@@ -67,7 +63,7 @@ public sealed class TenantArgs : ResourceArgs
 
     /// <summary>The on-cluster model store the tenant may reach (e.g. Rook RGW pods). Defaults to null.</summary>
     [Input("modelStore")]
-    public ModelStoreService? ModelStore { get; set; }
+    public ModelStoreArgs? ModelStore { get; set; }
 
     /// <summary>CIDRs of an off-cluster model store (S3 VPC endpoint addresses), reached on TCP 443. A NetworkPolicy cannot name a bucket. Defaults to none.</summary>
     [Input("modelStoreCidrs")]
@@ -78,9 +74,120 @@ public sealed class TenantArgs : ResourceArgs
     /// each opens exactly that path in the namespace's NetworkPolicies. Defaults to none.
     /// </summary>
     [Input("paths")]
-    public TenantPaths Paths { get; set; } = TenantPaths.None;
+    public TenantPathsArgs? Paths { get; set; }
 
     /// <summary>CIDRs of the Kubernetes API endpoints, when tenant pods must call the API. Defaults to none (no API egress).</summary>
     [Input("kubeApiCidrs")]
     public List<string> KubeApiCidrs { get; set; } = [];
+
+    /// <summary>
+    /// S3's address ranges in the AWS model bucket's region (e.g. the CIDR blocks of the AWS-managed prefix list
+    /// <c>com.amazonaws.&lt;region&gt;.s3</c>, read with <c>aws.ec2.getPrefixList</c>): when set, the tenant gets the
+    /// NetworkPolicy <c>allow-model-bucket-egress</c> (egress to them on TCP 443), for pods that read the model bucket.
+    /// An empty list fails the deployment (it would allow egress everywhere). Defaults to null (no such policy).
+    /// </summary>
+    [Input("modelBucketEgressCidrs")]
+    public InputList<string>? ModelBucketEgressCidrs { get; set; }
+
+    /// <summary>The spec the planner validates and plans.</summary>
+    internal TenantSpec ToSpec() => new(TenantName, Group, CpuRequests, MemoryRequests, ToOwnership())
+    {
+        PodSecurity = PodSecurity,
+        GpuQuota = (GpuQuota ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
+        CpuLimits = CpuLimits,
+        MemoryLimits = MemoryLimits,
+        PersistentVolumeClaims = PersistentVolumeClaims,
+        LoadBalancers = LoadBalancers,
+        ClusterGpuCapacity = ClusterGpuCapacity?.ToImmutableSortedDictionary(StringComparer.Ordinal),
+        IngressNamespaces = [.. IngressNamespaces ?? []],
+        ModelStore = ModelStore?.ToSpec(),
+        ModelStoreCidrs = [.. ModelStoreCidrs ?? []],
+        Paths = Paths?.ToSpec() ?? TenantPaths.None,
+        KubeApiCidrs = [.. KubeApiCidrs ?? []],
+        ModelBucketEgress = ModelBucketEgressCidrs is not null,
+    };
+}
+
+/// <summary>The on-cluster model store a tenant's pods may reach.</summary>
+public sealed class ModelStoreArgs : ResourceArgs
+{
+    /// <summary>Namespace of the store's pods, e.g. <c>rook-ceph</c>. Required.</summary>
+    [Input("namespace", required: true)]
+    public string Namespace { get; set; } = null!;
+
+    /// <summary>Labels of the store's pods (e.g. <c>app: rook-ceph-rgw</c>). Defaults to none: every pod of the namespace.</summary>
+    [Input("podLabels")]
+    public Dictionary<string, string> PodLabels { get; set; } = [];
+
+    /// <summary>The pods' TCP port (RGW pods listen on 8080 behind Service port 80). Required.</summary>
+    [Input("port", required: true)]
+    public int Port { get; set; }
+
+    /// <summary>The Args of a Core <see cref="ModelStoreService"/> (the stack's layout).</summary>
+    public static ModelStoreArgs From(ModelStoreService store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return new ModelStoreArgs { Namespace = store.Namespace, PodLabels = new(store.PodLabels, StringComparer.Ordinal), Port = store.Port };
+    }
+
+    internal ModelStoreService ToSpec() => new(Namespace, (PodLabels ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal), Port);
+}
+
+/// <summary>The network paths declared for one tenant namespace (see <see cref="TenantPaths"/>).</summary>
+public sealed class TenantPathsArgs : ResourceArgs
+{
+    /// <summary>Namespaces admitted on every port. Defaults to none.</summary>
+    [Input("allowFromNamespaces")]
+    public List<string> AllowFromNamespaces { get; set; } = [];
+
+    /// <summary>Address ranges outside the pod network admitted on every port. Defaults to none.</summary>
+    [Input("allowFromCidrs")]
+    public List<string> AllowFromCidrs { get; set; } = [];
+
+    /// <summary>Tenant namespaces that admit this tenant: egress to them is opened. Defaults to none.</summary>
+    [Input("allowToNamespaces")]
+    public List<string> AllowToNamespaces { get; set; } = [];
+
+    /// <summary>Shared services the tenant's pods may reach. Defaults to none.</summary>
+    [Input("uses")]
+    public List<SharedServiceArgs> Uses { get; set; } = [];
+
+    /// <summary>The Args of Core <see cref="TenantPaths"/> (e.g. <see cref="TenantPaths.For"/> of the environment).</summary>
+    public static TenantPathsArgs From(TenantPaths paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return new TenantPathsArgs
+        {
+            AllowFromNamespaces = [.. paths.AllowFromNamespaces],
+            AllowFromCidrs = [.. paths.AllowFromCidrs],
+            AllowToNamespaces = [.. paths.AllowToNamespaces],
+            Uses = [.. paths.Uses.Select(u => new SharedServiceArgs { Name = u.Name, Namespace = u.Namespace, PodLabels = new(u.PodLabels, StringComparer.Ordinal), Ports = [.. u.Ports] })],
+        };
+    }
+
+    internal TenantPaths ToSpec() => new(
+        [.. AllowFromNamespaces ?? []],
+        [.. AllowFromCidrs ?? []],
+        [.. AllowToNamespaces ?? []],
+        [.. (Uses ?? []).Select(u => new SharedServiceTarget(u.Name, u.Namespace, (u.PodLabels ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal), [.. u.Ports ?? []]))]);
+}
+
+/// <summary>A shared service on the cluster a tenant uses (e.g. the vector DB), reached on its ports.</summary>
+public sealed class SharedServiceArgs : ResourceArgs
+{
+    /// <summary>Short name (a DNS label), used in the policy name <c>allow-{Name}</c>. Required.</summary>
+    [Input("name", required: true)]
+    public string Name { get; set; } = null!;
+
+    /// <summary>Namespace of the service's pods. Required.</summary>
+    [Input("namespace", required: true)]
+    public string Namespace { get; set; } = null!;
+
+    /// <summary>Labels of the service's pods. Defaults to none: every pod of the namespace.</summary>
+    [Input("podLabels")]
+    public Dictionary<string, string> PodLabels { get; set; } = [];
+
+    /// <summary>TCP ports of the pods (1-65535, at least one). Required.</summary>
+    [Input("ports", required: true)]
+    public List<int> Ports { get; set; } = [];
 }

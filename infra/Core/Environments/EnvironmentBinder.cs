@@ -6,8 +6,6 @@ using NeoCloud.Infra.Core.Capacity;
 using NeoCloud.Infra.Core.Compatibility;
 using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
-using NeoCloud.Infra.Core.Stacks;
-using NeoCloud.Infra.Core.Storage;
 
 namespace NeoCloud.Infra.Core.Environments;
 
@@ -45,9 +43,6 @@ public static partial class EnvironmentBinder
     private const double MaxTokensPerSecond = 10_000_000;
 
     private const string DnsLabelHint = "a DNS label: lowercase letters, digits and '-', starting with a letter, at most 40 characters";
-
-    /// <summary>The shared service <c>tenants[].uses</c> may name.</summary>
-    private const string TenantUsesVectorDb = "vectorDb";
 
     private const string QuantityHint = "a Kubernetes quantity such as 64, 500m, 256Gi";
 
@@ -90,14 +85,6 @@ public static partial class EnvironmentBinder
     [GeneratedRegex(@"^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|Ki|Mi|Gi|Ti|Pi)?$")]
     private static partial Regex Quantity();
 
-    [GeneratedRegex(@"^(\S+\s+){4}\S+$")]
-    private static partial Regex Cron();
-
-    [GeneratedRegex(@"^nvidia\.com/(gpu|mig-[0-9]g\.[0-9]+gb)$")]
-    private static partial Regex GpuResourceName();
-
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,40}$")]
-    private static partial Regex BucketPrefix();
 
     [GeneratedRegex(@"^[a-z0-9][a-z0-9.-]{0,252}$")]
     private static partial Regex NodeName();
@@ -133,9 +120,6 @@ public static partial class EnvironmentBinder
         private readonly Dictionary<string, string> _clusterPaths = new(StringComparer.Ordinal);
         private readonly HashSet<string> _clustersWithBrokenPools = new(StringComparer.Ordinal);
         private readonly HashSet<string> _brokenPools = new(StringComparer.Ordinal);
-        private readonly HashSet<string> _brokenTenants = new(StringComparer.Ordinal);
-        private readonly List<(string Path, string Namespace)> _allowFromNamespacePaths = [];
-        private readonly Dictionary<string, string> _tenantUsesPaths = new(StringComparer.Ordinal);
 
         // Clusters whose migStrategy was set explicitly, with the key path to report against.
         private readonly Dictionary<string, (MigStrategy Strategy, string Path)> _explicitStrategies = new(StringComparer.Ordinal);
@@ -186,7 +170,7 @@ public static partial class EnvironmentBinder
             var clusters = ResolveStrategies(clustersRaw, pools);
             var tenants = BindTenants(clusters);
             var serving = BindServing(clusters, pools, tenants, topology);
-            var storage = BindStorage(topology, clusters);
+            var storage = BindStorage(topology, clusters, production);
             var monitoring = BindMonitoring();
             var vectorDbErrors = errors.Count;
             var vectorDb = BindVectorDb(clusters, production, monitoring);
@@ -897,155 +881,6 @@ public static partial class EnvironmentBinder
             return result.ToImmutable();
         }
 
-        private ImmutableArray<TenantSpec> BindTenants(ImmutableArray<ClusterSpec> clusters)
-        {
-            var result = ImmutableArray.CreateBuilder<TenantSpec>();
-            var names = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var t in TopList("tenants", required: false))
-            {
-                var before = errors.Count;
-                var name = t.String("name", required: true, DnsLabel(), DnsLabelHint);
-                if (name is not null && !names.Add(name))
-                {
-                    errors.Add(t.At("name"), $"duplicate tenant name \"{name}\"");
-                }
-
-                if (name is "default" or "kube-system" or "kube-public" or "kube-node-lease")
-                {
-                    errors.Add(t.At("name"), $"\"{name}\" is a Kubernetes system namespace; choose another tenant name");
-                }
-
-                var group = t.String("group", required: true, secret: SecretUse.Allowed);
-                var tenantClusters = t.Strings("clusters") ?? [.. clusters.Select(c => c.Name)];
-                foreach (var c in tenantClusters.Where(c => clusters.All(x => x.Name != c) && !_brokenClusters.Contains(c)))
-                {
-                    errors.Add(t.At("clusters"), $"\"{c}\" is not a cluster of this stack; clusters: {string.Join(", ", clusters.Select(x => x.Name))}");
-                }
-
-                var q = t.Object("quota", required: true);
-                TenantQuota? quota = null;
-                if (q is not null)
-                {
-                    var gpuMap = ImmutableSortedDictionary.CreateBuilder<string, int>(StringComparer.Ordinal);
-                    var gpus = q.Int("gpu", min: 0, max: 100_000);
-                    if (gpus is { } g)
-                    {
-                        gpuMap["nvidia.com/gpu"] = g;
-                    }
-
-                    foreach (var (profile, count) in q.IntMap("mig", min: 0, max: 100_000) ?? ImmutableSortedDictionary<string, int>.Empty)
-                    {
-                        var resource = "nvidia.com/mig-" + profile;
-                        if (!GpuResourceName().IsMatch(resource))
-                        {
-                            errors.Add(q.At("mig") + "." + profile, $"\"{profile}\" is not a MIG profile name such as 1g.10gb");
-                            continue;
-                        }
-
-                        gpuMap[resource] = count;
-                    }
-
-                    var cpu = q.String("cpu", required: true, Quantity(), QuantityHint);
-                    var memory = q.String("memory", required: true, Quantity(), QuantityHint);
-                    var pvcs = q.Int("persistentVolumeClaims", min: 0, max: 10_000) ?? 10;
-                    q.RejectUnknownKeys();
-                    if (cpu is not null && memory is not null)
-                    {
-                        quota = new TenantQuota(gpuMap.ToImmutable(), cpu, memory, pvcs);
-                    }
-                }
-
-                var allowFrom = t.Strings("allowFrom") ?? [];
-                var uses = t.Strings("uses") ?? [];
-                t.RejectUnknownKeys();
-                var (fromNamespaces, fromCidrs) = TenantAllowFrom(t.At("allowFrom"), allowFrom);
-                for (var i = 0; i < uses.Length; i++)
-                {
-                    if (uses[i] != TenantUsesVectorDb)
-                    {
-                        errors.Add($"{t.At("uses")}[{i}]", $"\"{uses[i]}\" is not a shared service a tenant can use; allowed: {TenantUsesVectorDb}");
-                    }
-                }
-
-                if (errors.Count > before && name is not null)
-                {
-                    _brokenTenants.Add(name);
-                }
-
-                if (name is not null && group is not null && quota is not null)
-                {
-                    var usesVectorDb = uses.Contains(TenantUsesVectorDb);
-                    if (usesVectorDb)
-                    {
-                        _tenantUsesPaths[name] = t.At("uses");
-                    }
-
-                    result.Add(new TenantSpec(name, group, tenantClusters, quota) { AllowFromNamespaces = fromNamespaces, AllowFromCidrs = fromCidrs, UsesVectorDb = usesVectorDb });
-                }
-            }
-
-            // allowFrom may name any tenant of the stack (also one listed later) or a namespace the stack creates.
-            var known = names.Concat(StackLayout.PlatformNamespaces).ToImmutableSortedSet(StringComparer.Ordinal);
-            foreach (var (at, ns) in _allowFromNamespacePaths.Where(p => !known.Contains(p.Namespace)))
-            {
-                errors.Add(at, $"\"{ns}\" is not a namespace of this stack; allowFrom names a tenant ({string.Join(", ", names.Order(StringComparer.Ordinal))}), a platform namespace ({string.Join(", ", StackLayout.PlatformNamespaces)}) or a CIDR such as 10.20.0.0/16");
-            }
-
-            return result.ToImmutable();
-        }
-
-        /// <summary>Splits <c>tenants[].allowFrom</c> into namespaces and CIDRs; an entry with a '/' must be a CIDR.</summary>
-        private (ImmutableArray<string> Namespaces, ImmutableArray<string> Cidrs) TenantAllowFrom(string path, ImmutableArray<string> entries)
-        {
-            var namespaces = ImmutableArray.CreateBuilder<string>();
-            var cidrs = ImmutableArray.CreateBuilder<string>();
-            for (var i = 0; i < entries.Length; i++)
-            {
-                var entry = entries[i];
-                var at = $"{path}[{i}]";
-                if (entry.Contains('/', StringComparison.Ordinal))
-                {
-                    // A base address with host bits set (10.20.0.1/16) is refused: Kubernetes would widen it silently.
-                    if (!System.Net.IPNetwork.TryParse(entry, out var network) || network.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
-                        || !network.BaseAddress.Equals(System.Net.IPAddress.Parse(entry[..entry.IndexOf('/', StringComparison.Ordinal)])) || network.PrefixLength > 32)
-                    {
-                        errors.Add(at, $"\"{entry}\" is not an IPv4 CIDR with its network address, e.g. 10.20.0.0/16");
-                        continue;
-                    }
-
-                    cidrs.Add(entry);
-                }
-                else if (!DnsLabel().IsMatch(entry))
-                {
-                    errors.Add(at, $"\"{entry}\" is neither a namespace name ({DnsLabelHint}) nor a CIDR such as 10.20.0.0/16");
-                }
-                else
-                {
-                    _allowFromNamespacePaths.Add((at, entry));
-                    namespaces.Add(entry);
-                }
-            }
-
-            return (namespaces.ToImmutable(), cidrs.ToImmutable());
-        }
-
-        /// <summary><c>tenants[].uses: [vectorDb]</c> needs a vector DB on a cluster where the tenant has a namespace.</summary>
-        private void CheckTenantUses(ImmutableArray<TenantSpec> tenants, VectorDbSpec? vectorDb, bool vectorDbBroken)
-        {
-            foreach (var tenant in tenants.Where(t => t.UsesVectorDb))
-            {
-                var at = _tenantUsesPaths[tenant.Name];
-                if (vectorDb is null && !vectorDbBroken)
-                {
-                    errors.Add(at, "names vectorDb, but neocloud:vectorDb is not configured");
-                }
-                else if (vectorDb is not null && !tenant.Clusters.Contains(vectorDb.Cluster))
-                {
-                    errors.Add(at, $"names vectorDb, but tenant \"{tenant.Name}\" has no namespace in cluster \"{vectorDb.Cluster}\" of the vector DB");
-                }
-            }
-        }
-
         private ImmutableArray<ServingSpec> BindServing(ImmutableArray<ClusterSpec> clusters, ImmutableArray<GpuPoolSpec> pools, ImmutableArray<TenantSpec> tenants, Topology? topology)
         {
             var result = ImmutableArray.CreateBuilder<ServingSpec>();
@@ -1247,89 +1082,6 @@ public static partial class EnvironmentBinder
             }
 
             return new GpuRequest(GpuRequestKind.Gpu, null, "nvidia.com/gpu");
-        }
-
-        private StorageSpec? BindStorage(Topology? topology, ImmutableArray<ClusterSpec> clusters)
-        {
-            var s = TopObject("storage");
-            if (s is null)
-            {
-                if (!config.Values.ContainsKey("storage"))
-                {
-                    errors.Add(ConfigDocument.KeyPath("storage"), "is required");
-                }
-
-                return null;
-            }
-
-            BucketSpec? bucket = null;
-            var b = s.Object("modelBucket", required: topology is Topology.Cloud or Topology.Hybrid);
-            if (b is not null)
-            {
-                var name = b.String("name", required: true);
-                if (name is not null && ReplicatedBucketPlan.NamePrefixProblem(name) is { } problem)
-                {
-                    errors.Add(b.At("name"), problem);
-                    name = null;
-                }
-
-                var region = b.String("region", required: true, AwsRegion(), "an AWS region such as us-east-1");
-                var replica = b.String("replicaRegion", required: true, AwsRegion(), "an AWS region such as us-west-2");
-                if (region is not null && region == replica)
-                {
-                    errors.Add(b.At("replicaRegion"), $"\"{replica}\" equals region; cross-region replication needs a different region");
-                }
-
-                var noncurrent = b.Int("noncurrentVersionDays", min: 1, max: 3650) ?? 30;
-                var abort = b.Int("abortIncompleteMultipartDays", min: 1, max: 365) ?? 7;
-                var prefix = b.String("checkpointPrefix");
-                var checkpointDays = b.Int("checkpointExpiryDays", min: 1, max: 3650);
-                if ((prefix is null) != (checkpointDays is null) && (b.Has("checkpointPrefix") != b.Has("checkpointExpiryDays")))
-                {
-                    errors.Add(b.At(prefix is null ? "checkpointPrefix" : "checkpointExpiryDays"), "checkpointPrefix and checkpointExpiryDays go together: set both or neither");
-                }
-
-                var rtc = b.Bool("replicationTimeControl") ?? false;
-                b.RejectUnknownKeys();
-                if (name is not null && region is not null && replica is not null)
-                {
-                    bucket = new BucketSpec(name, region, replica, noncurrent, abort, prefix, checkpointDays, rtc);
-                }
-            }
-
-            OnPremStoreSpec? onprem = null;
-            var o = s.Object("onprem", required: topology is Topology.OnPrem or Topology.Hybrid);
-            if (o is not null)
-            {
-                var clusterName = o.String("cluster", required: true);
-                if (clusterName is not null && clusters.FirstOrDefault(c => c.Name == clusterName) is var cluster && (cluster is null || cluster.Substrate != Substrate.OnPrem))
-                {
-                    errors.Add(o.At("cluster"), $"\"{clusterName}\" is not an onprem cluster of this stack; onprem clusters: {string.Join(", ", clusters.Where(c => c.Substrate == Substrate.OnPrem).Select(c => c.Name))}");
-                }
-
-                var bucketName = o.String("bucket", pattern: BucketPrefix(), patternHint: "lowercase letters, digits and '-'") ?? "models";
-                var storageClass = o.String("storageClass", required: true, secret: SecretUse.Allowed);
-                var sync = o.Bool("syncToS3") ?? false;
-                var schedule = o.String("syncSchedule", pattern: Cron(), patternHint: "a five-field cron schedule such as \"*/15 * * * *\"") ?? "*/15 * * * *";
-                o.RejectUnknownKeys();
-                if (sync && topology is not null && topology != Topology.Hybrid)
-                {
-                    errors.Add(o.At("syncToS3"), "replication of the on-prem store to S3 is for topology hybrid");
-                }
-
-                if (sync && bucket is null && !s.Has("modelBucket"))
-                {
-                    errors.Add(o.At("syncToS3"), "needs neocloud:storage.modelBucket as the S3 target");
-                }
-
-                if (clusterName is not null && storageClass is not null)
-                {
-                    onprem = new OnPremStoreSpec(clusterName, bucketName, storageClass, sync, schedule);
-                }
-            }
-
-            s.RejectUnknownKeys();
-            return new StorageSpec(bucket, onprem);
         }
 
         /// <summary>Reads <paramref name="key"/> of <paramref name="o"/>: the name of a <c>neocloud:</c> key that must be set as a Pulumi secret.</summary>

@@ -365,7 +365,7 @@ public static partial class ConfigInventory
     /// (intended), and from an undeclared address outside the cluster (unintended). A tenant that declares no client
     /// keeps the flow from an in-cluster client in <see cref="ClientNamespace"/>: nothing declared can reach it.
     /// </summary>
-    private static IEnumerable<PlatformFlow> ClientFlows(string c, TenantSpec tenant, string target, FlowEndpoint triton)
+    private static IEnumerable<PlatformFlow> ClientFlows(string c, Environments.TenantSpec tenant, string target, FlowEndpoint triton)
     {
         if (tenant.AllowFromNamespaces.IsEmpty && tenant.AllowFromCidrs.IsEmpty)
         {

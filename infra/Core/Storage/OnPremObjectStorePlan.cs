@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
-using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Naming;
 
 namespace NeoCloud.Infra.Core.Storage;
 
@@ -12,7 +12,8 @@ namespace NeoCloud.Infra.Core.Storage;
 public sealed record S3SyncTarget(string BucketName, string Region, string? KmsKeyArn, string Schedule);
 
 /// <summary>
-/// The decisions of the on-prem object store: Rook-Ceph <c>CephObjectStore</c> pools, the bucket claim, the Job that
+/// The decisions of the on-prem object store (<see cref="OnPremObjectStorePlanner.Plan"/> of a valid
+/// <see cref="OnPremObjectStoreSpec"/>): Rook-Ceph <c>CephObjectStore</c> pools, the bucket claim, the Job that
 /// turns on versioning and the CronJob that syncs the bucket to S3. Plain data, tested without Pulumi.
 /// </summary>
 /// <param name="StoreName">CephObjectStore name (RGW Service: <c>rook-ceph-rgw-&lt;name&gt;</c>).</param>
@@ -22,7 +23,8 @@ public sealed record S3SyncTarget(string BucketName, string Region, string? KmsK
 /// <param name="PoolReplicas">Copies of each object in the data and metadata pools (3 in production).</param>
 /// <param name="GatewayInstances">RGW pods.</param>
 /// <param name="Production">Production rules apply (≥ 3 pool replicas, ≥ 2 gateways).</param>
-/// <param name="Sync">The S3 sync target (hybrid), or null.</param>
+/// <param name="Sync">The S3 sync target (hybrid), or null. Its bucket name and KMS key are known at deploy time only:
+/// the planner leaves them empty and the component fills them in (<c>with</c>) once the bucket exists.</param>
 public sealed record OnPremObjectStorePlan(
     string StoreName,
     string RookNamespace,
@@ -51,8 +53,18 @@ public sealed record OnPremObjectStorePlan(
     /// <summary>Key of the AWS secret access key in the sync credentials Secret (and of the bucket claim's Secret).</summary>
     public const string AwsSecretAccessKeyKey = "AWS_SECRET_ACCESS_KEY";
 
-    private static readonly Regex DnsLabel = new("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant);
-    private static readonly Regex BucketPattern = new("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", RegexOptions.CultureInvariant);
+    /// <summary>The owner (labels on every object), or null when the plan only computes endpoints (stack, platform check).</summary>
+    public OwnershipSpec? Ownership { get; init; }
+
+    /// <summary>Key prefix of the Triton model repository in the bucket.</summary>
+    public string ModelPrefix { get; init; } = "models";
+
+    /// <summary>Labels of every object of component <paramref name="component"/>: <c>app.kubernetes.io/*</c>, cost attribution and the owner's extra tags.</summary>
+    public ImmutableSortedDictionary<string, string> Labels(string component)
+    {
+        var owner = Ownership ?? throw new InvalidOperationException("the plan has no ownership (built without the planner)");
+        return owner.Tags.SetItems(ResourceLabels.For("rook-ceph-object-store", component, "model-store", owner.Environment, owner.CostCenter));
+    }
 
     /// <summary>The in-cluster Service name of the store's gateway.</summary>
     public string GatewayService => $"rook-ceph-rgw-{StoreName}";
@@ -63,52 +75,6 @@ public sealed record OnPremObjectStorePlan(
     /// <summary>The Triton model repository URL of a non-AWS S3 store: <c>s3://host:port/bucket/prefix</c>.</summary>
     public string ModelRepositoryUrl(string modelPrefix) =>
         $"s3://{GatewayService}.{RookNamespace}.svc:{GatewayPort}/{BucketName}" + (string.IsNullOrEmpty(modelPrefix) ? string.Empty : "/" + modelPrefix.Trim('/'));
-
-    /// <summary>Every problem of the settings, each with its property path under <paramref name="path"/>.</summary>
-    public ImmutableArray<ConfigError> Validate(string path)
-    {
-        var errors = ImmutableArray.CreateBuilder<ConfigError>();
-        Label(errors, $"{path}.StoreName", StoreName);
-        Label(errors, $"{path}.RookNamespace", RookNamespace);
-        Label(errors, $"{path}.Namespace", BucketNamespace);
-        if (!BucketPattern.IsMatch(BucketName ?? string.Empty))
-        {
-            errors.Add(new($"{path}.BucketName", $"\"{BucketName}\" is not a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)"));
-        }
-
-        var minReplicas = Production ? 3 : 1;
-        if (PoolReplicas < minReplicas)
-        {
-            errors.Add(new($"{path}.PoolReplicas", $"{PoolReplicas} is below the minimum of {minReplicas}{(Production ? " in production (one copy per host, survives a host loss during maintenance)" : string.Empty)}"));
-        }
-
-        var minGateways = Production ? 2 : 1;
-        if (GatewayInstances < minGateways)
-        {
-            errors.Add(new($"{path}.GatewayInstances", $"{GatewayInstances} is below the minimum of {minGateways}{(Production ? " in production" : string.Empty)}"));
-        }
-
-        if (Sync is not null)
-        {
-            if (!BucketPattern.IsMatch(Sync.BucketName ?? string.Empty))
-            {
-                errors.Add(new($"{path}.SyncToS3.BucketName", $"\"{Sync.BucketName}\" is not a valid S3 bucket name"));
-            }
-
-            if (string.IsNullOrWhiteSpace(Sync.Region))
-            {
-                errors.Add(new($"{path}.SyncToS3.Region", "is required"));
-            }
-
-            if (CronSchedule.Problem(Sync.Schedule) is string problem)
-            {
-                errors.Add(new($"{path}.SyncToS3.Schedule", problem));
-            }
-        }
-
-        return errors.ToImmutable();
-    }
-
 
     /// <summary>The <c>spec</c> of the <c>CephObjectStore</c>: replicated pools across hosts, pools kept on delete.</summary>
     public ImmutableSortedDictionary<string, object> CephObjectStoreSpec()
@@ -203,14 +169,6 @@ public sealed record OnPremObjectStorePlan(
             new($"RCLONE_CONFIG_{AwsRemote}_ACCESS_KEY_ID", (SyncSecretSource.AwsCredentials, AwsAccessKeyIdKey)),
             new($"RCLONE_CONFIG_{AwsRemote}_SECRET_ACCESS_KEY", (SyncSecretSource.AwsCredentials, AwsSecretAccessKeyKey)),
         ]);
-
-    private static void Label(ImmutableArray<ConfigError>.Builder errors, string path, string? value)
-    {
-        if (!DnsLabel.IsMatch(value ?? string.Empty))
-        {
-            errors.Add(new(path, $"\"{value}\" is not a DNS-1123 label (lower-case letters, digits, '-', at most 63)"));
-        }
-    }
 
     private static ImmutableSortedDictionary<string, object> Tree(params (string Key, object Value)[] entries) =>
         ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, entries.Select(e => new KeyValuePair<string, object>(e.Key, e.Value)));

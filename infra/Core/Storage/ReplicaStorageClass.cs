@@ -19,6 +19,25 @@ public enum ReplicaStorageClass
 /// <summary>AWS spellings of <see cref="ReplicaStorageClass"/>.</summary>
 public static class ReplicaStorageClassExtensions
 {
+    /// <summary>The allowed AWS spellings, in declaration order (what <c>ReplicatedBucketArgs.ReplicaStorageClass</c> accepts).</summary>
+    public static IReadOnlyList<string> AwsNames { get; } = [.. Enum.GetValues<ReplicaStorageClass>().Select(c => c.ToAws())];
+
+    /// <summary>Parses an AWS spelling (exact, e.g. <c>STANDARD_IA</c>).</summary>
+    public static bool TryParseAws(string? value, out ReplicaStorageClass storageClass)
+    {
+        foreach (var candidate in Enum.GetValues<ReplicaStorageClass>())
+        {
+            if (string.Equals(candidate.ToAws(), value, StringComparison.Ordinal))
+            {
+                storageClass = candidate;
+                return true;
+            }
+        }
+
+        storageClass = default;
+        return false;
+    }
+
     /// <summary>The S3 API value (e.g. <c>STANDARD_IA</c>).</summary>
     public static string ToAws(this ReplicaStorageClass storageClass) => storageClass switch
     {

@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
-using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Naming;
 
 namespace NeoCloud.Infra.Core.Storage;
 
@@ -36,8 +35,9 @@ public sealed record ReplicationRule(string Id, int Priority, string? Prefix, st
 }
 
 /// <summary>
-/// The decisions of a replicated model bucket: validation of the user's settings, lifecycle rules, replication rule
-/// and names. Plain values only, so it is tested without Pulumi.
+/// The decisions of a replicated model bucket (<see cref="ReplicatedBucketPlanner.Plan"/> of a valid
+/// <see cref="ReplicatedBucketSpec"/>): lifecycle rules, replication rule, names and tags. Plain values only, so it is
+/// tested without Pulumi.
 /// </summary>
 /// <param name="NamePrefix">Bucket name prefix; a random hex suffix makes the names globally unique.</param>
 /// <param name="Region">Primary region.</param>
@@ -73,17 +73,14 @@ public sealed record ReplicatedBucketPlan(
     /// <summary>Replication Time Control threshold, fixed by S3 at 15 minutes.</summary>
     public const int ReplicationTimeMinutes = 15;
 
-    private static readonly Regex RegionPattern = new("^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$", RegexOptions.CultureInvariant);
-    private static readonly Regex PrefixPattern = new("^[a-z0-9][a-z0-9-]*[a-z0-9]$", RegexOptions.CultureInvariant);
+    /// <summary>The owner of the buckets (tags on every object).</summary>
+    public required OwnershipSpec Ownership { get; init; }
 
-    /// <summary>
-    /// Why <paramref name="prefix"/> cannot name the bucket pair, or null when it can: the one rule for bucket name
-    /// prefixes, used by the component and by the stack configuration binder.
-    /// </summary>
-    public static string? NamePrefixProblem(string? prefix) =>
-        string.IsNullOrEmpty(prefix) || prefix.Length < 3 || prefix.Length > MaxPrefixLength || !PrefixPattern.IsMatch(prefix) || prefix.Contains("--", StringComparison.Ordinal)
-            ? $"\"{prefix}\" is not a valid bucket name prefix; use 3-{MaxPrefixLength} lower-case letters, digits and single hyphens, starting and ending with a letter or digit"
-            : null;
+    /// <summary>Key prefix of the Triton model repository in the bucket.</summary>
+    public string ModelPrefix { get; init; } = "models";
+
+    /// <summary>Let <c>pulumi destroy</c> delete non-empty buckets.</summary>
+    public bool ForceDestroy { get; init; }
 
     /// <summary>The primary bucket's name for a random suffix.</summary>
     public string PrimaryBucketName(string suffix) => $"{NamePrefix}-{suffix}";
@@ -91,67 +88,9 @@ public sealed record ReplicatedBucketPlan(
     /// <summary>The replica bucket's name for a random suffix.</summary>
     public string ReplicaBucketName(string suffix) => $"{NamePrefix}-{suffix}{ReplicaSuffix}";
 
-    /// <summary>Every problem of the settings, each with its property path under <paramref name="path"/>.</summary>
-    /// <param name="path">Path prefix, e.g. <c>ReplicatedBucketArgs</c> or <c>neocloud:storage.modelBucket</c>.</param>
-    public ImmutableArray<ConfigError> Validate(string path)
-    {
-        var errors = ImmutableArray.CreateBuilder<ConfigError>();
-        if (NamePrefixProblem(NamePrefix) is { } problem)
-        {
-            errors.Add(new($"{path}.NamePrefix", problem));
-        }
-
-        if (!RegionPattern.IsMatch(Region ?? string.Empty))
-        {
-            errors.Add(new($"{path}.Region", $"\"{Region}\" is not an AWS region name (e.g. us-east-1)"));
-        }
-
-        if (!RegionPattern.IsMatch(ReplicaRegion ?? string.Empty))
-        {
-            errors.Add(new($"{path}.ReplicaRegion", $"\"{ReplicaRegion}\" is not an AWS region name (e.g. us-west-2)"));
-        }
-        else if (string.Equals(Region, ReplicaRegion, StringComparison.Ordinal))
-        {
-            errors.Add(new($"{path}.ReplicaRegion", $"\"{ReplicaRegion}\" equals Region; cross-region replication needs a different region"));
-        }
-
-        PositiveDays(errors, $"{path}.NoncurrentVersionDays", NoncurrentVersionDays);
-        PositiveDays(errors, $"{path}.AbortIncompleteMultipartDays", AbortIncompleteMultipartDays);
-        if (CheckpointPrefix is not null)
-        {
-            if (CheckpointPrefix.Length == 0 || CheckpointPrefix.StartsWith('/'))
-            {
-                errors.Add(new($"{path}.CheckpointPrefix", $"\"{CheckpointPrefix}\" must be a non-empty key prefix not starting with '/', e.g. checkpoints/"));
-            }
-
-            if (CheckpointExpiryDays is null)
-            {
-                errors.Add(new($"{path}.CheckpointExpiryDays", "is required when CheckpointPrefix is set"));
-            }
-        }
-        else if (CheckpointExpiryDays is not null)
-        {
-            errors.Add(new($"{path}.CheckpointPrefix", "is required when CheckpointExpiryDays is set (expiring the whole bucket is not offered)"));
-        }
-
-        if (CheckpointExpiryDays is int days)
-        {
-            PositiveDays(errors, $"{path}.CheckpointExpiryDays", days);
-        }
-
-        if (ReplicationPrefix is { Length: 0 })
-        {
-            errors.Add(new($"{path}.ReplicationPrefix", "must be null (whole bucket) or a non-empty key prefix"));
-        }
-
-        if (!Enum.IsDefined(ReplicaStorageClass))
-        {
-            errors.Add(new($"{path}.ReplicaStorageClass", $"{(int)ReplicaStorageClass} is not a ReplicaStorageClass"));
-        }
-
-        return errors.ToImmutable();
-    }
-
+    /// <summary>The tags of the objects of one side (<paramref name="role"/>: primary, replica, replication) of component <paramref name="component"/>.</summary>
+    public ImmutableSortedDictionary<string, string> Tags(string component, string role) =>
+        Ownership.Labels().SetItem("neocloud.io/component", component).SetItem(ResourceLabels.BucketRole, role);
 
     /// <summary>The lifecycle rules of both buckets.</summary>
     public ImmutableArray<LifecycleRule> LifecycleRules()
@@ -178,12 +117,4 @@ public sealed record ReplicatedBucketPlan(
     /// <summary>The S3 URL Triton reads a model repository from, e.g. <c>s3://bucket/models</c>.</summary>
     public static string ModelRepositoryUrl(string bucketName, string modelPrefix) =>
         string.IsNullOrEmpty(modelPrefix) ? $"s3://{bucketName}" : $"s3://{bucketName}/{modelPrefix.Trim('/')}";
-
-    private static void PositiveDays(ImmutableArray<ConfigError>.Builder errors, string path, int days)
-    {
-        if (days <= 0)
-        {
-            errors.Add(new(path, $"{days} days is not allowed; use a whole number of days ≥ 1"));
-        }
-    }
 }

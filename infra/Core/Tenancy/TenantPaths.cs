@@ -29,7 +29,7 @@ public sealed record TenantPaths(
         new("vector-db", StackLayout.VectorDbNamespace, QdrantWorkloads.PodLabels(StackLayout.VectorDbRelease), [QdrantChart.HttpPort, QdrantChart.GrpcPort]);
 
     /// <summary>The declared paths of <paramref name="tenant"/>'s namespace on <paramref name="cluster"/>.</summary>
-    public static TenantPaths For(EnvironmentModel env, TenantSpec tenant, string cluster)
+    public static TenantPaths For(EnvironmentModel env, Environments.TenantSpec tenant, string cluster)
     {
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(tenant);

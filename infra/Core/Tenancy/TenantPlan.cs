@@ -1,6 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
-using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Hardware;
 using NeoCloud.Infra.Core.Naming;
 
@@ -84,8 +82,8 @@ public sealed record TenantQuotaSettings(
     int LoadBalancers);
 
 /// <summary>
-/// The decisions of a tenant namespace: validation, labels, quota, limit range, network policies and RBAC rules.
-/// Plain data, tested without Pulumi.
+/// The decisions of a tenant namespace (<see cref="TenantPlanner.Plan"/> of a valid <see cref="TenantSpec"/>): labels,
+/// quota, limit range, network policies and RBAC rules. Plain data, tested without Pulumi.
 /// </summary>
 /// <param name="Name">Tenant (namespace) name.</param>
 /// <param name="Group">Identity-provider group bound to the tenant's Role.</param>
@@ -114,6 +112,21 @@ public sealed record TenantPlan(
     /// <summary>The paths config declares (<c>tenants[].allowFrom</c>, <c>tenants[].uses</c>); none by default.</summary>
     public TenantPaths Paths { get; init; } = TenantPaths.None;
 
+    /// <summary>
+    /// Whether the tenant gets <see cref="ModelBucketEgressPolicy"/>: egress to the AWS model bucket's S3 address ranges
+    /// on TCP 443 (the ranges are deploy-time data, <c>TenantArgs.ModelBucketEgressCidrs</c>).
+    /// </summary>
+    public bool ModelBucketEgress { get; init; }
+
+    /// <summary>The owner's extra labels (added to every object, never overriding the library's keys).</summary>
+    public ImmutableSortedDictionary<string, string> Tags { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    /// <summary>Name of the NetworkPolicy that opens egress to the AWS model bucket (S3 address ranges, TCP 443).</summary>
+    public const string ModelBucketEgressPolicy = "allow-model-bucket-egress";
+
+    /// <summary>The port the model bucket egress opens (HTTPS to S3).</summary>
+    public const int ModelBucketEgressPort = 443;
+
     /// <summary>The namespace label every namespace carries with its own name (Kubernetes ≥ 1.22).</summary>
     public const string NamespaceNameLabel = "kubernetes.io/metadata.name";
 
@@ -123,118 +136,13 @@ public sealed record TenantPlan(
     /// <summary>Read-only verbs.</summary>
     public static readonly ImmutableArray<string> ReadVerbs = ["get", "list", "watch"];
 
-    private static readonly Regex DnsLabel = new("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant);
-    private static readonly Regex Quantity = new("^[0-9]+(\\.[0-9]+)?(m|Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$", RegexOptions.CultureInvariant);
-    private static readonly Regex CidrPattern = new(@"^([0-9]{1,3}\.){3}[0-9]{1,3}/([0-9]|[12][0-9]|3[0-2])$", RegexOptions.CultureInvariant);
-
     /// <summary>GPU resource names a quota may name: <c>nvidia.com/gpu</c> and every MIG profile of the catalog.</summary>
     public static ImmutableSortedSet<string> KnownGpuResources { get; } =
         [.. HardwareCatalog.Default.Gpus.SelectMany(g => g.MigProfiles).Select(p => p.MixedResourceName).Append(GpuResources.Gpu)];
 
-    /// <summary>Every problem, each with its property path under <paramref name="path"/>.</summary>
-    public ImmutableArray<ConfigError> Validate(string path)
-    {
-        var errors = ImmutableArray.CreateBuilder<ConfigError>();
-        if (!DnsLabel.IsMatch(Name ?? string.Empty))
-        {
-            errors.Add(new($"{path}.Name", $"\"{Name}\" is not a DNS-1123 label (lower-case letters, digits, '-', at most 63)"));
-        }
-
-        if (string.IsNullOrWhiteSpace(Group))
-        {
-            errors.Add(new($"{path}.Group", "is required (the identity-provider group bound to the tenant's Role)"));
-        }
-
-        if (!Enum.IsDefined(PodSecurity))
-        {
-            errors.Add(new($"{path}.PodSecurity", $"{(int)PodSecurity} is not a PodSecurityLevel"));
-        }
-
-        foreach (var (resource, count) in Quota.GpuResources)
-        {
-            var at = $"{path}.Quota.GpuResources[\"{resource}\"]";
-            if (!KnownGpuResources.Contains(resource))
-            {
-                errors.Add(new(at, $"\"{resource}\" is not a GPU resource; valid: {string.Join(", ", KnownGpuResources)}"));
-                continue;
-            }
-
-            if (count < 0)
-            {
-                errors.Add(new(at, $"{count} is negative; use 0 to forbid the resource"));
-            }
-            else if (ClusterGpuCapacity is not null)
-            {
-                var capacity = ClusterGpuCapacity.TryGetValue(resource, out var c) ? c : 0;
-                if (count > capacity)
-                {
-                    errors.Add(new(at, $"{count} exceeds the cluster's capacity of {capacity} {resource} (at the pools' maximum size)"));
-                }
-            }
-        }
-
-        CheckQuantity(errors, $"{path}.Quota.CpuRequests", Quota.CpuRequests, required: true);
-        CheckQuantity(errors, $"{path}.Quota.CpuLimits", Quota.CpuLimits, required: false);
-        CheckQuantity(errors, $"{path}.Quota.MemoryRequests", Quota.MemoryRequests, required: true);
-        CheckQuantity(errors, $"{path}.Quota.MemoryLimits", Quota.MemoryLimits, required: false);
-        if (Quota.PersistentVolumeClaims < 0)
-        {
-            errors.Add(new($"{path}.Quota.PersistentVolumeClaims", $"{Quota.PersistentVolumeClaims} is negative"));
-        }
-
-        if (Quota.LoadBalancers < 0)
-        {
-            errors.Add(new($"{path}.Quota.LoadBalancers", $"{Quota.LoadBalancers} is negative"));
-        }
-
-        for (var i = 0; i < IngressNamespaces.Length; i++)
-        {
-            if (!DnsLabel.IsMatch(IngressNamespaces[i] ?? string.Empty))
-            {
-                errors.Add(new($"{path}.IngressNamespaces[{i}]", $"\"{IngressNamespaces[i]}\" is not a namespace name"));
-            }
-        }
-
-        for (var i = 0; i < Paths.AllowFromNamespaces.Length; i++)
-        {
-            if (!DnsLabel.IsMatch(Paths.AllowFromNamespaces[i] ?? string.Empty))
-            {
-                errors.Add(new($"{path}.Paths.AllowFromNamespaces[{i}]", $"\"{Paths.AllowFromNamespaces[i]}\" is not a namespace name"));
-            }
-        }
-
-        for (var i = 0; i < Paths.AllowToNamespaces.Length; i++)
-        {
-            if (!DnsLabel.IsMatch(Paths.AllowToNamespaces[i] ?? string.Empty))
-            {
-                errors.Add(new($"{path}.Paths.AllowToNamespaces[{i}]", $"\"{Paths.AllowToNamespaces[i]}\" is not a namespace name"));
-            }
-        }
-
-        CheckCidrs(errors, $"{path}.Paths.AllowFromCidrs", Paths.AllowFromCidrs);
-        for (var i = 0; i < Paths.Uses.Length; i++)
-        {
-            var use = Paths.Uses[i];
-            if (!DnsLabel.IsMatch(use.Name ?? string.Empty) || !DnsLabel.IsMatch(use.Namespace ?? string.Empty) || use.Ports.IsDefaultOrEmpty || use.Ports.Any(p => p is < 1 or > 65535))
-            {
-                errors.Add(new($"{path}.Paths.Uses[{i}]", "needs a name, a namespace name and ports between 1 and 65535"));
-            }
-        }
-
-        CheckCidrs(errors, $"{path}.ModelStoreCidrs", ModelStoreCidrs);
-        CheckCidrs(errors, $"{path}.KubeApiCidrs", KubeApiCidrs);
-        if (ModelStore is not null && (ModelStore.Port is < 1 or > 65535 || !DnsLabel.IsMatch(ModelStore.Namespace ?? string.Empty)))
-        {
-            errors.Add(new($"{path}.ModelStore", "needs a namespace name and a port between 1 and 65535"));
-        }
-
-        return errors.ToImmutable();
-    }
-
-
     /// <summary>Labels of every tenant-scoped object (cost attribution with the tenant).</summary>
     public ImmutableSortedDictionary<string, string> Labels(string component) =>
-        ResourceLabels.For("tenant", Name, component, Environment, CostCenter, Name);
+        Tags.SetItems(ResourceLabels.For("tenant", Name, component, Environment, CostCenter, Name));
 
     /// <summary>Namespace labels: cost attribution plus Pod Security Standards (enforce the level, warn and audit at restricted).</summary>
     public ImmutableSortedDictionary<string, string> NamespaceLabels()
@@ -394,37 +302,4 @@ public sealed record TenantPlan(
 
     internal static ImmutableSortedDictionary<string, string> Labels1(string key, string value) =>
         ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, string>(key, value)]);
-
-    private static void CheckQuantity(ImmutableArray<ConfigError>.Builder errors, string path, string? value, bool required)
-    {
-        if (value is null)
-        {
-            if (required)
-            {
-                errors.Add(new(path, "is required (a Kubernetes quantity, e.g. 64 or 256Gi)"));
-            }
-
-            return;
-        }
-
-        if (value.StartsWith('-'))
-        {
-            errors.Add(new(path, $"\"{value}\" is negative"));
-        }
-        else if (!Quantity.IsMatch(value))
-        {
-            errors.Add(new(path, $"\"{value}\" is not a Kubernetes quantity, e.g. 64, 500m or 256Gi"));
-        }
-    }
-
-    private static void CheckCidrs(ImmutableArray<ConfigError>.Builder errors, string path, ImmutableArray<string> cidrs)
-    {
-        for (var i = 0; i < cidrs.Length; i++)
-        {
-            if (!CidrPattern.IsMatch(cidrs[i] ?? string.Empty))
-            {
-                errors.Add(new($"{path}[{i}]", $"\"{cidrs[i]}\" is not an IPv4 CIDR, e.g. 10.0.0.0/16"));
-            }
-        }
-    }
 }

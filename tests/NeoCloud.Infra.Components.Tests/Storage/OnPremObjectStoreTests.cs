@@ -113,4 +113,25 @@ public sealed class OnPremObjectStoreTests
         });
         Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
     }
+
+    [Fact]
+    public async Task Missing_sync_inputs_are_each_reported_and_nothing_is_registered()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() =>
+        {
+            var error = Assert.Throws<ComponentArgsException>(() => new OnPremObjectStore("onprem", Args(a => a.SyncToS3 = new S3SyncArgs { Region = "us-east-1" })));
+            Assert.Equal(["SyncToS3.BucketName", "SyncToS3.AccessKeyId", "SyncToS3.SecretAccessKey"], error.Problems.Select(e => e.PropertyPath));
+        });
+        Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
+    }
+
+    [Fact]
+    public async Task Extra_tags_label_the_objects_and_the_token_is_the_index_token()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new OnPremObjectStore("onprem", Args(a => a.Tags = new() { ["team"] = "ml" })));
+        Assert.Single(mocks.OfType("neocloud:index:OnPremObjectStore"));
+        var job = mocks.Single("kubernetes:batch/v1:Job");
+        Assert.Equal("ml", Map(Map(job.Inputs["metadata"])["labels"])["team"]);
+        Assert.Equal("prod", Map(Map(job.Inputs["metadata"])["labels"])["neocloud.io/environment"]);
+    }
 }

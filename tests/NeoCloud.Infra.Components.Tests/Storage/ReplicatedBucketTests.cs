@@ -201,7 +201,35 @@ public sealed class ReplicatedBucketTests
             Assert.Equal(
                 ["AbortIncompleteMultipartDays", "NoncurrentVersionDays", "ReplicaRegion"],
                 error.Problems.Select(e => e.PropertyPath).Order());
-            Assert.Contains("equals Region", error.Message);
+            Assert.Contains("ReplicatedBucketArgs.ReplicaRegion: \"us-east-1\" equals the primary region", error.Message);
+        });
+        Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
+    }
+
+    [Fact]
+    public async Task Tags_escape_hatch_role_key_storage_class_and_index_token()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new ReplicatedBucket("models", Args(a =>
+        {
+            a.Tags = new() { ["team"] = "ml" };
+            a.ReplicaStorageClass = "GLACIER_IR";
+        })));
+        Assert.Single(mocks.OfType("neocloud:index:ReplicatedBucket"));
+        var tags = mocks.OfType("aws:s3/bucket:Bucket").Select(b => Map(b.Inputs["tags"])).ToArray();
+        Assert.All(tags, t => Assert.Equal("ml", t["team"]));
+        Assert.Equal(["primary", "replica"], tags.Select(t => (string)t[Core.Naming.ResourceLabels.BucketRole]).Order());
+        var rule = Map(Assert.Single(List(mocks.Single("aws:s3/bucketReplicationConfig:BucketReplicationConfig").Inputs["rules"])));
+        Assert.Equal("GLACIER_IR", Map(rule["destination"])["storageClass"]);
+    }
+
+    [Fact]
+    public async Task Required_args_left_unset_are_each_reported()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() =>
+        {
+            var error = Assert.Throws<ComponentArgsException>(() => new ReplicatedBucket("models", new ReplicatedBucketArgs { ReplicaStorageClass = "standard" }));
+            Assert.Equal(["NamePrefix", "Region", "ReplicaRegion", "ReplicaStorageClass", "Environment", "CostCenter"], error.Problems.Select(p => p.PropertyPath));
+            Assert.Contains("ReplicatedBucketArgs.NamePrefix: is required", error.Message, StringComparison.Ordinal);
         });
         Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
     }

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Tenancy;
 using NeoCloud.Infra.Components.Tests.Testing;
-using NeoCloud.Infra.Core.Tenancy;
+using Pulumi;
 
 namespace NeoCloud.Infra.Components.Tests.Tenancy;
 
@@ -20,7 +20,7 @@ public sealed class TenantTests
             MemoryRequests = "256Gi",
             ClusterGpuCapacity = new() { ["nvidia.com/gpu"] = 16, ["nvidia.com/mig-1g.10gb"] = 56, ["nvidia.com/mig-3g.40gb"] = 16 },
             IngressNamespaces = ["ingress-nginx", "monitoring"],
-            ModelStore = new ModelStoreService("rook-ceph", ImmutableSortedDictionary<string, string>.Empty.Add("app", "rook-ceph-rgw"), 8080),
+            ModelStore = new ModelStoreArgs { Namespace = "rook-ceph", PodLabels = new() { ["app"] = "rook-ceph-rgw" }, Port = 8080 },
             ModelStoreCidrs = ["10.0.128.0/24"],
         };
         change?.Invoke(args);
@@ -127,10 +127,63 @@ public sealed class TenantTests
                 ["nvidia.com/mig-9g.99gb"] = 1,
             })));
             Assert.Equal(3, error.Problems.Length);
-            Assert.Contains(error.Problems, e => e.PropertyPath == "Quota.GpuResources[\"nvidia.com/gpu\"]" && e.Reason.Contains("exceeds the cluster's capacity of 16", StringComparison.Ordinal));
-            Assert.Contains(error.Problems, e => e.PropertyPath == "Quota.GpuResources[\"nvidia.com/mig-1g.10gb\"]" && e.Reason.Contains("negative", StringComparison.Ordinal));
-            Assert.Contains(error.Problems, e => e.PropertyPath == "Quota.GpuResources[\"nvidia.com/mig-9g.99gb\"]" && e.Reason.Contains("not a GPU resource", StringComparison.Ordinal));
+            Assert.Contains(error.Problems, e => e.PropertyPath == "GpuQuota[\"nvidia.com/gpu\"]" && e.Reason.Contains("exceeds the cluster's capacity of 16", StringComparison.Ordinal));
+            Assert.Contains(error.Problems, e => e.PropertyPath == "GpuQuota[\"nvidia.com/mig-1g.10gb\"]" && e.Reason.Contains("negative", StringComparison.Ordinal));
+            Assert.Contains(error.Problems, e => e.PropertyPath == "GpuQuota[\"nvidia.com/mig-9g.99gb\"]" && e.Reason.Contains("not a GPU resource", StringComparison.Ordinal));
         });
         Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
+    }
+
+    [Fact]
+    public async Task Model_bucket_egress_opens_only_the_given_ranges_on_443_and_is_listed()
+    {
+        Tenant? tenant = null;
+        var (mocks, _) = await PulumiTest.RunAsync(() => tenant = new Tenant("dc1-acme", Args(a => a.ModelBucketEgressCidrs = new InputList<string> { "52.216.0.0/15", "3.5.0.0/19" })));
+        Assert.Equal("allow-model-bucket-egress", (await PulumiTest.ValueAsync(tenant!.NetworkPolicyNames))[^1]);
+        var policy = mocks.OfType("kubernetes:networking.k8s.io/v1:NetworkPolicy").Single(p => p.Name == "dc1-acme-model-bucket-egress");
+        var metadata = Map(policy.Inputs["metadata"]);
+        Assert.Equal("allow-model-bucket-egress", metadata["name"]);
+        Assert.Equal("acme", metadata["namespace"]);
+        Assert.Equal("acme", Map(metadata["labels"])["neocloud.io/tenant"]);
+        var spec = Map(policy.Inputs["spec"]);
+        Assert.Equal(["Egress"], List(spec["policyTypes"]).Cast<string>());
+        var rule = Map(Assert.Single(List(spec["egress"])));
+        Assert.Equal(["3.5.0.0/19", "52.216.0.0/15"], List(rule["to"]).Select(Map).Select(p => (string)Map(p["ipBlock"])["cidr"]).Order());
+        Assert.Equal("TCP:443", List(rule["ports"]).Select(Map).Select(p => $"{p["protocol"]}:{p["port"]}").Single());
+    }
+
+    [Fact]
+    public async Task Without_ranges_there_is_no_model_bucket_egress()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new Tenant("acme", Args()));
+        Assert.DoesNotContain(mocks.OfType("kubernetes:networking.k8s.io/v1:NetworkPolicy"), p => (string)Map(p.Inputs["metadata"])["name"] == "allow-model-bucket-egress");
+    }
+
+    [Fact]
+    public async Task Args_problems_use_the_args_property_names_and_register_nothing()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() =>
+        {
+            var error = Assert.Throws<ComponentArgsException>(() => new Tenant("acme", Args(a =>
+            {
+                a.TenantName = null!;
+                a.PodSecurity = "privileged";
+                a.CostCenter = "Acme";
+                a.Paths = new TenantPathsArgs { AllowFromCidrs = ["10.20.0.1/16"] };
+                a.ModelStore = new ModelStoreArgs { Namespace = "rook-ceph", Port = 0 };
+            })));
+            Assert.Equal(["TenantName", "PodSecurity", "Paths.AllowFromCidrs[0]", "ModelStore.Port", "CostCenter"], error.Problems.Select(p => p.PropertyPath));
+            Assert.Contains("TenantArgs.TenantName: is required", error.Message, StringComparison.Ordinal);
+            Assert.IsAssignableFrom<ArgumentException>(error);
+        });
+        Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
+    }
+
+    [Fact]
+    public async Task Type_token_is_the_index_token()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new Tenant("acme", Args()));
+        Assert.Single(mocks.OfType("neocloud:index:Tenant"));
+        Assert.Equal("neocloud:tenancy:Tenant", Tenant.PreviousTypeToken);
     }
 }

@@ -187,7 +187,7 @@ public sealed class EnvironmentBinderTests
         var error = Assert.Single(EnvironmentBinder.Bind(StackConfig.FromYaml(yaml, "prod")).Errors);
 
         Assert.Equal("neocloud:storage.modelBucket.name", error.Path);
-        Assert.Equal(NeoCloud.Infra.Core.Storage.ReplicatedBucketPlan.NamePrefixProblem("ab"), error.Message);
+        Assert.Equal(NeoCloud.Infra.Core.Storage.ReplicatedBucketPlanner.NamePrefixProblem("ab"), error.Message);
         Assert.Contains("use 3-46 lower-case letters", error.Message);
     }
 

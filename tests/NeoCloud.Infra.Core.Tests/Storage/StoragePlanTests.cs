@@ -1,27 +1,28 @@
 using System.Text.Json;
+using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Storage;
 
 namespace NeoCloud.Infra.Core.Tests.Storage;
 
 public sealed class StoragePlanTests
 {
-    private static ReplicatedBucketPlan Plan(string replica = "us-west-2", int noncurrent = 30, int abort = 7) =>
-        new("acme-models", "us-east-1", replica, noncurrent, abort, "checkpoints/", 90, true, ReplicaStorageClass.StandardInfrequentAccess, null);
+    private static ReplicatedBucketSpec Spec(string replica = "us-west-2") =>
+        new("acme-models", "us-east-1", replica, new OwnershipSpec("prod", "ml-platform"))
+        {
+            CheckpointPrefix = "checkpoints/",
+            CheckpointExpiryDays = 90,
+            ReplicationTimeControl = true,
+            ReplicaStorageClass = "STANDARD_IA",
+        };
+
+    private static ReplicatedBucketPlan Plan() => ReplicatedBucketPlanner.Plan(Spec());
 
     [Fact]
     public void Valid_plan_has_no_errors_and_three_lifecycle_rules()
     {
-        Assert.Empty(Plan().Validate("args"));
+        Assert.Empty(ReplicatedBucketPlanner.Validate(Spec()));
         Assert.Equal(["expire-noncurrent-versions", "abort-incomplete-multipart-uploads", "expire-old-checkpoints"], Plan().LifecycleRules().Select(r => r.Id));
     }
-
-    [Theory]
-    [InlineData("us-east-1", 30, 7, "args.ReplicaRegion")]
-    [InlineData("us-west-2", 0, 7, "args.NoncurrentVersionDays")]
-    [InlineData("us-west-2", 30, -2, "args.AbortIncompleteMultipartDays")]
-    [InlineData("mars-1", 30, 7, "args.ReplicaRegion")]
-    public void Bad_settings_are_reported_with_their_path(string replica, int noncurrent, int abort, string path) =>
-        Assert.Equal(path, Assert.Single(Plan(replica, noncurrent, abort).Validate("args")).Path);
 
     [Fact]
     public void Replication_rule_uses_rtc_with_metrics_and_the_storage_class()
@@ -38,10 +39,9 @@ public sealed class StoragePlanTests
     public void Names_fit_s3_limits()
     {
         var longest = new string('a', ReplicatedBucketPlan.MaxPrefixLength);
-        var plan = Plan() with { NamePrefix = longest };
-        Assert.Empty(plan.Validate("a"));
-        Assert.Equal(63, plan.ReplicaBucketName("0123abcd").Length);
-        Assert.NotEmpty((plan with { NamePrefix = longest + "a" }).Validate("a"));
+        Assert.Empty(ReplicatedBucketPlanner.Validate(Spec() with { NamePrefix = longest }));
+        Assert.Equal(63, ReplicatedBucketPlanner.Plan(Spec() with { NamePrefix = longest }).ReplicaBucketName("0123abcd").Length);
+        Assert.Equal("NamePrefix", Assert.Single(ReplicatedBucketPlanner.Validate(Spec() with { NamePrefix = longest + "a" })).PropertyPath);
     }
 
     [Fact]
@@ -72,9 +72,10 @@ public sealed class StoragePlanTests
     [Fact]
     public void Ceph_pools_replicate_per_host_and_prod_needs_three()
     {
-        var plan = new OnPremObjectStorePlan("models", "rook-ceph", "store", "models", 2, 2, true, null);
-        Assert.Equal("OnPremObjectStoreArgs.PoolReplicas", Assert.Single(plan.Validate("OnPremObjectStoreArgs")).Path);
-        var spec = (plan with { PoolReplicas = 3 }).CephObjectStoreSpec();
+        var store = new OnPremObjectStoreSpec("store", "models", new OwnershipSpec("prod", "ml-platform")) { PoolReplicas = 2 };
+        Assert.Equal("PoolReplicas", Assert.Single(OnPremObjectStorePlanner.Validate(store)).PropertyPath);
+        var plan = OnPremObjectStorePlanner.Plan(store with { PoolReplicas = 3 });
+        var spec = plan.CephObjectStoreSpec();
         Assert.True((bool)spec["preservePoolsOnDelete"]);
         Assert.Equal("http://rook-ceph-rgw-models.rook-ceph.svc:80", plan.Endpoint);
     }

@@ -91,18 +91,18 @@ public sealed class DeclaredPathsTests
         Assert.Equal(new[] { 6333, 6334 }, vectorDb.Ports.Select(p => p.Port));
         Assert.Equal(StackLayout.VectorDbNamespace, vectorDb.Peers.Single().NamespaceLabels![TenantPlan.NamespaceNameLabel]);
         Assert.Equal("search", Assert.Single(policies["allow-to-declared"].Egress).Peers.Single().NamespaceLabels![TenantPlan.NamespaceNameLabel]);
-        Assert.Empty(plan.Validate("TenantArgs"));
+        Assert.Empty(TenantPlanner.Validate(new NeoCloud.Infra.Core.Tenancy.TenantSpec("chat", "g", "1", "1Gi", new("prod", "cc")) { Paths = chat }));
     }
 
     [Fact]
     public void Invalid_paths_are_reported_with_their_property_path()
     {
-        var plan = new TenantPlan("chat", "g", "prod", "cc", PodSecurityLevel.Baseline, new(System.Collections.Immutable.ImmutableSortedDictionary<string, int>.Empty, "1", null, "1Gi", null, 1, 0), null, [], null, [], [])
+        var spec = new NeoCloud.Infra.Core.Tenancy.TenantSpec("chat", "g", "1", "1Gi", new("prod", "cc"))
         {
             Paths = new TenantPaths(["Bad_NS"], ["10.0.0.0/33"], [], [new("vector-db", "vector-db", TenantPaths.VectorDb.PodLabels, [])]),
         };
 
-        Assert.Equal(["TenantArgs.Paths.AllowFromNamespaces[0]", "TenantArgs.Paths.AllowFromCidrs[0]", "TenantArgs.Paths.Uses[0]"], plan.Validate("TenantArgs").Select(e => e.Path));
+        Assert.Equal(["Paths.AllowFromNamespaces[0]", "Paths.AllowFromCidrs[0]", "Paths.Uses[0]"], TenantPlanner.Validate(spec).Select(e => e.PropertyPath));
     }
 
     [Theory]

@@ -34,15 +34,6 @@ public sealed class TenantPlanTests
         Assert.Equal("0", hard["services.nodeports"]);
     }
 
-    [Fact]
-    public void Over_capacity_is_an_error_and_missing_capacity_counts_as_zero()
-    {
-        var errors = Plan(
-            ImmutableSortedDictionary<string, int>.Empty.Add("nvidia.com/gpu", 9).Add("nvidia.com/mig-1g.10gb", 1),
-            new() { ["nvidia.com/gpu"] = 8 }).Validate("t");
-        Assert.Equal(2, errors.Length);
-        Assert.All(errors, e => Assert.Contains("exceeds the cluster's capacity", e.Message, StringComparison.Ordinal));
-    }
 
     [Fact]
     public void Default_deny_comes_first_and_has_no_rules()

@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Tenancy;
-using NeoCloud.Infra.Core.Tenancy;
 using Pulumi;
 
 namespace NeoCloud.Infra.Components.Tests.Tenancy.Examples;
@@ -17,16 +15,18 @@ public static class TenantExample
             Group = "acme-engineers",
             Environment = "prod",
             CostCenter = "acme",
-            PodSecurity = PodSecurityLevel.Baseline,
+            PodSecurity = "baseline",
             GpuQuota = new() { ["nvidia.com/gpu"] = 8, ["nvidia.com/mig-1g.10gb"] = 14 },
             CpuRequests = "64",
             MemoryRequests = "256Gi",
             ClusterGpuCapacity = new() { ["nvidia.com/gpu"] = 16, ["nvidia.com/mig-1g.10gb"] = 56 },
             IngressNamespaces = ["ingress-nginx", "monitoring"],
-            ModelStore = new ModelStoreService(
-                "rook-ceph",
-                ImmutableSortedDictionary<string, string>.Empty.Add("app", "rook-ceph-rgw"),
-                8080),
+            ModelStore = new ModelStoreArgs
+            {
+                Namespace = "rook-ceph",
+                PodLabels = new() { ["app"] = "rook-ceph-rgw" },
+                Port = 8080,
+            },
         }, new ComponentResourceOptions { Provider = cluster });
         // </readme>
         return tenant;

@@ -1,0 +1,50 @@
+using NeoCloud.Infra.Core.Storage;
+using Pulumi;
+
+namespace NeoCloud.Infra.Components.Storage;
+
+/// <summary>Inputs of <see cref="ModelBucketAccess"/>. Validated by <see cref="ModelBucketAccessPlanner.Validate"/>.</summary>
+public sealed class ModelBucketAccessArgs : NeoCloudArgs
+{
+    /// <summary>
+    /// <c>read</c>: list the bucket and read objects under <c>models/</c> (Triton's model repository), decrypting with the
+    /// bucket's key only through S3 in <see cref="Region"/>; <c>write</c>: the hybrid sync writer (put and read objects,
+    /// never change the bucket's configuration). Defaults to <c>read</c>.
+    /// </summary>
+    [Input("access")]
+    public string Access { get; set; } = ModelBucketAccessPlanner.Read;
+
+    /// <summary>The model bucket's ARN (e.g. <see cref="ReplicatedBucket.BucketArn"/>). Required.</summary>
+    [Input("bucketArn", required: true)]
+    public Input<string> BucketArn { get; set; } = null!;
+
+    /// <summary>The bucket's KMS key ARN (e.g. <see cref="ReplicatedBucket.KmsKeyArn"/>). Required.</summary>
+    [Input("kmsKeyArn", required: true)]
+    public Input<string> KmsKeyArn { get; set; } = null!;
+
+    /// <summary>The bucket's region, e.g. us-east-1. Required.</summary>
+    [Input("region", required: true)]
+    public string Region { get; set; } = null!;
+
+    /// <summary>
+    /// Namespaces (e.g. the serving tenants of a cluster) that each get a Secret <see cref="SecretName"/> with the
+    /// identity's key (<c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>, <c>AWS_DEFAULT_REGION</c>); they must exist
+    /// (pass what creates them as <c>dependsOn</c>: the Secrets wait for it). Defaults to none (use the key outputs).
+    /// </summary>
+    [Input("namespaces")]
+    public List<string> Namespaces { get; set; } = [];
+
+    /// <summary>Name of the Secret in each namespace, a DNS label. Defaults to <c>model-store-credentials</c> (what <c>TritonService</c> reads).</summary>
+    [Input("secretName")]
+    public string SecretName { get; set; } = Core.Stacks.StackLayout.ModelCredentialsSecret;
+
+    /// <summary>The spec the planner validates and plans.</summary>
+    internal ModelBucketAccessSpec ToSpec() => new(Region, ToOwnership())
+    {
+        Access = Access,
+        Namespaces = [.. Namespaces ?? []],
+        SecretName = SecretName,
+        HasBucketArn = BucketArn is not null,
+        HasKmsKeyArn = KmsKeyArn is not null,
+    };
+}
