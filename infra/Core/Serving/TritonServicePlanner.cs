@@ -89,7 +89,10 @@ public static partial class TritonServicePlanner
         }
         else
         {
-            p.Require(spec.Slo.P95Ms > 0 && spec.Slo.P99Ms >= spec.Slo.P95Ms, "Slo", $"needs 0 < p95 ≤ p99, was p95 {D(spec.Slo.P95Ms)} ms, p99 {D(spec.Slo.P99Ms)} ms");
+            if (p.Require(spec.Slo.P95Ms > 0 && !double.IsInfinity(spec.Slo.P95Ms), "Slo.P95Ms", $"must be greater than 0 ms, was {D(spec.Slo.P95Ms)}"))
+            {
+                p.Require(spec.Slo.P99Ms >= spec.Slo.P95Ms, "Slo.P95Ms", $"{D(spec.Slo.P95Ms)} ms is above p99Ms {D(spec.Slo.P99Ms)} ms; a 95th percentile cannot exceed the 99th");
+            }
         }
 
         if (spec.Autoscaling is null)
@@ -102,7 +105,7 @@ public static partial class TritonServicePlanner
             p.Require(
                 spec.MinReplicas != 0 || spec.Autoscaling.QueryOverride is not null,
                 "MinReplicas",
-                "0 (scale to zero) needs Autoscaling.QueryOverride, a metric that exists while no replica runs (e.g. the on-prem deployment's excess load); this deployment's own metric disappears at zero replicas, so it could never scale back up — use 1 or more, or set QueryOverride");
+                "0 would never scale up again: the in-flight trigger's metric comes from this deployment's own replicas, so it does not exist while zero run (KEDA's 0→1 problem); keep at least 1 prewarmed replica, or scale on a metric that exists at zero (Autoscaling.QueryOverride, as the burst deployments do with the on-prem load)");
         }
 
         p.Require(
