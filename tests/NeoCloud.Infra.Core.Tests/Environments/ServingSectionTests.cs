@@ -74,6 +74,21 @@ public sealed class ServingSectionTests
         Assert.Equal(problem.Reason, error.Message);
     }
 
+    /// <summary>Parity for capacity: the binder's message (CapacityPlanner) is the component's placement check's reason.</summary>
+    [Fact]
+    public void TheBindersCapacityMessageIsTheComponentsPlacementReason()
+    {
+        var bound = EnvironmentBinder.Bind(StackConfig.FromYamlFile(RepoFiles.Fixture("invalid", "14-serving-over-capacity.yaml")));
+        var error = Assert.Single(bound.Errors);
+
+        // The same deployment as TritonServiceArgs would carry it, placed on h100-mig (112 slices at its maximum size).
+        var plan = TritonServicePlanner.Plan(Spec(min: 2, max: 200, new LatencySlo(300, 800)) with { Name = "chat", GpuResource = "nvidia.com/mig-1g.10gb" });
+        var problem = Assert.Single(TritonServicePlanner.CheckPlacement(plan, "h100-mig", new Dictionary<string, int> { ["nvidia.com/mig-1g.10gb"] = 112 }));
+        Assert.Equal("MaxReplicas", problem.PropertyPath);
+        Assert.Equal("neocloud:serving[0].replicas.max", error.Path);
+        Assert.Equal(problem.Reason, error.Message);
+    }
+
     [Fact]
     public void TheSharedPoolBudgetIsTheBindersCheck()
     {
