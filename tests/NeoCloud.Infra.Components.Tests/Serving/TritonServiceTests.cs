@@ -81,6 +81,20 @@ public class TritonServiceTests
     }
 
     [Fact]
+    public async Task TagsLabelEveryObjectButNeverThePodSelector()
+    {
+        var args = Args();
+        args.Tags = new Dictionary<string, string> { ["team"] = "search" };
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", args));
+        var deployment = mocks.Single("kubernetes:apps/v1:Deployment");
+        Assert.Equal("search", At(deployment.Inputs["metadata"], "labels", "team"));
+        Assert.Equal("search", At(deployment.Inputs["spec"], "template", "metadata", "labels", "team"));
+        Assert.False(Map(At(deployment.Inputs["spec"], "selector", "matchLabels")).ContainsKey("team"));
+        Assert.Equal("search", At(mocks.Single("kubernetes:keda.sh/v1alpha1:ScaledObject").Inputs["metadata"], "labels", "team"));
+        Assert.Equal("search", At(mocks.Single("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Inputs["metadata"], "labels", "team"));
+    }
+
+    [Fact]
     public async Task ScaledObjectTargetsTheDeploymentWithQueryThresholdsAndRequestedMax()
     {
         var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args(max: 14)));
@@ -173,7 +187,13 @@ public class TritonServiceTests
         Assert.Equal("neocloud:index:TritonService", component.GetResourceType());
         Assert.Equal("neocloud:index:TritonService", TritonService.TypeToken);
         Assert.Equal("neocloud:serving:TritonService", TritonService.PreviousTypeToken);
-        Assert.Equal("team-a", mocks.Single("neocloud:index:TritonService").Inputs["namespace"]);
+        var inputs = mocks.Single("neocloud:index:TritonService").Inputs;
+        Assert.Equal("team-a", inputs["namespace"]);
+
+        // The Args go to the engine as the component's inputs, the placement under its wire names.
+        Assert.Equal("h100-mig", At(inputs["placement"]!, "poolName"));
+        Assert.Equal(14.0, At(inputs["placement"]!, "allocatableAtMax", Mig));
+        Assert.Equal("models", At(inputs["modelRepository"]!, "bucket"));
     }
 
     [Fact]
