@@ -11,6 +11,7 @@ using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Capacity;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Monitoring;
+using NeoCloud.Infra.Core.Hardware;
 using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Serving;
 using NeoCloud.Infra.Core.Stacks;
@@ -167,7 +168,7 @@ public sealed class EnvironmentStack
             Environment = _env.Environment,
             CostCenter = _env.CostCenter,
             MonitoringRelease = release,
-        }, access.Options(monitoring.Chart));
+        }, access.Options(monitoring));
         return new ClusterPlatform(monitoring, keda, gpuOperator);
     }
 
@@ -378,52 +379,44 @@ public sealed class EnvironmentStack
 
     private void Serving()
     {
-        // One replica budget per pool, with every deployment (and burst part) that schedules onto it: checked up front.
-        var claims = new Dictionary<string, List<ReplicaClaim>>(StringComparer.Ordinal);
-        foreach (var s in _env.Serving)
-        {
-            Add(claims, s.Pool, ServingPool.Claim(s.Name, s.Gpu.ResourceName, s.MinReplicas, s.MaxReplicas));
-            if (s.Burst is { } b)
-            {
-                Add(claims, b.Pool, ServingPool.Claim(s.Name + StackLayout.BurstSuffix, b.Gpu.ResourceName, 0, b.MaxReplicas));
-            }
-        }
-
-        var budgets = claims.ToDictionary(
-            kv => kv.Key,
-            kv => new ServingPool(_capacity.Pools.Single(p => p.Pool == kv.Key), kv.Value, _env.Pool(kv.Key).AllowOvercommit),
-            StringComparer.Ordinal);
-
+        // The replica budget of shared pools is the binder's (CapacityPlanner.Validate): each TritonService checks
+        // only its own maximum against its pool's placement.
         var federated = FederationTargets();
         foreach (var s in _env.Serving)
         {
             var pool = _env.Pool(s.Pool);
             var scaling = s.Autoscaling.Scaling();
-            var main = Deploy(s.Name, s, pool, s.Gpu, budgets[s.Pool], s.MinReplicas, s.MaxReplicas, scaling);
+            var main = Deploy(s.Name, s, pool, s.Gpu, s.MinReplicas, s.MaxReplicas, scaling);
             if (s.Burst is { } b)
             {
                 var burstPool = _env.Pool(b.Pool);
                 var burstScaling = BurstScaling.Scaling(s, pool.Cluster);
-                main["burst"] = Deploy(s.Name + StackLayout.BurstSuffix, s, burstPool, b.Gpu, budgets[b.Pool], 0, b.MaxReplicas, burstScaling, federated.GetValueOrDefault(burstPool.Cluster));
+                main["burst"] = Deploy(s.Name + StackLayout.BurstSuffix, s, burstPool, b.Gpu, 0, b.MaxReplicas, burstScaling, federated.GetValueOrDefault(burstPool.Cluster));
             }
 
             _servingEndpoints[s.Name] = main;
         }
     }
 
-    private Dictionary<string, object?> Deploy(string name, ServingSpec s, GpuPoolSpec pool, GpuRequest gpu, ServingPool budget, int min, int max, QueueTimeScaling scaling, Resource? waitFor = null)
+    // Until GpuNodePool publishes its placement output (gpu branch): the same values from the pool's plan.
+    // Integrator: replace the call PlacementOf(pool) in Deploy with _pools[pool.Name].Placement and delete this method.
+    private NodePlacement PlacementOf(GpuPoolSpec pool)
+    {
+        var plan = _pools[pool.Name].Plan;
+        var tolerations = plan.Tolerations.Select(t => t.ToMap())
+            .Select(m => new PlacementToleration(m["key"], m["operator"], m.GetValueOrDefault("value"), m["effect"]))
+            .ToList();
+        return new NodePlacement(
+            pool.Name, new Dictionary<string, string>(plan.NodeSelector), tolerations, plan.Strategy.ToChartValue(), pool.Gpu?.Id ?? string.Empty,
+            pool.GpusPerNode, pool.MinSize, pool.MaxSize, new Dictionary<string, int>(plan.Capacity.AtMin), new Dictionary<string, int>(plan.Capacity.AtMax), 0, 0);
+    }
+
+    private Dictionary<string, object?> Deploy(string name, ServingSpec s, GpuPoolSpec pool, GpuRequest gpu, int min, int max, QueueTimeScaling scaling, Resource? waitFor = null)
     {
         var access = _clusters[pool.Cluster];
         var platform = _platforms[pool.Cluster];
-        var plan = _pools[pool.Name].Plan;
-        var tolerations = new InputList<TolerationArgs>();
-        foreach (var t in plan.Tolerations)
-        {
-            var map = t.ToMap();
-            tolerations.Add(new TolerationArgs { Key = map["key"], Operator = map["operator"], Value = map.GetValueOrDefault("value")!, Effect = map["effect"] });
-        }
-
-        TritonService Create(ModelRepository repository, Input<string>? bucket = null) => new(name, new TritonServiceArgs
+        var placement = PlacementOf(pool);
+        TritonService Create(ModelRepositoryArgs repository, Input<string>? bucket = null) => new(name, new TritonServiceArgs
         {
             Namespace = s.Tenant,
             Tenant = s.Tenant,
@@ -431,21 +424,25 @@ public sealed class EnvironmentStack
             Environment = _env.Environment,
             CostCenter = _env.CostCenter,
             GpuResource = gpu.ResourceName,
-            Pool = budget,
-            NodeSelector = CoreData.ToLabels(plan.NodeSelector),
-            Tolerations = tolerations,
+            Placement = placement,
             ModelRepository = repository,
             ModelBucket = bucket,
             CredentialsSecretName = StackLayout.ModelCredentialsSecret,
             MinReplicas = min,
             MaxReplicas = max,
-            Slo = s.LatencySlo,
-            Autoscaling = scaling,
-            PrometheusAddress = KubePrometheusStackChart.PrometheusAddress(_env.Monitoring.ReleaseLabel, StackLayout.MonitoringNamespace),
-            Keda = platform.Keda.Chart,
+            Slo = new LatencySloArgs { P95Ms = s.LatencySlo.P95Ms, P99Ms = s.LatencySlo.P99Ms },
+            Autoscaling = new QueueTimeScalingArgs
+            {
+                ThresholdMs = scaling.ThresholdMs,
+                ActivationThresholdMs = scaling.ActivationThresholdMs,
+                FallbackReplicas = scaling.FallbackReplicas,
+                QueryOverride = scaling.QueryOverride,
+                TargetInFlightPerReplica = scaling.TargetInFlightPerReplica,
+                ActivationInFlight = scaling.ActivationInFlight,
+            },
+            PrometheusAddress = platform.Monitoring.Address,
             MonitoringRelease = _env.Monitoring.ReleaseLabel,
-            Monitoring = platform.Monitoring.Chart,
-        }, access.Options(_tenants.GetValueOrDefault((pool.Cluster, s.Tenant)), _modelCredentials.GetValueOrDefault((pool.Cluster, s.Tenant)), platform.GpuOperator, _store, waitFor));
+        }, access.Options(_tenants.GetValueOrDefault((pool.Cluster, s.Tenant)), _modelCredentials.GetValueOrDefault((pool.Cluster, s.Tenant)), platform.GpuOperator, _store, waitFor, platform.Keda, platform.Monitoring));
 
         var prefix = StackLayout.ModelRepositoryPrefix(s.Name);
         string source;
@@ -453,14 +450,14 @@ public sealed class EnvironmentStack
         {
             source = "onprem-store";
             var endpoint = new OnPremObjectStorePlan(StackLayout.ModelPrefix, StackLayout.RookNamespace, StackLayout.ModelStoreNamespace, store.BucketName, 1, 1, false, null).Endpoint;
-            Create(new ModelRepository(new Uri(endpoint), store.BucketName, prefix));
+            Create(new ModelRepositoryArgs { Endpoint = endpoint, Bucket = store.BucketName, Prefix = prefix });
         }
         else
         {
             // The bucket's name carries a random suffix: the Deployment is declared now (previews show it) and its
             // --model-repository argument takes the name once the bucket exists.
             source = "s3";
-            Create(new ModelRepository(null, _env.Storage.ModelBucket!.Name, prefix), _bucket!.BucketName);
+            Create(new ModelRepositoryArgs { Bucket = _env.Storage.ModelBucket!.Name, Prefix = prefix }, _bucket!.BucketName);
         }
 
         var (http, grpc, metrics) = TritonDeployment.Endpoints(name, s.Tenant);

@@ -1,6 +1,5 @@
 using NeoCloud.Infra.Components.Kubernetes;
 using NeoCloud.Infra.Core.Autoscaling;
-using NeoCloud.Infra.Core.Naming;
 using Pulumi;
 using Pulumi.Kubernetes.Types.Inputs.Core.V1;
 using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
@@ -8,64 +7,68 @@ using K8s = Pulumi.Kubernetes;
 
 namespace NeoCloud.Infra.Components.Autoscaling;
 
-/// <summary>Inputs of a <see cref="KedaOperator"/>.</summary>
-public sealed class KedaOperatorArgs : ResourceArgs
+/// <summary>Inputs of a <see cref="KedaOperator"/>; validated by Core's <see cref="KedaOperatorPlanner"/> before anything is registered.</summary>
+public sealed class KedaOperatorArgs : NeoCloudArgs
 {
-    /// <summary>Namespace of the operator. Defaults to "keda".</summary>
-    public string Namespace { get; init; } = "keda";
+    /// <summary>Namespace of the operator: a DNS label. Defaults to "keda".</summary>
+    [Input("namespace")]
+    public string Namespace { get; set; } = KedaOperatorSpec.DefaultNamespace;
 
     /// <summary>Whether the component creates <see cref="Namespace"/>. Defaults to true.</summary>
-    public bool CreateNamespace { get; init; } = true;
-
-    /// <summary>Environment (stack): label <c>neocloud.io/environment</c>. Required.</summary>
-    public required string Environment { get; init; }
-
-    /// <summary>Cost center: label <c>neocloud.io/cost-center</c>. Required.</summary>
-    public required string CostCenter { get; init; }
+    [Input("createNamespace")]
+    public bool CreateNamespace { get; set; } = true;
 
     /// <summary>
     /// The kube-prometheus-stack release label: when set, KEDA's own metrics are scraped (ServiceMonitors with
     /// <c>release: &lt;label&gt;</c>) so the scaler-error alerts have data. Defaults to null.
     /// </summary>
-    public string? MonitoringRelease { get; init; }
+    [Input("monitoringRelease")]
+    public string? MonitoringRelease { get; set; }
+
+    /// <summary>The spec Core validates and plans.</summary>
+    /// <param name="name">The component's resource name (the Helm release name).</param>
+    internal KedaOperatorSpec ToSpec(string name) => new(name, ToOwnership(), Namespace, CreateNamespace, MonitoringRelease);
 }
 
-/// <summary>KEDA from its official chart (version <see cref="KedaChart.Version"/>), with its CRDs.</summary>
+/// <summary>
+/// KEDA from its official chart (version <see cref="KedaChart.Version"/>), with its CRDs. TritonServices that scale
+/// with KEDA depend on this component through their options (<c>DependsOn</c>), which waits for the chart and so its CRDs.
+/// </summary>
 public sealed class KedaOperator : ComponentResource
 {
     /// <summary>The component's type token.</summary>
-    public const string TypeToken = "neocloud:autoscaling:KedaOperator";
+    public const string TypeToken = "neocloud:index:KedaOperator";
 
-    /// <summary>Creates the operator.</summary>
-    /// <param name="name">Component name; also the Helm release name.</param>
+    /// <summary>The token before <c>neocloud:index:*</c>, kept as an alias so existing stacks are updated in place.</summary>
+    public const string PreviousTypeToken = "neocloud:autoscaling:KedaOperator";
+
+    /// <summary>Creates the operator; throws <see cref="ComponentArgsException"/> before registering anything when the Args are invalid.</summary>
+    /// <param name="name">Component name; also the Helm release name (a DNS label of at most 53 characters).</param>
     /// <param name="args">The inputs.</param>
     /// <param name="options">Component options; pass the Kubernetes provider through <c>Providers</c>.</param>
     public KedaOperator(string name, KedaOperatorArgs args, ComponentResourceOptions? options = null)
-        : base(TypeToken, name, options)
+        : this(name, args, ComponentContract.Plan(nameof(KedaOperatorArgs), Named(name), args?.ToSpec(name), KedaOperatorPlanner.Validate, KedaOperatorPlanner.Plan), options)
     {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(args);
-        var labels = ResourceLabels.For("keda", name, "autoscaler", args.Environment, args.CostCenter);
+    }
+
+    private KedaOperator(string name, KedaOperatorArgs args, KedaOperatorPlan plan, ComponentResourceOptions? options)
+        : base(TypeToken, name, args, ComponentContract.WithAliases(options, PreviousTypeToken))
+    {
         var dependsOn = new InputList<Resource>();
-        if (args.CreateNamespace)
+        if (plan.CreateNamespace)
         {
             dependsOn.Add(new K8s.Core.V1.Namespace($"{name}-namespace", new NamespaceArgs
             {
-                Metadata = new ObjectMetaArgs { Name = args.Namespace, Labels = CoreData.ToLabels(labels) },
+                Metadata = new ObjectMetaArgs { Name = plan.Namespace, Labels = CoreData.ToLabels(plan.Labels) },
             }, new CustomResourceOptions { Parent = this }));
         }
 
-        var chart = PinnedChart.Create($"{name}-chart", name, args.Namespace, KedaChart.Pin,
-            KedaChart.Values(args.MonitoringRelease, labels), new ComponentResourceOptions { Parent = this, DependsOn = dependsOn });
-
-        Chart = chart;
-        Namespace = Output.Create(args.Namespace);
+        Chart = PinnedChart.Create($"{name}-chart", plan.ReleaseName, plan.Namespace, KedaChart.Pin,
+            plan.Values, new ComponentResourceOptions { Parent = this, DependsOn = dependsOn });
+        Namespace = Output.Create(plan.Namespace);
         ChartVersion = Output.Create(KedaChart.Version);
         RegisterOutputs(new Dictionary<string, object?> { ["namespace"] = Namespace, ["chartVersion"] = ChartVersion });
     }
-
-    /// <summary>The chart resource; ScaledObjects depend on it (it carries the CRDs).</summary>
-    public Resource Chart { get; }
 
     /// <summary>The operator's namespace.</summary>
     [Output("namespace")]
@@ -74,4 +77,13 @@ public sealed class KedaOperator : ComponentResource
     /// <summary>The pinned chart version.</summary>
     [Output("chartVersion")]
     public Output<string> ChartVersion { get; private set; }
+
+    /// <summary>The chart resource (it carries the CRDs); internal: other programs depend on the component itself.</summary>
+    internal Resource Chart { get; }
+
+    private static string Named(string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return name;
+    }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Components.Gpu;
 using NeoCloud.Infra.Components.Kubernetes;
 using NeoCloud.Infra.Core.Autoscaling;
-using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Monitoring;
 using NeoCloud.Infra.Core.Serving;
 using Pulumi;
@@ -16,30 +16,46 @@ namespace NeoCloud.Infra.Components.Serving;
 /// <summary>
 /// A Triton Inference Server deployment on a GPU pool: one GPU or MIG slice per replica, S3 model repository,
 /// probes, topology spread, PodDisruptionBudget, ClusterIP Service, and — unless disabled — a KEDA ScaledObject on
-/// queue time per request bounded by the pool's capacity, plus a ServiceMonitor and latency alerts.
+/// the requests in flight bounded by the pool's capacity, plus a ServiceMonitor and latency alerts. The pool comes in
+/// as a placement input (a GpuNodePool's <c>placement</c> output); KEDA's and the monitoring stack's CRDs are waited
+/// for through the component's options (<c>DependsOn</c> the KedaOperator and the PrometheusStack).
 /// </summary>
 public sealed class TritonService : ComponentResource
 {
     /// <summary>The component's type token.</summary>
-    public const string TypeToken = "neocloud:serving:TritonService";
+    public const string TypeToken = "neocloud:index:TritonService";
 
-    /// <summary>Creates the service; throws <see cref="ComponentArgsException"/> before registering anything when the Args are invalid.</summary>
+    /// <summary>The token before <c>neocloud:index:*</c>, kept as an alias so existing stacks are updated in place.</summary>
+    public const string PreviousTypeToken = "neocloud:serving:TritonService";
+
+    /// <summary>
+    /// Creates the service; throws <see cref="ComponentArgsException"/> before registering anything when the Args are
+    /// invalid. The checks that need the placement's values (the pool offers <see cref="TritonServiceArgs.GpuResource"/>
+    /// and holds <see cref="TritonServiceArgs.MaxReplicas"/> at its maximum size) run once the placement is known and
+    /// fail the deployment with the same exception.
+    /// </summary>
     /// <param name="name">Component name; also the Deployment, Service, PDB and ScaledObject name (DNS label, at most 47 characters).</param>
     /// <param name="args">The inputs.</param>
-    /// <param name="options">Component options; pass the Kubernetes provider through <c>Providers</c>.</param>
+    /// <param name="options">Component options; pass the Kubernetes provider through <c>Providers</c>, and the KedaOperator / PrometheusStack through <c>DependsOn</c>.</param>
     public TritonService(string name, TritonServiceArgs args, ComponentResourceOptions? options = null)
-        : this(name, args, Plan(name, args), options)
+        : this(name, args, ComponentContract.Plan(nameof(TritonServiceArgs), Named(name), args?.ToSpec(name), TritonServicePlanner.Validate, TritonServicePlanner.Plan), options)
     {
     }
 
-    private TritonService(string name, TritonServiceArgs args, (TritonDeploymentRequest Request, ReplicaBudgetResult Budget) plan, ComponentResourceOptions? options)
-        : base(TypeToken, name, options)
+    private TritonService(string name, TritonServiceArgs args, TritonServicePlan plan, ComponentResourceOptions? options)
+        : base(TypeToken, name, args, ComponentContract.WithAliases(options, PreviousTypeToken))
     {
-        var request = plan.Request;
-        var labels = TritonDeployment.Labels(request);
-        var selector = TritonDeployment.Selector(name);
+        var labels = CoreData.ToLabels(plan.Labels);
+        var selector = CoreData.ToLabels(plan.Selector);
         var child = new CustomResourceOptions { Parent = this };
-        ObjectMetaArgs Meta() => new() { Name = name, Namespace = args.Namespace, Labels = CoreData.ToLabels(labels) };
+        ObjectMetaArgs Meta() => new() { Name = name, Namespace = plan.Namespace, Labels = CoreData.ToLabels(plan.Labels) };
+
+        // The placement rules need its values: checked when the pool resolves, before the pods use it.
+        var placement = args.Placement.ToOutput().Apply(p =>
+        {
+            ComponentArgsException.ThrowIfAny(nameof(TritonServiceArgs), name, TritonServicePlanner.CheckPlacement(plan, p.PoolName, p.AllocatableAtMax));
+            return p;
+        });
 
         var deployment = new K8s.Apps.V1.Deployment($"{name}-deployment", new DeploymentArgs
         {
@@ -47,12 +63,12 @@ public sealed class TritonService : ComponentResource
             Spec = new DeploymentSpecArgs
             {
                 // KEDA owns the replica count when autoscaling: the program leaves spec.replicas unset.
-                Replicas = args.EnableAutoscaling ? null! : args.MinReplicas,
-                Selector = new LabelSelectorArgs { MatchLabels = CoreData.ToLabels(selector) },
+                Replicas = plan.EnableAutoscaling ? null! : plan.MinReplicas,
+                Selector = new LabelSelectorArgs { MatchLabels = selector },
                 Template = new PodTemplateSpecArgs
                 {
-                    Metadata = new ObjectMetaArgs { Labels = CoreData.ToLabels(labels) },
-                    Spec = PodSpec(args, request, selector),
+                    Metadata = new ObjectMetaArgs { Labels = labels },
+                    Spec = PodSpec(args, plan, placement),
                 },
             },
         }, child);
@@ -63,7 +79,7 @@ public sealed class TritonService : ComponentResource
             Spec = new ServiceSpecArgs
             {
                 Type = "ClusterIP",
-                Selector = CoreData.ToLabels(selector),
+                Selector = CoreData.ToLabels(plan.Selector),
                 Ports = TritonServer.Ports.Select(p => new ServicePortArgs { Name = p.Name, Port = p.Number, TargetPort = p.Name, AppProtocol = p.AppProtocol, Protocol = "TCP" }).ToList(),
             },
         }, child);
@@ -74,46 +90,47 @@ public sealed class TritonService : ComponentResource
             Spec = new PodDisruptionBudgetSpecArgs
             {
                 MaxUnavailable = TritonDeployment.MaxUnavailable,
-                Selector = new LabelSelectorArgs { MatchLabels = CoreData.ToLabels(selector) },
+                Selector = new LabelSelectorArgs { MatchLabels = CoreData.ToLabels(plan.Selector) },
             },
         }, child);
 
-        if (args.EnableAutoscaling)
+        Output<string?> prometheusAddress = Output.Create((string?)null);
+        if (plan.EnableAutoscaling)
         {
-            var spec = ScaledObjectSpec.Render(name, args.Namespace, args.PrometheusAddress!, args.Autoscaling, args.MinReplicas, args.MaxReplicas);
+            var address = args.PrometheusAddress!.ToOutput();
+            prometheusAddress = address.Apply(a => (string?)a);
+            var spec = address.Apply(a => ScaledObjectSpec.Render(name, plan.Namespace, a, plan.Autoscaling, plan.MinReplicas, plan.MaxReplicas));
             _ = new K8s.ApiExtensions.CustomResource(
                 $"{name}-scaledobject",
                 new CustomObjectArgs(ScaledObjectSpec.ApiVersion, ScaledObjectSpec.Kind, Meta(), spec),
-                new CustomResourceOptions { Parent = this, DependsOn = DependsOn(deployment, args.Keda) });
+                new CustomResourceOptions { Parent = this, DependsOn = { deployment } });
         }
 
-        if (args.MonitoringRelease is { } release)
+        if (plan.MonitoringRelease is not null)
         {
-            var monitorLabels = labels.SetItem(KubePrometheusStackChart.ReleaseLabel, release);
-            ObjectMetaArgs MonitorMeta() => new() { Name = name, Namespace = args.Namespace, Labels = CoreData.ToLabels(monitorLabels) };
-            var dependsOn = DependsOn(service, args.Monitoring);
+            ObjectMetaArgs MonitorMeta() => new() { Name = name, Namespace = plan.Namespace, Labels = CoreData.ToLabels(plan.MonitorLabels) };
             _ = new K8s.ApiExtensions.CustomResource(
                 $"{name}-servicemonitor",
-                new CustomObjectArgs(ServiceMonitors.ApiVersion, "ServiceMonitor", MonitorMeta(), ServiceMonitors.Triton(selector)),
-                new CustomResourceOptions { Parent = this, DependsOn = dependsOn });
-            var group = ServingAlerts.Triton(new WatchedDeployment(name, args.Namespace, args.Slo, args.Autoscaling.ThresholdMs));
+                new CustomObjectArgs(ServiceMonitors.ApiVersion, "ServiceMonitor", MonitorMeta(), ServiceMonitors.Triton(plan.Selector)),
+                new CustomResourceOptions { Parent = this, DependsOn = { service } });
+            var group = ServingAlerts.Triton(new WatchedDeployment(name, plan.Namespace, plan.Slo, plan.Autoscaling.ThresholdMs));
             _ = new K8s.ApiExtensions.CustomResource(
                 $"{name}-rules",
                 new CustomObjectArgs(ServiceMonitors.ApiVersion, "PrometheusRule", MonitorMeta(), ImmutableSortedDictionary<string, object>.Empty.Add("groups", ImmutableArray.Create<object>(ServingAlerts.ToSpec(group)))),
-                new CustomResourceOptions { Parent = this, DependsOn = dependsOn });
+                new CustomResourceOptions { Parent = this, DependsOn = { service } });
         }
 
-        var (http, grpc, metrics) = TritonDeployment.Endpoints(name, args.Namespace);
+        var (http, grpc, metrics) = plan.Endpoints;
         DeploymentName = deployment.Metadata.Apply(m => m.Name);
         HttpEndpoint = Output.Create(http);
         GrpcEndpoint = Output.Create(grpc);
         MetricsEndpoint = Output.Create(metrics);
-        PrometheusAddress = Output.Create(args.EnableAutoscaling ? args.PrometheusAddress : null);
-        P95SloMs = Output.Create(args.Slo.P95Ms);
-        P99SloMs = Output.Create(args.Slo.P99Ms);
-        QueueTimeThresholdMs = Output.Create(args.Autoscaling.ThresholdMs);
-        MaxReplicas = Output.Create(args.MaxReplicas);
-        PoolOvercommitted = Output.Create(plan.Budget.Overcommitted);
+        PrometheusAddress = prometheusAddress;
+        P95SloMs = Output.Create(plan.Slo.P95Ms);
+        P99SloMs = Output.Create(plan.Slo.P99Ms);
+        QueueTimeThresholdMs = Output.Create(plan.Autoscaling.ThresholdMs);
+        MaxReplicas = Output.Create(plan.MaxReplicas);
+        PoolName = placement.Apply(p => p.PoolName);
         RegisterOutputs(new Dictionary<string, object?>
         {
             ["deploymentName"] = DeploymentName,
@@ -125,7 +142,7 @@ public sealed class TritonService : ComponentResource
             ["p99SloMs"] = P99SloMs,
             ["queueTimeThresholdMs"] = QueueTimeThresholdMs,
             ["maxReplicas"] = MaxReplicas,
-            ["poolOvercommitted"] = PoolOvercommitted,
+            ["poolName"] = PoolName,
         });
     }
 
@@ -161,44 +178,21 @@ public sealed class TritonService : ComponentResource
     [Output("queueTimeThresholdMs")]
     public Output<double> QueueTimeThresholdMs { get; private set; }
 
-    /// <summary>The maximum replicas in force (checked against the pool's capacity).</summary>
+    /// <summary>The maximum replicas in force (checked against the placement's allocatable at maximum size).</summary>
     [Output("maxReplicas")]
     public Output<int> MaxReplicas { get; private set; }
 
-    /// <summary>True when the pool's deployments together exceed its capacity (allowed only with over-commit).</summary>
-    [Output("poolOvercommitted")]
-    public Output<bool> PoolOvercommitted { get; private set; }
+    /// <summary>The pool the replicas run on (the placement's <c>poolName</c>).</summary>
+    [Output("poolName")]
+    public Output<string> PoolName { get; private set; }
 
-    private static (TritonDeploymentRequest, ReplicaBudgetResult) Plan(string name, TritonServiceArgs args)
+    private static string Named(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(args.Pool);
-        const string path = nameof(TritonServiceArgs);
-        var request = new TritonDeploymentRequest(
-            name, args.Namespace, args.Model, args.Environment, args.CostCenter, args.Tenant, args.GpuResource,
-            args.ModelRepository, args.ControlMode, [.. args.Models], args.MinReplicas, args.MaxReplicas, args.Slo,
-            args.Autoscaling, args.ModelLoadTimeoutSeconds);
-        var errors = TritonDeployment.Validate(request, path).ToList();
-        if (args.EnableAutoscaling && string.IsNullOrWhiteSpace(args.PrometheusAddress))
-        {
-            errors.Add(new ConfigError($"{path}.PrometheusAddress", "is required when EnableAutoscaling is true (KEDA reads queue time from it); use PrometheusStack.AddressOf(...) or disable autoscaling"));
-        }
-
-        var own = new ReplicaClaim(name, args.GpuResource, args.MinReplicas, args.MaxReplicas, $"{path}.MaxReplicas");
-        var declared = args.Pool.Claims.FirstOrDefault(c => c.Deployment == name);
-        if (declared is not null && (declared.Resource != own.Resource || declared.MaxReplicas != own.MaxReplicas))
-        {
-            errors.Add(new ConfigError($"{path}.MaxReplicas", $"deployment \"{name}\" is declared in ServingPool \"{args.Pool.Capacity.Pool}\" with up to {declared.MaxReplicas} × {declared.Resource}, but its Args ask for up to {own.MaxReplicas} × {own.Resource}; make them equal"));
-        }
-
-        var budget = args.Pool.Check(declared is null ? [own] : []);
-        errors.AddRange(budget.Errors);
-        ComponentArgsException.ThrowIfAny("TritonService", name, errors);
-        return (request, budget);
+        return name;
     }
 
-    private static PodSpecArgs PodSpec(TritonServiceArgs args, TritonDeploymentRequest request, IReadOnlyDictionary<string, string> selector)
+    private static PodSpecArgs PodSpec(TritonServiceArgs args, TritonServicePlan plan, Output<NodePlacement> placement)
     {
         static ProbeArgs Probe(HttpProbe p) => new()
         {
@@ -209,12 +203,12 @@ public sealed class TritonService : ComponentResource
             FailureThreshold = p.FailureThreshold,
         };
 
-        var resources = new InputMap<string> { { request.GpuResource, "1" }, { "cpu", args.Cpu }, { "memory", args.Memory } };
+        var resources = new InputMap<string> { { plan.GpuResource, "1" }, { "cpu", plan.Cpu }, { "memory", plan.Memory } };
         var container = new ContainerArgs
         {
             Name = "tritonserver",
             Image = TritonImage.Reference,
-            Args = ServerArgs(args, request),
+            Args = ServerArgs(args, plan),
             Ports = TritonServer.Ports.Select(p => new ContainerPortArgs { Name = p.Name, ContainerPortValue = p.Number, Protocol = "TCP" }).ToList(),
             Env = TritonServer.CredentialVariables.Select(v => new EnvVarArgs
             {
@@ -224,45 +218,28 @@ public sealed class TritonService : ComponentResource
             Resources = new ResourceRequirementsArgs { Limits = resources, Requests = resources },
             ReadinessProbe = Probe(TritonServer.Readiness),
             LivenessProbe = Probe(TritonServer.Liveness),
-            StartupProbe = Probe(TritonServer.Startup(request.ModelLoadTimeoutSeconds)),
+            StartupProbe = Probe(plan.Startup),
         };
 
         return new PodSpecArgs
         {
             Containers = container,
-            NodeSelector = args.NodeSelector,
-            Tolerations = args.Tolerations,
+            NodeSelector = placement.Apply(p => p.NodeSelector),
+            Tolerations = placement.Apply(p => p.Tolerations
+                .Select(t => new TolerationArgs { Key = t.Key, Operator = t.Operator, Value = t.Value!, Effect = t.Effect })
+                .ToImmutableArray()),
             TopologySpreadConstraints = new TopologySpreadConstraintArgs
             {
                 MaxSkew = 1,
                 TopologyKey = TritonDeployment.SpreadTopologyKey,
                 WhenUnsatisfiable = TritonDeployment.SpreadWhenUnsatisfiable,
-                LabelSelector = new LabelSelectorArgs { MatchLabels = CoreData.ToLabels(selector) },
+                LabelSelector = new LabelSelectorArgs { MatchLabels = CoreData.ToLabels(plan.Selector) },
             },
             TerminationGracePeriodSeconds = 60,
         };
     }
 
     // The server's arguments from Core; with ModelBucket set, the bucket comes from another resource's output.
-    private static InputList<string> ServerArgs(TritonServiceArgs args, TritonDeploymentRequest request)
-    {
-        if (args.ModelBucket is null)
-        {
-            return TritonServer.Args(request.Repository, request.ControlMode, request.Models).ToList();
-        }
-
-        return args.ModelBucket.ToOutput().Apply(bucket =>
-            TritonServer.Args(request.Repository with { Bucket = bucket }, request.ControlMode, request.Models));
-    }
-
-    private static InputList<Resource> DependsOn(Resource first, Resource? second)
-    {
-        var list = new InputList<Resource> { first };
-        if (second is not null)
-        {
-            list.Add(second);
-        }
-
-        return list;
-    }
+    private static InputList<string> ServerArgs(TritonServiceArgs args, TritonServicePlan plan) =>
+        args.ModelBucket is null ? plan.ServerArgs().ToList() : args.ModelBucket.ToOutput().Apply(bucket => plan.ServerArgs(bucket));
 }

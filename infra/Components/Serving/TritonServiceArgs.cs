@@ -1,113 +1,221 @@
+using NeoCloud.Infra.Components.Gpu;
 using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Serving;
 using Pulumi;
-using Pulumi.Kubernetes.Types.Inputs.Core.V1;
 
 namespace NeoCloud.Infra.Components.Serving;
 
-/// <summary>Inputs of a <see cref="TritonService"/>. Plain values are decisions Core validates before anything is registered.</summary>
-public sealed class TritonServiceArgs : ResourceArgs
+/// <summary>
+/// Inputs of a <see cref="TritonService"/>. Plain values decide which resources exist and are validated by Core's
+/// <see cref="TritonServicePlanner"/> before anything is registered; <c>Input&lt;T&gt;</c> values come from other
+/// resources (the pool's placement, the bucket's name, the Prometheus address, the credentials Secret's name).
+/// </summary>
+public sealed class TritonServiceArgs : NeoCloudArgs
 {
-    /// <summary>Namespace of every object (usually the tenant's namespace). Required.</summary>
-    public required string Namespace { get; init; }
+    /// <summary>Namespace of every object (usually the tenant's namespace): a DNS label. Required.</summary>
+    [Input("namespace", required: true)]
+    public string Namespace { get; set; } = null!;
 
-    /// <summary>Served model id: label <c>neocloud.io/model</c>. Required.</summary>
-    public required string Model { get; init; }
+    /// <summary>Served model id: label <c>neocloud.io/model</c> (a label value). Required.</summary>
+    [Input("model", required: true)]
+    public string Model { get; set; } = null!;
 
-    /// <summary>Tenant: label <c>neocloud.io/tenant</c>. Required.</summary>
-    public required string Tenant { get; init; }
-
-    /// <summary>Environment (stack): label <c>neocloud.io/environment</c>. Required.</summary>
-    public required string Environment { get; init; }
-
-    /// <summary>Cost center: label <c>neocloud.io/cost-center</c>. Required.</summary>
-    public required string CostCenter { get; init; }
+    /// <summary>Tenant: label <c>neocloud.io/tenant</c> (a label value). Required.</summary>
+    [Input("tenant", required: true)]
+    public string Tenant { get; set; } = null!;
 
     /// <summary>
     /// The one extended resource each replica requests (limit = request = 1): <c>nvidia.com/gpu</c> or
-    /// <c>nvidia.com/mig-&lt;profile&gt;</c>. Must be offered by <see cref="Pool"/>. Required.
+    /// <c>nvidia.com/mig-&lt;profile&gt;</c>. Must be offered by <see cref="Placement"/>'s pool. Required.
     /// </summary>
-    public required string GpuResource { get; init; }
+    [Input("gpuResource", required: true)]
+    public string GpuResource { get; set; } = null!;
 
-    /// <summary>The pool's replica budget (capacity and the deployments sharing it). Required.</summary>
-    public required ServingPool Pool { get; init; }
-
-    /// <summary>The pool's node selector, e.g. a GpuNodePool's output. Required.</summary>
-    [Input("nodeSelector", required: true)]
-    public required InputMap<string> NodeSelector { get; init; }
-
-    /// <summary>The pool's taints to tolerate, e.g. a GpuNodePool's output. Defaults to none.</summary>
-    [Input("tolerations")]
-    public InputList<TolerationArgs> Tolerations { get; init; } = new();
+    /// <summary>
+    /// Where the replicas run: a <c>GpuNodePool</c>'s <c>placement</c> output (node selector, tolerations, allocatable
+    /// resources). The pods take its node selector and tolerations; once its values are known, <see cref="GpuResource"/>
+    /// must be offered by the pool and <see cref="MaxReplicas"/> must fit what the pool holds at its maximum size.
+    /// Required.
+    /// </summary>
+    [Input("placement", required: true)]
+    public Input<NodePlacement> Placement { get; set; } = null!;
 
     /// <summary>The model repository in an S3-compatible bucket. Required.</summary>
-    public required ModelRepository ModelRepository { get; init; }
+    [Input("modelRepository", required: true)]
+    public ModelRepositoryArgs ModelRepository { get; set; } = null!;
 
     /// <summary>
     /// The model bucket's name when another resource produces it (e.g. a ReplicatedBucket's <c>BucketName</c>, whose
-    /// random suffix is known only once created); replaces <see cref="ModelRepository"/>'s bucket in the server's
-    /// arguments, so the Deployment is declared (and previewed) before the name is known. Defaults to null: use
-    /// <see cref="ModelRepository"/> as it is.
+    /// random suffix is known only once created); replaces <see cref="ModelRepositoryArgs.Bucket"/> in the server's
+    /// arguments, so the Deployment is declared (and previewed) before the name is known. Defaults to null: the
+    /// repository's own bucket.
     /// </summary>
     [Input("modelBucket")]
-    public Input<string>? ModelBucket { get; init; }
+    public Input<string>? ModelBucket { get; set; }
 
     /// <summary>
     /// Name of the Secret (in <see cref="Namespace"/>) with keys <c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>
     /// and <c>AWS_DEFAULT_REGION</c>; read through <c>secretKeyRef</c>, never placed in arguments. Required.
     /// </summary>
     [Input("credentialsSecretName", required: true)]
-    public required Input<string> CredentialsSecretName { get; init; }
+    public Input<string> CredentialsSecretName { get; set; } = null!;
 
-    /// <summary>Triton's model control mode. Defaults to <see cref="ModelControlMode.None"/>.</summary>
-    public ModelControlMode ControlMode { get; init; } = ModelControlMode.None;
+    /// <summary>Triton's model control mode: <c>none</c>, <c>poll</c> or <c>explicit</c>. Defaults to <c>none</c>.</summary>
+    [Input("controlMode")]
+    public string? ControlMode { get; set; }
 
-    /// <summary>Models loaded at start; required (non-empty) with <see cref="ModelControlMode.Explicit"/>, ignored otherwise. Defaults to none.</summary>
-    public IReadOnlyList<string> Models { get; init; } = [];
+    /// <summary>Models loaded at start; required (non-empty) with <c>explicit</c> control mode, ignored otherwise. Defaults to none.</summary>
+    [Input("models")]
+    public List<string>? Models { get; set; }
 
-    /// <summary>Prewarmed replicas (KEDA's <c>minReplicaCount</c>). Defaults to 1; 0 only with <see cref="QueueTimeScaling.QueryOverride"/>.</summary>
-    public int MinReplicas { get; init; } = 1;
+    /// <summary>Prewarmed replicas (KEDA's <c>minReplicaCount</c>). Defaults to 1; 0 only with <see cref="QueueTimeScalingArgs.QueryOverride"/>.</summary>
+    [Input("minReplicas")]
+    public int? MinReplicas { get; set; }
 
-    /// <summary>Maximum replicas; checked against <see cref="Pool"/>'s capacity. Required.</summary>
-    public required int MaxReplicas { get; init; }
+    /// <summary>Maximum replicas (at least 1 and at least <see cref="MinReplicas"/>); checked against <see cref="Placement"/>'s allocatable at maximum size. Required.</summary>
+    [Input("maxReplicas", required: true)]
+    public int? MaxReplicas { get; set; }
 
     /// <summary>Latency objectives; alerts fire over them. Defaults to p95 500 ms, p99 1000 ms.</summary>
-    public LatencySlo Slo { get; init; } = new(500, 1000);
+    [Input("slo")]
+    public LatencySloArgs? Slo { get; set; }
 
     /// <summary>
-    /// Queue-time autoscaling. Defaults to threshold 50 ms, activation 5 ms, fallback 1 replica. Ignored when
-    /// <see cref="EnableAutoscaling"/> is false.
+    /// Autoscaling settings. Defaults to threshold 50 ms, activation 5 ms, fallback 1 replica, 0.8 requests in flight
+    /// per replica. Ignored when <see cref="EnableAutoscaling"/> is false.
     /// </summary>
-    public QueueTimeScaling Autoscaling { get; init; } = new(50, 5, 1);
+    [Input("autoscaling")]
+    public QueueTimeScalingArgs? Autoscaling { get; set; }
 
     /// <summary>
     /// Whether a KEDA ScaledObject owns the replica count (then the program never sets <c>spec.replicas</c>).
     /// Defaults to true; false runs exactly <see cref="MinReplicas"/> replicas. Requires <see cref="PrometheusAddress"/>.
     /// </summary>
-    public bool EnableAutoscaling { get; init; } = true;
+    [Input("enableAutoscaling")]
+    public bool? EnableAutoscaling { get; set; }
 
-    /// <summary>Prometheus address KEDA queries, e.g. <see cref="Monitoring.PrometheusStack.Address"/>'s value. Required when autoscaling.</summary>
-    public string? PrometheusAddress { get; init; }
-
-    /// <summary>The KEDA operator (its CRDs) the ScaledObject waits for, or null. Conflicts with nothing.</summary>
-    public Resource? Keda { get; init; }
+    /// <summary>
+    /// Prometheus address KEDA queries, e.g. a <c>PrometheusStack</c>'s <c>Address</c> output. Required when
+    /// autoscaling; defaults to null. The ScaledObject waits for the KEDA CRDs when the component's options depend on
+    /// the <c>KedaOperator</c> (<c>DependsOn</c>).
+    /// </summary>
+    [Input("prometheusAddress")]
+    public Input<string>? PrometheusAddress { get; set; }
 
     /// <summary>
     /// The kube-prometheus-stack release label: when set, a ServiceMonitor (with <c>release: &lt;label&gt;</c>) and a
-    /// PrometheusRule with the latency and queue-time alerts are created. Defaults to null (no monitoring objects).
+    /// PrometheusRule with the latency and queue-time alerts are created (depend on the PrometheusStack through the
+    /// options for its CRDs). Defaults to null (no monitoring objects).
     /// </summary>
-    public string? MonitoringRelease { get; init; }
+    [Input("monitoringRelease")]
+    public string? MonitoringRelease { get; set; }
 
-    /// <summary>The monitoring stack (its CRDs) the ServiceMonitor and PrometheusRule wait for, or null.</summary>
-    public Resource? Monitoring { get; init; }
+    /// <summary>CPU request and limit of a replica (a Kubernetes quantity). Defaults to "4".</summary>
+    [Input("cpu")]
+    public string? Cpu { get; set; }
 
-    /// <summary>CPU request and limit of a replica. Defaults to "4".</summary>
-    public string Cpu { get; init; } = TritonReplicaResources.Cpu;
+    /// <summary>Memory request and limit of a replica (a Kubernetes quantity). Defaults to "16Gi".</summary>
+    [Input("memory")]
+    public string? Memory { get; set; }
 
-    /// <summary>Memory request and limit of a replica. Defaults to "16Gi".</summary>
-    public string Memory { get; init; } = TritonReplicaResources.Memory;
+    /// <summary>Seconds a replica may take to load its models before it is restarted (startup probe), 10..7200. Defaults to 900.</summary>
+    [Input("modelLoadTimeoutSeconds")]
+    public int? ModelLoadTimeoutSeconds { get; set; }
 
-    /// <summary>Seconds a replica may take to load its models before it is restarted (startup probe). Defaults to 900.</summary>
-    public int ModelLoadTimeoutSeconds { get; init; } = 900;
+    /// <summary>The spec Core validates and plans.</summary>
+    /// <param name="name">The component's resource name.</param>
+    internal TritonServiceSpec ToSpec(string name)
+    {
+        var scaling = Autoscaling?.ToScaling() ?? TritonServiceSpec.DefaultAutoscaling;
+        return new TritonServiceSpec(
+            name,
+            ToOwnership(),
+            Namespace,
+            Model,
+            Tenant,
+            GpuResource,
+            Placement is not null,
+            ModelRepository is null ? null : new ModelRepositorySpec(ModelRepository.Endpoint, ModelRepository.Bucket, ModelRepository.Prefix),
+            ModelBucket is not null,
+            CredentialsSecretName is not null,
+            ControlMode,
+            Models is null ? [] : [.. Models],
+            MinReplicas ?? TritonServiceSpec.DefaultMinReplicas,
+            MaxReplicas,
+            Slo is null ? TritonServiceSpec.DefaultSlo : new LatencySlo(Slo.P95Ms, Slo.P99Ms),
+            scaling,
+            EnableAutoscaling ?? true,
+            PrometheusAddress is not null,
+            MonitoringRelease,
+            Cpu ?? TritonReplicaResources.Cpu,
+            Memory ?? TritonReplicaResources.Memory,
+            ModelLoadTimeoutSeconds ?? TritonServiceSpec.DefaultModelLoadTimeoutSeconds);
+    }
+}
+
+/// <summary>A Triton model repository in an S3-compatible bucket (nested in <see cref="TritonServiceArgs"/>).</summary>
+public sealed class ModelRepositoryArgs : ResourceArgs
+{
+    /// <summary>
+    /// The S3-compatible endpoint, <c>http(s)://host[:port]</c> without a path (e.g. a Rook-Ceph RGW Service). Defaults
+    /// to null: AWS S3 itself (the region then comes from the credentials Secret's <c>AWS_DEFAULT_REGION</c>).
+    /// </summary>
+    [Input("endpoint")]
+    public string? Endpoint { get; set; }
+
+    /// <summary>Bucket name (no '/'). Required unless <see cref="TritonServiceArgs.ModelBucket"/> gives it; defaults to null.</summary>
+    [Input("bucket")]
+    public string? Bucket { get; set; }
+
+    /// <summary>Key prefix of the repository inside the bucket, no leading or trailing '/'. Defaults to "" (the bucket root).</summary>
+    [Input("prefix")]
+    public string? Prefix { get; set; }
+}
+
+/// <summary>Latency objectives in milliseconds (nested in <see cref="TritonServiceArgs"/>): 0 &lt; p95 ≤ p99.</summary>
+public sealed class LatencySloArgs : ResourceArgs
+{
+    /// <summary>95th-percentile latency objective (ms). Defaults to 500.</summary>
+    [Input("p95Ms")]
+    public double P95Ms { get; set; } = 500;
+
+    /// <summary>99th-percentile latency objective (ms). Defaults to 1000.</summary>
+    [Input("p99Ms")]
+    public double P99Ms { get; set; } = 1000;
+}
+
+/// <summary>KEDA scaling of a Triton deployment (nested in <see cref="TritonServiceArgs"/>; Core <see cref="QueueTimeScaling"/>).</summary>
+public sealed class QueueTimeScalingArgs : ResourceArgs
+{
+    /// <summary>Mean queue time per request (ms) the deployment should stay under (alerts; burst gate), &gt; 0. Defaults to 50.</summary>
+    [Input("thresholdMs")]
+    public double ThresholdMs { get; set; } = 50;
+
+    /// <summary>Queue time (ms) that counts as queueing for alerts, ≥ 0. Defaults to 5.</summary>
+    [Input("activationThresholdMs")]
+    public double ActivationThresholdMs { get; set; } = 5;
+
+    /// <summary>Replicas KEDA keeps after 3 failed metric reads, 1..MaxReplicas. Defaults to 1.</summary>
+    [Input("fallbackReplicas")]
+    public int FallbackReplicas { get; set; } = 1;
+
+    /// <summary>
+    /// A PromQL query to scale on instead of the deployment's own in-flight requests (e.g. the on-prem deployment's
+    /// excess for a burst deployment); required for <c>MinReplicas = 0</c>. Defaults to null.
+    /// </summary>
+    [Input("queryOverride")]
+    public string? QueryOverride { get; set; }
+
+    /// <summary>Requests in the system (queued plus executing) one replica should hold (KEDA <c>threshold</c>), &gt; 0. Defaults to 0.8.</summary>
+    [Input("targetInFlightPerReplica")]
+    public double TargetInFlightPerReplica { get; set; } = QueueTimeScaling.DefaultTargetInFlightPerReplica;
+
+    /// <summary>Requests in the system above which the deployment is active (KEDA <c>activationThreshold</c>), ≥ 0. Defaults to 0.</summary>
+    [Input("activationInFlight")]
+    public double ActivationInFlight { get; set; }
+
+    /// <summary>The Core settings.</summary>
+    internal QueueTimeScaling ToScaling() =>
+        new(ThresholdMs, ActivationThresholdMs, FallbackReplicas, QueryOverride, TargetInFlightPerReplica, ActivationInFlight);
 }

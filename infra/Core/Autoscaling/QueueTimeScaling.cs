@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using NeoCloud.Infra.Core.Environments;
 
 namespace NeoCloud.Infra.Core.Autoscaling;
 
@@ -103,54 +102,6 @@ public static class ScaledObjectSpec
 
     /// <summary>Seconds after the last active reading before scaling to zero (only with <c>minReplicas = 0</c>).</summary>
     public const int CooldownPeriodSeconds = 300;
-
-    /// <summary>Validates scaling settings; paths are relative to <paramref name="path"/>.</summary>
-    /// <param name="scaling">The settings.</param>
-    /// <param name="minReplicas">Minimum replicas.</param>
-    /// <param name="maxReplicas">Maximum replicas.</param>
-    /// <param name="path">Path of the scaling settings in the caller's inputs.</param>
-    /// <param name="minPath">Path of the minimum replicas.</param>
-    public static IReadOnlyList<ConfigError> Validate(QueueTimeScaling scaling, int minReplicas, int maxReplicas, string path, string minPath)
-    {
-        ArgumentNullException.ThrowIfNull(scaling);
-        var errors = new List<ConfigError>();
-        if (!(scaling.TargetInFlightPerReplica > 0) || double.IsInfinity(scaling.TargetInFlightPerReplica))
-        {
-            errors.Add(new ConfigError($"{path}.TargetInFlightPerReplica", $"must be a number of requests greater than 0, was {scaling.TargetInFlightPerReplica.ToString(CultureInfo.InvariantCulture)}"));
-        }
-
-        if (scaling.ActivationInFlight < 0 || double.IsNaN(scaling.ActivationInFlight))
-        {
-            errors.Add(new ConfigError($"{path}.ActivationInFlight", $"must be 0 or more requests, was {scaling.ActivationInFlight.ToString(CultureInfo.InvariantCulture)}"));
-        }
-
-        if (!(scaling.ThresholdMs > 0))
-        {
-            errors.Add(new ConfigError($"{path}.ThresholdMs", $"must be greater than 0 ms, was {scaling.ThresholdMs.ToString(CultureInfo.InvariantCulture)}"));
-        }
-
-        if (scaling.ActivationThresholdMs < 0 || double.IsNaN(scaling.ActivationThresholdMs))
-        {
-            errors.Add(new ConfigError($"{path}.ActivationThresholdMs", $"must be 0 or more ms, was {scaling.ActivationThresholdMs.ToString(CultureInfo.InvariantCulture)}"));
-        }
-
-        if (scaling.FallbackReplicas < 1 || scaling.FallbackReplicas > maxReplicas)
-        {
-            errors.Add(new ConfigError($"{path}.FallbackReplicas", $"must be between 1 and the maximum replicas ({maxReplicas.ToString(CultureInfo.InvariantCulture)}), was {scaling.FallbackReplicas.ToString(CultureInfo.InvariantCulture)}"));
-        }
-
-        if (scaling.QueryOverride is { } q && string.IsNullOrWhiteSpace(q))
-        {
-            errors.Add(new ConfigError($"{path}.QueryOverride", "must be a PromQL query or null"));
-        }
-
-        if (minReplicas == 0 && scaling.QueryOverride is null)
-        {
-            errors.Add(new ConfigError(minPath, "0 (scale to zero) needs a QueryOverride whose metric exists while no replica runs (e.g. the on-prem deployment's excess load); this deployment's own metric disappears at zero replicas, so it could never scale back up — use 1 or more, or set QueryOverride"));
-        }
-
-        return errors;
-    }
 
     /// <summary>
     /// The spec: target, bounds, fallback, and the Prometheus trigger — <c>metricType: AverageValue</c> with threshold

@@ -39,8 +39,9 @@ public sealed record ReplicaBudgetResult(
 /// Bounds autoscaling by capacity: a deployment's maximum replicas can never exceed what its pool hosts at its
 /// maximum size, and the maximums of all deployments sharing a pool must fit together unless over-commit is allowed.
 /// The rules are <see cref="ServingFit.Fits"/> and <see cref="PoolReservation.Overcommitted"/>, the ones
-/// <see cref="CapacityPlanner.Validate"/> applies to a whole environment; this applies them to a pool a component
-/// program describes directly.
+/// <see cref="CapacityPlanner.Validate"/> applies to a whole environment (binder and plan tool) through this check.
+/// A single <c>TritonService</c> sees only its own pool placement, not the other deployments sharing it, so the
+/// cross-deployment budget is enforced here, for the environment, and not by the component.
 /// </summary>
 public static class ReplicaBudget
 {

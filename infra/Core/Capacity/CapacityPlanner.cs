@@ -149,7 +149,7 @@ public static class CapacityPlanner
         var report = Compute(env);
         var errors = new List<ConfigError>();
 
-        // One rule set for replica bounds: the same ReplicaBudget the serving components check before registering.
+        // One rule set for replica bounds (ReplicaBudget); a TritonService checks only its own maximum against its placement.
         var claims = env.Serving.SelectMany((s, i) =>
         {
             var main = (Pool: s.Pool, Claim: new ReplicaClaim(s.Name, s.Gpu.ResourceName, s.MinReplicas, s.MaxReplicas, $"neocloud:serving[{i}].replicas.max"));

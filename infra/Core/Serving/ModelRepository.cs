@@ -1,5 +1,3 @@
-using NeoCloud.Infra.Core.Environments;
-
 namespace NeoCloud.Infra.Core.Serving;
 
 /// <summary>
@@ -31,28 +29,5 @@ public sealed record ModelRepository(Uri? Endpoint, string Bucket, string Prefix
             var hostPort = $"{Endpoint.Host}:{Endpoint.Port}";
             return Endpoint.Scheme == Uri.UriSchemeHttps ? $"s3://https://{hostPort}/{tail}" : $"s3://{hostPort}/{tail}";
         }
-    }
-
-    /// <summary>Validates the repository; paths are relative to <paramref name="path"/>.</summary>
-    /// <param name="path">Path of the repository in the caller's inputs.</param>
-    public IReadOnlyList<ConfigError> Validate(string path)
-    {
-        var errors = new List<ConfigError>();
-        if (Endpoint is { } e && (!e.IsAbsoluteUri || (e.Scheme != Uri.UriSchemeHttp && e.Scheme != Uri.UriSchemeHttps) || e.AbsolutePath.Trim('/').Length > 0))
-        {
-            errors.Add(new ConfigError($"{path}.Endpoint", $"\"{e}\" must be an http:// or https:// URL with host and optional port only (no path)"));
-        }
-
-        if (string.IsNullOrWhiteSpace(Bucket) || Bucket.Contains('/', StringComparison.Ordinal))
-        {
-            errors.Add(new ConfigError($"{path}.Bucket", $"\"{Bucket}\" must be a bucket name without '/'"));
-        }
-
-        if (Prefix is null || Prefix.StartsWith('/') || Prefix.EndsWith('/'))
-        {
-            errors.Add(new ConfigError($"{path}.Prefix", $"\"{Prefix}\" must not start or end with '/' (use \"\" for the bucket root)"));
-        }
-
-        return errors;
     }
 }

@@ -1,10 +1,7 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Components.Gpu;
 using NeoCloud.Infra.Components.Serving;
-using NeoCloud.Infra.Core.Capacity;
-using NeoCloud.Infra.Core.Hardware;
-using NeoCloud.Infra.Core.Serving;
 using Pulumi;
-using Pulumi.Kubernetes.Types.Inputs.Core.V1;
 
 namespace NeoCloud.Infra.Components.Tests.Serving;
 
@@ -12,14 +9,19 @@ internal static class ServingTestData
 {
     public const string Mig = "nvidia.com/mig-1g.10gb";
 
-    /// <summary>A MIG pool: 7 × 1g.10gb per node, 1..2 nodes (14 slices at max).</summary>
-    public static PoolCapacity MigPool() => new(
-        "h100-mig", "onprem", MigStrategy.Mixed,
-        ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(Mig, 7)]),
-        ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(Mig, 7)]),
-        ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(Mig, 14)]));
+    public const string Prometheus = "http://monitoring-prometheus.monitoring.svc:9090";
 
-    public static TritonServiceArgs Args(ServingPool pool, int max = 8, int min = 2, string gpu = Mig, string? prometheus = "http://monitoring-prometheus.monitoring.svc:9090", bool autoscaling = true) => new()
+    /// <summary>A MIG pool's placement: 7 × 1g.10gb per node, 1..2 nodes (14 slices at max), tainted nvidia.com/gpu.</summary>
+    public static NodePlacement MigPlacement(int nodesAtMax = 2) => new(
+        "h100-mig",
+        new Dictionary<string, string> { ["neocloud.io/pool"] = "h100-mig" },
+        [new PlacementToleration("nvidia.com/gpu", "Exists", null, "NoSchedule")],
+        "mixed", "h100-80gb", 1, 1, nodesAtMax,
+        new Dictionary<string, int> { [Mig] = 7 },
+        new Dictionary<string, int> { [Mig] = 7 * nodesAtMax },
+        30_000, 240_000);
+
+    public static TritonServiceArgs Args(int max = 8, int min = 2, string gpu = Mig, string? prometheus = Prometheus, bool autoscaling = true, Input<NodePlacement>? placement = null) => new()
     {
         Namespace = "team-a",
         Tenant = "team-a",
@@ -27,14 +29,12 @@ internal static class ServingTestData
         Environment = "dev",
         CostCenter = "ml-platform",
         GpuResource = gpu,
-        Pool = pool,
-        NodeSelector = new InputMap<string> { { "neocloud.io/pool", "h100-mig" } },
-        Tolerations = new InputList<TolerationArgs> { new TolerationArgs { Key = "nvidia.com/gpu", Operator = "Exists", Effect = "NoSchedule" } },
-        ModelRepository = new ModelRepository(new Uri("http://rgw.storage.svc:80"), "models", "llama-3-8b"),
+        Placement = placement ?? MigPlacement(),
+        ModelRepository = new ModelRepositoryArgs { Endpoint = "http://rgw.storage.svc:80", Bucket = "models", Prefix = "llama-3-8b" },
         CredentialsSecretName = "model-store",
         MinReplicas = min,
         MaxReplicas = max,
-        PrometheusAddress = prometheus,
+        PrometheusAddress = prometheus is null ? null : (Input<string>)prometheus,
         EnableAutoscaling = autoscaling,
         MonitoringRelease = "monitoring",
     };

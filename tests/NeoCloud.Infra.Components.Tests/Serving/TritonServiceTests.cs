@@ -1,7 +1,7 @@
 using NeoCloud.Infra.Components.Serving;
 using NeoCloud.Infra.Components.Tests.Testing;
 using NeoCloud.Infra.Core.Autoscaling;
-using NeoCloud.Infra.Core.Serving;
+using Pulumi;
 using static NeoCloud.Infra.Components.Tests.Serving.ServingTestData;
 
 namespace NeoCloud.Infra.Components.Tests.Serving;
@@ -15,25 +15,10 @@ public class TritonServiceTests
         {
             // A bucket whose name the engine produces (like a ReplicatedBucket with its random suffix).
             var bucket = new Pulumi.Aws.S3.Bucket("models", new Pulumi.Aws.S3.BucketArgs { BucketPrefix = "neocloud-models-" });
-            var args = Args(new ServingPool(MigPool()));
-            _ = new TritonService("llama", new TritonServiceArgs
-            {
-                Namespace = args.Namespace,
-                Tenant = args.Tenant,
-                Model = args.Model,
-                Environment = args.Environment,
-                CostCenter = args.CostCenter,
-                GpuResource = args.GpuResource,
-                Pool = args.Pool,
-                NodeSelector = args.NodeSelector,
-                Tolerations = args.Tolerations,
-                ModelRepository = new ModelRepository(null, "placeholder", "llama-3-8b"),
-                ModelBucket = bucket.BucketName,
-                CredentialsSecretName = args.CredentialsSecretName,
-                MinReplicas = args.MinReplicas,
-                MaxReplicas = args.MaxReplicas,
-                PrometheusAddress = args.PrometheusAddress,
-            });
+            var args = Args();
+            args.ModelRepository = new ModelRepositoryArgs { Prefix = "llama-3-8b" };
+            args.ModelBucket = bucket.BucketName;
+            _ = new TritonService("llama", args);
         });
 
         var container = Map(Assert.Single(List(At(mocks.Single("kubernetes:apps/v1:Deployment").Inputs["spec"], "template", "spec", "containers"))));
@@ -44,7 +29,7 @@ public class TritonServiceTests
     [Fact]
     public async Task OnAMigPoolEachReplicaRequestsOneSliceAndSelectsAndToleratesThePool()
     {
-        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args(new ServingPool(MigPool()))));
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args()));
         var deployment = mocks.Single("kubernetes:apps/v1:Deployment");
         Assert.Equal("llama-deployment", deployment.Name);
         var spec = deployment.Inputs["spec"];
@@ -79,7 +64,7 @@ public class TritonServiceTests
     [Fact]
     public async Task ServicePdbAndLabels()
     {
-        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args(new ServingPool(MigPool()))));
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args()));
         var service = mocks.Single("kubernetes:core/v1:Service");
         Assert.Equal("ClusterIP", At(service.Inputs["spec"], "type"));
         var ports = List(At(service.Inputs["spec"], "ports")).Select(Map).ToList();
@@ -96,9 +81,23 @@ public class TritonServiceTests
     }
 
     [Fact]
+    public async Task TagsLabelEveryObjectButNeverThePodSelector()
+    {
+        var args = Args();
+        args.Tags = new Dictionary<string, string> { ["team"] = "search" };
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", args));
+        var deployment = mocks.Single("kubernetes:apps/v1:Deployment");
+        Assert.Equal("search", At(deployment.Inputs["metadata"], "labels", "team"));
+        Assert.Equal("search", At(deployment.Inputs["spec"], "template", "metadata", "labels", "team"));
+        Assert.False(Map(At(deployment.Inputs["spec"], "selector", "matchLabels")).ContainsKey("team"));
+        Assert.Equal("search", At(mocks.Single("kubernetes:keda.sh/v1alpha1:ScaledObject").Inputs["metadata"], "labels", "team"));
+        Assert.Equal("search", At(mocks.Single("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Inputs["metadata"], "labels", "team"));
+    }
+
+    [Fact]
     public async Task ScaledObjectTargetsTheDeploymentWithQueryThresholdsAndRequestedMax()
     {
-        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args(new ServingPool(MigPool()), max: 14)));
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args(max: 14)));
         var scaled = mocks.Single("kubernetes:keda.sh/v1alpha1:ScaledObject");
         var spec = scaled.Inputs["spec"];
         Assert.Equal("Deployment", At(spec, "scaleTargetRef", "kind"));
@@ -117,79 +116,104 @@ public class TritonServiceTests
     }
 
     [Fact]
-    public async Task OverCapacityFailsWithThePreciseErrorBeforeAnyResource()
+    public async Task MaxReplicasOverThePlacementsCapacityFailsTheDeploymentWithThePreciseError()
     {
-        var (mocks, error) = await RunCapturingAsync(() => _ = new TritonService("llama", Args(new ServingPool(MigPool()), max: 20)));
+        var (_, error) = await RunCapturingAsync(() => _ = new TritonService("llama", Args(max: 20)));
         const string expected = "TritonServiceArgs.MaxReplicas: deployment \"llama\" asks for up to 20 × nvidia.com/mig-1g.10gb, but pool \"h100-mig\" holds 14 at its maximum size; lower the maximum to 14 or grow the pool";
 
-        // The engine reports the program's exception as a RunException carrying its message.
-        Assert.Contains("TritonService \"llama\": invalid TritonServiceArgs (1 problem); nothing was registered:\n  - " + expected, error.Message, StringComparison.Ordinal);
+        // The placement is an input: its check runs when the pool's values are known, and the engine reports it.
+        Assert.Contains("TritonService \"llama\": invalid TritonServiceArgs (1 problem); nothing was registered:\n  - " + expected, error.ToString(), StringComparison.Ordinal);
+    }
 
-        // Outside the engine the typed exception carries the problem with its path.
-        var direct = Assert.Throws<ComponentArgsException>(() => new TritonService("llama", Args(new ServingPool(MigPool()), max: 20)));
-        Assert.Equal(expected, "TritonServiceArgs." + Assert.Single(direct.Problems));
+    [Fact]
+    public async Task AResourceThePlacementDoesNotOfferFailsTheDeployment()
+    {
+        var (_, error) = await RunCapturingAsync(() => _ = new TritonService("llama", Args(gpu: "nvidia.com/gpu")));
+        Assert.Contains("TritonServiceArgs.GpuResource: deployment \"llama\" requests nvidia.com/gpu, but pool \"h100-mig\" does not offer it; it offers nvidia.com/mig-1g.10gb", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APlacementFromAnotherResourcesOutputPlacesThePods()
+    {
+        // The placement arrives as an output (as a GpuNodePool's would): selector and tolerations follow it.
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args(placement: Output.Create(MigPlacement(nodesAtMax: 3)).Apply(p => p), max: 21)));
+        var pod = At(mocks.Single("kubernetes:apps/v1:Deployment").Inputs["spec"], "template", "spec")!;
+        Assert.Equal("h100-mig", At(pod, "nodeSelector", "neocloud.io/pool"));
+        var toleration = Map(Assert.Single(List(At(pod, "tolerations"))));
+        Assert.Equal("Exists", toleration["operator"]);
+        Assert.False(toleration.ContainsKey("value"));
+        Assert.Equal(21.0, At(mocks.Single("kubernetes:keda.sh/v1alpha1:ScaledObject").Inputs["spec"], "maxReplicaCount"));
+    }
+
+    [Fact]
+    public async Task InvalidArgsRegisterNothingAndListEveryProblem()
+    {
+        var args = Args(max: 4, min: 0, gpu: "nvidia.com/gpu-2", prometheus: null);
+        args.ControlMode = "lazy";
+        args.Tags = new Dictionary<string, string> { ["app.kubernetes.io/name"] = "x" };
+        var (mocks, error) = await RunCapturingAsync(() => _ = new TritonService("Llama_3", args));
+        Assert.Contains("TritonService \"Llama_3\": invalid TritonServiceArgs (6 problems); nothing was registered:", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
-    }
 
-    [Fact]
-    public void TwoDeploymentsOverTheirSharedPoolFailWithThePreciseError()
-    {
-        var error = Assert.Throws<ComponentArgsException>(() => new ServingPool(MigPool(),
-        [
-            ServingPool.Claim("llama", Mig, 2, 8),
-            ServingPool.Claim("mistral", Mig, 1, 8),
-        ]));
-        var problem = Assert.Single(error.Problems);
-        Assert.Equal("ServingPool(\"h100-mig\")", problem.PropertyPath);
-        Assert.Equal("deployments \"llama\", \"mistral\" together ask for up to 16 × nvidia.com/mig-1g.10gb, but pool \"h100-mig\" holds 14 at its maximum size; lower their maximum replicas, grow the pool, or allow over-commit", problem.Reason);
-    }
-
-    [Fact]
-    public async Task OvercommitAllowedIsReportedInOutputs()
-    {
-        var pool = new ServingPool(MigPool(), [ServingPool.Claim("llama", Mig, 2, 8), ServingPool.Claim("mistral", Mig, 1, 8)], allowOvercommit: true);
-        TritonService? triton = null;
-        await PulumiTest.RunAsync(() => triton = new TritonService("llama", Args(pool)));
-        Assert.True(await PulumiTest.ValueAsync(triton!.PoolOvercommitted));
-    }
-
-    [Fact]
-    public void UndeclaredDeploymentIsCheckedTogetherWithTheDeclaredOnes()
-    {
-        var pool = new ServingPool(MigPool(), [ServingPool.Claim("mistral", Mig, 1, 8)]);
-        var error = Assert.Throws<ComponentArgsException>(() => new TritonService("llama", Args(pool, max: 8)));
-        Assert.Contains("together ask for up to 16", Assert.Single(error.Problems).Reason, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void AllArgsProblemsAreReportedAtOnce()
-    {
-        var args = Args(new ServingPool(MigPool()), max: 4, min: 0, gpu: "nvidia.com/gpu", prometheus: null);
-        var error = Assert.Throws<ComponentArgsException>(() => new TritonService("llama", args));
+        var direct = Assert.Throws<ComponentArgsException>(() => new TritonService("Llama_3", args));
         Assert.Equal(
-            ["MinReplicas", "PrometheusAddress", "MaxReplicas"],
-            error.Problems.Select(e => e.PropertyPath));
-        Assert.Contains("does not offer it", error.Problems[2].Reason, StringComparison.Ordinal);
+            ["(name)", "Tags[\"app.kubernetes.io/name\"]", "GpuResource", "ControlMode", "MinReplicas", "PrometheusAddress"],
+            direct.Problems.Select(e => e.PropertyPath));
+    }
+
+    [Fact]
+    public void RequiredArgsLeftUnsetAreEachReported()
+    {
+        var error = Assert.Throws<ComponentArgsException>(() => new TritonService("llama", new TritonServiceArgs()));
+        Assert.Equal(
+            ["Environment", "CostCenter", "Namespace", "Model", "Tenant", "GpuResource", "Placement", "CredentialsSecretName", "ModelRepository", "MaxReplicas", "PrometheusAddress"],
+            error.Problems.Select(p => p.PropertyPath));
+        Assert.All(error.Problems.Take(2), p => Assert.Contains("a missing value", p.Reason, StringComparison.Ordinal));
+        Assert.All(error.Problems.Skip(2).Take(8), p => Assert.StartsWith("is required", p.Reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void NullArgsAndEmptyNameThrowBeforeAnything()
+    {
+        Assert.Equal("(args)", Assert.Single(Assert.Throws<ComponentArgsException>(() => new TritonService("llama", null!)).Problems).PropertyPath);
+        Assert.Throws<ArgumentException>(() => new TritonService("", Args()));
+    }
+
+    [Fact]
+    public async Task TypeTokenIsTheIndexOneWithTheOldTokenAsAlias()
+    {
+        var (mocks, resources) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args()));
+        var component = Assert.Single(resources.OfType<TritonService>());
+        Assert.Equal("neocloud:index:TritonService", component.GetResourceType());
+        Assert.Equal("neocloud:index:TritonService", TritonService.TypeToken);
+        Assert.Equal("neocloud:serving:TritonService", TritonService.PreviousTypeToken);
+        var inputs = mocks.Single("neocloud:index:TritonService").Inputs;
+        Assert.Equal("team-a", inputs["namespace"]);
+
+        // The Args go to the engine as the component's inputs, the placement under its wire names.
+        Assert.Equal("h100-mig", At(inputs["placement"]!, "poolName"));
+        Assert.Equal(14.0, At(inputs["placement"]!, "allocatableAtMax", Mig));
+        Assert.Equal("models", At(inputs["modelRepository"]!, "bucket"));
     }
 
     [Fact]
     public async Task OutputsCarryEndpointsPrometheusAndSlos()
     {
         TritonService? triton = null;
-        await PulumiTest.RunAsync(() => triton = new TritonService("llama", Args(new ServingPool(MigPool()))));
+        await PulumiTest.RunAsync(() => triton = new TritonService("llama", Args()));
         Assert.Equal("http://llama.team-a.svc.cluster.local:8000", await PulumiTest.ValueAsync(triton!.HttpEndpoint));
         Assert.Equal("llama.team-a.svc.cluster.local:8001", await PulumiTest.ValueAsync(triton.GrpcEndpoint));
         Assert.Equal("http://llama.team-a.svc.cluster.local:8002/metrics", await PulumiTest.ValueAsync(triton.MetricsEndpoint));
         Assert.Equal("http://monitoring-prometheus.monitoring.svc:9090", await PulumiTest.ValueAsync(triton.PrometheusAddress));
         Assert.Equal(500, await PulumiTest.ValueAsync(triton.P95SloMs));
         Assert.Equal(1000, await PulumiTest.ValueAsync(triton.P99SloMs));
-        Assert.False(await PulumiTest.ValueAsync(triton.PoolOvercommitted));
+        Assert.Equal("h100-mig", await PulumiTest.ValueAsync(triton.PoolName));
     }
 
     [Fact]
     public async Task ServiceMonitorAndRulesCarryTheReleaseLabel()
     {
-        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args(new ServingPool(MigPool()))));
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args()));
         var monitor = mocks.Single("kubernetes:monitoring.coreos.com/v1:ServiceMonitor");
         Assert.Equal("monitoring", At(monitor.Inputs["metadata"], "labels", "release"));
         Assert.Equal("metrics", Map(Assert.Single(List(At(monitor.Inputs["spec"], "endpoints"))))["port"]);
@@ -202,7 +226,7 @@ public class TritonServiceTests
     [Fact]
     public async Task WithoutAutoscalingTheProgramOwnsReplicasAndNoScaledObjectExists()
     {
-        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args(new ServingPool(MigPool()), autoscaling: false)));
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new TritonService("llama", Args(autoscaling: false)));
         Assert.Empty(mocks.OfType("kubernetes:keda.sh/v1alpha1:ScaledObject"));
         Assert.Equal(2.0, At(mocks.Single("kubernetes:apps/v1:Deployment").Inputs["spec"], "replicas"));
     }

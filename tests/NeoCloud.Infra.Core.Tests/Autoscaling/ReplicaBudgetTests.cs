@@ -37,9 +37,9 @@ public class ReplicaBudgetTests
     [Fact]
     public void SharedPoolOverCommitNamesBothDeployments()
     {
-        var result = ReplicaBudget.Check(Pool(), [new("llama", Mig, 2, 10, "a"), new("mistral", Mig, 1, 8, "b")], false, "ServingPool(inference-mig)");
+        var result = ReplicaBudget.Check(Pool(), [new("llama", Mig, 2, 10, "a"), new("mistral", Mig, 1, 8, "b")], false, "neocloud:gpuPools[0]");
         var error = Assert.Single(result.Errors);
-        Assert.Equal("ServingPool(inference-mig)", error.Path);
+        Assert.Equal("neocloud:gpuPools[0]", error.Path);
         Assert.Equal("deployments \"llama\", \"mistral\" together ask for up to 18 × nvidia.com/mig-1g.10gb, but pool \"inference-mig\" holds 14 at its maximum size; lower their maximum replicas, grow the pool, or allow over-commit", error.Message);
     }
 

@@ -36,22 +36,6 @@ public class ScaledObjectSpecTests
     }
 
     [Fact]
-    public void ScaleToZeroNeedsAnExternalMetric()
-    {
-        var error = Assert.Single(ScaledObjectSpec.Validate(new QueueTimeScaling(50, 5, 1), 0, 4, "Args.Autoscaling", "Args.MinReplicas"));
-        Assert.Equal("Args.MinReplicas", error.Path);
-        Assert.Contains("QueryOverride", error.Message, StringComparison.Ordinal);
-        Assert.Empty(ScaledObjectSpec.Validate(new QueueTimeScaling(50, 5, 1, "sum(onprem_queue_ms)"), 0, 4, "Args.Autoscaling", "Args.MinReplicas"));
-    }
-
-    [Fact]
-    public void BadThresholdsAreReportedTogether()
-    {
-        var errors = ScaledObjectSpec.Validate(new QueueTimeScaling(0, -1, 9), 1, 4, "A", "A.MinReplicas");
-        Assert.Equal(["A.ThresholdMs", "A.ActivationThresholdMs", "A.FallbackReplicas"], errors.Select(e => e.Path));
-    }
-
-    [Fact]
     public void KedaValuesInstallCrdsAndLabelTheServiceMonitors()
     {
         var values = KedaChart.Values("monitoring", new Dictionary<string, string> { ["neocloud.io/environment"] = "dev" });

@@ -1,15 +1,8 @@
-using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Autoscaling;
+using NeoCloud.Infra.Components.Gpu;
 using NeoCloud.Infra.Components.Monitoring;
 using NeoCloud.Infra.Components.Serving;
-using NeoCloud.Infra.Core.Autoscaling;
-using NeoCloud.Infra.Core.Capacity;
-using NeoCloud.Infra.Core.Environments;
-using NeoCloud.Infra.Core.Hardware;
-using NeoCloud.Infra.Core.Monitoring;
-using NeoCloud.Infra.Core.Serving;
 using Pulumi;
-using Pulumi.Kubernetes.Types.Inputs.Core.V1;
 
 namespace NeoCloud.Infra.Components.Tests.Serving.Examples;
 
@@ -19,19 +12,16 @@ public static class ServingExample
     public static void Run()
     {
         // <example>
-        // The GPU pool (e.g. from a GpuNodePool's outputs): 2..4 nodes of 8 H100s, each split into 7 × 1g.10gb.
-        var perNode = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal,
-            [KeyValuePair.Create("nvidia.com/mig-1g.10gb", 56)]);
-        var capacity = new PoolCapacity("h100-mig", "onprem", MigStrategy.Mixed, perNode,
-            perNode.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value * 2),
-            perNode.ToImmutableSortedDictionary(kv => kv.Key, kv => kv.Value * 4));
-
-        // Every deployment of the pool, declared up front: checked before anything is registered.
-        var pool = new ServingPool(capacity,
-        [
-            ServingPool.Claim("llama-8b", "nvidia.com/mig-1g.10gb", minReplicas: 2, maxReplicas: 160),
-            ServingPool.Claim("mistral-7b", "nvidia.com/mig-1g.10gb", minReplicas: 1, maxReplicas: 64),
-        ]);
+        // The GPU pool's placement: a GpuNodePool's `Placement` output, or built by hand for a pool managed elsewhere:
+        // 2..4 nodes of 8 H100s, each split into 7 × 1g.10gb (56 slices per node).
+        Input<NodePlacement> placement = new NodePlacement(
+            poolName: "h100-mig",
+            nodeSelector: new() { ["neocloud.io/pool"] = "h100-mig" },
+            tolerations: [new PlacementToleration("nvidia.com/gpu", "Exists", null, "NoSchedule")],
+            migStrategy: "mixed", gpuModel: "h100-80gb", gpusPerNode: 8, minNodes: 2, maxNodes: 4,
+            allocatableAtMin: new() { ["nvidia.com/mig-1g.10gb"] = 112 },
+            allocatableAtMax: new() { ["nvidia.com/mig-1g.10gb"] = 224 },
+            nodeCpuMillicores: 190_000, nodeMemoryMebibytes: 1_900_000);
 
         var monitoring = new PrometheusStack("monitoring", new PrometheusStackArgs
         {
@@ -49,6 +39,8 @@ public static class ServingExample
             MonitoringRelease = "monitoring",
         });
 
+        // Each deployment's maximum must fit the pool at its maximum size (checked once the placement is known);
+        // that all deployments of a pool fit together is the environment's check (binder and plan tool).
         foreach (var (name, model, max) in new[] { ("llama-8b", "llama-3.1-8b", 160), ("mistral-7b", "mistral-7b", 64) })
         {
             var triton = new TritonService(name, new TritonServiceArgs
@@ -59,23 +51,16 @@ public static class ServingExample
                 Environment = "prod",
                 CostCenter = "ml-platform",
                 GpuResource = "nvidia.com/mig-1g.10gb",
-                Pool = pool,
-                NodeSelector = new InputMap<string> { { "neocloud.io/pool", "h100-mig" } },
-                Tolerations = new InputList<TolerationArgs>
-                {
-                    new TolerationArgs { Key = "nvidia.com/gpu", Operator = "Exists", Effect = "NoSchedule" },
-                },
-                ModelRepository = new ModelRepository(new Uri("http://rook-ceph-rgw-models.storage.svc:80"), "models", model),
+                Placement = placement,
+                ModelRepository = new ModelRepositoryArgs { Endpoint = "http://rook-ceph-rgw-models.storage.svc:80", Bucket = "models", Prefix = model },
                 CredentialsSecretName = "model-store-credentials",
                 MinReplicas = name == "llama-8b" ? 2 : 1,
                 MaxReplicas = max,
-                Slo = new LatencySlo(P95Ms: 300, P99Ms: 800),
-                Autoscaling = new QueueTimeScaling(ThresholdMs: 50, ActivationThresholdMs: 5, FallbackReplicas: 4),
-                PrometheusAddress = KubePrometheusStackChart.PrometheusAddress("monitoring", "monitoring"),
-                Keda = keda.Chart,
+                Slo = new LatencySloArgs { P95Ms = 300, P99Ms = 800 },
+                Autoscaling = new QueueTimeScalingArgs { ThresholdMs = 50, ActivationThresholdMs = 5, FallbackReplicas = 4 },
+                PrometheusAddress = monitoring.Address,
                 MonitoringRelease = "monitoring",
-                Monitoring = monitoring,
-            });
+            }, new ComponentResourceOptions { DependsOn = { keda, monitoring } }); // their CRDs first
         }
         // </example>
     }
