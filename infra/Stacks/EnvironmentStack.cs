@@ -10,6 +10,8 @@ using NeoCloud.Infra.Components.VectorDb;
 using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Capacity;
 using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Gpu;
+using NeoCloud.Infra.Core.Hardware;
 using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Serving;
 using NeoCloud.Infra.Core.Stacks;
@@ -113,15 +115,7 @@ public sealed class EnvironmentStack
         }
 
         // Cpu pools: the system pool the add-ons below are placed on (their Helm releases wait for Ready pods).
-        var cpuPools = _env.PoolsOf(cluster.Name).Where(p => p.Gpu is null).Select(pool => (Resource)new CpuNodePool(pool.Name, new CpuNodePoolArgs
-        {
-            Pool = pool,
-            Environment = _env.Environment,
-            CostCenter = _env.CostCenter,
-            ClusterName = pool.Substrate == Substrate.Eks ? access.EksClusterName! : null,
-            NodeSubnetIds = pool.Substrate == Substrate.Eks ? access.NodeSubnetIds! : null,
-            KubernetesVersion = pool.Substrate == Substrate.Eks ? (Input<string>)access.Spec.KubernetesVersion! : null,
-        }, access.Options())).ToArray();
+        var cpuPools = _env.PoolsOf(cluster.Name).Where(p => p.Gpu is null).Select(pool => (Resource)new CpuNodePool(pool.Name, CpuPoolArgs(pool, access), access.Options())).ToArray();
 
         var monitoring = new PrometheusStack(StackLayout.ComponentName(cluster.Name, "monitoring"), new PrometheusStackArgs
         {
@@ -147,9 +141,9 @@ public sealed class EnvironmentStack
         // The DCGM ServiceMonitor comes from PrometheusStack (it relabels the node name the GPU alerts group by).
         var gpuOperator = pools.Count == 0 ? null : new GpuOperator(StackLayout.ComponentName(cluster.Name, "gpu-operator"), new GpuOperatorArgs
         {
-            Substrate = cluster.Substrate,
-            Pools = [.. pools.Select(p => p.Plan)],
-            MigStrategy = cluster.MigStrategy,
+            Substrate = PoolValues.NameOf(PoolValues.Substrates, cluster.Substrate),
+            Pools = [.. _env.PoolsOf(cluster.Name).Where(p => p.Gpu is not null).Select(OperatorPoolArgs)],
+            MigStrategy = cluster.MigStrategy.ToChartValue(),
             Namespace = StackLayout.GpuOperatorNamespace,
             PrometheusReleaseLabel = release,
             ServiceMonitor = false,
@@ -167,47 +161,84 @@ public sealed class EnvironmentStack
         return new ClusterPlatform(monitoring, keda, gpuOperator);
     }
 
+    // The Args of the pool components: the same specs the binder validated (GpuNodePoolSpec/CpuNodePoolSpec.ForPool).
     private GpuNodePoolArgs PoolArgs(GpuPoolSpec pool, ClusterAccess access)
     {
-        var args = new GpuNodePoolArgs
+        var spec = GpuNodePoolSpec.ForPool(new OwnershipSpec(_env.Environment, _env.CostCenter), pool, MigConfigOf(pool), access.Spec.MigStrategy);
+        var eks = pool.Substrate == Substrate.Eks;
+        return new GpuNodePoolArgs
         {
-            Substrate = pool.Substrate,
-            PoolName = pool.Name,
-            Purpose = pool.Purpose,
+            Substrate = spec.Substrate!,
+            PoolName = spec.PoolName,
+            Purpose = spec.Purpose,
             Environment = _env.Environment,
             CostCenter = _env.CostCenter,
-            Interruptible = pool.Interruptible,
-            TimeSlicingReplicas = pool.TimeSlicingReplicas,
-            Driver = pool.Driver,
+            Interruptible = spec.Interruptible,
+            TimeSlicingReplicas = spec.TimeSlicingReplicas,
+            Driver = spec.Driver,
+            MigConfig = spec.MigConfig,
+            CustomMigConfig = spec.CustomMigConfig is { } custom ? MigConfigArgsOf(custom) : null,
+            MigStrategy = spec.MigStrategy,
+            ClusterName = eks ? access.EksClusterName! : null,
+            NodeSubnetIds = eks ? access.NodeSubnetIds! : null,
+            KubernetesVersion = eks ? (Input<string>)access.Spec.KubernetesVersion! : null,
+            InstanceType = spec.InstanceType,
+            MinSize = spec.MinSize,
+            DesiredSize = spec.DesiredSize,
+            MaxSize = spec.MaxSize,
+            CapacityType = spec.CapacityType,
+            AmiReleaseVersion = spec.AmiReleaseVersion,
+            GpuModel = spec.GpuModel,
+            GpusPerNode = spec.GpusPerNode,
+            NodeNames = eks ? null : [.. spec.NodeNames],
         };
-        if (pool.Mig is { } mig)
-        {
-            args.MigConfig = mig.ConfigName;
-            args.CustomMigConfig = _env.MigConfigs.GetValueOrDefault(mig.ConfigName);
-            args.MigStrategy = access.Spec.MigStrategy;
-        }
-
-        if (pool.Substrate == Substrate.Eks)
-        {
-            args.ClusterName = access.EksClusterName!;
-            args.NodeSubnetIds = access.NodeSubnetIds!;
-            args.KubernetesVersion = access.Spec.KubernetesVersion!;
-            args.InstanceType = pool.InstanceType;
-            args.MinSize = pool.MinSize;
-            args.DesiredSize = pool.DesiredSize;
-            args.MaxSize = pool.MaxSize;
-            args.CapacityType = pool.CapacityType;
-            args.AmiReleaseVersion = pool.AmiReleaseVersion;
-        }
-        else
-        {
-            args.GpuModel = pool.Gpu!.Id;
-            args.GpusPerNode = pool.GpusPerNode;
-            args.NodeNames = [.. pool.NodeNames];
-        }
-
-        return args;
     }
+
+    private CpuNodePoolArgs CpuPoolArgs(GpuPoolSpec pool, ClusterAccess access)
+    {
+        var spec = CpuNodePoolSpec.ForPool(new OwnershipSpec(_env.Environment, _env.CostCenter), pool);
+        var eks = pool.Substrate == Substrate.Eks;
+        return new CpuNodePoolArgs
+        {
+            Substrate = spec.Substrate!,
+            PoolName = spec.PoolName,
+            Environment = _env.Environment,
+            CostCenter = _env.CostCenter,
+            InstanceType = spec.InstanceType,
+            MinSize = spec.MinSize,
+            DesiredSize = spec.DesiredSize,
+            MaxSize = spec.MaxSize,
+            CapacityType = spec.CapacityType,
+            NodeNames = eks ? null : [.. spec.NodeNames],
+            System = spec.System,
+            ClusterName = eks ? access.EksClusterName! : null,
+            NodeSubnetIds = eks ? access.NodeSubnetIds! : null,
+            KubernetesVersion = eks ? (Input<string>)access.Spec.KubernetesVersion! : null,
+        };
+    }
+
+    private GpuOperatorPoolArgs OperatorPoolArgs(GpuPoolSpec pool)
+    {
+        var spec = GpuOperatorPoolSpec.ForPool(pool, MigConfigOf(pool));
+        return new GpuOperatorPoolArgs
+        {
+            PoolName = spec.PoolName!,
+            GpuModel = spec.GpuModel!,
+            GpusPerNode = spec.GpusPerNode ?? 0,
+            MigConfig = spec.MigConfig,
+            CustomMigConfig = spec.CustomMigConfig is { } custom ? MigConfigArgsOf(custom) : null,
+            TimeSlicingReplicas = spec.TimeSlicingReplicas,
+            Driver = spec.Driver,
+        };
+    }
+
+    private MigConfigDefinition? MigConfigOf(GpuPoolSpec pool) => pool.Mig is { } mig ? _env.MigConfigs.GetValueOrDefault(mig.ConfigName) : null;
+
+    private static MigConfigArgs MigConfigArgsOf(MigConfigDefinition custom) => new()
+    {
+        Name = custom.Name,
+        Devices = [.. custom.Entries.Select(e => new MigDeviceArgs { Gpus = e.Devices is { } gpus ? [.. gpus] : null, Layout = new Dictionary<string, int>(e.Layout, StringComparer.Ordinal) })],
+    };
 
     private OnPremObjectStore? OnPremStore()
     {
