@@ -165,56 +165,43 @@ public sealed class EnvironmentStack
     private GpuNodePoolArgs PoolArgs(GpuPoolSpec pool, ClusterAccess access)
     {
         var spec = GpuNodePoolSpec.ForPool(new OwnershipSpec(_env.Environment, _env.CostCenter), pool, MigConfigOf(pool), access.Spec.MigStrategy);
-        var eks = pool.Substrate == Substrate.Eks;
-        return new GpuNodePoolArgs
+        return NodeArgs(new GpuNodePoolArgs
         {
-            Substrate = spec.Substrate!,
-            PoolName = spec.PoolName,
             Purpose = spec.Purpose,
-            Environment = _env.Environment,
-            CostCenter = _env.CostCenter,
             Interruptible = spec.Interruptible,
             TimeSlicingReplicas = spec.TimeSlicingReplicas,
             Driver = spec.Driver,
             MigConfig = spec.MigConfig,
             CustomMigConfig = spec.CustomMigConfig is { } custom ? MigConfigArgsOf(custom) : null,
             MigStrategy = spec.MigStrategy,
-            ClusterName = eks ? access.EksClusterName! : null,
-            NodeSubnetIds = eks ? access.NodeSubnetIds! : null,
-            KubernetesVersion = eks ? (Input<string>)access.Spec.KubernetesVersion! : null,
-            InstanceType = spec.InstanceType,
-            MinSize = spec.MinSize,
-            DesiredSize = spec.DesiredSize,
-            MaxSize = spec.MaxSize,
-            CapacityType = spec.CapacityType,
             AmiReleaseVersion = spec.AmiReleaseVersion,
             GpuModel = spec.GpuModel,
             GpusPerNode = spec.GpusPerNode,
-            NodeNames = eks ? null : [.. spec.NodeNames],
-        };
+        }, access, spec.Substrate!, spec.PoolName, spec.InstanceType, (spec.MinSize, spec.DesiredSize, spec.MaxSize), spec.CapacityType, spec.NodeNames);
     }
 
     private CpuNodePoolArgs CpuPoolArgs(GpuPoolSpec pool, ClusterAccess access)
     {
         var spec = CpuNodePoolSpec.ForPool(new OwnershipSpec(_env.Environment, _env.CostCenter), pool);
-        var eks = pool.Substrate == Substrate.Eks;
-        return new CpuNodePoolArgs
-        {
-            Substrate = spec.Substrate!,
-            PoolName = spec.PoolName,
-            Environment = _env.Environment,
-            CostCenter = _env.CostCenter,
-            InstanceType = spec.InstanceType,
-            MinSize = spec.MinSize,
-            DesiredSize = spec.DesiredSize,
-            MaxSize = spec.MaxSize,
-            CapacityType = spec.CapacityType,
-            NodeNames = eks ? null : [.. spec.NodeNames],
-            System = spec.System,
-            ClusterName = eks ? access.EksClusterName! : null,
-            NodeSubnetIds = eks ? access.NodeSubnetIds! : null,
-            KubernetesVersion = eks ? (Input<string>)access.Spec.KubernetesVersion! : null,
-        };
+        return NodeArgs(new CpuNodePoolArgs { System = spec.System }, access, spec.Substrate!, spec.PoolName, spec.InstanceType, (spec.MinSize, spec.DesiredSize, spec.MaxSize), spec.CapacityType, spec.NodeNames);
+    }
+
+    private T NodeArgs<T>(T args, ClusterAccess access, string substrate, string? poolName, string? instanceType, (int? Min, int? Desired, int? Max) size, string? capacityType, ImmutableArray<string> nodes)
+        where T : NodePoolArgs
+    {
+        var eks = access.Spec.Substrate == Substrate.Eks;
+        args.Environment = _env.Environment;
+        args.CostCenter = _env.CostCenter;
+        args.Substrate = substrate;
+        args.PoolName = poolName;
+        args.ClusterName = eks ? access.EksClusterName! : null;
+        args.NodeSubnetIds = eks ? access.NodeSubnetIds! : null;
+        args.KubernetesVersion = eks ? (Input<string>)access.Spec.KubernetesVersion! : null;
+        args.InstanceType = instanceType;
+        (args.MinSize, args.DesiredSize, args.MaxSize) = size;
+        args.CapacityType = capacityType;
+        args.NodeNames = eks ? null : [.. nodes];
+        return args;
     }
 
     private GpuOperatorPoolArgs OperatorPoolArgs(GpuPoolSpec pool)

@@ -4,55 +4,11 @@ using Pulumi;
 namespace NeoCloud.Infra.Components.Gpu;
 
 /// <summary>Inputs of <see cref="CpuNodePool"/>; the plain part is validated by Core's <see cref="CpuPoolPlanner.Validate(CpuNodePoolSpec)"/>.</summary>
-public sealed class CpuNodePoolArgs : NeoCloudArgs
+public sealed class CpuNodePoolArgs : NodePoolArgs
 {
-    /// <summary>Required. <c>eks</c> (an EKS managed node group) or <c>onprem</c> (existing nodes, labelled by name).</summary>
-    [Input("substrate", required: true)]
-    public string Substrate { get; set; } = null!;
-
-    /// <summary>Pool name (node label <c>neocloud.io/pool</c>): a DNS label of at most 40 characters, starting with a letter. Defaults to the component's name.</summary>
-    [Input("poolName")]
-    public string? PoolName { get; set; }
-
-    /// <summary>EKS, required: a CPU instance type of the hardware catalog (e.g. <c>m7i.xlarge</c>). Not allowed on-prem.</summary>
-    [Input("instanceType")]
-    public string? InstanceType { get; set; }
-
-    /// <summary>EKS, required: minimum nodes.</summary>
-    [Input("minSize")]
-    public int? MinSize { get; set; }
-
-    /// <summary>EKS: nodes at creation. Defaults to <see cref="MinSize"/>; later changes by an autoscaler are ignored.</summary>
-    [Input("desiredSize")]
-    public int? DesiredSize { get; set; }
-
-    /// <summary>EKS, required: maximum nodes.</summary>
-    [Input("maxSize")]
-    public int? MaxSize { get; set; }
-
-    /// <summary>EKS: <c>ON_DEMAND</c> or <c>SPOT</c>. Defaults to <c>ON_DEMAND</c>.</summary>
-    [Input("capacityType")]
-    public string? CapacityType { get; set; }
-
-    /// <summary>On-prem, required: names of the existing nodes of the pool; they are labelled, never created or deleted. Defaults to none.</summary>
-    [Input("nodeNames")]
-    public List<string>? NodeNames { get; set; }
-
     /// <summary>Whether the pool admits the cluster's system add-ons: its nodes carry <c>neocloud.io/node-role=system</c>, which the add-ons' chart values select. Defaults to false.</summary>
     [Input("system")]
     public bool? System { get; set; }
-
-    /// <summary>EKS, required: the cluster's name. Not allowed on-prem.</summary>
-    [Input("clusterName")]
-    public Input<string>? ClusterName { get; set; }
-
-    /// <summary>EKS, required: subnets the nodes launch into. Not allowed on-prem.</summary>
-    [Input("nodeSubnetIds")]
-    public InputList<string>? NodeSubnetIds { get; set; }
-
-    /// <summary>EKS: the node group's Kubernetes version. Defaults to the cluster's version. Not allowed on-prem.</summary>
-    [Input("kubernetesVersion")]
-    public Input<string>? KubernetesVersion { get; set; }
 
     internal CpuNodePoolSpec ToSpec(string name) => new()
     {
@@ -66,7 +22,7 @@ public sealed class CpuNodePoolArgs : NeoCloudArgs
         CapacityType = CapacityType,
         NodeNames = [.. NodeNames ?? []],
         System = System,
-        ProvidedInputs = GpuNodePoolArgs.ProvidedInputs((ClusterName is not null, "ClusterName"), (NodeSubnetIds is not null, "NodeSubnetIds"), (KubernetesVersion is not null, "KubernetesVersion")),
+        ProvidedInputs = ProvidedInputs(),
     };
 }
 

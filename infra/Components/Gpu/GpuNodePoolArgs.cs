@@ -10,51 +10,11 @@ namespace NeoCloud.Infra.Components.Gpu;
 /// are <see cref="Input{T}"/>; everything that decides which resources exist and what they contain is plain and validated
 /// by Core's <see cref="GpuPoolPlanner.Validate(GpuNodePoolSpec)"/> before anything is registered.
 /// </summary>
-public sealed class GpuNodePoolArgs : NeoCloudArgs
+public sealed class GpuNodePoolArgs : NodePoolArgs
 {
-    /// <summary>Required. <c>eks</c> (an EKS managed node group) or <c>onprem</c> (existing nodes, labelled by name).</summary>
-    [Input("substrate", required: true)]
-    public string Substrate { get; set; } = null!;
-
-    /// <summary>Pool name (node label <c>neocloud.io/pool</c>): a DNS label of at most 40 characters, starting with a letter. Defaults to the component's name.</summary>
-    [Input("poolName")]
-    public string? PoolName { get; set; }
-
     /// <summary><c>training</c> or <c>inference</c>. Defaults to <c>inference</c>.</summary>
     [Input("purpose")]
     public string? Purpose { get; set; }
-
-    /// <summary>EKS, required: the cluster's name (e.g. <c>EksCluster.ClusterName</c> or an existing cluster's). Not allowed on-prem.</summary>
-    [Input("clusterName")]
-    public Input<string>? ClusterName { get; set; }
-
-    /// <summary>EKS, required: subnets the nodes launch into (usually the private subnets). Not allowed on-prem.</summary>
-    [Input("nodeSubnetIds")]
-    public InputList<string>? NodeSubnetIds { get; set; }
-
-    /// <summary>EKS: the node group's Kubernetes version. Defaults to the cluster's version. Not allowed on-prem.</summary>
-    [Input("kubernetesVersion")]
-    public Input<string>? KubernetesVersion { get; set; }
-
-    /// <summary>EKS, required: EC2 instance type of the hardware catalog (e.g. <c>p5.48xlarge</c>). Not allowed on-prem (use <see cref="GpuModel"/>/<see cref="GpusPerNode"/>).</summary>
-    [Input("instanceType")]
-    public string? InstanceType { get; set; }
-
-    /// <summary>EKS, required: minimum nodes (0 allows scale to zero).</summary>
-    [Input("minSize")]
-    public int? MinSize { get; set; }
-
-    /// <summary>EKS: desired nodes at creation. Defaults to <see cref="MinSize"/>; later changes by an autoscaler are ignored.</summary>
-    [Input("desiredSize")]
-    public int? DesiredSize { get; set; }
-
-    /// <summary>EKS, required: maximum nodes.</summary>
-    [Input("maxSize")]
-    public int? MaxSize { get; set; }
-
-    /// <summary>EKS: <c>ON_DEMAND</c> or <c>SPOT</c>. Defaults to <c>ON_DEMAND</c>. <c>SPOT</c> needs an interruptible pool.</summary>
-    [Input("capacityType")]
-    public string? CapacityType { get; set; }
 
     /// <summary>Whether the pool's workloads tolerate node interruption. Defaults to true for training, false for inference.</summary>
     [Input("interruptible")]
@@ -75,10 +35,6 @@ public sealed class GpuNodePoolArgs : NeoCloudArgs
     /// <summary>On-prem, required: GPUs in each node.</summary>
     [Input("gpusPerNode")]
     public int? GpusPerNode { get; set; }
-
-    /// <summary>On-prem, required: names of the existing nodes of the pool; they are labelled, never created or deleted. Defaults to none.</summary>
-    [Input("nodeNames")]
-    public List<string>? NodeNames { get; set; }
 
     /// <summary>MIG config name (node label <c>nvidia.com/mig.config</c>), built-in such as <c>all-1g.10gb</c> or <see cref="CustomMigConfig"/>'s name. Defaults to none (MIG not managed).</summary>
     [Input("migConfig")]
@@ -135,11 +91,8 @@ public sealed class GpuNodePoolArgs : NeoCloudArgs
         AmiReleaseVersion = AmiReleaseVersion,
         DiskSizeGiB = DiskSizeGiB,
         EnableSsm = EnableSsm,
-        ProvidedInputs = ProvidedInputs((ClusterName is not null, "ClusterName"), (NodeSubnetIds is not null, "NodeSubnetIds"), (KubernetesVersion is not null, "KubernetesVersion")),
+        ProvidedInputs = ProvidedInputs(),
     };
-
-    internal static ImmutableSortedSet<string> ProvidedInputs(params (bool Given, string Name)[] inputs) =>
-        [.. inputs.Where(i => i.Given).Select(i => i.Name)];
 }
 
 /// <summary>A custom mig-parted config (a <c>mig-configs</c> entry) for one GPU model.</summary>

@@ -50,7 +50,7 @@ public sealed class GpuOperatorArgs : NeoCloudArgs
 /// <summary>One GPU pool of the operator's cluster: the same values its <see cref="GpuNodePoolArgs"/> states.</summary>
 public sealed class GpuOperatorPoolArgs : ResourceArgs
 {
-    /// <summary>Required. The pool's name (<see cref="GpuNodePoolArgs.PoolName"/>); a time-sliced pool's device-plugin config is named after it.</summary>
+    /// <summary>Required. The pool's name (<see cref="NodePoolArgs.PoolName"/>); a time-sliced pool's device-plugin config is named after it.</summary>
     [Input("poolName", required: true)]
     public string PoolName { get; set; } = null!;
 
