@@ -44,30 +44,6 @@ public sealed class ComponentArgsException : ArgumentException
         }
     }
 
-    /// <summary>
-    /// Transitional bridge for components whose planners still report <see cref="Core.Environments.ConfigError"/>
-    /// (path = Args property, optionally prefixed with the Args type). Deleted once every planner returns
-    /// <see cref="SpecProblem"/> (issue 17).
-    /// </summary>
-    internal static void ThrowIfAny(string component, string resourceName, IReadOnlyList<Core.Environments.ConfigError> errors)
-    {
-        ArgumentNullException.ThrowIfNull(errors);
-        if (errors.Count > 0)
-        {
-            throw new ComponentArgsException(component, resourceName, errors);
-        }
-    }
-
-    /// <summary>Transitional bridge, see <see cref="ThrowIfAny(string, string, IReadOnlyList{Core.Environments.ConfigError})"/>.</summary>
-    internal ComponentArgsException(string component, string resourceName, IReadOnlyList<Core.Environments.ConfigError> errors)
-        : this(component + "Args", resourceName, FromConfigErrors(component + "Args", errors))
-    {
-    }
-
-    private static SpecProblem[] FromConfigErrors(string argsType, IReadOnlyList<Core.Environments.ConfigError> errors) =>
-        [.. errors.Select(e => new SpecProblem(
-            e.Path.StartsWith(argsType + ".", StringComparison.Ordinal) ? e.Path[(argsType.Length + 1)..] : e.Path, e.Message))];
-
     private static string Format(string argsType, string resourceName, IReadOnlyList<SpecProblem> problems)
     {
         ArgumentException.ThrowIfNullOrEmpty(argsType);

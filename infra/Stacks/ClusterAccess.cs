@@ -140,7 +140,10 @@ public sealed class ClusterAccess
             Environment = env.Environment,
             CostCenter = env.CostCenter,
         }, new ComponentResourceOptions { Providers = { aws } });
-        return new ClusterAccess(spec, eks.Provider, aws, eks, eks.ClusterName, eks.NodeSubnetIds, eks.Kubeconfig);
+
+        // The provider was the EksCluster's child before issue 17 (a resource is not an output): the alias keeps its URN's history.
+        var eksProvider = new K8s.Provider(providerName, new K8s.ProviderArgs { KubeConfig = eks.Kubeconfig }, new CustomResourceOptions { Aliases = { new Alias { Parent = eks } } });
+        return new ClusterAccess(spec, eksProvider, aws, eks, eks.ClusterName, eks.NodeSubnetIds, eks.Kubeconfig);
     }
 
     private static void SetContext(K8s.ProviderArgs args, string? context)

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Autoscaling;
 using NeoCloud.Infra.Components.Gpu;
-using NeoCloud.Infra.Components.Kubernetes;
 using NeoCloud.Infra.Components.Monitoring;
 using NeoCloud.Infra.Components.Serving;
 using NeoCloud.Infra.Components.Storage;
@@ -10,8 +9,9 @@ using NeoCloud.Infra.Components.VectorDb;
 using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Capacity;
 using NeoCloud.Infra.Core.Environments;
-using NeoCloud.Infra.Core.Monitoring;
+using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Monitoring;
 using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Serving;
 using NeoCloud.Infra.Core.Stacks;
@@ -115,15 +115,7 @@ public sealed class EnvironmentStack
         }
 
         // Cpu pools: the system pool the add-ons below are placed on (their Helm releases wait for Ready pods).
-        var cpuPools = _env.PoolsOf(cluster.Name).Where(p => p.Gpu is null).Select(pool => (Resource)new CpuNodePool(pool.Name, new CpuNodePoolArgs
-        {
-            Pool = pool,
-            Environment = _env.Environment,
-            CostCenter = _env.CostCenter,
-            ClusterName = pool.Substrate == Substrate.Eks ? access.EksClusterName! : null,
-            NodeSubnetIds = pool.Substrate == Substrate.Eks ? access.NodeSubnetIds! : null,
-            KubernetesVersion = pool.Substrate == Substrate.Eks ? (Input<string>)access.Spec.KubernetesVersion! : null,
-        }, access.Options())).ToArray();
+        var cpuPools = _env.PoolsOf(cluster.Name).Where(p => p.Gpu is null).Select(pool => (Resource)new CpuNodePool(pool.Name, CpuPoolArgs(pool, access), access.Options())).ToArray();
 
         var monitoring = new PrometheusStack(StackLayout.ComponentName(cluster.Name, "monitoring"), new PrometheusStackArgs
         {
@@ -152,9 +144,9 @@ public sealed class EnvironmentStack
         // The DCGM ServiceMonitor comes from PrometheusStack (it relabels the node name the GPU alerts group by).
         var gpuOperator = pools.Count == 0 ? null : new GpuOperator(StackLayout.ComponentName(cluster.Name, "gpu-operator"), new GpuOperatorArgs
         {
-            Substrate = cluster.Substrate,
-            Pools = [.. pools.Select(p => p.Plan)],
-            MigStrategy = cluster.MigStrategy,
+            Substrate = PoolValues.NameOf(PoolValues.Substrates, cluster.Substrate),
+            Pools = [.. _env.PoolsOf(cluster.Name).Where(p => p.Gpu is not null).Select(OperatorPoolArgs)],
+            MigStrategy = cluster.MigStrategy.ToChartValue(),
             Namespace = StackLayout.GpuOperatorNamespace,
             PrometheusReleaseLabel = release,
             ServiceMonitor = false,
@@ -172,47 +164,71 @@ public sealed class EnvironmentStack
         return new ClusterPlatform(monitoring, keda, gpuOperator);
     }
 
+    // The Args of the pool components: the same specs the binder validated (GpuNodePoolSpec/CpuNodePoolSpec.ForPool).
     private GpuNodePoolArgs PoolArgs(GpuPoolSpec pool, ClusterAccess access)
     {
-        var args = new GpuNodePoolArgs
+        var spec = GpuNodePoolSpec.ForPool(new OwnershipSpec(_env.Environment, _env.CostCenter), pool, MigConfigOf(pool), access.Spec.MigStrategy);
+        return NodeArgs(new GpuNodePoolArgs
         {
-            Substrate = pool.Substrate,
-            PoolName = pool.Name,
-            Purpose = pool.Purpose,
-            Environment = _env.Environment,
-            CostCenter = _env.CostCenter,
-            Interruptible = pool.Interruptible,
-            TimeSlicingReplicas = pool.TimeSlicingReplicas,
-            Driver = pool.Driver,
-        };
-        if (pool.Mig is { } mig)
-        {
-            args.MigConfig = mig.ConfigName;
-            args.CustomMigConfig = _env.MigConfigs.GetValueOrDefault(mig.ConfigName);
-            args.MigStrategy = access.Spec.MigStrategy;
-        }
+            Purpose = spec.Purpose,
+            Interruptible = spec.Interruptible,
+            TimeSlicingReplicas = spec.TimeSlicingReplicas,
+            Driver = spec.Driver,
+            MigConfig = spec.MigConfig,
+            CustomMigConfig = spec.CustomMigConfig is { } custom ? MigConfigArgsOf(custom) : null,
+            MigStrategy = spec.MigStrategy,
+            AmiReleaseVersion = spec.AmiReleaseVersion,
+            GpuModel = spec.GpuModel,
+            GpusPerNode = spec.GpusPerNode,
+        }, access, spec.Substrate!, spec.PoolName, spec.InstanceType, (spec.MinSize, spec.DesiredSize, spec.MaxSize), spec.CapacityType, spec.NodeNames);
+    }
 
-        if (pool.Substrate == Substrate.Eks)
-        {
-            args.ClusterName = access.EksClusterName!;
-            args.NodeSubnetIds = access.NodeSubnetIds!;
-            args.KubernetesVersion = access.Spec.KubernetesVersion!;
-            args.InstanceType = pool.InstanceType;
-            args.MinSize = pool.MinSize;
-            args.DesiredSize = pool.DesiredSize;
-            args.MaxSize = pool.MaxSize;
-            args.CapacityType = pool.CapacityType;
-            args.AmiReleaseVersion = pool.AmiReleaseVersion;
-        }
-        else
-        {
-            args.GpuModel = pool.Gpu!.Id;
-            args.GpusPerNode = pool.GpusPerNode;
-            args.NodeNames = [.. pool.NodeNames];
-        }
+    private CpuNodePoolArgs CpuPoolArgs(GpuPoolSpec pool, ClusterAccess access)
+    {
+        var spec = CpuNodePoolSpec.ForPool(new OwnershipSpec(_env.Environment, _env.CostCenter), pool);
+        return NodeArgs(new CpuNodePoolArgs { System = spec.System }, access, spec.Substrate!, spec.PoolName, spec.InstanceType, (spec.MinSize, spec.DesiredSize, spec.MaxSize), spec.CapacityType, spec.NodeNames);
+    }
 
+    private T NodeArgs<T>(T args, ClusterAccess access, string substrate, string? poolName, string? instanceType, (int? Min, int? Desired, int? Max) size, string? capacityType, ImmutableArray<string> nodes)
+        where T : NodePoolArgs
+    {
+        var eks = access.Spec.Substrate == Substrate.Eks;
+        args.Environment = _env.Environment;
+        args.CostCenter = _env.CostCenter;
+        args.Substrate = substrate;
+        args.PoolName = poolName;
+        args.ClusterName = eks ? access.EksClusterName! : null;
+        args.NodeSubnetIds = eks ? access.NodeSubnetIds! : null;
+        args.KubernetesVersion = eks ? (Input<string>)access.Spec.KubernetesVersion! : null;
+        args.InstanceType = instanceType;
+        (args.MinSize, args.DesiredSize, args.MaxSize) = size;
+        args.CapacityType = capacityType;
+        args.NodeNames = eks ? null : [.. nodes];
         return args;
     }
+
+    private GpuOperatorPoolArgs OperatorPoolArgs(GpuPoolSpec pool)
+    {
+        var spec = GpuOperatorPoolSpec.ForPool(pool, MigConfigOf(pool));
+        return new GpuOperatorPoolArgs
+        {
+            PoolName = spec.PoolName!,
+            GpuModel = spec.GpuModel!,
+            GpusPerNode = spec.GpusPerNode ?? 0,
+            MigConfig = spec.MigConfig,
+            CustomMigConfig = spec.CustomMigConfig is { } custom ? MigConfigArgsOf(custom) : null,
+            TimeSlicingReplicas = spec.TimeSlicingReplicas,
+            Driver = spec.Driver,
+        };
+    }
+
+    private MigConfigDefinition? MigConfigOf(GpuPoolSpec pool) => pool.Mig is { } mig ? _env.MigConfigs.GetValueOrDefault(mig.ConfigName) : null;
+
+    private static MigConfigArgs MigConfigArgsOf(MigConfigDefinition custom) => new()
+    {
+        Name = custom.Name,
+        Devices = [.. custom.Entries.Select(e => new MigDeviceArgs { Gpus = e.Devices is { } gpus ? [.. gpus] : null, Layout = new Dictionary<string, int>(e.Layout, StringComparer.Ordinal) })],
+    };
 
     private OnPremObjectStore? OnPremStore()
     {
@@ -398,24 +414,11 @@ public sealed class EnvironmentStack
         }
     }
 
-    // Until GpuNodePool publishes its placement output (gpu branch): the same values from the pool's plan.
-    // Integrator: replace the call PlacementOf(pool) in Deploy with _pools[pool.Name].Placement and delete this method.
-    private NodePlacement PlacementOf(GpuPoolSpec pool)
-    {
-        var plan = _pools[pool.Name].Plan;
-        var tolerations = plan.Tolerations.Select(t => t.ToMap())
-            .Select(m => new PlacementToleration(m["key"], m["operator"], m.GetValueOrDefault("value"), m["effect"]))
-            .ToList();
-        return new NodePlacement(
-            pool.Name, new Dictionary<string, string>(plan.NodeSelector), tolerations, plan.Strategy.ToChartValue(), pool.Gpu?.Id ?? string.Empty,
-            pool.GpusPerNode, pool.MinSize, pool.MaxSize, new Dictionary<string, int>(plan.Capacity.AtMin), new Dictionary<string, int>(plan.Capacity.AtMax), 0, 0);
-    }
-
     private Dictionary<string, object?> Deploy(string name, ServingSpec s, GpuPoolSpec pool, GpuRequest gpu, int min, int max, QueueTimeScaling scaling, Resource? waitFor = null)
     {
         var access = _clusters[pool.Cluster];
         var platform = _platforms[pool.Cluster];
-        var placement = PlacementOf(pool);
+        var placement = _pools[pool.Name].Placement;
         TritonService Create(ModelRepositoryArgs repository, Input<string>? bucket = null) => new(name, new TritonServiceArgs
         {
             Namespace = s.Tenant,
@@ -521,7 +524,7 @@ public sealed class EnvironmentStack
     private K8s.Core.V1.Namespace Namespace(ClusterAccess access, string name, string app) =>
         new(StackLayout.ComponentName(access.Spec.Name, name), new NamespaceArgs
         {
-            Metadata = new ObjectMetaArgs { Name = name, Labels = CoreData.ToLabels(ResourceLabels.For(app, name, null, _env.Environment, _env.CostCenter)) },
+            Metadata = new ObjectMetaArgs { Name = name, Labels = new Dictionary<string, string>(ResourceLabels.For(app, name, null, _env.Environment, _env.CostCenter)) },
         }, access.ResourceOptions());
 
     private bool ReadsFromS3(ClusterAccess access) =>

@@ -37,17 +37,6 @@ public static class ComponentCatalog
     /// </summary>
     public static readonly IReadOnlyDictionary<string, ContractCheck> PendingContract = new SortedDictionary<string, ContractCheck>(StringComparer.Ordinal)
     {
-        ["CpuNodePool"] = ContractCheck.Analyzer | ContractCheck.InvalidArgs,
-        ["EksCluster"] = ContractCheck.Analyzer | ContractCheck.InvalidArgs,
-        ["GpuNodePool"] = ContractCheck.Analyzer | ContractCheck.InvalidArgs,
-        ["GpuOperator"] = ContractCheck.Analyzer | ContractCheck.InvalidArgs,
-        ["KedaOperator"] = ContractCheck.Analyzer | ContractCheck.InvalidArgs,
-        ["OnPremObjectStore"] = ContractCheck.InvalidArgs,
-        ["PrometheusStack"] = ContractCheck.Analyzer | ContractCheck.InvalidArgs,
-        ["ReplicatedBucket"] = ContractCheck.Analyzer | ContractCheck.InvalidArgs,
-        ["Tenant"] = ContractCheck.Analyzer | ContractCheck.InvalidArgs,
-        ["TritonService"] = ContractCheck.Analyzer | ContractCheck.InvalidArgs,
-        ["VectorDatabase"] = ContractCheck.InvalidArgs,
     };
 
     /// <summary>Every component type, by name.</summary>

@@ -15,9 +15,9 @@ public sealed class TopologyTests
         Assert.DoesNotContain(m.Resources, r => r.Type!.StartsWith("aws:", StringComparison.Ordinal));
         Counts(m, new()
         {
-            ["neocloud:gpu:GpuNodePool"] = 1,
+            ["neocloud:index:GpuNodePool"] = 1,
             ["kubernetes:core/v1:NodePatch"] = 1,
-            ["neocloud:gpu:GpuOperator"] = 1,
+            ["neocloud:index:GpuOperator"] = 1,
             ["neocloud:index:PrometheusStack"] = 1,
             ["neocloud:index:PrometheusFederation"] = 0,
             ["neocloud:index:KedaOperator"] = 1,
@@ -27,7 +27,7 @@ public sealed class TopologyTests
             ["neocloud:index:TritonService"] = 1,
             ["kubernetes:keda.sh/v1alpha1:ScaledObject"] = 1,
             ["kubernetes:helm.sh/v4:Chart"] = 4,
-            ["neocloud:networking:EksCluster"] = 0,
+            ["neocloud:index:EksCluster"] = 0,
             ["neocloud:index:ReplicatedBucket"] = 0,
             ["kubernetes:batch/v1:CronJob"] = 0,
         });
@@ -42,12 +42,12 @@ public sealed class TopologyTests
         Counts(m, new()
         {
             ["pulumi:providers:kubernetes"] = 2,
-            ["neocloud:networking:EksCluster"] = 1,
-            ["neocloud:gpu:GpuNodePool"] = 5,
-            ["neocloud:gpu:CpuNodePool"] = 1,
+            ["neocloud:index:EksCluster"] = 1,
+            ["neocloud:index:GpuNodePool"] = 5,
+            ["neocloud:index:CpuNodePool"] = 1,
             ["kubernetes:core/v1:NodePatch"] = 8,
             ["aws:eks/nodeGroup:NodeGroup"] = 3,
-            ["neocloud:gpu:GpuOperator"] = 2,
+            ["neocloud:index:GpuOperator"] = 2,
             ["neocloud:index:PrometheusStack"] = 2,
             ["neocloud:index:PrometheusFederation"] = 1,
             ["neocloud:index:KedaOperator"] = 2,
@@ -77,8 +77,8 @@ public sealed class TopologyTests
         var m = run.Mocks;
         Counts(m, new()
         {
-            ["neocloud:networking:EksCluster"] = 1,
-            ["neocloud:gpu:CpuNodePool"] = 1,
+            ["neocloud:index:EksCluster"] = 1,
+            ["neocloud:index:CpuNodePool"] = 1,
             ["aws:eks/nodeGroup:NodeGroup"] = 3,
             ["kubernetes:core/v1:NodePatch"] = 0,
             ["neocloud:index:ReplicatedBucket"] = 1,

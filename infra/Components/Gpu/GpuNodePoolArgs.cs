@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
 using Pulumi;
@@ -7,111 +6,74 @@ using Pulumi;
 namespace NeoCloud.Infra.Components.Gpu;
 
 /// <summary>
-/// Inputs of <see cref="GpuNodePool"/>. Values another resource may produce (cluster name, subnets) are
-/// <see cref="Input{T}"/>; everything that decides which resources exist and what they contain is plain and validated
-/// before anything is registered.
+/// Inputs of <see cref="GpuNodePool"/>. Values another resource may produce (cluster name, subnets, Kubernetes version)
+/// are <see cref="Input{T}"/>; everything that decides which resources exist and what they contain is plain and validated
+/// by Core's <see cref="GpuPoolPlanner.Validate(GpuNodePoolSpec)"/> before anything is registered.
 /// </summary>
-public sealed class GpuNodePoolArgs : ResourceArgs
+public sealed class GpuNodePoolArgs : NodePoolArgs
 {
-    /// <summary>Required. EKS managed node group, or existing on-prem nodes labelled by name.</summary>
-    public Substrate? Substrate { get; set; }
-
-    /// <summary>Pool name (node label <c>neocloud.io/pool</c>, a DNS label). Defaults to the component's name.</summary>
-    public string? PoolName { get; set; }
-
-    /// <summary>Training or inference. Defaults to <see cref="PoolPurpose.Inference"/>.</summary>
-    public PoolPurpose Purpose { get; set; } = PoolPurpose.Inference;
-
-    /// <summary>Required. Environment (stack) name: label and tag <c>neocloud.io/environment</c>.</summary>
-    public string Environment { get; set; } = "";
-
-    /// <summary>Required. Cost center: label and tag <c>neocloud.io/cost-center</c>.</summary>
-    public string CostCenter { get; set; } = "";
-
-    /// <summary>EKS, required: the cluster's name (e.g. <c>EksCluster.ClusterName</c> or an existing cluster's). Conflicts with on-prem.</summary>
-    [Input("clusterName")]
-    public Input<string>? ClusterName { get; set; }
-
-    [Input("nodeSubnetIds")]
-    private InputList<string>? _nodeSubnetIds;
-
-    /// <summary>EKS, required: subnets the nodes launch into (usually the private subnets). Conflicts with on-prem.</summary>
-    public InputList<string> NodeSubnetIds
-    {
-        get => _nodeSubnetIds ??= [];
-        set => _nodeSubnetIds = value;
-    }
-
-    /// <summary>EKS: the node group's Kubernetes version. Defaults to the cluster's version.</summary>
-    [Input("kubernetesVersion")]
-    public Input<string>? KubernetesVersion { get; set; }
-
-    /// <summary>EKS, required: EC2 instance type of the hardware catalog (e.g. <c>p5.48xlarge</c>). Conflicts with <see cref="GpuModel"/>/<see cref="GpusPerNode"/>.</summary>
-    public string? InstanceType { get; set; }
-
-    /// <summary>EKS, required: minimum nodes (0 allows scale to zero).</summary>
-    public int? MinSize { get; set; }
-
-    /// <summary>EKS: desired nodes at creation. Defaults to <see cref="MinSize"/>; later changes by an autoscaler are ignored.</summary>
-    public int? DesiredSize { get; set; }
-
-    /// <summary>EKS, required: maximum nodes.</summary>
-    public int? MaxSize { get; set; }
-
-    /// <summary>EKS: on-demand or spot. Defaults to on-demand. Spot conflicts with a non-interruptible pool.</summary>
-    public CapacityType CapacityType { get; set; } = CapacityType.OnDemand;
+    /// <summary><c>training</c> or <c>inference</c>. Defaults to <c>inference</c>.</summary>
+    [Input("purpose")]
+    public string? Purpose { get; set; }
 
     /// <summary>Whether the pool's workloads tolerate node interruption. Defaults to true for training, false for inference.</summary>
+    [Input("interruptible")]
     public bool? Interruptible { get; set; }
 
-    /// <summary>EKS: root volume size in GiB (images of inference servers are large). Defaults to 200.</summary>
+    /// <summary>EKS: root volume size in GiB, at least 20 (images of inference servers are large). Defaults to 200.</summary>
+    [Input("diskSizeGiB")]
     public int? DiskSizeGiB { get; set; }
 
     /// <summary>EKS: also attach <c>AmazonSSMManagedInstanceCore</c> to the node role (Session Manager access). Defaults to false.</summary>
+    [Input("enableSsm")]
     public bool? EnableSsm { get; set; }
 
-    /// <summary>On-prem, required: catalog id of the nodes' GPU model (e.g. <c>H100-SXM5-80GB</c>). Conflicts with <see cref="InstanceType"/>.</summary>
+    /// <summary>On-prem, required: catalog id of the nodes' GPU model (e.g. <c>H100-SXM5-80GB</c>). Not allowed on EKS.</summary>
+    [Input("gpuModel")]
     public string? GpuModel { get; set; }
 
     /// <summary>On-prem, required: GPUs in each node.</summary>
+    [Input("gpusPerNode")]
     public int? GpusPerNode { get; set; }
 
-    /// <summary>On-prem, required: names of the existing nodes of the pool; they are labelled, never created or deleted.</summary>
-    public List<string> NodeNames { get; set; } = [];
-
     /// <summary>MIG config name (node label <c>nvidia.com/mig.config</c>), built-in such as <c>all-1g.10gb</c> or <see cref="CustomMigConfig"/>'s name. Defaults to none (MIG not managed).</summary>
+    [Input("migConfig")]
     public string? MigConfig { get; set; }
 
     /// <summary>A custom mig-parted config for this pool's GPU model; <see cref="MigConfig"/> defaults to its name. Defaults to none.</summary>
-    public MigConfigDefinition? CustomMigConfig { get; set; }
+    [Input("customMigConfig")]
+    public MigConfigArgs? CustomMigConfig { get; set; }
 
-    /// <summary>Device-plugin time-slicing replicas per GPU. Defaults to 1 (not shared). Conflicts with an enabled MIG config.</summary>
-    public int TimeSlicingReplicas { get; set; } = 1;
+    /// <summary>Device-plugin time-slicing replicas per GPU, 1 to 64. Defaults to 1 (not shared). Conflicts with an enabled MIG config.</summary>
+    [Input("timeSlicingReplicas")]
+    public int? TimeSlicingReplicas { get; set; }
 
-    /// <summary>The cluster's <c>mig.strategy</c> (must match the cluster's <see cref="GpuOperator"/>). Defaults to mixed for MIG pools, none otherwise.</summary>
-    public MigStrategy? MigStrategy { get; set; }
+    /// <summary><c>none</c>, <c>single</c> or <c>mixed</c>: the cluster's <c>mig.strategy</c> (must match the cluster's <see cref="GpuOperator"/>). Defaults to mixed for MIG pools, none otherwise.</summary>
+    [Input("migStrategy")]
+    public string? MigStrategy { get; set; }
 
     /// <summary>
-    /// Who provides the nodes' NVIDIA driver and toolkit: <c>Operator</c> (on-prem default) or <c>Preinstalled</c>
+    /// Who provides the nodes' NVIDIA driver and toolkit: <c>operator</c> (on-prem default) or <c>preinstalled</c>
     /// (DGX OS, pre-provisioned hosts: the nodes are labelled so the GPU Operator's driver and toolkit skip them; the
     /// only choice, and the default, on EKS GPU AMIs).
     /// </summary>
-    public GpuDriver? Driver { get; set; }
+    [Input("driver")]
+    public string? Driver { get; set; }
 
     /// <summary>
     /// EKS, required: the GPU AMI release (<c>releaseVersion</c> of the node group, e.g. <c>1.33.13-20260714</c>), a row
     /// of Core's compatibility matrix (<c>CompatibilityMatrix.Default.EksAmis</c>), which names the driver it ships; its
-    /// Kubernetes version must be the node group's.
+    /// Kubernetes version must be the node group's. Not allowed on-prem.
     /// </summary>
+    [Input("amiReleaseVersion")]
     public string? AmiReleaseVersion { get; set; }
 
-    internal GpuNodePoolDefinition ToDefinition(string name) => new()
+    internal GpuNodePoolSpec ToSpec(string name) => new()
     {
+        Ownership = ToOwnership(),
         PoolName = PoolName ?? name,
-        Substrate = Substrate ?? default,
+        Substrate = Substrate,
         Purpose = Purpose,
-        Environment = Environment,
-        CostCenter = CostCenter,
         InstanceType = InstanceType,
         GpuModel = GpuModel,
         GpusPerNode = GpusPerNode,
@@ -122,54 +84,40 @@ public sealed class GpuNodePoolArgs : ResourceArgs
         CapacityType = CapacityType,
         Interruptible = Interruptible,
         MigConfig = MigConfig,
-        CustomMigConfig = CustomMigConfig,
+        CustomMigConfig = CustomMigConfig?.ToDefinition(),
         TimeSlicingReplicas = TimeSlicingReplicas,
         MigStrategy = MigStrategy,
         Driver = Driver,
         AmiReleaseVersion = AmiReleaseVersion,
+        DiskSizeGiB = DiskSizeGiB,
+        EnableSsm = EnableSsm,
+        ProvidedInputs = ProvidedInputs(),
     };
+}
 
-    internal IReadOnlyList<ConfigError> Validate(string name)
-    {
-        var errors = new List<ConfigError>();
-        if (Substrate is null)
-        {
-            errors.Add(new ConfigError("Substrate", "is required: Eks or OnPrem"));
-            return errors;
-        }
+/// <summary>A custom mig-parted config (a <c>mig-configs</c> entry) for one GPU model.</summary>
+public sealed class MigConfigArgs : ResourceArgs
+{
+    /// <summary>Required. Config name: the value of the node label <c>nvidia.com/mig.config</c>.</summary>
+    [Input("name", required: true)]
+    public string Name { get; set; } = null!;
 
-        errors.AddRange(GpuPoolPlanner.Validate(ToDefinition(name)));
-        if (Substrate == Core.Environments.Substrate.Eks)
-        {
-            if (ClusterName is null)
-            {
-                errors.Add(new ConfigError("ClusterName", "is required on EKS (an EksCluster's ClusterName or an existing cluster's name)"));
-            }
+    /// <summary>Required. Layouts per device set; sets must not overlap; GPUs not covered are MIG-disabled.</summary>
+    [Input("devices", required: true)]
+    public List<MigDeviceArgs> Devices { get; set; } = [];
 
-            if (_nodeSubnetIds is null)
-            {
-                errors.Add(new ConfigError("NodeSubnetIds", "is required on EKS (the subnets nodes launch into)"));
-            }
+    internal MigConfigDefinition ToDefinition() =>
+        new(Name, [.. (Devices ?? []).Select(d => new MigDeviceLayout(d.Gpus is { } g ? [.. g] : null, (d.Layout ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal)))]);
+}
 
-            if (DiskSizeGiB is < 20)
-            {
-                errors.Add(new ConfigError("DiskSizeGiB", $"must be at least 20, got {DiskSizeGiB}"));
-            }
-        }
-        else
-        {
-            foreach (var (set, prop) in new[] { (ClusterName is not null, "ClusterName"), (_nodeSubnetIds is not null, "NodeSubnetIds"), (KubernetesVersion is not null, "KubernetesVersion"), (DiskSizeGiB is not null, "DiskSizeGiB"), (EnableSsm is not null, "EnableSsm") })
-            {
-                if (set)
-                {
-                    errors.Add(new ConfigError(prop, "is EKS only; on-prem nodes are reached through the Kubernetes provider"));
-                }
-            }
-        }
+/// <summary>The MIG layout of a set of GPUs of a node.</summary>
+public sealed class MigDeviceArgs : ResourceArgs
+{
+    /// <summary>GPU indexes this layout applies to (0-based). Defaults to every GPU of the node.</summary>
+    [Input("gpus")]
+    public List<int>? Gpus { get; set; }
 
-        return errors;
-    }
-
-    internal static ImmutableDictionary<string, string> ToDictionary(IEnumerable<KeyValuePair<string, string>> map) =>
-        map.ToImmutableDictionary(StringComparer.Ordinal);
+    /// <summary>Required. MIG profile → instances per GPU, e.g. <c>{"1g.10gb": 7}</c>.</summary>
+    [Input("layout", required: true)]
+    public Dictionary<string, int> Layout { get; set; } = [];
 }

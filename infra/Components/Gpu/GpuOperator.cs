@@ -1,6 +1,5 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Kubernetes;
-using NeoCloud.Infra.Core.Diagnostics;
 using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
 using Pulumi;
@@ -18,17 +17,24 @@ namespace NeoCloud.Infra.Components.Gpu;
 public sealed class GpuOperator : ComponentResource
 {
     /// <summary>The component's type token.</summary>
-    public const string TypeToken = "neocloud:gpu:GpuOperator";
+    public const string TypeToken = "neocloud:index:GpuOperator";
+
+    /// <summary>The token stacks created before issue 17 registered the component under (kept as an alias).</summary>
+    public const string PreviousTypeToken = "neocloud:gpu:GpuOperator";
 
     /// <summary>Creates the operator; throws <see cref="ComponentArgsException"/> listing every problem before registering anything when the Args are invalid.</summary>
     /// <param name="name">Component name; children are named from it.</param>
     /// <param name="args">The operator's inputs.</param>
     /// <param name="options">Options; the cluster's Kubernetes provider reaches children through them.</param>
     public GpuOperator(string name, GpuOperatorArgs args, ComponentResourceOptions? options = null)
-        : base(TypeToken, Validated(name, args), options)
+        : this(name, args, ComponentContract.Plan(nameof(GpuOperatorArgs), ComponentNames.Required(name), args?.ToSpec(), GpuOperatorPlanner.Validate, GpuOperatorPlanner.Plan), options)
     {
-        Plan = GpuOperatorPlanner.Plan(name, args.ToDefinition()!);
-        var plan = Plan;
+    }
+
+    private GpuOperator(string name, GpuOperatorArgs args, GpuOperatorPlan plan, ComponentResourceOptions? options)
+        : base(TypeToken, name, args, ComponentContract.WithAliases(options, PreviousTypeToken))
+    {
+        Plan = plan;
         var labels = plan.Labels.ToImmutableDictionary(StringComparer.Ordinal);
 
         var ns = new Namespace($"{name}-namespace", new NamespaceArgs
@@ -85,9 +91,6 @@ public sealed class GpuOperator : ComponentResource
         });
     }
 
-    /// <summary>Core's plan: strategy, rendered configs and chart values.</summary>
-    public GpuOperatorPlan Plan { get; }
-
     /// <summary>The operator's namespace.</summary>
     [Output("namespace")]
     public Output<string> Namespace { get; private set; }
@@ -109,17 +112,6 @@ public sealed class GpuOperator : ComponentResource
     public Output<string?> DevicePluginConfigMapName { get; private set; }
 
 
-    private static string Validated(string name, GpuOperatorArgs args)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(args);
-        if (args.ToDefinition() is not { } definition)
-        {
-            throw new ComponentArgsException(nameof(GpuOperatorArgs), name, [new SpecProblem("Substrate", "is required: Eks or OnPrem")]);
-        }
-
-        var errors = GpuOperatorPlanner.Validate(definition);
-        ComponentArgsException.ThrowIfAny("GpuOperator", name, errors);
-        return name;
-    }
+    /// <summary>Core's plan: strategy, rendered configs and chart values.</summary>
+    internal GpuOperatorPlan Plan { get; }
 }

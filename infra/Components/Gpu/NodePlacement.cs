@@ -80,7 +80,7 @@ public sealed class NodePlacement
     [Output("migStrategy")]
     public string MigStrategy => migStrategy;
 
-    /// <summary>Catalog id of the pool's GPU (e.g. <c>h100-80gb</c>); empty for a CPU pool.</summary>
+    /// <summary>Catalog id of the pool's GPU (e.g. <c>H100-SXM5-80GB</c>); empty for a CPU pool.</summary>
     [Output("gpuModel")]
     public string GpuModel => gpuModel;
 
@@ -104,11 +104,11 @@ public sealed class NodePlacement
     [Output("allocatableAtMax")]
     public Dictionary<string, int> AllocatableAtMax => allocatableAtMax;
 
-    /// <summary>CPU one node offers to pods after system reservations, in millicores.</summary>
+    /// <summary>CPU one node offers to pods after system reservations, in millicores (Core's <c>NodeAllocatable</c>); 0 when the node shape is not known (on-prem pools).</summary>
     [Output("nodeCpuMillicores")]
     public int NodeCpuMillicores => nodeCpuMillicores;
 
-    /// <summary>Memory one node offers to pods after system reservations, in MiB.</summary>
+    /// <summary>Memory one node offers to pods after system reservations, in MiB (Core's <c>NodeAllocatable</c>); 0 when the node shape is not known (on-prem pools).</summary>
     [Output("nodeMemoryMebibytes")]
     public int NodeMemoryMebibytes => nodeMemoryMebibytes;
 }

@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using NeoCloud.Infra.Core.Environments;
-using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Networking;
 using Pulumi;
 using Pulumi.Aws;
@@ -12,48 +9,62 @@ using Pulumi.Aws.Iam;
 
 namespace NeoCloud.Infra.Components.Networking;
 
-/// <summary>Inputs of <see cref="EksCluster"/>; validated before anything is registered.</summary>
-public sealed class EksClusterArgs : ResourceArgs
+/// <summary>Inputs of <see cref="EksCluster"/>; the plain part is validated by Core's <see cref="EksClusterPlanner.Validate"/> before anything is registered.</summary>
+public sealed class EksClusterArgs : NeoCloudArgs
 {
-    /// <summary>Required. Two to eight availability zones; each gets a public and a private subnet.</summary>
+    /// <summary>Required. Two to eight distinct availability zones; each gets a public and a private subnet.</summary>
+    [Input("availabilityZones", required: true)]
     public List<string> AvailabilityZones { get; set; } = [];
 
-    /// <summary>The VPC's IPv4 CIDR (/16 to /20). Defaults to <c>10.0.0.0/16</c>.</summary>
-    public string VpcCidr { get; set; } = "10.0.0.0/16";
+    /// <summary>The VPC's IPv4 CIDR (/16 to /20, no host bits). Defaults to <c>10.0.0.0/16</c>.</summary>
+    [Input("vpcCidr")]
+    public string? VpcCidr { get; set; }
 
     /// <summary>EKS control-plane version, e.g. "1.33". Defaults to EKS's current default.</summary>
     [Input("kubernetesVersion")]
     public Input<string>? KubernetesVersion { get; set; }
 
     /// <summary>Whether the API endpoint is reachable from the internet (a laptop running <c>pulumi up</c>). Defaults to true.</summary>
+    [Input("endpointPublicAccess")]
     public bool? EndpointPublicAccess { get; set; }
 
-    /// <summary>Required. Environment (stack) name for tags.</summary>
-    public string Environment { get; set; } = "";
-
-    /// <summary>Required. Cost center for tags.</summary>
-    public string CostCenter { get; set; } = "";
+    internal EksClusterSpec ToSpec() => new()
+    {
+        Ownership = ToOwnership(),
+        AvailabilityZones = [.. AvailabilityZones ?? []],
+        VpcCidr = VpcCidr,
+        EndpointPublicAccess = EndpointPublicAccess,
+    };
 }
 
 /// <summary>
 /// A new EKS cluster for GPU pools: a VPC with a public and a private subnet per zone (one NAT gateway), the cluster and
-/// its IAM role, the IAM OIDC provider (IRSA), the vpc-cni addon with NetworkPolicy enforcement, and a Kubernetes
-/// provider for the cluster. Pass <see cref="ClusterName"/> and <see cref="NodeSubnetIds"/> to GpuNodePool.
+/// its IAM role, the IAM OIDC provider (IRSA), the vpc-cni addon with NetworkPolicy enforcement, and the
+/// <see cref="Kubeconfig"/> for a Kubernetes provider (<c>new Pulumi.Kubernetes.Provider(name, new() { KubeConfig = cluster.Kubeconfig })</c>).
+/// Pass <see cref="ClusterName"/> and <see cref="NodeSubnetIds"/> to GpuNodePool and CpuNodePool.
 /// </summary>
 public sealed class EksCluster : ComponentResource
 {
     /// <summary>The component's type token.</summary>
-    public const string TypeToken = "neocloud:networking:EksCluster";
+    public const string TypeToken = "neocloud:index:EksCluster";
+
+    /// <summary>The token stacks created before issue 17 registered the component under (kept as an alias).</summary>
+    public const string PreviousTypeToken = "neocloud:networking:EksCluster";
 
     /// <summary>Creates the cluster; throws <see cref="ComponentArgsException"/> listing every problem before registering anything when the Args are invalid.</summary>
     /// <param name="name">Component name; children are named from it.</param>
     /// <param name="args">The cluster's inputs.</param>
     /// <param name="options">Options; the AWS provider reaches children through them.</param>
     public EksCluster(string name, EksClusterArgs args, ComponentResourceOptions? options = null)
-        : base(TypeToken, Validated(name, args), options)
+        : this(name, args, ComponentContract.Plan(nameof(EksClusterArgs), ComponentNames.Required(name), args?.ToSpec(), EksClusterPlanner.Validate, EksClusterPlanner.Plan), options)
     {
-        var zones = EksClusterLayout.Subnets(args.VpcCidr, args.AvailabilityZones, []);
-        var tags = ResourceLabels.CostAttribution(args.Environment, args.CostCenter).ToImmutableDictionary(StringComparer.Ordinal);
+    }
+
+    private EksCluster(string name, EksClusterArgs args, EksClusterPlan plan, ComponentResourceOptions? options)
+        : base(TypeToken, name, args, ComponentContract.WithAliases(options, PreviousTypeToken))
+    {
+        var zones = plan.Zones;
+        var tags = plan.Tags;
         InputMap<string> Tags(string resource, params (string Key, string Value)[] extra)
         {
             var map = new InputMap<string>();
@@ -72,7 +83,7 @@ public sealed class EksCluster : ComponentResource
         }
 
         var parent = new CustomResourceOptions { Parent = this };
-        var vpc = new Vpc($"{name}-vpc", new VpcArgs { CidrBlock = args.VpcCidr, EnableDnsHostnames = true, EnableDnsSupport = true, Tags = Tags("vpc") }, parent);
+        var vpc = new Vpc($"{name}-vpc", new VpcArgs { CidrBlock = plan.VpcCidr, EnableDnsHostnames = true, EnableDnsSupport = true, Tags = Tags("vpc") }, parent);
         var igw = new InternetGateway($"{name}-igw", new InternetGatewayArgs { VpcId = vpc.Id, Tags = Tags("igw") }, parent);
         var publicRoutes = new RouteTable($"{name}-public", new RouteTableArgs
         {
@@ -152,7 +163,7 @@ public sealed class EksCluster : ComponentResource
             {
                 SubnetIds = privateSubnets.Concat(publicSubnets).Select(s => s.Id).ToList(),
                 EndpointPrivateAccess = true,
-                EndpointPublicAccess = args.EndpointPublicAccess ?? true,
+                EndpointPublicAccess = plan.EndpointPublicAccess,
             },
             AccessConfig = new ClusterAccessConfigArgs { AuthenticationMode = "API_AND_CONFIG_MAP", BootstrapClusterCreatorAdminPermissions = true },
             Tags = Tags("cluster"),
@@ -177,11 +188,10 @@ public sealed class EksCluster : ComponentResource
 
         Kubeconfig = Output.CreateSecret(Output.Tuple(cluster.Name, cluster.Endpoint, cluster.CertificateAuthority.Apply(c => EksClusterLayout.CertificateAuthorityData(name, c.Data)), region)
             .Apply(t => EksClusterLayout.Kubeconfig(t.Item1, t.Item2, t.Item3, t.Item4)));
-        Provider = new Pulumi.Kubernetes.Provider($"{name}-kubernetes", new Pulumi.Kubernetes.ProviderArgs { KubeConfig = Kubeconfig }, parent);
 
         ClusterName = cluster.Name;
-        NodeSubnetIds = Output.All(privateSubnets.Select(s => s.Id));
-        PublicSubnetIds = Output.All(publicSubnets.Select(s => s.Id));
+        NodeSubnetIds = Output.All(privateSubnets.Select(s => s.Id)).Apply(ids => ids.ToList());
+        PublicSubnetIds = Output.All(publicSubnets.Select(s => s.Id)).Apply(ids => ids.ToList());
         VpcId = vpc.Id;
         OidcProviderArn = oidc.Arn;
         OidcIssuerUrl = issuer;
@@ -204,11 +214,11 @@ public sealed class EksCluster : ComponentResource
 
     /// <summary>The private subnets, one per zone: where node groups launch.</summary>
     [Output("nodeSubnetIds")]
-    public Output<ImmutableArray<string>> NodeSubnetIds { get; private set; }
+    public Output<List<string>> NodeSubnetIds { get; private set; }
 
     /// <summary>The public subnets, one per zone (load balancers, NAT).</summary>
     [Output("publicSubnetIds")]
-    public Output<ImmutableArray<string>> PublicSubnetIds { get; private set; }
+    public Output<List<string>> PublicSubnetIds { get; private set; }
 
     /// <summary>The VPC id.</summary>
     [Output("vpcId")]
@@ -225,26 +235,4 @@ public sealed class EksCluster : ComponentResource
     /// <summary>Kubeconfig (JSON, secret) that authenticates with <c>aws eks get-token</c>.</summary>
     [Output("kubeconfig")]
     public Output<string> Kubeconfig { get; private set; }
-
-    /// <summary>A Kubernetes provider for the cluster; pass it to GpuOperator and other Kubernetes components.</summary>
-    public Pulumi.Kubernetes.Provider Provider { get; }
-
-    private static string Validated(string name, EksClusterArgs args)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        ArgumentNullException.ThrowIfNull(args);
-        var errors = new List<ConfigError>();
-        _ = EksClusterLayout.Subnets(args.VpcCidr, args.AvailabilityZones ?? [], errors);
-        if (string.IsNullOrEmpty(args.Environment))
-        {
-            errors.Add(new ConfigError("Environment", "is required"));
-        }
-
-        if (string.IsNullOrEmpty(args.CostCenter))
-        {
-            errors.Add(new ConfigError("CostCenter", "is required"));
-        }
-
-        return errors.Count > 0 ? throw new ComponentArgsException("EksCluster", name, errors) : name;
-    }
 }

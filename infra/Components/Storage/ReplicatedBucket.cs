@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Storage;
 using Pulumi;
 using Pulumi.Aws.S3.Inputs;
@@ -44,7 +45,7 @@ public sealed class ReplicatedBucket : ComponentResource
         var suffix = new Random.RandomId($"{name}-suffix", new Random.RandomIdArgs { ByteLength = ReplicatedBucketPlan.SuffixLength / 2 }, new CustomResourceOptions { Parent = this });
 
         var primary = Side(name, "primary", plan.Region, suffix.Hex.Apply(plan.PrimaryBucketName), primaryProvider, Tags("primary"), plan, In);
-        var replica = Side(name, "replica", plan.ReplicaRegion, suffix.Hex.Apply(plan.ReplicaBucketName), replicaProvider, Tags("replica"), plan, In);
+        var replica = Side(name, "replica", plan.ReplicaRegion, suffix.Hex.Apply(plan.ReplicaBucketName), replicaProvider, Tags(ResourceLabels.BucketRoleReplica), plan, In);
 
         var role = new Aws.Iam.Role($"{name}-replication", new Aws.Iam.RoleArgs
         {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
+using NeoCloud.Infra.Core.Diagnostics;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Hardware;
 using NeoCloud.Infra.Core.Naming;
@@ -8,34 +9,118 @@ using NeoCloud.Infra.Core.Naming;
 namespace NeoCloud.Infra.Core.Gpu;
 
 /// <summary>The decisions of one cluster's GPU Operator, as a user states them (the plain part of <c>GpuOperatorArgs</c>).</summary>
-public sealed record GpuOperatorDefinition
+public sealed record GpuOperatorSpec
 {
-    /// <summary>What runs the cluster's nodes: decides driver/toolkit installation and MIG reboots.</summary>
-    public required Substrate Substrate { get; init; }
+    /// <summary>Environment, cost center and extra tags of the objects the component creates.</summary>
+    public required OwnershipSpec Ownership { get; init; }
 
-    /// <summary>Every GPU pool of the cluster (their plans, e.g. <c>GpuNodePool.Plan</c>).</summary>
-    public ImmutableArray<GpuPoolPlan> Pools { get; init; } = [];
+    /// <summary>Required. <c>eks</c> or <c>onprem</c>: decides driver/toolkit installation and MIG reboots.</summary>
+    public string? Substrate { get; init; }
 
-    /// <summary>The cluster-wide <c>mig.strategy</c>. Defaults to the strategy the MIG pools were planned with (mixed unless they chose single), none without MIG pools.</summary>
-    public MigStrategy? MigStrategy { get; init; }
+    /// <summary>Every GPU pool of the cluster. Defaults to none.</summary>
+    public ImmutableArray<GpuOperatorPoolSpec> Pools { get; init; } = [];
+
+    /// <summary><c>none</c>, <c>single</c> or <c>mixed</c>: the cluster-wide <c>mig.strategy</c>. Defaults to mixed when a pool enables MIG, none otherwise.</summary>
+    public string? MigStrategy { get; init; }
 
     /// <summary>Namespace of the operator. Defaults to <see cref="GpuOperatorChart.DefaultNamespace"/>.</summary>
-    public string Namespace { get; init; } = GpuOperatorChart.DefaultNamespace;
+    public string? Namespace { get; init; }
 
     /// <summary>Value of the <c>release</c> label on the DCGM exporter's ServiceMonitor. Defaults to <see cref="GpuOperatorChart.DefaultPrometheusRelease"/>.</summary>
-    public string PrometheusReleaseLabel { get; init; } = GpuOperatorChart.DefaultPrometheusRelease;
+    public string? PrometheusReleaseLabel { get; init; }
 
     /// <summary>Whether the DCGM exporter gets a ServiceMonitor (needs the prometheus-operator CRDs). Defaults to true.</summary>
-    public bool ServiceMonitor { get; init; } = true;
+    public bool? ServiceMonitor { get; init; }
 
     /// <summary>Whether the MIG manager may reboot a node whose GPUs cannot be reset (<c>WITH_REBOOT</c>). Defaults to true on EKS, false on-prem.</summary>
     public bool? AllowNodeReboot { get; init; }
+}
 
-    /// <summary>Environment (stack) name for labels.</summary>
-    public required string Environment { get; init; }
+/// <summary>What the operator needs of one GPU pool of its cluster (the same values the pool's <see cref="GpuNodePoolSpec"/> states).</summary>
+public sealed record GpuOperatorPoolSpec
+{
+    /// <summary>Required. The pool's name (its time-slicing config is named after it).</summary>
+    public string? PoolName { get; init; }
 
-    /// <summary>Cost center for labels.</summary>
-    public required string CostCenter { get; init; }
+    /// <summary>Required. Catalog id of the pool's GPU model.</summary>
+    public string? GpuModel { get; init; }
+
+    /// <summary>Required. GPUs per node, at least 1.</summary>
+    public int? GpusPerNode { get; init; }
+
+    /// <summary>The pool's MIG config name, or null when it does not manage MIG.</summary>
+    public string? MigConfig { get; init; }
+
+    /// <summary>The pool's custom MIG config, or null.</summary>
+    public MigConfigDefinition? CustomMigConfig { get; init; }
+
+    /// <summary>Time-slicing replicas per GPU. Defaults to 1 (not shared).</summary>
+    public int? TimeSlicingReplicas { get; init; }
+
+    /// <summary><c>operator</c> or <c>preinstalled</c>. Defaults to operator on-prem, preinstalled on EKS.</summary>
+    public string? Driver { get; init; }
+
+    /// <summary>The operator's view of an environment's GPU pool.</summary>
+    /// <param name="pool">The bound pool (GPU purpose).</param>
+    /// <param name="customMigConfig">The <c>migConfigs</c> entry its MIG config names, or null.</param>
+    public static GpuOperatorPoolSpec ForPool(GpuPoolSpec pool, MigConfigDefinition? customMigConfig)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        return new GpuOperatorPoolSpec
+        {
+            PoolName = pool.Name,
+            GpuModel = pool.Gpu?.Id,
+            GpusPerNode = pool.GpusPerNode,
+            MigConfig = pool.Mig?.ConfigName,
+            CustomMigConfig = customMigConfig,
+            TimeSlicingReplicas = pool.TimeSlicingReplicas,
+            Driver = PoolValues.NameOf(PoolValues.Drivers.ToImmutableSortedDictionary(), pool.Driver),
+        };
+    }
+}
+
+/// <summary>The cluster-wide MIG strategy rule, shared by the operator and the binder (<c>clusters[].migStrategy</c>).</summary>
+public static class ClusterMigStrategy
+{
+    /// <summary>A GPU pool as the strategy rule sees it.</summary>
+    /// <param name="Name">Pool name.</param>
+    /// <param name="Mig">Its resolved MIG layout, or null.</param>
+    public sealed record Pool(string Name, PoolMig? Mig);
+
+    /// <summary>
+    /// The strategy of a cluster: the chosen one when it can express the pools, else mixed with the reason (null when
+    /// none); unchosen: mixed when any pool enables MIG, none otherwise.
+    /// </summary>
+    /// <param name="chosen">The explicit strategy, or null.</param>
+    /// <param name="pools">The cluster's GPU pools.</param>
+    public static (MigStrategy Strategy, string? Problem) Resolve(MigStrategy? chosen, IReadOnlyList<Pool> pools)
+    {
+        ArgumentNullException.ThrowIfNull(pools);
+        var migPools = pools.Where(p => p.Mig is { Enabled: true }).ToList();
+        var fallback = migPools.Count > 0 ? MigStrategy.Mixed : MigStrategy.None;
+        switch (chosen)
+        {
+            case null:
+                return (fallback, null);
+            case MigStrategy.None when migPools.Count > 0:
+                return (MigStrategy.Mixed, $"is none but pools {string.Join(", ", migPools.Select(p => p.Name))} use MIG; use mixed (or single when every MIG GPU has one profile)");
+            case MigStrategy.Single:
+                var profiles = migPools.SelectMany(p => p.Mig!.Profiles).Distinct().ToList();
+                var partial = migPools.Where(p => p.Mig!.PerDevice.Any(l => l.Count == 0) || p.Mig.PerDevice.Any(l => l.Count > 1)).Select(p => p.Name).ToList();
+                var whole = pools.Where(p => p.Mig is not { Enabled: true }).Select(p => p.Name).ToList();
+                if (profiles.Count > 1 || partial.Count > 0 || whole.Count > 0)
+                {
+                    var why = profiles.Count > 1 ? $"the cluster's MIG pools use several profiles ({string.Join(", ", profiles)})"
+                        : partial.Count > 0 ? $"pools {string.Join(", ", partial)} mix profiles or MIG-disabled GPUs on a node"
+                        : $"pools {string.Join(", ", whole)} have whole GPUs, which single would advertise under the same nvidia.com/gpu name as MIG instances";
+                    return (MigStrategy.Mixed, $"single is not possible: {why}; use mixed");
+                }
+
+                return (migPools.Count > 0 ? MigStrategy.Single : MigStrategy.None, null);
+            default:
+                return (chosen.Value, null);
+        }
+    }
 }
 
 /// <summary>What Core decided for one cluster's GPU Operator.</summary>
@@ -60,29 +145,36 @@ public sealed record GpuOperatorPlan(
 /// <summary>Decides the GPU Operator's chart values, MIG and device-plugin configs from a cluster's pools and substrate.</summary>
 public static class GpuOperatorPlanner
 {
-    /// <summary>Plans the operator of one cluster.</summary>
-    /// <param name="name">The component's resource name (for messages).</param>
-    /// <param name="definition">The operator as stated.</param>
-    /// <exception cref="ComponentArgsException">The definition is invalid; every problem is listed.</exception>
-    public static GpuOperatorPlan Plan(string name, GpuOperatorDefinition definition)
-    {
-        var errors = new List<ConfigError>();
-        var plan = Resolve(definition, errors);
-        if (errors.Count > 0 || plan is null)
-        {
-            throw new ComponentArgsException("GpuOperator", name, errors);
-        }
+    /// <summary>Every problem of <paramref name="spec"/> with the Args property it concerns; empty when valid.</summary>
+    /// <param name="spec">The operator as stated.</param>
+    public static ImmutableArray<SpecProblem> Validate(GpuOperatorSpec spec) => Validate(spec, HardwareCatalog.Default);
 
-        return plan;
+    /// <summary>Every problem of <paramref name="spec"/> against <paramref name="catalog"/>; empty when valid.</summary>
+    /// <param name="spec">The operator as stated.</param>
+    /// <param name="catalog">The hardware catalog.</param>
+    public static ImmutableArray<SpecProblem> Validate(GpuOperatorSpec spec, HardwareCatalog catalog)
+    {
+        var problems = new SpecProblems();
+        _ = Resolve(spec, catalog, problems);
+        return problems.ToImmutable();
     }
 
-    /// <summary>Every problem of <paramref name="definition"/> with the Args property it concerns; empty when valid.</summary>
-    /// <param name="definition">The operator as stated.</param>
-    public static IReadOnlyList<ConfigError> Validate(GpuOperatorDefinition definition)
+    /// <summary>Plans the operator of one cluster.</summary>
+    /// <param name="spec">The operator as stated.</param>
+    /// <exception cref="ArgumentException">The spec is invalid (call <see cref="Validate(GpuOperatorSpec)"/> first).</exception>
+    public static GpuOperatorPlan Plan(GpuOperatorSpec spec) => Plan(spec, HardwareCatalog.Default);
+
+    /// <summary>Plans the operator of one cluster against <paramref name="catalog"/>.</summary>
+    /// <param name="spec">The operator as stated.</param>
+    /// <param name="catalog">The hardware catalog.</param>
+    /// <exception cref="ArgumentException">The spec is invalid.</exception>
+    public static GpuOperatorPlan Plan(GpuOperatorSpec spec, HardwareCatalog catalog)
     {
-        var errors = new List<ConfigError>();
-        _ = Resolve(definition, errors);
-        return errors;
+        var problems = new SpecProblems();
+        var plan = Resolve(spec, catalog, problems);
+        return problems.Count == 0 && plan is not null
+            ? plan
+            : throw new ArgumentException($"invalid GpuOperatorSpec: {string.Join("; ", problems.ToImmutable())}", nameof(spec));
     }
 
     /// <summary>
@@ -110,84 +202,113 @@ public static class GpuOperatorPlanner
         return sb.ToString();
     }
 
-    private static GpuOperatorPlan? Resolve(GpuOperatorDefinition d, List<ConfigError> errors)
+    private sealed record ResolvedPool(string Name, GpuModel Gpu, int GpusPerNode, PoolMig? Mig, MigConfigDefinition? Custom, int TimeSlicingReplicas, GpuDriver Driver);
+
+    private static GpuOperatorPlan? Resolve(GpuOperatorSpec d, HardwareCatalog catalog, SpecProblems errors)
     {
         ArgumentNullException.ThrowIfNull(d);
-        void Error(string path, string message) => errors.Add(new ConfigError(path, message));
-        var pools = d.Pools.IsDefault ? [] : d.Pools;
-
-        if (string.IsNullOrEmpty(d.Namespace) || d.Namespace.Length > 63 || !d.Namespace.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+        ArgumentNullException.ThrowIfNull(catalog);
+        void Error(string path, string message) => errors.Add(path, message);
+        GpuPoolPlanner.CheckOwnership(d.Ownership, errors);
+        var substrate = PoolValues.Parse(PoolValues.Substrates, d.Substrate, "Substrate", errors);
+        var chosen = d.MigStrategy is null ? null : PoolValues.Parse(PoolValues.Strategies, d.MigStrategy, "MigStrategy", errors);
+        var ns = d.Namespace ?? GpuOperatorChart.DefaultNamespace;
+        var release = d.PrometheusReleaseLabel ?? GpuOperatorChart.DefaultPrometheusRelease;
+        if (!KubernetesNames.IsDnsLabel(ns))
         {
-            Error("Namespace", $"\"{d.Namespace}\" is not a valid namespace name (DNS label)");
+            Error("Namespace", $"\"{ns}\" is not allowed; allowed: {KubernetesNames.DnsLabelRule}");
         }
 
-        if (string.IsNullOrEmpty(d.PrometheusReleaseLabel))
+        if (release.Length == 0 || !KubernetesNames.IsLabelValue(release))
         {
-            Error("PrometheusReleaseLabel", "must not be empty (kube-prometheus-stack selects ServiceMonitors by it)");
+            Error("PrometheusReleaseLabel", $"\"{release}\" is not allowed; allowed: a non-empty {KubernetesNames.LabelValueRule} (kube-prometheus-stack selects ServiceMonitors by it)");
         }
 
-        if (string.IsNullOrEmpty(d.Environment))
-        {
-            Error("Environment", "is required");
-        }
-
-        if (string.IsNullOrEmpty(d.CostCenter))
-        {
-            Error("CostCenter", "is required");
-        }
-
+        var raw = d.Pools.IsDefault ? [] : d.Pools;
+        var pools = new List<ResolvedPool>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < pools.Length; i++)
+        for (var i = 0; i < raw.Length; i++)
         {
-            var p = pools[i];
+            var at = $"Pools[{i}]";
+            var p = raw[i];
             if (p is null)
             {
-                Error($"Pools[{i}]", "must not be null");
+                Error(at, "is required (null entry)");
                 continue;
             }
 
-            if (!names.Add(p.Name))
+            var before = errors.Count;
+            if (p.PoolName is null)
             {
-                Error($"Pools[{i}]", $"pool \"{p.Name}\" is listed twice");
+                Error($"{at}.PoolName", "is required");
+            }
+            else if (!GpuPoolPlanner.IsValidPoolName(p.PoolName))
+            {
+                Error($"{at}.PoolName", $"\"{p.PoolName}\" is not allowed; allowed: {GpuPoolPlanner.PoolNameRule}");
+            }
+            else if (!names.Add(p.PoolName))
+            {
+                Error($"{at}.PoolName", $"pool \"{p.PoolName}\" is listed twice");
+            }
+            else if (p.PoolName == GpuOperatorChart.DevicePluginDefaultConfig && p.TimeSlicingReplicas > 1)
+            {
+                Error($"{at}.PoolName", $"pool \"{p.PoolName}\" is time-sliced, but its config name \"{p.PoolName}\" is reserved for nodes without sharing; rename the pool");
             }
 
-            if (p.Spec.Substrate != d.Substrate)
+            var gpu = p.GpuModel is null ? null : catalog.FindGpu(p.GpuModel);
+            if (gpu is null)
             {
-                Error($"Pools[{i}]", $"pool \"{p.Name}\" runs on {p.Spec.Substrate}, but this operator's cluster is {d.Substrate}; one GpuOperator per cluster");
+                Error($"{at}.GpuModel", (p.GpuModel is null ? "is required" : $"\"{p.GpuModel}\" is not a GPU model of the catalog") + $"; valid: {string.Join(", ", catalog.Gpus.Select(g => g.Id))}");
+            }
+
+            errors.Require(p.GpusPerNode is >= 1, $"{at}.GpusPerNode", $"is required and must be at least 1, got {(p.GpusPerNode is { } n ? n.ToString(CultureInfo.InvariantCulture) : "nothing")}");
+            var replicas = p.TimeSlicingReplicas ?? 1;
+            errors.Require(replicas is >= 1 and <= GpuPoolPlanner.MaxTimeSlicingReplicas, $"{at}.TimeSlicingReplicas", $"must be from 1 (not shared) to {GpuPoolPlanner.MaxTimeSlicingReplicas}, got {replicas}");
+            var driver = p.Driver is null ? (substrate == Substrate.Eks ? GpuDriver.Preinstalled : GpuDriver.Operator) : PoolValues.Parse(PoolValues.Drivers, p.Driver, $"{at}.Driver", errors);
+            PoolMig? mig = null;
+            var migName = p.MigConfig ?? p.CustomMigConfig?.Name;
+            if (migName is not null && gpu is not null && p.GpusPerNode is >= 1)
+            {
+                if (!gpu.MigSupported)
+                {
+                    Error($"{at}.MigConfig", $"{gpu.Id} does not support MIG; remove the MIG config");
+                }
+                else
+                {
+                    var customs = p.CustomMigConfig is { } c ? new Dictionary<string, MigConfigDefinition> { [c.Name] = c } : [];
+                    var resolution = MigConfigs.Resolve(migName, gpu, p.GpusPerNode.Value, customs);
+                    foreach (var e in resolution.Errors.IsDefault ? [] : resolution.Errors)
+                    {
+                        Error($"{at}.{(p.CustomMigConfig is not null ? "CustomMigConfig" : "MigConfig")}", e);
+                    }
+
+                    mig = resolution.IsValid ? new PoolMig(migName, resolution.PerDevice) : null;
+                }
+            }
+
+            if (mig is { Enabled: true } && replicas > 1)
+            {
+                Error($"{at}.TimeSlicingReplicas", $"time-slicing ({replicas} replicas) and MIG ({migName}) cannot be combined on one pool; use one of them");
+            }
+
+            if (errors.Count == before && gpu is not null && driver is { } dr)
+            {
+                pools.Add(new ResolvedPool(p.PoolName!, gpu, p.GpusPerNode!.Value, mig, p.CustomMigConfig, replicas, dr));
             }
         }
 
-        var migPools = pools.Select((p, i) => (Plan: p, Index: i)).Where(x => x.Plan?.Spec.Mig is { Enabled: true }).ToList();
-        MigStrategy strategy;
-        if (d.MigStrategy is { } chosen)
+        var (strategy, strategyProblem) = ClusterMigStrategy.Resolve(chosen, [.. pools.Select(p => new ClusterMigStrategy.Pool(p.Name, p.Mig))]);
+        if (strategyProblem is not null)
         {
-            strategy = chosen;
-        }
-        else
-        {
-            var planned = migPools.Select(x => x.Plan.Strategy).Distinct().ToList();
-            if (planned.Count > 1)
-            {
-                Error("MigStrategy", $"the MIG pools were planned for different strategies ({string.Join(", ", migPools.Select(x => $"\"{x.Plan.Name}\": {x.Plan.Strategy.ToChartValue()}"))}); mig.strategy is cluster-wide: plan them alike, or set MigStrategy");
-            }
-
-            strategy = planned.Count == 0 ? MigStrategy.None : planned.Count == 1 ? planned[0] : MigStrategy.Mixed;
+            Error("MigStrategy", strategyProblem);
         }
 
-        foreach (var (p, i) in migPools)
-        {
-            if (p.Strategy != strategy)
-            {
-                Error($"Pools[{i}]", $"pool \"{p.Name}\" was planned for mig.strategy {p.Strategy.ToChartValue()}, but the cluster runs {strategy.ToChartValue()}; set the pool's MigStrategy to {strategy}");
-            }
-        }
-
-        var migManager = pools.Any(p => p?.Spec.Gpu is { MigSupported: true });
+        var migManager = pools.Any(p => p.Gpu.MigSupported);
         string? migParted = null;
         if (migManager)
         {
-            var uses = pools.Where(p => p?.Spec.Mig is not null && p.Spec.Gpu is not null)
-                .Select(p => new MigConfigUse(p.Spec.Mig!.ConfigName, p.Spec.Gpu!, p.CustomMigConfig) { GpusPerNode = p.Spec.GpusPerNode });
+            var uses = pools.Where(p => p.Mig is not null)
+                .Select(p => new MigConfigUse(p.Mig!.ConfigName, p.Gpu, p.Custom) { GpusPerNode = p.GpusPerNode });
             try
             {
                 migParted = MigPartedConfig.Render(uses);
@@ -199,35 +320,29 @@ public static class GpuOperatorPlanner
         }
 
         var devicePlugin = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
-        var timeSliced = pools.Where(p => p?.DevicePluginConfigName is not null).ToList();
+        var timeSliced = pools.Where(p => p.TimeSlicingReplicas > 1).ToList();
         if (timeSliced.Count > 0)
         {
             devicePlugin[GpuOperatorChart.DevicePluginDefaultConfig] = DevicePluginConfig(strategy, 1);
             foreach (var p in timeSliced)
             {
-                if (p.DevicePluginConfigName == GpuOperatorChart.DevicePluginDefaultConfig)
-                {
-                    Error("Pools", $"pool \"{p.Name}\" is time-sliced, but its config name \"{p.Name}\" is reserved for nodes without sharing; rename the pool");
-                    continue;
-                }
-
-                devicePlugin[p.DevicePluginConfigName!] = DevicePluginConfig(strategy, p.Spec.TimeSlicingReplicas);
+                devicePlugin[p.Name] = DevicePluginConfig(strategy, p.TimeSlicingReplicas);
             }
         }
 
-        if (errors.Count > 0)
+        if (errors.Count > 0 || substrate is not { } sub)
         {
             return null;
         }
 
-        var onPrem = d.Substrate == Substrate.OnPrem;
+        var onPrem = sub == Substrate.OnPrem;
         var withReboot = d.AllowNodeReboot ?? !onPrem;
 
         // The operator installs driver and toolkit when some on-prem pool asks for it (driver: operator, the default);
         // pools with driver: preinstalled carry nvidia.com/gpu.deploy.driver/container-toolkit=false, so the DaemonSets
         // skip their nodes. A cluster whose every pool is preinstalled (or EKS) turns both off.
-        var operatorDriver = onPrem && (pools.Length == 0 || pools.Any(p => p?.Spec.Driver == GpuDriver.Operator));
-        var labels = ResourceLabels.For("gpu-operator", d.Namespace, null, d.Environment, d.CostCenter);
+        var operatorDriver = onPrem && (pools.Count == 0 || pools.Any(p => p.Driver == GpuDriver.Operator));
+        var labels = d.Ownership.Tags.SetItems(ResourceLabels.For("gpu-operator", ns, null, d.Ownership.Environment, d.Ownership.CostCenter));
         var values = Map(
             ("driver", operatorDriver
                 ? Map(("enabled", true), ("version", GpuOperatorChart.DriverVersion))
@@ -245,12 +360,12 @@ public static class GpuOperatorPlanner
                 : Map(("enabled", true))),
             ("dcgmExporter", Map(
                 ("enabled", true),
-                ("serviceMonitor", d.ServiceMonitor
-                    ? Map(("enabled", true), ("additionalLabels", Map(("release", d.PrometheusReleaseLabel))))
+                ("serviceMonitor", d.ServiceMonitor ?? true
+                    ? Map(("enabled", true), ("additionalLabels", Map(("release", release))))
                     : Map(("enabled", false))))),
-            ("daemonsets", Map(("labels", Map([.. ResourceLabels.CostAttribution(d.Environment, d.CostCenter).Select(kv => (kv.Key, (object)kv.Value))])))));
+            ("daemonsets", Map(("labels", Map([.. d.Ownership.Labels().Select(kv => (kv.Key, (object)kv.Value))])))));
 
-        return new GpuOperatorPlan(d.Namespace, strategy, migManager, withReboot, migParted, devicePlugin.ToImmutable(), values, labels);
+        return new GpuOperatorPlan(ns, strategy, migManager, withReboot, migParted, devicePlugin.ToImmutable(), values, labels);
     }
 
     private static ImmutableSortedDictionary<string, object> Map(params (string Key, object Value)[] entries) =>

@@ -2,13 +2,14 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using NeoCloud.Infra.Core.Capacity;
+using NeoCloud.Infra.Core.Diagnostics;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Hardware;
 using NeoCloud.Infra.Core.Naming;
 
 namespace NeoCloud.Infra.Core.Gpu;
 
-/// <summary>Validates a <see cref="GpuNodePoolDefinition"/> and decides its labels, taints, tolerations, tags and capacity.</summary>
+/// <summary>Validates a <see cref="GpuNodePoolSpec"/> and decides its labels, taints, tolerations, tags, capacity and placement.</summary>
 public static partial class GpuPoolPlanner
 {
     /// <summary>The taint every GPU node carries: <c>nvidia.com/gpu=true:NoSchedule</c>.</summary>
@@ -20,59 +21,91 @@ public static partial class GpuPoolPlanner
     /// </summary>
     public static readonly PodToleration GpuToleration = new(GpuNodeLabels.GpuTaintKey, "Exists", null, TaintEffect.NoSchedule);
 
-    /// <summary>Every problem of <paramref name="definition"/> with the Args property it concerns; empty when valid.</summary>
-    /// <param name="definition">The pool as stated.</param>
-    /// <param name="catalog">The hardware catalog; defaults to <see cref="HardwareCatalog.Default"/>.</param>
-    public static IReadOnlyList<ConfigError> Validate(GpuNodePoolDefinition definition, HardwareCatalog? catalog = null)
+    /// <summary>Root volume of an EKS GPU node when <c>DiskSizeGiB</c> is not given (inference server images are large).</summary>
+    public const int DefaultDiskSizeGiB = 200;
+
+    /// <summary>The most time-slicing replicas per GPU (the binder's <c>timeSlicing.replicas</c> and <c>TimeSlicingReplicas</c>).</summary>
+    public const int MaxTimeSlicingReplicas = 64;
+
+    /// <summary>The pool-name rule (GPU and cpu pools): pool names name AWS resources (<c>&lt;name&gt;-node-group</c>, IAM roles of at most 64 characters).</summary>
+    public const string PoolNameRule = "a DNS label of at most 40 characters: lowercase letters, digits and '-', starting with a letter";
+
+    /// <summary>The node-name rule of on-prem pools (a Kubernetes node name).</summary>
+    public const string NodeNameRule = "a Kubernetes node name (DNS subdomain: lowercase letters, digits, '-' and '.', at most 253 characters)";
+
+    /// <summary>The Input properties an EKS pool needs.</summary>
+    public static readonly ImmutableSortedSet<string> EksInputs = ImmutableSortedSet.Create(StringComparer.Ordinal, "ClusterName", "NodeSubnetIds");
+
+    /// <summary>True for a valid pool name (<see cref="PoolNameRule"/>).</summary>
+    public static bool IsValidPoolName(string? name) => name is not null && PoolName().IsMatch(name);
+
+    /// <summary>True for a valid node name (<see cref="NodeNameRule"/>).</summary>
+    public static bool IsValidNodeName(string? name) => name is { Length: > 0 and <= 253 } && DnsSubdomain().IsMatch(name);
+
+    /// <summary>Every problem of <paramref name="spec"/> with the Args property it concerns; empty when valid.</summary>
+    /// <param name="spec">The pool as stated.</param>
+    public static ImmutableArray<SpecProblem> Validate(GpuNodePoolSpec spec) => Validate(spec, HardwareCatalog.Default);
+
+    /// <summary>Every problem of <paramref name="spec"/> against <paramref name="catalog"/>; empty when valid.</summary>
+    /// <param name="spec">The pool as stated.</param>
+    /// <param name="catalog">The hardware catalog.</param>
+    public static ImmutableArray<SpecProblem> Validate(GpuNodePoolSpec spec, HardwareCatalog catalog)
     {
-        var errors = new List<ConfigError>();
-        _ = Resolve(definition, catalog ?? HardwareCatalog.Default, errors);
-        return errors;
+        var problems = new SpecProblems();
+        _ = Resolve(spec, catalog, problems);
+        return problems.ToImmutable();
     }
 
-    /// <summary>Plans the pool.</summary>
-    /// <param name="definition">The pool as stated.</param>
-    /// <param name="catalog">The hardware catalog; defaults to <see cref="HardwareCatalog.Default"/>.</param>
-    /// <exception cref="ComponentArgsException">The definition is invalid; every problem is listed.</exception>
-    public static GpuPoolPlan Plan(GpuNodePoolDefinition definition, HardwareCatalog? catalog = null)
-    {
-        var errors = new List<ConfigError>();
-        var plan = Resolve(definition, catalog ?? HardwareCatalog.Default, errors);
-        if (errors.Count > 0 || plan is null)
-        {
-            throw new ComponentArgsException("GpuNodePool", definition.PoolName, errors);
-        }
+    /// <summary>Plans a valid pool.</summary>
+    /// <param name="spec">The pool as stated.</param>
+    /// <exception cref="ArgumentException">The spec is invalid (call <see cref="Validate(GpuNodePoolSpec)"/> first).</exception>
+    public static GpuPoolPlan Plan(GpuNodePoolSpec spec) => Plan(spec, HardwareCatalog.Default);
 
-        return plan;
+    /// <summary>Plans a valid pool against <paramref name="catalog"/>.</summary>
+    /// <param name="spec">The pool as stated.</param>
+    /// <param name="catalog">The hardware catalog.</param>
+    /// <exception cref="ArgumentException">The spec is invalid (call <see cref="Validate(GpuNodePoolSpec, HardwareCatalog)"/> first).</exception>
+    public static GpuPoolPlan Plan(GpuNodePoolSpec spec, HardwareCatalog catalog)
+    {
+        var problems = new SpecProblems();
+        var plan = Resolve(spec, catalog, problems);
+        return problems.Count == 0 && plan is not null
+            ? plan
+            : throw new ArgumentException($"invalid GpuNodePoolSpec: {string.Join("; ", problems.ToImmutable())}", nameof(spec));
     }
 
-    private static GpuPoolPlan? Resolve(GpuNodePoolDefinition d, HardwareCatalog catalog, List<ConfigError> errors)
+    private static GpuPoolPlan? Resolve(GpuNodePoolSpec d, HardwareCatalog catalog, SpecProblems errors)
     {
         ArgumentNullException.ThrowIfNull(d);
-        void Error(string path, string message) => errors.Add(new ConfigError(path, message));
+        ArgumentNullException.ThrowIfNull(catalog);
+        void Error(string path, string message) => errors.Add(path, message);
 
-        if (string.IsNullOrEmpty(d.PoolName) || !DnsLabel().IsMatch(d.PoolName))
-        {
-            Error("PoolName", $"\"{d.PoolName}\" is not a DNS label (lower-case letters, digits and '-', starting and ending with a letter or digit, at most 63 characters)");
-        }
+        CheckOwnership(d.Ownership, errors);
+        CheckPoolName(d.PoolName, errors);
 
-        CheckLabelValue(errors, "Environment", d.Environment);
-        CheckLabelValue(errors, "CostCenter", d.CostCenter);
-        if (!Enum.IsDefined(d.Substrate))
-        {
-            Error("Substrate", $"unknown substrate {d.Substrate}; allowed: Eks, OnPrem");
-        }
-
-        if (d.Purpose == PoolPurpose.Cpu || !Enum.IsDefined(d.Purpose))
-        {
-            Error("Purpose", $"{d.Purpose} is not a GPU pool purpose; allowed: Training, Inference");
-        }
+        var substrate = PoolValues.Parse(PoolValues.Substrates, d.Substrate, "Substrate", errors);
+        var purpose = PoolValues.Parse(PoolValues.GpuPurposes, d.Purpose, "Purpose", errors, PoolPurpose.Inference) ?? PoolPurpose.Inference;
+        var capacityType = PoolValues.Parse(PoolValues.CapacityTypes, d.CapacityType, "CapacityType", errors, CapacityType.OnDemand) ?? CapacityType.OnDemand;
+        var chosenStrategy = d.MigStrategy is null ? null : PoolValues.Parse(PoolValues.Strategies, d.MigStrategy, "MigStrategy", errors);
+        var chosenDriver = d.Driver is null ? null : PoolValues.Parse(PoolValues.Drivers, d.Driver, "Driver", errors);
+        var timeSlicing = d.TimeSlicingReplicas ?? 1;
+        var inputs = d.ProvidedInputs ?? [];
 
         GpuModel? gpu = null;
         var gpusPerNode = 0;
         int min = 0, desired = 0, max = 0;
-        if (d.Substrate == Substrate.Eks)
+        if (substrate == Substrate.Eks)
         {
+            foreach (var input in EksInputs.Where(i => !inputs.Contains(i)))
+            {
+                Error(input, input == "ClusterName" ? "is required on EKS (an EksCluster's ClusterName or an existing cluster's name)" : "is required on EKS (the subnets nodes launch into)");
+            }
+
+            if (d.DiskSizeGiB is < 20)
+            {
+                Error("DiskSizeGiB", $"must be at least 20, got {d.DiskSizeGiB}");
+            }
+
             if (d.GpuModel is not null)
             {
                 Error("GpuModel", "is on-prem only; on EKS the GPU model follows from InstanceType");
@@ -102,55 +135,31 @@ public static partial class GpuPoolPlanner
                 gpusPerNode = type.Gpus;
             }
 
-            if (d.MinSize is null)
-            {
-                Error("MinSize", "is required on EKS (0 or more)");
-            }
-
-            if (d.MaxSize is null)
-            {
-                Error("MaxSize", "is required on EKS (at least 1)");
-            }
-
-            min = d.MinSize ?? 0;
-            max = d.MaxSize ?? 0;
-            desired = d.DesiredSize ?? min;
-            if (d.MinSize is < 0)
-            {
-                Error("MinSize", $"must be 0 or more, got {min}");
-            }
-
-            if (d.MaxSize is < 1)
-            {
-                Error("MaxSize", $"must be at least 1, got {max}");
-            }
-
-            if (d.MinSize is not null && d.MaxSize is not null && min > max)
-            {
-                Error("MinSize", $"({min}) must not exceed MaxSize ({max})");
-            }
-
-            if (d.MinSize is not null && d.MaxSize is not null && min <= max && (desired < min || desired > max))
-            {
-                Error("DesiredSize", $"({desired}) must be between MinSize ({min}) and MaxSize ({max})");
-            }
+            (min, desired, max) = EksSize(d.MinSize, d.DesiredSize, d.MaxSize, errors);
         }
-        else if (d.Substrate == Substrate.OnPrem)
+        else if (substrate == Substrate.OnPrem)
         {
+            foreach (var input in inputs.Where(i => i is "ClusterName" or "NodeSubnetIds" or "KubernetesVersion"))
+            {
+                Error(input, "is EKS only; on-prem nodes are reached through the Kubernetes provider");
+            }
+
+            foreach (var (set, prop) in new[] { (d.DiskSizeGiB is not null, "DiskSizeGiB"), (d.EnableSsm is not null, "EnableSsm") })
+            {
+                if (set)
+                {
+                    Error(prop, "is EKS only; on-prem nodes exist already");
+                }
+            }
+
             if (d.InstanceType is not null)
             {
                 Error("InstanceType", "is EKS only; on-prem pools state GpuModel and GpusPerNode");
             }
 
-            foreach (var (value, prop) in new[] { (d.MinSize, "MinSize"), (d.DesiredSize, "DesiredSize"), (d.MaxSize, "MaxSize") })
-            {
-                if (value is not null)
-                {
-                    Error(prop, "is EKS only; an on-prem pool's size is its NodeNames count (nodes are never created or deleted)");
-                }
-            }
+            OnPremSize(d.MinSize, d.DesiredSize, d.MaxSize, errors);
 
-            if (d.CapacityType != CapacityType.OnDemand)
+            if (d.CapacityType is not null)
             {
                 Error("CapacityType", "is EKS only; on-prem nodes have no capacity type");
             }
@@ -177,39 +186,21 @@ public static partial class GpuPoolPlanner
                 gpusPerNode = n;
             }
 
-            var names = d.NodeNames.IsDefault ? [] : d.NodeNames;
-            if (names.IsEmpty)
-            {
-                Error("NodeNames", "at least one existing node is required on-prem");
-            }
-
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            for (var i = 0; i < names.Length; i++)
-            {
-                if (string.IsNullOrEmpty(names[i]) || !DnsSubdomain().IsMatch(names[i]))
-                {
-                    Error($"NodeNames[{i}]", $"\"{names[i]}\" is not a valid node name (DNS subdomain)");
-                }
-                else if (!seen.Add(names[i]))
-                {
-                    Error($"NodeNames[{i}]", $"\"{names[i]}\" is listed twice");
-                }
-            }
-
+            var names = OnPremNodes(d.NodeNames, errors);
             min = desired = max = names.Length;
         }
 
-        var interruptible = d.Interruptible ?? d.Purpose == PoolPurpose.Training;
-        if (d.CapacityType == CapacityType.Spot && !interruptible)
+        var interruptible = d.Interruptible ?? purpose == PoolPurpose.Training;
+        if (capacityType == CapacityType.Spot && !interruptible)
         {
             Error("CapacityType", d.Interruptible is null
-                ? $"SPOT needs an interruptible pool, but {d.Purpose} pools are not interruptible by default; use ON_DEMAND or set Interruptible = true"
+                ? $"SPOT needs an interruptible pool, but {PoolValues.NameOf(PoolValues.Purposes, purpose)} pools are not interruptible by default; use ON_DEMAND or set Interruptible = true"
                 : "SPOT needs an interruptible pool, but Interruptible is false; use ON_DEMAND or set Interruptible = true");
         }
 
-        if (d.TimeSlicingReplicas < 1)
+        if (timeSlicing is < 1 or > MaxTimeSlicingReplicas)
         {
-            Error("TimeSlicingReplicas", $"must be at least 1 (1 = not shared), got {d.TimeSlicingReplicas}");
+            Error("TimeSlicingReplicas", $"must be from 1 (not shared) to {MaxTimeSlicingReplicas}, got {timeSlicing}");
         }
 
         // MIG.
@@ -244,17 +235,17 @@ public static partial class GpuPoolPlanner
             }
         }
 
-        if (migName is not null && !LabelValue().IsMatch(migName))
+        if (migName is not null && !KubernetesNames.IsLabelValue(migName))
         {
             Error("MigConfig", $"\"{migName}\" is not a valid label value");
         }
 
-        if (mig is { Enabled: true } && d.TimeSlicingReplicas > 1)
+        if (mig is { Enabled: true } && timeSlicing > 1)
         {
-            Error("TimeSlicingReplicas", $"time-slicing ({d.TimeSlicingReplicas} replicas) and MIG ({migName}) cannot be combined on one pool; use one of them");
+            Error("TimeSlicingReplicas", $"time-slicing ({timeSlicing} replicas) and MIG ({migName}) cannot be combined on one pool; use one of them");
         }
 
-        var strategy = d.MigStrategy ?? (mig is { Enabled: true } ? MigStrategy.Mixed : MigStrategy.None);
+        var strategy = chosenStrategy ?? (mig is { Enabled: true } ? MigStrategy.Mixed : MigStrategy.None);
         if (mig is { Enabled: true })
         {
             if (strategy == MigStrategy.None)
@@ -267,21 +258,21 @@ public static partial class GpuPoolPlanner
             }
         }
 
-        var driver = d.Driver ?? (d.Substrate == Substrate.Eks ? GpuDriver.Preinstalled : GpuDriver.Operator);
-        if (d.Substrate == Substrate.Eks && driver == GpuDriver.Operator)
+        var driver = chosenDriver ?? (substrate == Substrate.Eks ? GpuDriver.Preinstalled : GpuDriver.Operator);
+        if (substrate == Substrate.Eks && driver == GpuDriver.Operator)
         {
             Error("Driver", "is operator, but EKS GPU AMIs ship the NVIDIA driver and toolkit (the pool pins the AMI release); allowed on EKS: preinstalled");
         }
 
-        string? driverVersion = d.Substrate == Substrate.OnPrem && driver == GpuDriver.Operator ? GpuOperatorChart.DriverVersion : null;
-        if (d.Substrate == Substrate.Eks && gpu is not null)
+        string? driverVersion = substrate == Substrate.OnPrem && driver == GpuDriver.Operator ? GpuOperatorChart.DriverVersion : null;
+        if (substrate == Substrate.Eks && gpu is not null)
         {
-            var amiType = EksAmiTypes.For(gpu);
-            var releases = Compatibility.CompatibilityMatrix.Default.EksAmis.Where(a => a.AmiType == amiType).ToList();
+            var releaseAmiType = EksAmiTypes.For(gpu);
+            var releases = Compatibility.CompatibilityMatrix.Default.EksAmis.Where(a => a.AmiType == releaseAmiType).ToList();
             var release = releases.FirstOrDefault(a => a.ReleaseVersion == d.AmiReleaseVersion);
             if (release is null)
             {
-                Error("AmiReleaseVersion", (d.AmiReleaseVersion is null ? "is required on EKS (no floating AMI, hence no floating driver)" : $"\"{d.AmiReleaseVersion}\" is not a {amiType} release of the compatibility matrix")
+                Error("AmiReleaseVersion", (d.AmiReleaseVersion is null ? "is required on EKS (no floating AMI, hence no floating driver)" : $"\"{d.AmiReleaseVersion}\" is not a {releaseAmiType} release of the compatibility matrix")
                     + $"; allowed: {string.Join(", ", releases.Select(a => $"{a.ReleaseVersion} (Kubernetes {a.Kubernetes}, driver {a.Driver})"))}");
             }
             else
@@ -289,24 +280,24 @@ public static partial class GpuPoolPlanner
                 driverVersion = release.Driver;
             }
         }
-        else if (d.AmiReleaseVersion is not null)
+        else if (d.AmiReleaseVersion is not null && substrate == Substrate.OnPrem)
         {
             Error("AmiReleaseVersion", "is EKS only; on-prem the driver comes from the GPU Operator or the host");
         }
 
-        if (errors.Count > 0 || gpu is null)
+        if (errors.Count > 0 || gpu is null || substrate is not { } sub || d.PoolName is not { } poolName)
         {
             return null;
         }
 
         var spec = new GpuPoolSpec(
-            d.PoolName, "", d.Substrate, d.Purpose, d.InstanceType, d.NodeNames.IsDefault ? [] : d.NodeNames, gpu, gpusPerNode,
-            min, desired, max, d.CapacityType, interruptible, mig, d.TimeSlicingReplicas, AllowOvercommit: false)
-        { Driver = driver, AmiReleaseVersion = d.Substrate == Substrate.Eks ? d.AmiReleaseVersion : null, DriverVersion = driverVersion };
+            poolName, "", sub, purpose, d.InstanceType, d.NodeNames.IsDefault ? [] : d.NodeNames, gpu, gpusPerNode,
+            min, desired, max, capacityType, interruptible, mig, timeSlicing, AllowOvercommit: false)
+        { Driver = driver, AmiReleaseVersion = sub == Substrate.Eks ? d.AmiReleaseVersion : null, DriverVersion = driverVersion };
 
-        var attribution = ResourceLabels.CostAttribution(d.Environment, d.CostCenter).ToBuilder();
-        attribution[ResourceLabels.Pool] = d.PoolName;
-        attribution[ResourceLabels.Purpose] = d.Purpose.ToString().ToLowerInvariant();
+        var attribution = d.Ownership!.Labels().ToBuilder();
+        attribution[ResourceLabels.Pool] = poolName;
+        attribution[ResourceLabels.Purpose] = PoolValues.NameOf(PoolValues.Purposes, purpose);
         attribution[ResourceLabels.GpuModel] = gpu.Id;
         var tags = attribution.ToImmutable();
         var labels = attribution;
@@ -315,46 +306,133 @@ public static partial class GpuPoolPlanner
             labels[GpuNodeLabels.MigConfig] = mig.ConfigName;
         }
 
-        if (d.Substrate == Substrate.OnPrem && driver == GpuDriver.Preinstalled)
+        if (sub == Substrate.OnPrem && driver == GpuDriver.Preinstalled)
         {
             labels[GpuDrivers.DeployDriverLabel] = "false";
             labels[GpuDrivers.DeployToolkitLabel] = "false";
         }
 
-        var devicePluginConfig = spec.TimeSliced ? d.PoolName : null;
+        var devicePluginConfig = spec.TimeSliced ? poolName : null;
         if (devicePluginConfig is not null)
         {
             labels[GpuNodeLabels.DevicePluginConfig] = devicePluginConfig;
         }
 
+        var effective = mig is { Enabled: true } ? strategy : (chosenStrategy ?? MigStrategy.None);
+        var capacity = CapacityPlanner.ForPool(spec, strategy);
+        var nodeSelector = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(ResourceLabels.Pool, poolName)]);
+        var nodeLabels = labels.ToImmutable();
+        var (cpu, memory) = sub == Substrate.Eks && catalog.FindInstanceType(d.InstanceType!) is { } it
+            ? PoolPlacement.NodeCpuMemory(it.Vcpus, it.MemoryGiB, d.DiskSizeGiB ?? DefaultDiskSizeGiB)
+            : (0, 0);
+        var placement = new PoolPlacement(poolName, nodeSelector, [GpuToleration], effective, gpu.Id, gpusPerNode, min, max, capacity.AtMin, capacity.AtMax, cpu, memory);
+        var amiType = sub == Substrate.Eks ? EksAmiTypes.For(gpu) : null;
+        var nodeGroup = sub == Substrate.Eks
+            ? new EksNodeGroupPlan($"Nodes of GPU pool {poolName}", d.InstanceType!, amiType!, d.AmiReleaseVersion, PoolValues.NameOf(PoolValues.CapacityTypes, capacityType),
+                d.DiskSizeGiB ?? DefaultDiskSizeGiB, min, desired, max, nodeLabels, [GpuTaint], tags, d.EnableSsm ?? false)
+            : null;
+
         return new GpuPoolPlan(
             spec,
-            mig is { Enabled: true } ? strategy : (d.MigStrategy ?? MigStrategy.None),
+            effective,
             d.CustomMigConfig,
-            labels.ToImmutable(),
+            nodeLabels,
             [GpuTaint],
             [GpuToleration],
-            ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(ResourceLabels.Pool, d.PoolName)]),
+            nodeSelector,
             tags,
-            d.Substrate == Substrate.Eks ? EksAmiTypes.For(gpu) : null,
+            amiType,
             devicePluginConfig,
-            CapacityPlanner.ForPool(spec, strategy));
+            capacity,
+            placement,
+            nodeGroup);
     }
 
-    private static void CheckLabelValue(List<ConfigError> errors, string path, string? value)
+    /// <summary>The EKS size rules of a pool (GPU and cpu): MinSize ≥ 0 and MaxSize ≥ 1 required, MinSize ≤ DesiredSize ≤ MaxSize.</summary>
+    internal static (int Min, int Desired, int Max) EksSize(int? minSize, int? desiredSize, int? maxSize, SpecProblems errors)
     {
-        if (string.IsNullOrEmpty(value) || !LabelValue().IsMatch(value))
+        if (minSize is null)
         {
-            errors.Add(new ConfigError(path, $"\"{value}\" is not a valid label value (1-63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit)"));
+            errors.Add("MinSize", "is required on EKS (0 or more)");
+        }
+
+        if (maxSize is null)
+        {
+            errors.Add("MaxSize", "is required on EKS (at least 1)");
+        }
+
+        var min = minSize ?? 0;
+        var max = maxSize ?? 0;
+        var desired = desiredSize ?? min;
+        errors.Require(minSize is not < 0, "MinSize", $"must be 0 or more, got {min}");
+        errors.Require(maxSize is not < 1, "MaxSize", $"must be at least 1, got {max}");
+        if (minSize is not null && maxSize is not null && min > max)
+        {
+            errors.Add("MinSize", $"({min}) must not exceed MaxSize ({max})");
+        }
+        else if (minSize is not null && maxSize is not null && (desired < min || desired > max))
+        {
+            errors.Add("DesiredSize", $"({desired}) must be between MinSize ({min}) and MaxSize ({max})");
+        }
+
+        return (min, desired, max);
+    }
+
+    /// <summary>On-prem pools (GPU and cpu) have no size of their own: MinSize, DesiredSize and MaxSize are EKS only.</summary>
+    internal static void OnPremSize(int? minSize, int? desiredSize, int? maxSize, SpecProblems errors)
+    {
+        foreach (var (value, prop) in new[] { (minSize, "MinSize"), (desiredSize, "DesiredSize"), (maxSize, "MaxSize") })
+        {
+            errors.Require(value is null, prop, "is EKS only; an on-prem pool's size is its NodeNames count (nodes are never created or deleted)");
         }
     }
 
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
-    private static partial Regex DnsLabel();
+    /// <summary>The node-name rules of an on-prem pool (GPU and cpu): at least one, each <see cref="NodeNameRule"/>, none twice.</summary>
+    internal static ImmutableArray<string> OnPremNodes(ImmutableArray<string> nodeNames, SpecProblems errors)
+    {
+        var names = nodeNames.IsDefault ? [] : nodeNames;
+        errors.Require(!names.IsEmpty, "NodeNames", "at least one existing node is required on-prem");
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (!IsValidNodeName(names[i]))
+            {
+                errors.Add($"NodeNames[{i}]", $"\"{names[i]}\" is not allowed; allowed: {NodeNameRule}");
+            }
+            else if (!seen.Add(names[i]))
+            {
+                errors.Add($"NodeNames[{i}]", $"\"{names[i]}\" is listed twice");
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>The pool-name rule (GPU and cpu pools).</summary>
+    internal static void CheckPoolName(string? poolName, SpecProblems errors)
+    {
+        if (poolName is null)
+        {
+            errors.Add("PoolName", "is required");
+        }
+        else if (!IsValidPoolName(poolName))
+        {
+            errors.Add("PoolName", $"\"{poolName}\" is not allowed; allowed: {PoolNameRule}");
+        }
+    }
+
+    /// <summary>The ownership rules (<see cref="OwnershipPlanner.Validate"/>), a null ownership reported as Environment/CostCenter.</summary>
+    internal static void CheckOwnership(OwnershipSpec? ownership, SpecProblems errors)
+    {
+        foreach (var p in OwnershipPlanner.Validate(ownership ?? new OwnershipSpec(null!, null!)))
+        {
+            errors.Add(p.PropertyPath, p.Reason);
+        }
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9-]{0,39}$")]
+    private static partial Regex PoolName();
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex DnsSubdomain();
-
-    [GeneratedRegex("^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")]
-    private static partial Regex LabelValue();
 }

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Diagnostics;
 
 namespace NeoCloud.Infra.Core.Networking;
 
@@ -42,23 +42,23 @@ public static class EksClusterLayout
     /// <param name="vpcCidr">The VPC CIDR, e.g. <c>10.40.0.0/16</c>.</param>
     /// <param name="zones">Two to eight distinct availability zones.</param>
     /// <param name="errors">Receives problems with paths <c>VpcCidr</c> / <c>AvailabilityZones</c>.</param>
-    public static ImmutableArray<ZoneSubnets> Subnets(string vpcCidr, IReadOnlyList<string> zones, List<ConfigError> errors)
+    public static ImmutableArray<ZoneSubnets> Subnets(string vpcCidr, IReadOnlyList<string> zones, SpecProblems errors)
     {
         ArgumentNullException.ThrowIfNull(zones);
         ArgumentNullException.ThrowIfNull(errors);
         var before = errors.Count;
         if (zones.Count < 2)
         {
-            errors.Add(new ConfigError("AvailabilityZones", $"EKS needs subnets in at least two availability zones, got {zones.Count}"));
+            errors.Add("AvailabilityZones", $"EKS needs subnets in at least two availability zones, got {zones.Count}");
         }
         else if (zones.Count > 8)
         {
-            errors.Add(new ConfigError("AvailabilityZones", $"at most 8 zones are supported, got {zones.Count}"));
+            errors.Add("AvailabilityZones", $"at most 8 zones are supported, got {zones.Count}");
         }
 
         if (zones.Distinct(StringComparer.Ordinal).Count() != zones.Count)
         {
-            errors.Add(new ConfigError("AvailabilityZones", "lists a zone twice"));
+            errors.Add("AvailabilityZones", "lists a zone twice");
         }
 
         uint network = 0;
@@ -67,7 +67,7 @@ public static class EksClusterLayout
         if (parts.Length != 2 || !IPAddress.TryParse(parts[0], out var ip) || ip.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
             || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out prefix) || prefix < 16 || prefix > 20)
         {
-            errors.Add(new ConfigError("VpcCidr", $"\"{vpcCidr}\" is not an IPv4 CIDR with a prefix from /16 to /20 (AWS allows /16-/28; subnets here are /prefix+4)"));
+            errors.Add("VpcCidr", $"\"{vpcCidr}\" is not an IPv4 CIDR with a prefix from /16 to /20 (AWS allows /16-/28; subnets here are /prefix+4)");
         }
         else
         {
@@ -76,7 +76,7 @@ public static class EksClusterLayout
             var mask = prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
             if ((network & ~mask) != 0)
             {
-                errors.Add(new ConfigError("VpcCidr", $"\"{vpcCidr}\" has host bits set; did you mean {Format(network & mask, prefix)}?"));
+                errors.Add("VpcCidr", $"\"{vpcCidr}\" has host bits set; did you mean {Format(network & mask, prefix)}?");
             }
         }
 

@@ -29,7 +29,7 @@ public sealed record ConfigInventoryResult(PlatformInventory Inventory, Immutabl
 public static partial class ConfigInventory
 {
     /// <summary>Root disk of an EKS GPU node (GpuNodePool's <c>DiskSizeGiB</c> default).</summary>
-    public const int EksRootDiskGiB = 200;
+    public const int EksRootDiskGiB = GpuPoolPlanner.DefaultDiskSizeGiB;
 
     /// <summary>The namespace of the in-cluster client the "client → serving" flows start from (no gateway exists).</summary>
     public const string ClientNamespace = "default";
@@ -78,7 +78,7 @@ public static partial class ConfigInventory
                     continue;
                 }
 
-                var plan = GpuPoolPlanner.Plan(Definition(env, cluster, pool));
+                var plan = GpuPoolPlanner.Plan(GpuNodePoolSpec.ForPool(Ownership(env), pool, MigConfigOf(env, pool), cluster.MigStrategy), cat);
                 poolPlans[pool.Name] = plan;
                 plans.Add(plan);
                 var labels = plan.NodeLabels.SetItem(GpuOperatorWorkloads.NvidiaPciLabel, "true");
@@ -113,17 +113,16 @@ public static partial class ConfigInventory
             if (plans.Count > 0)
             {
                 namespaces.Add(PlatformNamespace.Of(c, StackLayout.GpuOperatorNamespace));
-                var op = GpuOperatorPlanner.Plan(StackLayout.ComponentName(c, "gpu-operator"), new GpuOperatorDefinition
+                var op = GpuOperatorPlanner.Plan(new GpuOperatorSpec
                 {
-                    Substrate = cluster.Substrate,
-                    Pools = [.. plans],
-                    MigStrategy = cluster.MigStrategy,
+                    Ownership = Ownership(env),
+                    Substrate = PoolValues.NameOf(PoolValues.Substrates, cluster.Substrate),
+                    Pools = [.. env.PoolsOf(c).Where(p => p.Gpu is not null).Select(p => GpuOperatorPoolSpec.ForPool(p, MigConfigOf(env, p)))],
+                    MigStrategy = cluster.MigStrategy.ToChartValue(),
                     Namespace = StackLayout.GpuOperatorNamespace,
                     PrometheusReleaseLabel = release,
                     ServiceMonitor = false,
-                    Environment = env.Environment,
-                    CostCenter = env.CostCenter,
-                });
+                }, cat);
                 workloads.AddRange(GpuOperatorWorkloads.For(StackLayout.GpuOperatorNamespace, op).Select(w => w.On(c)));
                 flows.Add(new PlatformFlow($"{c}: Prometheus → DCGM exporter", Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), Pod(c, StackLayout.GpuOperatorNamespace, WorkloadShape.Labels(("app", "nvidia-dcgm-exporter")), "DCGM exporter"), GpuOperatorWorkloads.DcgmExporterPort, "TCP", true));
             }
@@ -317,9 +316,14 @@ public static partial class ConfigInventory
 
     private static QueueTimeScaling ScalingOf(ServingSpec s) => s.Autoscaling.Scaling();
 
+    private static OwnershipSpec Ownership(EnvironmentModel env) => new(env.Environment, env.CostCenter);
+
+    private static MigConfigDefinition? MigConfigOf(EnvironmentModel env, GpuPoolSpec pool) =>
+        pool.Mig is { } mig ? env.MigConfigs.GetValueOrDefault(mig.ConfigName) : null;
+
     private static PlatformPool CpuPool(EnvironmentModel env, GpuPoolSpec pool, HardwareCatalog catalog)
     {
-        var plan = CpuPoolPlanner.Plan(pool, env.Environment, env.CostCenter, catalog);
+        var plan = CpuPoolPlanner.Plan(CpuNodePoolSpec.ForPool(Ownership(env), pool), catalog);
         var none = ImmutableSortedDictionary<string, int>.Empty;
         return plan.InstanceType is { } type
             ? new PlatformPool(pool.Cluster, pool.Name, pool.MinSize, pool.DesiredSize, pool.MaxSize, plan.NodeLabels, [],
@@ -327,34 +331,6 @@ public static partial class ConfigInventory
                 string.Create(CultureInfo.InvariantCulture, $"{type.Name}: {type.Vcpus} vCPU, {type.MemoryGiB} GiB (catalog)"))
             : new PlatformPool(pool.Cluster, pool.Name, pool.MinSize, pool.DesiredSize, pool.MaxSize, plan.NodeLabels, [],
                 NodeAllocatable.ExtendedOnly(none), "cpu nodes (on-prem; CPU and memory not in config)", CpuMemoryKnown: false);
-    }
-
-    private static GpuNodePoolDefinition Definition(EnvironmentModel env, ClusterSpec cluster, GpuPoolSpec pool)
-    {
-        var eks = pool.Substrate == Substrate.Eks;
-        return new GpuNodePoolDefinition
-        {
-            PoolName = pool.Name,
-            Substrate = pool.Substrate,
-            Purpose = pool.Purpose,
-            Environment = env.Environment,
-            CostCenter = env.CostCenter,
-            Interruptible = pool.Interruptible,
-            TimeSlicingReplicas = pool.TimeSlicingReplicas,
-            MigConfig = pool.Mig?.ConfigName,
-            CustomMigConfig = pool.Mig is { } mig ? env.MigConfigs.GetValueOrDefault(mig.ConfigName) : null,
-            MigStrategy = pool.Mig is not null ? cluster.MigStrategy : null,
-            InstanceType = eks ? pool.InstanceType : null,
-            MinSize = eks ? pool.MinSize : null,
-            DesiredSize = eks ? pool.DesiredSize : null,
-            MaxSize = eks ? pool.MaxSize : null,
-            CapacityType = eks ? pool.CapacityType : CapacityType.OnDemand,
-            GpuModel = eks ? null : pool.Gpu!.Id,
-            GpusPerNode = eks ? null : pool.GpusPerNode,
-            NodeNames = eks ? [] : pool.NodeNames,
-            Driver = pool.Driver,
-            AmiReleaseVersion = eks ? pool.AmiReleaseVersion : null,
-        };
     }
 
     /// <summary>An address no <c>allowFrom</c> of the checked-in stacks names (TEST-NET-3, RFC 5737): its flow must be closed.</summary>

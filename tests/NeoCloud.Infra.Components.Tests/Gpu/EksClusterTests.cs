@@ -2,7 +2,6 @@ using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Gpu;
 using NeoCloud.Infra.Components.Networking;
 using NeoCloud.Infra.Components.Tests.Testing;
-using NeoCloud.Infra.Core.Environments;
 
 namespace NeoCloud.Infra.Components.Tests.Gpu;
 
@@ -26,7 +25,7 @@ public class EksClusterTests
             cluster = new EksCluster("gpu", Args());
             _ = new GpuNodePool("h100", new GpuNodePoolArgs
             {
-                Substrate = Substrate.Eks,
+                Substrate = "eks",
                 Environment = "prod",
                 CostCenter = "ml",
                 ClusterName = cluster.ClusterName,
@@ -56,7 +55,8 @@ public class EksClusterTests
         Assert.Equal("{\"enableNetworkPolicy\":\"true\"}", addon.Inputs["configurationValues"]);
         var oidc = mocks.Single("aws:iam/openIdConnectProvider:OpenIdConnectProvider");
         Assert.Equal("https://oidc.eks.mock/id/gpu-cluster", oidc.Inputs["url"]);
-        Assert.Single(mocks.OfType("pulumi:providers:kubernetes"));
+        // A provider is not an output: the caller builds one from Kubeconfig (ClusterAccess does for the stack).
+        Assert.Empty(mocks.OfType("pulumi:providers:kubernetes"));
 
         var ng = mocks.Single("aws:eks/nodeGroup:NodeGroup");
         Assert.Equal("gpu-cluster", ng.Inputs["clusterName"]);
@@ -85,6 +85,33 @@ public class EksClusterTests
         args.AvailabilityZones = ["us-east-1a"];
         var ex = Assert.Throws<ComponentArgsException>(() => new EksCluster("gpu", args));
         Assert.Equal("AvailabilityZones", Assert.Single(ex.Problems).PropertyPath);
+    }
+
+    [Fact]
+    public async Task Ownership_zones_and_cidr_are_reported_together_and_nothing_is_registered()
+    {
+        var args = Args();
+        args.AvailabilityZones = ["us-east-1a", "us-east-1a"];
+        args.VpcCidr = "10.40.0.0/8";
+        args.CostCenter = null!;
+        var (ex, mocks) = await GpuNodePoolTests.RunFailing(() => _ = new EksCluster("gpu", args));
+        Assert.Contains("EksCluster \"gpu\": invalid EksClusterArgs (3 problems); nothing was registered:", ex.Message);
+        Assert.Contains("EksClusterArgs.CostCenter: a missing value is not allowed", ex.Message);
+        Assert.Contains("EksClusterArgs.AvailabilityZones: lists a zone twice", ex.Message);
+        Assert.Contains("EksClusterArgs.VpcCidr: \"10.40.0.0/8\" is not an IPv4 CIDR with a prefix from /16 to /20", ex.Message);
+        Assert.Empty(mocks.Resources);
+    }
+
+    [Fact]
+    public async Task The_cluster_registers_under_the_index_token_and_tags_with_the_extra_tags()
+    {
+        var args = Args();
+        args.Tags = new() { ["team"] = "gpu" };
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new EksCluster("gpu", args));
+        Assert.Equal("gpu", mocks.Single("neocloud:index:EksCluster").Name);
+        var tags = (ImmutableDictionary<string, object>)mocks.Single("aws:ec2/vpc:Vpc").Inputs["tags"];
+        Assert.Equal("gpu", tags["team"]);
+        Assert.Equal("prod", tags["neocloud.io/environment"]);
     }
 
     // The AWS SDK types Eks.Outputs.ClusterIdentityOidc.Issuer and ClusterCertificateAuthority.Data as string?

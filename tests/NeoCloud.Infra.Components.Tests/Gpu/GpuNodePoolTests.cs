@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Gpu;
 using NeoCloud.Infra.Components.Tests.Testing;
-using NeoCloud.Infra.Core.Environments;
 
 namespace NeoCloud.Infra.Components.Tests.Gpu;
 
@@ -11,11 +10,11 @@ public class GpuNodePoolTests
     {
         var args = new GpuNodePoolArgs
         {
-            Substrate = Substrate.Eks,
+            Substrate = "eks",
             Environment = "prod",
             CostCenter = "ml-platform",
             ClusterName = "gpu-cluster",
-            NodeSubnetIds = { "subnet-a", "subnet-b" },
+            NodeSubnetIds = new[] { "subnet-a", "subnet-b" },
             InstanceType = "p5.48xlarge",
             AmiReleaseVersion = "1.33.13-20260714", // an EKS GPU AMI release of Core's compatibility matrix (driver 580.159.03)
             MinSize = 1,
@@ -69,17 +68,31 @@ public class GpuNodePoolTests
         Assert.Equal("h100", tags["neocloud.io/pool"]);
         Assert.False(tags.ContainsKey("nvidia.com/mig.config"));
 
-        // 7 × 1g.10gb per GPU × 8 GPUs per p5.48xlarge × nodes, mixed strategy.
-        var atMin = await PulumiTest.ValueAsync(pool!.AllocatableAtMin);
-        var atMax = await PulumiTest.ValueAsync(pool.AllocatableAtMax);
-        Assert.Equal(new Dictionary<string, int> { ["nvidia.com/mig-1g.10gb"] = 7 * 8 * 1 }, atMin);
-        Assert.Equal(new Dictionary<string, int> { ["nvidia.com/mig-1g.10gb"] = 7 * 8 * 4 }, atMax);
-        Assert.Equal("mixed", await PulumiTest.ValueAsync(pool.MigStrategy));
+        // 7 × 1g.10gb per GPU × 8 GPUs per p5.48xlarge × nodes, mixed strategy: one placement output.
+        var placement = await PulumiTest.ValueAsync(pool!.Placement);
+        Assert.Equal("h100", placement.PoolName);
+        Assert.Equal(new Dictionary<string, int> { ["nvidia.com/mig-1g.10gb"] = 7 * 8 * 1 }, placement.AllocatableAtMin);
+        Assert.Equal(new Dictionary<string, int> { ["nvidia.com/mig-1g.10gb"] = 7 * 8 * 4 }, placement.AllocatableAtMax);
+        Assert.Equal("mixed", placement.MigStrategy);
+        Assert.Equal("H100-SXM5-80GB", placement.GpuModel);
+        Assert.Equal((8, 1, 4), (placement.GpusPerNode, placement.MinNodes, placement.MaxNodes));
+        Assert.Equal(new Dictionary<string, string> { ["neocloud.io/pool"] = "h100" }, placement.NodeSelector);
+        var toleration = Assert.Single(placement.Tolerations);
+        Assert.Equal(("nvidia.com/gpu", "Exists", (string?)null, "NoSchedule"), (toleration.Key, toleration.Operator, toleration.Value, toleration.Effect));
+        // p5.48xlarge: 192 vCPU, 2048 GiB minus the EKS AMI's kubelet/system reserve (Core's NodeAllocatable).
+        Assert.Equal(192_000 - (60 + 10 + 5 + 5) - (188 * 25 / 10), placement.NodeCpuMillicores);
+        Assert.Equal((2048 * 1024) - (11 * 110) - 255 - 100, placement.NodeMemoryMebibytes);
         Assert.Equal("all-1g.10gb", await PulumiTest.ValueAsync(pool.MigConfigName));
-        Assert.Equal("H100-SXM5-80GB", await PulumiTest.ValueAsync(pool.GpuModel));
-        Assert.Equal(new Dictionary<string, string> { ["neocloud.io/pool"] = "h100" }, await PulumiTest.ValueAsync(pool.NodeSelector));
-        var toleration = Assert.Single(await PulumiTest.ValueAsync(pool.Tolerations));
-        Assert.Equal(new Dictionary<string, string> { ["key"] = "nvidia.com/gpu", ["operator"] = "Exists", ["effect"] = "NoSchedule" }, toleration);
+    }
+
+    [Fact]
+    public async Task The_component_registers_under_the_index_token_with_the_old_token_as_alias()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() => new GpuNodePool("h100", EksH100()));
+        var component = mocks.Single("neocloud:index:GpuNodePool");
+        Assert.Equal("h100", component.Name);
+        Assert.Equal("neocloud:gpu:GpuNodePool", GpuNodePool.PreviousTypeToken);
+        Assert.DoesNotContain(mocks.Resources, r => r.Type == GpuNodePool.PreviousTypeToken);
     }
 
     [Fact]
@@ -106,8 +119,8 @@ public class GpuNodePoolTests
     {
         var (mocks, _) = await PulumiTest.RunAsync(() => new GpuNodePool("train", EksH100(a =>
         {
-            a.Purpose = PoolPurpose.Training;
-            a.CapacityType = CapacityType.Spot;
+            a.Purpose = "training";
+            a.CapacityType = "SPOT";
             a.MigConfig = null;
         })));
         var ng = mocks.Single("aws:eks/nodeGroup:NodeGroup");
@@ -121,7 +134,7 @@ public class GpuNodePoolTests
         GpuNodePool? pool = null;
         var (mocks, _) = await PulumiTest.RunAsync(() => pool = new GpuNodePool("dgx", new GpuNodePoolArgs
         {
-            Substrate = Substrate.OnPrem,
+            Substrate = "onprem",
             Environment = "dev",
             CostCenter = "research",
             GpuModel = "H100-SXM5-80GB",
@@ -155,8 +168,10 @@ public class GpuNodePoolTests
         Assert.Empty(mocks.OfType("aws:eks/nodeGroup:NodeGroup"));
         Assert.DoesNotContain(mocks.Resources, r => r.Type == "kubernetes:core/v1:Node");
         Assert.Equal(["nvidia.com/gpu=true:NoSchedule"], (await PulumiTest.ValueAsync(pool!.Taints)).ToArray());
-        Assert.Single(await PulumiTest.ValueAsync(pool.Tolerations));
-        Assert.Equal(new Dictionary<string, int> { ["nvidia.com/gpu"] = 8 * 4 * 2 }, await PulumiTest.ValueAsync(pool.AllocatableAtMax));
+        var placement = await PulumiTest.ValueAsync(pool.Placement);
+        Assert.Single(placement.Tolerations);
+        Assert.Equal(new Dictionary<string, int> { ["nvidia.com/gpu"] = 8 * 4 * 2 }, placement.AllocatableAtMax);
+        Assert.Equal((0, 0), (placement.NodeCpuMillicores, placement.NodeMemoryMebibytes));
         Assert.Equal(["dgx-01", "dgx-02"], (await PulumiTest.ValueAsync(pool.PatchedNodes)).ToArray());
     }
 
@@ -165,12 +180,15 @@ public class GpuNodePoolTests
         { "mig-on-l40s", a => { a.InstanceType = "g6e.12xlarge"; a.MigConfig = "all-1g.10gb"; }, "MigConfig", "L40S does not support MIG" },
         { "unknown-instance", a => a.InstanceType = "p9.mega", "InstanceType", "\"p9.mega\" is not a GPU instance type of the catalog" },
         { "impossible-mig", a => a.MigConfig = "all-1g.5gb", "MigConfig", "\"all-1g.5gb\" is not a MIG config of H100-SXM5-80GB; valid: all-disabled, all-1g.10gb" },
-        { "spot-inference", a => a.CapacityType = CapacityType.Spot, "CapacityType", "SPOT needs an interruptible pool" },
-        { "spot-not-interruptible", a => { a.Purpose = PoolPurpose.Training; a.Interruptible = false; a.CapacityType = CapacityType.Spot; }, "CapacityType", "Interruptible is false" },
+        { "spot-inference", a => a.CapacityType = "SPOT", "CapacityType", "SPOT needs an interruptible pool" },
+        { "spot-not-interruptible", a => { a.Purpose = "training"; a.Interruptible = false; a.CapacityType = "SPOT"; }, "CapacityType", "Interruptible is false" },
         { "min-over-max", a => { a.MinSize = 5; a.MaxSize = 2; a.DesiredSize = null; }, "MinSize", "(5) must not exceed MaxSize (2)" },
         { "no-cluster", a => a.ClusterName = null, "ClusterName", "is required on EKS" },
-        { "single-with-balanced", a => { a.MigConfig = "all-balanced"; a.MigStrategy = Core.Hardware.MigStrategy.Single; }, "MigStrategy", "single needs every GPU MIG-enabled with one profile" },
+        { "single-with-balanced", a => { a.MigConfig = "all-balanced"; a.MigStrategy = "single"; }, "MigStrategy", "single needs every GPU MIG-enabled with one profile" },
         { "mig-and-time-slicing", a => a.TimeSlicingReplicas = 2, "TimeSlicingReplicas", "cannot be combined" },
+        { "substrate-spelling", a => a.Substrate = "EKS", "Substrate", "\"EKS\" is not allowed; allowed: eks, onprem" },
+        { "onprem-with-subnets", a => { a.Substrate = "onprem"; a.GpuModel = "H100-SXM5-80GB"; a.GpusPerNode = 8; a.NodeNames = ["n1"]; a.InstanceType = null; a.MinSize = a.DesiredSize = a.MaxSize = null; a.ClusterName = null; a.AmiReleaseVersion = null; }, "NodeSubnetIds", "is EKS only" },
+        { "environment", a => a.Environment = "Prod", "Environment", "is not allowed" },
     };
 
     [Theory]
@@ -202,7 +220,7 @@ public class GpuNodePoolTests
         var ex = Assert.Throws<ComponentArgsException>(() => new GpuNodePool("bad", EksH100(a =>
         {
             a.InstanceType = "g6e.12xlarge";
-            a.CapacityType = CapacityType.Spot;
+            a.CapacityType = "SPOT";
             a.NodeNames = ["x"];
         })));
         Assert.Equal(["CapacityType", "MigConfig", "NodeNames"], ex.Problems.Select(e => e.PropertyPath).Order().ToArray());

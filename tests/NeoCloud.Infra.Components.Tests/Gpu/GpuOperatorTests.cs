@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Gpu;
 using NeoCloud.Infra.Components.Tests.Testing;
-using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
 
@@ -9,36 +8,11 @@ namespace NeoCloud.Infra.Components.Tests.Gpu;
 
 public class GpuOperatorTests
 {
-    private static GpuPoolPlan Eks(string name, string instanceType, string? mig = null, MigStrategy? strategy = null, int timeSlicing = 1) =>
-        GpuPoolPlanner.Plan(new GpuNodePoolDefinition
-        {
-            PoolName = name,
-            Substrate = Substrate.Eks,
-            Environment = "prod",
-            CostCenter = "ml",
-            InstanceType = instanceType,
-            AmiReleaseVersion = "1.33.13-20260714",
-            MinSize = 0,
-            MaxSize = 2,
-            MigConfig = mig,
-            MigStrategy = strategy,
-            TimeSlicingReplicas = timeSlicing,
-        });
+    private static GpuOperatorPoolArgs Eks(string name, string gpuModel, string? mig = null, int timeSlicing = 1) =>
+        new() { PoolName = name, GpuModel = gpuModel, GpusPerNode = 8, MigConfig = mig, TimeSlicingReplicas = timeSlicing };
 
-    private static GpuPoolPlan OnPrem(string name, string gpu, string? mig = null, int timeSlicing = 1, GpuDriver? driver = null) =>
-        GpuPoolPlanner.Plan(new GpuNodePoolDefinition
-        {
-            PoolName = name,
-            Substrate = Substrate.OnPrem,
-            Environment = "dev",
-            CostCenter = "ml",
-            GpuModel = gpu,
-            GpusPerNode = 8,
-            NodeNames = [name + "-01"],
-            MigConfig = mig,
-            TimeSlicingReplicas = timeSlicing,
-            Driver = driver,
-        });
+    private static GpuOperatorPoolArgs OnPrem(string name, string gpu, string? mig = null, int timeSlicing = 1, string? driver = null) =>
+        new() { PoolName = name, GpuModel = gpu, GpusPerNode = 8, MigConfig = mig, TimeSlicingReplicas = timeSlicing, Driver = driver };
 
     private static ImmutableDictionary<string, object> Map(object value) => Assert.IsAssignableFrom<ImmutableDictionary<string, object>>(value);
 
@@ -55,11 +29,11 @@ public class GpuOperatorTests
     [Fact]
     public async Task Eks_mixed_cluster_disables_driver_and_toolkit_and_ships_core_rendered_mig_config()
     {
-        var h100 = Eks("h100", "p5.48xlarge", "all-1g.10gb");
-        var l40s = Eks("l40s", "g6e.12xlarge");
+        var h100 = Eks("h100", "H100-SXM5-80GB", "all-1g.10gb");
+        var l40s = Eks("l40s", "L40S");
         var (mocks, op) = await Run(new GpuOperatorArgs
         {
-            Substrate = Substrate.Eks,
+            Substrate = "eks",
             Pools = [h100, l40s],
             Environment = "prod",
             CostCenter = "ml",
@@ -88,7 +62,7 @@ public class GpuOperatorTests
 
         var cm = Assert.Single(mocks.OfType("kubernetes:core/v1:ConfigMap"));
         Assert.Equal(GpuOperatorChart.MigPartedConfigMapName, Map(cm.Inputs["metadata"])["name"]);
-        var expected = MigPartedConfig.Render([new MigConfigUse("all-1g.10gb", h100.Spec.Gpu!) { GpusPerNode = 8 }]);
+        var expected = MigPartedConfig.Render([new MigConfigUse("all-1g.10gb", HardwareCatalog.Default.FindGpu("H100-SXM5-80GB")!) { GpusPerNode = 8 }]);
         Assert.Equal(expected, Map(cm.Inputs["data"])["config.yaml"]);
         Assert.Contains("all-1g.10gb", expected);
 
@@ -105,19 +79,9 @@ public class GpuOperatorTests
         var dgx = OnPrem("dgx", "H100-SXM5-80GB", "all-3g.40gb");
         var (mocks, _) = await Run(new GpuOperatorArgs
         {
-            Substrate = Substrate.OnPrem,
-            Pools = [GpuPoolPlanner.Plan(new GpuNodePoolDefinition
-            {
-                PoolName = "dgx",
-                Substrate = Substrate.OnPrem,
-                Environment = "dev",
-                CostCenter = "ml",
-                GpuModel = "H100-SXM5-80GB",
-                GpusPerNode = 8,
-                NodeNames = ["dgx-01"],
-                MigConfig = "all-3g.40gb",
-                MigStrategy = MigStrategy.Single,
-            })],
+            Substrate = "onprem",
+            Pools = [dgx],
+            MigStrategy = "single",
             Environment = "dev",
             CostCenter = "ml",
         });
@@ -129,25 +93,23 @@ public class GpuOperatorTests
         var env = Map(Assert.Single(Assert.IsAssignableFrom<ImmutableArray<object>>(At(values, "migManager.env"))));
         Assert.Equal("false", env["value"]);
         Assert.Equal("kube-prometheus-stack", At(values, "dcgmExporter.serviceMonitor.additionalLabels.release"));
-        Assert.Equal("mixed", dgx.Strategy.ToChartValue());
     }
 
     [Fact]
     public async Task Onprem_cluster_of_preinstalled_driver_nodes_turns_the_operators_driver_and_toolkit_off()
     {
-        var dgxOs = OnPrem("dgx-os", "H100-SXM5-80GB", driver: GpuDriver.Preinstalled);
-        var (mocks, _) = await Run(new GpuOperatorArgs { Substrate = Substrate.OnPrem, Pools = [dgxOs], Environment = "dev", CostCenter = "ml" });
+        var dgxOs = OnPrem("dgx-os", "H100-SXM5-80GB", driver: "preinstalled");
+        var (mocks, _) = await Run(new GpuOperatorArgs { Substrate = "onprem", Pools = [dgxOs], Environment = "dev", CostCenter = "ml" });
         var values = Map(mocks.Single("kubernetes:helm.sh/v4:Chart").Inputs["values"]);
         Assert.Equal(false, At(values, "driver.enabled"));
         Assert.Equal(false, At(values, "toolkit.enabled"));
-        Assert.Equal("false", dgxOs.NodeLabels[GpuDrivers.DeployDriverLabel]);
     }
 
     [Fact]
     public async Task Time_sliced_pool_gets_its_own_device_plugin_config()
     {
         var l40s = OnPrem("l40s", "L40S", timeSlicing: 4);
-        var (mocks, op) = await Run(new GpuOperatorArgs { Substrate = Substrate.OnPrem, Pools = [l40s], Environment = "dev", CostCenter = "ml" });
+        var (mocks, op) = await Run(new GpuOperatorArgs { Substrate = "onprem", Pools = [l40s], Environment = "dev", CostCenter = "ml" });
 
         var values = Map(mocks.Single("kubernetes:helm.sh/v4:Chart").Inputs["values"]);
         Assert.Equal("none", At(values, "mig.strategy"));
@@ -162,7 +124,6 @@ public class GpuOperatorTests
             "version: v1\nflags:\n  migStrategy: none\nsharing:\n  timeSlicing:\n    resources:\n    - name: nvidia.com/gpu\n      replicas: 4\n",
             data["l40s"]);
         Assert.Equal("version: v1\nflags:\n  migStrategy: none\n", data["default"]);
-        Assert.Equal("l40s", l40s.NodeLabels["nvidia.com/device-plugin.config"]);
         Assert.Equal(GpuOperatorChart.DevicePluginConfigMapName, await PulumiTest.ValueAsync(op.DevicePluginConfigMapName));
         Assert.Null(await PulumiTest.ValueAsync(op.MigConfigMapName));
     }
@@ -170,24 +131,41 @@ public class GpuOperatorTests
     [Fact]
     public async Task Service_monitor_can_be_turned_off()
     {
-        var (mocks, _) = await Run(new GpuOperatorArgs { Substrate = Substrate.Eks, Pools = [Eks("l4", "g6.xlarge")], ServiceMonitor = false, Environment = "prod", CostCenter = "ml" });
+        var (mocks, _) = await Run(new GpuOperatorArgs { Substrate = "eks", Pools = [Eks("l4", "L4")], ServiceMonitor = false, Environment = "prod", CostCenter = "ml" });
         var values = Map(mocks.Single("kubernetes:helm.sh/v4:Chart").Inputs["values"]);
         Assert.Equal(false, At(values, "dcgmExporter.serviceMonitor.enabled"));
     }
 
     [Fact]
-    public async Task Forcing_single_with_a_mixed_pool_fails_and_registers_nothing()
+    public async Task Forcing_single_with_a_mixed_pool_fails_with_every_problem_and_registers_nothing()
     {
         var (ex, mocks) = await GpuNodePoolTests.RunFailing(() => new GpuOperator("gpu", new GpuOperatorArgs
         {
-            Substrate = Substrate.Eks,
-            Pools = [Eks("h100", "p5.48xlarge", "all-balanced"), OnPrem("dgx", "A100-SXM4-80GB")],
-            MigStrategy = MigStrategy.Single,
+            Substrate = "eks",
+            Pools = [Eks("h100", "H100-SXM5-80GB", "all-balanced"), OnPrem("dgx", "A100-SXM4-80GB", driver: "host")],
+            MigStrategy = "single",
             Environment = "prod",
             CostCenter = "ml",
         }));
-        Assert.Contains("GpuOperatorArgs.Pools[0]: pool \"h100\" was planned for mig.strategy mixed, but the cluster runs single", ex.Message);
-        Assert.Contains("GpuOperatorArgs.Pools[1]: pool \"dgx\" runs on OnPrem, but this operator's cluster is Eks", ex.Message);
+        Assert.Contains("GpuOperator \"gpu\": invalid GpuOperatorArgs (2 problems); nothing was registered:", ex.Message);
+        Assert.Contains("GpuOperatorArgs.Pools[1].Driver: \"host\" is not allowed; allowed: operator, preinstalled", ex.Message);
+        Assert.Contains("GpuOperatorArgs.MigStrategy: single is not possible: the cluster's MIG pools use several profiles (", ex.Message);
         Assert.Empty(mocks.Resources);
+    }
+
+    [Fact]
+    public async Task The_operator_registers_under_the_index_token()
+    {
+        var (mocks, _) = await Run(new GpuOperatorArgs { Substrate = "eks", Environment = "prod", CostCenter = "ml" });
+        Assert.Equal("gpu", mocks.Single("neocloud:index:GpuOperator").Name);
+    }
+
+    [Fact]
+    public void Missing_required_args_are_each_reported()
+    {
+        var ex = Assert.Throws<ComponentArgsException>(() => new GpuOperator("gpu", new GpuOperatorArgs { Pools = [new GpuOperatorPoolArgs()] }));
+        Assert.Equal(
+            ["CostCenter", "Environment", "Pools[0].GpuModel", "Pools[0].GpusPerNode", "Pools[0].PoolName", "Substrate"],
+            ex.Problems.Select(p => p.PropertyPath).Order(StringComparer.Ordinal).ToArray());
     }
 }

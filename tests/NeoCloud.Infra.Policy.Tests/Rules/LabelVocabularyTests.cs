@@ -97,10 +97,14 @@ public sealed partial class LabelVocabularyTests
     [Fact]
     public void The_storage_component_writes_the_bucket_role_key_the_pack_reads()
     {
-        // The component's key is the truth (issue 17): ReplicatedBucket tags its buckets with it, literally or through Core's constant.
-        var source = File.ReadAllText(Path.Combine(Fixtures.RepoRoot(), "infra", "Components", "Storage", "ReplicatedBucket.cs"));
+        // The component's key is the truth (issue 17): ReplicatedBucket tags its buckets through its Core plan
+        // (ReplicatedBucketPlan.Tags) with Core's constants, so the pack and the component cannot drift apart.
+        var root = Fixtures.RepoRoot();
+        var component = File.ReadAllText(Path.Combine(root, "infra", "Components", "Storage", "ReplicatedBucket.cs"));
+        var plan = File.ReadAllText(Path.Combine(root, "infra", "Core", "Storage", "ReplicatedBucketPlan.cs"));
 
-        Assert.True(source.Contains('"' + ResourceLabels.BucketRole + '"', StringComparison.Ordinal) || source.Contains("ResourceLabels.BucketRole", StringComparison.Ordinal));
-        Assert.True(source.Contains("\"" + ResourceLabels.BucketRoleReplica + "\"", StringComparison.Ordinal) || source.Contains("ResourceLabels.BucketRoleReplica", StringComparison.Ordinal));
+        Assert.Contains("SetItem(ResourceLabels.BucketRole, role)", plan, StringComparison.Ordinal);
+        Assert.Contains("Tags(ResourceLabels.BucketRoleReplica)", component, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"neocloud.io/bucket-", component + plan, StringComparison.Ordinal);
     }
 }

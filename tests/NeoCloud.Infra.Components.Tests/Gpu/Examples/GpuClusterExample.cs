@@ -1,16 +1,15 @@
 // <example>
 using NeoCloud.Infra.Components.Gpu;
-using NeoCloud.Infra.Core.Environments;
 using Pulumi;
 
 public static class GpuClusterExample
 {
-    public static void Define(Input<string> clusterName, InputList<string> privateSubnetIds, Pulumi.Kubernetes.Provider kubernetes)
+    public static Output<NodePlacement> Define(Input<string> clusterName, InputList<string> privateSubnetIds, Pulumi.Kubernetes.Provider kubernetes)
     {
-        // An EKS pool of p5.48xlarge nodes, each H100 split into seven 1g.10gb MIG instances.
+        // An EKS pool of p5.48xlarge nodes (8 × H100-SXM5-80GB), each H100 split into seven 1g.10gb MIG instances.
         var h100 = new GpuNodePool("h100", new GpuNodePoolArgs
         {
-            Substrate = Substrate.Eks,
+            Substrate = "eks",
             Environment = "prod",
             CostCenter = "ml-platform",
             ClusterName = clusterName,
@@ -23,15 +22,16 @@ public static class GpuClusterExample
         });
 
         // One operator per cluster: it renders the MIG and time-slicing configs the pools' node labels select.
-        var gpuOperator = new GpuOperator("gpu-operator", new GpuOperatorArgs
+        _ = new GpuOperator("gpu-operator", new GpuOperatorArgs
         {
-            Substrate = Substrate.Eks,
-            Pools = { h100.Plan },
+            Substrate = "eks",
+            Pools = [new GpuOperatorPoolArgs { PoolName = "h100", GpuModel = "H100-SXM5-80GB", GpusPerNode = 8, MigConfig = "all-1g.10gb" }],
             Environment = "prod",
             CostCenter = "ml-platform",
         }, new ComponentResourceOptions { Provider = kubernetes });
 
-        // Place workloads with h100.NodeSelector and h100.Tolerations; bound them with h100.AllocatableAtMax.
+        // Node selector, tolerations, allocatable at min/max size: serving Args take the placement as-is.
+        return h100.Placement;
     }
 }
 // </example>

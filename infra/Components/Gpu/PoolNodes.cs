@@ -1,0 +1,89 @@
+using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Gpu;
+using Pulumi;
+using Pulumi.Aws.Eks;
+using Pulumi.Aws.Eks.Inputs;
+using Pulumi.Kubernetes.Core.V1;
+using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
+
+namespace NeoCloud.Infra.Components.Gpu;
+
+/// <summary>The nodes of a pool, GPU or cpu (one function per substrate, shared by <see cref="GpuNodePool"/> and <see cref="CpuNodePool"/>).</summary>
+internal static class PoolNodes
+{
+    /// <summary>EKS: the node role and the managed node group Core planned, as children of <paramref name="parent"/>.</summary>
+    /// <returns>The ARNs of the node group and of its role.</returns>
+    public static (Output<string> NodeGroupArn, Output<string> NodeRoleArn) NodeGroup(
+        string name, EksNodeGroupPlan plan, Input<string> clusterName, InputList<string> subnetIds, Input<string>? kubernetesVersion, Resource parent)
+    {
+        var tags = plan.Tags.ToImmutableDictionary(StringComparer.Ordinal);
+        var (role, attachments) = EksNodeRole.Create(name, plan.Description, tags, plan.EnableSsm, parent);
+        var nodeGroup = new NodeGroup($"{name}-node-group", new NodeGroupArgs
+        {
+            ClusterName = clusterName,
+            NodeRoleArn = role.Arn,
+            SubnetIds = subnetIds,
+            Version = kubernetesVersion!,
+            AmiType = plan.AmiType,
+            // GPU pools: the AMI release (and so NVIDIA driver) pinned from the compatibility matrix; without it EKS takes the newest.
+            ReleaseVersion = plan.ReleaseVersion!,
+            InstanceTypes = { plan.InstanceType },
+            CapacityType = plan.CapacityType,
+            DiskSize = plan.DiskSizeGiB,
+            ScalingConfig = new NodeGroupScalingConfigArgs
+            {
+                MinSize = plan.MinSize,
+                DesiredSize = plan.DesiredSize,
+                MaxSize = plan.MaxSize,
+            },
+            Labels = plan.Labels.ToImmutableDictionary(StringComparer.Ordinal),
+            Taints = plan.Taints.Select(t => new NodeGroupTaintArgs { Key = t.Key, Value = t.Value, Effect = t.EksEffect }).ToList(),
+            Tags = tags,
+        }, new CustomResourceOptions
+        {
+            Parent = parent,
+            DependsOn = attachments,
+            // Cluster autoscaler / Karpenter own the running size after creation.
+            IgnoreChanges = ["scalingConfig.desiredSize"],
+        });
+        return (nodeGroup.Arn, role.Arn);
+    }
+
+    /// <summary>
+    /// On-prem: labels on the existing nodes, one <c>NodePatch</c> per node with the pool's field manager. Labels only:
+    /// <c>spec.taints</c> is an atomic list under server-side apply, so owning it would fight kubelet, cordon and the node
+    /// lifecycle controller; node provisioning sets the GPU taint (see README).
+    /// </summary>
+    public static void Label(string name, string poolName, IEnumerable<string> nodes, ImmutableSortedDictionary<string, string> labels, Resource parent)
+    {
+        var fieldManager = GpuNodeLabels.FieldManagerPrefix + poolName;
+        var map = labels.ToImmutableDictionary(StringComparer.Ordinal);
+        foreach (var node in nodes)
+        {
+            _ = new NodePatch($"{name}-{node}", new Pulumi.Kubernetes.Types.Inputs.Core.V1.NodePatchArgs
+            {
+                Metadata = new ObjectMetaPatchArgs
+                {
+                    Name = node,
+                    Labels = map,
+                    Annotations = { { "pulumi.com/patchFieldManager", fieldManager } },
+                },
+            }, new CustomResourceOptions { Parent = parent });
+        }
+    }
+
+    /// <summary>The <c>placement</c> output of Core's placement.</summary>
+    public static NodePlacement Placement(PoolPlacement p) => new(
+        p.PoolName,
+        new Dictionary<string, string>(p.NodeSelector, StringComparer.Ordinal),
+        [.. p.Tolerations.Select(t => new PlacementToleration(t.Key, t.Operator, t.Value, t.Effect.ToString()))],
+        Core.Hardware.MigStrategyExtensions.ToChartValue(p.Strategy),
+        p.GpuModel,
+        p.GpusPerNode,
+        p.MinNodes,
+        p.MaxNodes,
+        new Dictionary<string, int>(p.AllocatableAtMin, StringComparer.Ordinal),
+        new Dictionary<string, int>(p.AllocatableAtMax, StringComparer.Ordinal),
+        p.NodeCpuMillicores,
+        p.NodeMemoryMebibytes);
+}
