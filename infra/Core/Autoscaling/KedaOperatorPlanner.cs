@@ -45,10 +45,7 @@ public static class KedaOperatorPlanner
             spec.Name is { Length: > 0 and <= MaxReleaseNameLength } && KubernetesNames.IsDnsLabel(spec.Name),
             "(name)",
             $"{Show(spec.Name)} is the Helm release name: a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit) of at most {MaxReleaseNameLength} characters");
-        foreach (var problem in OwnershipPlanner.Validate(spec.Ownership))
-        {
-            p.Add(problem.PropertyPath, problem.Reason);
-        }
+        p.AddRange(OwnershipPlanner.Validate(spec.Ownership));
 
         p.Require(KubernetesNames.IsDnsLabel(spec.Namespace), "Namespace", $"{Show(spec.Namespace)} must be {KubernetesNames.DnsLabelRule}");
         p.Require(

@@ -46,6 +46,13 @@ public sealed class SpecProblems
         return ok;
     }
 
+    /// <summary>Adds every problem of another validation at its own path (e.g. <see cref="Naming.OwnershipPlanner.Validate"/>).</summary>
+    public void AddRange(IEnumerable<SpecProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        _problems.AddRange(problems);
+    }
+
     /// <summary>Adds every problem of a nested spec under <paramref name="prefix"/> (e.g. <c>Pools[2]</c>).</summary>
     public void AddNested(string prefix, IEnumerable<SpecProblem> nested)
     {

@@ -424,10 +424,7 @@ public static partial class GpuPoolPlanner
     /// <summary>The ownership rules (<see cref="OwnershipPlanner.Validate"/>), a null ownership reported as Environment/CostCenter.</summary>
     internal static void CheckOwnership(OwnershipSpec? ownership, SpecProblems errors)
     {
-        foreach (var p in OwnershipPlanner.Validate(ownership ?? new OwnershipSpec(null!, null!)))
-        {
-            errors.Add(p.PropertyPath, p.Reason);
-        }
+        errors.AddRange(OwnershipPlanner.Validate(ownership ?? new OwnershipSpec(null!, null!)));
     }
 
     [GeneratedRegex("^[a-z][a-z0-9-]{0,39}$")]

@@ -55,10 +55,7 @@ public static class PrometheusFederationPlanner
     {
         ArgumentNullException.ThrowIfNull(spec);
         var problems = new SpecProblems();
-        foreach (var p in OwnershipPlanner.Validate(spec.Ownership))
-        {
-            problems.Add(p.PropertyPath, p.Reason);
-        }
+        problems.AddRange(OwnershipPlanner.Validate(spec.Ownership));
 
         if (string.IsNullOrEmpty(spec.SourceCluster))
         {

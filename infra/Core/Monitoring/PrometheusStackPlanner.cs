@@ -96,10 +96,7 @@ public static partial class PrometheusStackPlanner
     {
         ArgumentNullException.ThrowIfNull(spec);
         var problems = new SpecProblems();
-        foreach (var p in OwnershipPlanner.Validate(spec.Ownership))
-        {
-            problems.Add(p.PropertyPath, p.Reason);
-        }
+        problems.AddRange(OwnershipPlanner.Validate(spec.Ownership));
 
         if (Required(problems, nameof(spec.ReleaseName), spec.ReleaseName) is { } release && (release.Length > 26 || !KubernetesNames.IsDnsLabel(release)))
         {

@@ -28,10 +28,7 @@ public static partial class TritonServicePlanner
         ArgumentNullException.ThrowIfNull(spec);
         var p = new SpecProblems();
         p.Require(spec.Name is { Length: > 0 and <= MaxNameLength } && KubernetesNames.IsDnsLabel(spec.Name), "(name)", $"{Show(spec.Name)} must be a DNS label (lowercase letters, digits and '-', starting and ending with a letter or digit) of at most {MaxNameLength} characters, so pod names stay under 63");
-        foreach (var problem in OwnershipPlanner.Validate(spec.Ownership))
-        {
-            p.Add(problem.PropertyPath, problem.Reason);
-        }
+        p.AddRange(OwnershipPlanner.Validate(spec.Ownership));
 
         if (Required(p, spec.Namespace, "Namespace"))
         {

@@ -88,10 +88,7 @@ public static class ModelBucketAccessPlanner
         }
 
         problems.Require(KubernetesNames.IsDnsLabel(spec.SecretName), "SecretName", $"{(spec.SecretName is null ? "a missing value" : $"\"{spec.SecretName}\"")} is not {KubernetesNames.DnsLabelRule}");
-        foreach (var p in OwnershipPlanner.Validate(spec.Ownership))
-        {
-            problems.Add(p.PropertyPath, p.Reason);
-        }
+        problems.AddRange(OwnershipPlanner.Validate(spec.Ownership));
 
         return problems.ToImmutable();
     }

@@ -120,10 +120,7 @@ public static partial class OnPremObjectStorePlanner
             }
         }
 
-        foreach (var p in OwnershipPlanner.Validate(spec.Ownership))
-        {
-            problems.Add(p.PropertyPath, p.Reason);
-        }
+        problems.AddRange(OwnershipPlanner.Validate(spec.Ownership));
 
         return problems.ToImmutable();
     }

@@ -142,10 +142,7 @@ public static partial class ReplicatedBucketPlanner
         }
 
         problems.Require(spec.ModelPrefix is not null, "ModelPrefix", "is required (use \"\" for the bucket root)");
-        foreach (var p in OwnershipPlanner.Validate(spec.Ownership))
-        {
-            problems.Add(p.PropertyPath, p.Reason);
-        }
+        problems.AddRange(OwnershipPlanner.Validate(spec.Ownership));
 
         return problems.ToImmutable();
     }

@@ -163,10 +163,7 @@ public static partial class TenantPlanner
             problems.Require(store.Port is >= 1 and <= 65535, "ModelStore.Port", $"{store.Port} is not a port between 1 and 65535");
         }
 
-        foreach (var p in OwnershipPlanner.Validate(spec.Ownership))
-        {
-            problems.Add(p.PropertyPath, p.Reason);
-        }
+        problems.AddRange(OwnershipPlanner.Validate(spec.Ownership));
 
         return problems.ToImmutable();
     }

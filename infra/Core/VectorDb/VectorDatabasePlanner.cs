@@ -52,10 +52,7 @@ public static partial class VectorDatabasePlanner
     {
         ArgumentNullException.ThrowIfNull(spec);
         var problems = new SpecProblems();
-        foreach (var p in OwnershipPlanner.Validate(spec.Ownership))
-        {
-            problems.Add(p.PropertyPath, p.Reason);
-        }
+        problems.AddRange(OwnershipPlanner.Validate(spec.Ownership));
 
         if (string.IsNullOrEmpty(spec.Namespace))
         {
