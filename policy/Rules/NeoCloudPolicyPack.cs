@@ -41,6 +41,7 @@ public static class NeoCloudPolicyPack
         new MigConfigValidRule(),
         new GpuResourceOfferedRule(),
         new ScaledObjectCapacityRule(),
+        new SharedPoolCapacityRule(),
     ];
 
     /// <summary>A pack with every rule.</summary>

@@ -42,6 +42,13 @@ public static class ConfigChecks
     /// <summary>A deployment's ScaledObject maximum fits its pool at maximum size.</summary>
     public const string ScaledObjectFitsPoolCapacity = "scaledobject-fits-capacity";
 
+    /// <summary>
+    /// ScaledObjects whose targets share GPU pools fit those pools together (the policy pack's counterpart of the
+    /// shared-pool budget that <see cref="Autoscaling.ReplicaBudget"/> enforces for the binder and the plan). A pack-only
+    /// stack policy: not in <see cref="PolicyNames"/>, whose checks are decided from configuration.
+    /// </summary>
+    public const string ScaledObjectsSharePoolCapacity = "scaledobjects-share-pool-capacity";
+
     /// <summary>In production, model buckets are replicated.</summary>
     public const string BucketsReplicatedInProd = "bucket-replication-prod";
 

@@ -233,6 +233,16 @@ public sealed record GpuInventory(ImmutableArray<GpuPool> Pools, MigStrategy Str
         }
     }
 
+    /// <summary>
+    /// Units of <paramref name="resource"/> the <paramref name="pools"/> hold at their maximum size: per-node offer ×
+    /// max nodes, summed; a pool whose offers cannot be computed counts 0.
+    /// </summary>
+    public double CapacityOf(IEnumerable<GpuPool> pools, string resource)
+    {
+        ArgumentNullException.ThrowIfNull(pools);
+        return pools.Sum(p => OffersOf(p).Offers is { } offers ? (double)offers.GetValueOrDefault(resource) * p.MaxNodes : 0);
+    }
+
     /// <inheritdoc />
     public bool Equals(GpuInventory? other) =>
         other is not null && Pools.Equals(other.Pools) && Strategy == other.Strategy && Equals(CustomConfigs, other.CustomConfigs);

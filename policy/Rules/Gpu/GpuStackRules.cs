@@ -122,37 +122,73 @@ public sealed class ScaledObjectCapacityRule(HardwareCatalog catalog) : IStackRu
     /// <inheritdoc />
     public IEnumerable<Violation> Check(StackSnapshot stack, RuleContext context)
     {
-        var scaledObjects = stack.OfType("kubernetes:keda.sh/v1alpha1:ScaledObject").ToList();
-        if (scaledObjects.Count == 0)
+        var scaled = ScaledTargets.Of(stack);
+        if (scaled.Count == 0)
         {
             return [];
         }
         var inventory = GpuInventory.FromStack(stack, catalog);
         var result = new List<Violation>();
+        foreach (var entry in scaled)
+        {
+            if (entry.Unreadable is { } unreadable)
+            {
+                result.Add(unreadable);
+                continue;
+            }
+            if (entry.Target is null)
+            {
+                continue;
+            }
+            var verdict = GpuPlacement.Evaluate(entry.Target.Resource, inventory, entry.MaxReplicas, entry.ScaledObject);
+            if (verdict is not null)
+            {
+                result.Add(verdict);
+            }
+        }
+        return result;
+    }
+}
+
+/// <summary>A KEDA ScaledObject of the stack with its maxReplicaCount and the workload it scales.</summary>
+/// <param name="ScaledObject">The ScaledObject.</param>
+/// <param name="MaxReplicas">Its maxReplicaCount (KEDA's default 100 when unset).</param>
+/// <param name="Target">The stack's workload its scaleTargetRef names, or null when the stack does not declare it.</param>
+/// <param name="Unreadable">A cannot-evaluate diagnostic when the target or maximum is not known yet (then Target is null).</param>
+internal sealed record ScaledTarget(ResourceSnapshot ScaledObject, int MaxReplicas, Workload? Target, Violation? Unreadable)
+{
+    /// <summary>KEDA's ScaledObject type token.</summary>
+    public const string ScaledObjectType = "kubernetes:keda.sh/v1alpha1:ScaledObject";
+}
+
+/// <summary>Resolves ScaledObjects to their targets (kind default Deployment, namespace default <c>default</c>).</summary>
+internal static class ScaledTargets
+{
+    /// <summary>Every ScaledObject of <paramref name="stack"/>, in stack order.</summary>
+    public static IReadOnlyList<ScaledTarget> Of(StackSnapshot stack)
+    {
+        var scaledObjects = stack.OfType(ScaledTarget.ScaledObjectType).ToList();
+        if (scaledObjects.Count == 0)
+        {
+            return [];
+        }
+        var workloads = stack.OfType(Workload.Types).Select(Workload.From).OfType<Workload>().ToList();
+        var result = new List<ScaledTarget>(scaledObjects.Count);
         foreach (var so in scaledObjects)
         {
             var spec = so["spec"];
             var targetRef = spec["scaleTargetRef"];
             if (!targetRef.IsKnown || !targetRef["name"].IsKnown || !spec["maxReplicaCount"].IsKnown || !so["metadata"]["namespace"].IsKnown)
             {
-                result.Add(Violation.CannotEvaluate($"the target or maxReplicaCount of ScaledObject '{so.Name}'", so.Urn));
+                result.Add(new ScaledTarget(so, 0, null, Violation.CannotEvaluate($"the target or maxReplicaCount of ScaledObject '{so.Name}'", so.Urn)));
                 continue;
             }
             var kind = targetRef["kind"].AsString() ?? "Deployment";
             var name = targetRef["name"].AsString();
             var ns = so["metadata"]["namespace"].AsString() ?? "default";
-            var max = (int)(spec["maxReplicaCount"].AsNumber() ?? KedaDefaultMaxReplicas);
-            var target = stack.OfType(Workload.Types).Select(Workload.From).OfType<Workload>()
-                .FirstOrDefault(w => w.Kind == kind && w.Name == name && (w.Namespace ?? "default") == ns);
-            if (target is null)
-            {
-                continue;
-            }
-            var verdict = GpuPlacement.Evaluate(target.Resource, inventory, max, so);
-            if (verdict is not null)
-            {
-                result.Add(verdict);
-            }
+            var max = (int)(spec["maxReplicaCount"].AsNumber() ?? ScaledObjectCapacityRule.KedaDefaultMaxReplicas);
+            var target = workloads.FirstOrDefault(w => w.Kind == kind && w.Name == name && (w.Namespace ?? "default") == ns);
+            result.Add(new ScaledTarget(so, max, target, null));
         }
         return result;
     }
@@ -193,8 +229,7 @@ internal static class GpuPlacement
                     ? $"{label} requests {wanted} but no GPU pool admits it (check nodeSelector, affinity and tolerations)"
                     : $"{label} requests {wanted} but no pool it can schedule on offers it per node ({seen}; MIG strategy {inventory.Strategy.ToChartValue()})", resource.Urn);
             }
-            var shortfalls = requests.Select(r => (r.Key, Need: r.Value * replicas,
-                    Have: computable.Sum(o => (double)o.Result.Offers!.GetValueOrDefault(r.Key) * o.Pool.MaxNodes)))
+            var shortfalls = requests.Select(r => (r.Key, Need: r.Value * replicas, Have: inventory.CapacityOf(admitting, r.Key)))
                 .Where(x => x.Need > x.Have).ToList();
             return shortfalls.Count == 0
                 ? null

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Policy;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Gpu;
@@ -268,6 +269,80 @@ public sealed class GpuStackRuleTests
         Assert.Empty(RunStack(rule, [pool, target, Scaler(8)]));
         var d = Assert.Single(RunStack(rule, [pool, target, Scaler(9)]));
         Assert.Contains("nvidia.com/gpu=18", d.Message, StringComparison.Ordinal);
+    }
+
+    private static ResourceSnapshot Scaler(string name, string target, int max) => Resource("kubernetes:keda.sh/v1alpha1:ScaledObject", name,
+        $$$$$"""{"metadata":{"namespace":"serving"},"spec":{"scaleTargetRef":{"name":"{{{{{target}}}}}"},"minReplicaCount":1,"maxReplicaCount":{{{{{max}}}}}}}""");
+
+    [Fact]
+    public void Scaled_objects_that_fit_alone_but_not_together_on_a_shared_pool_fail()
+    {
+        var rule = new SharedPoolCapacityRule();
+        List<ResourceSnapshot> stack = [NodeGroup("h100", "p5.48xlarge", "all-disabled", maxSize: 2), Pod("chat", "nvidia.com/gpu", 2, "h100"), Pod("embed", "nvidia.com/gpu", 2, "h100")];
+        Assert.Empty(RunStack(rule, [.. stack, Scaler("chat-scaler", "chat", 4), Scaler("embed-scaler", "embed", 4)])); // 16 of 16
+        List<ResourceSnapshot> over = [.. stack, Scaler("chat-scaler", "chat", 4), Scaler("embed-scaler", "embed", 5)];
+        Assert.Empty(RunStack(new ScaledObjectCapacityRule(), over)); // each alone fits
+        var d = Assert.Single(RunStack(rule, over));
+        Assert.Equal(EnforcementLevel.Mandatory, d.Level);
+        Assert.Contains("'chat-scaler' (Deployment 'chat': 4 × 2), 'embed-scaler' (Deployment 'embed': 5 × 2)", d.Message, StringComparison.Ordinal);
+        Assert.Contains("pools 'h100' and may together need nvidia.com/gpu=18, but those pools hold at most nvidia.com/gpu=16", d.Message, StringComparison.Ordinal);
+        Assert.Contains("lower their maxReplicaCount, raise the pools' maxSize", d.Message, StringComparison.Ordinal);
+        Assert.Equal(EnforcementLevel.Advisory, Assert.Single(RunStack(rule, over, StackKind.Dev)).Level);
+    }
+
+    [Fact]
+    public void Scaled_objects_on_different_pools_do_not_add_up()
+    {
+        var rule = new SharedPoolCapacityRule();
+        Assert.Empty(RunStack(rule, [NodeGroup("a", "p5.48xlarge", "all-disabled", maxSize: 1), NodeGroup("b", "p5.48xlarge", "all-disabled", maxSize: 1),
+            Pod("chat", "nvidia.com/gpu", 1, "a"), Pod("embed", "nvidia.com/gpu", 1, "b"), Scaler("c", "chat", 8), Scaler("e", "embed", 8)]));
+    }
+
+    [Fact]
+    public void A_target_that_may_use_another_pool_counts_against_the_union_only()
+    {
+        // chat only on p1 (8 GPUs); embed on p1 or p2 (16 together): embed's replicas may all go to p2.
+        var rule = new SharedPoolCapacityRule();
+        var embed = Deployment("embed", """[{"name":"m","image":"m:1","resources":{"limits":{"nvidia.com/gpu":1}}}]""",
+            ""","affinity":{"nodeAffinity":{"requiredDuringSchedulingIgnoredDuringExecution":{"nodeSelectorTerms":[{"matchExpressions":[{"key":"neocloud.io/pool","operator":"In","values":["p1","p2"]}]}]}}},"tolerations":[{"key":"nvidia.com/gpu","operator":"Exists","effect":"NoSchedule"}]""");
+        List<ResourceSnapshot> stack = [NodeGroup("p1", "p5.48xlarge", "all-disabled", maxSize: 1), NodeGroup("p2", "p5.48xlarge", "all-disabled", maxSize: 1), Pod("chat", "nvidia.com/gpu", 1, "p1"), embed];
+        Assert.Empty(RunStack(rule, [.. stack, Scaler("c", "chat", 8), Scaler("e", "embed", 8)]));
+        var d = Assert.Single(RunStack(rule, [.. stack, Scaler("c", "chat", 8), Scaler("e", "embed", 9)]));
+        Assert.Contains("pools 'p1', 'p2' and may together need nvidia.com/gpu=17, but those pools hold at most nvidia.com/gpu=16", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Shared_pool_with_unknown_values_is_advisory()
+    {
+        var rule = new SharedPoolCapacityRule();
+        var pool = NodeGroup("h100", "p5.48xlarge", "all-disabled", maxSize: 2);
+        var unknownMax = Resource("kubernetes:keda.sh/v1alpha1:ScaledObject", "s", $$$$$"""{"metadata":{"namespace":"serving"},"spec":{"scaleTargetRef":{"name":"embed"},"maxReplicaCount":"{{{{{UnknownNumber}}}}}"}}""");
+        var d = Assert.Single(RunStack(rule, [pool, Pod("chat", "nvidia.com/gpu", 2, "h100"), Pod("embed", "nvidia.com/gpu", 2, "h100"), Scaler("c", "chat", 8), unknownMax]));
+        Assert.Equal(EnforcementLevel.Advisory, d.Level);
+        var unplaced = Deployment("embed", """[{"name":"m","image":"m:1","resources":{"limits":{"nvidia.com/gpu":2}}}]""", $$$$$""","nodeSelector":{"neocloud.io/pool":"{{{{{UnknownString}}}}}"}""");
+        Assert.Equal(EnforcementLevel.Advisory, Assert.Single(RunStack(rule, [pool, Pod("chat", "nvidia.com/gpu", 2, "h100"), unplaced, Scaler("c", "chat", 8), Scaler("e", "embed", 8)])).Level);
+    }
+
+    [Fact]
+    public void Shared_pool_rule_and_binder_agree_on_the_over_committed_fixture()
+    {
+        // Fixture 28: chat (max 40) and embed (max 80) on h100-mig, 2 on-prem nodes × 8 H100 × 7 × 1g.10gb = 112.
+        var fixture = Path.Combine(RepoRoot(), "tests", "NeoCloud.Infra.Core.Tests", "Fixtures", "invalid", "28-shared-pool-overcommit.yaml");
+        var yaml = File.ReadAllText(fixture);
+        var binder = Assert.Single(EnvironmentBinder.Bind(StackConfig.FromYaml(yaml)).Errors);
+        Assert.Contains("together ask for up to 120 × nvidia.com/mig-1g.10gb, but pool \"h100-mig\" holds 112", binder.Message, StringComparison.Ordinal);
+        var fitting = yaml.Replace("      max: 80\n", "      max: 72\n", StringComparison.Ordinal);
+        Assert.Empty(EnvironmentBinder.Bind(StackConfig.FromYaml(fitting)).Errors);
+
+        ResourceSnapshot Node(string name) => Resource("kubernetes:core/v1:NodePatch", name, $$$$$"""
+            {"metadata":{"name":"{{{{{name}}}}}","labels":{"neocloud.io/pool":"h100-mig","neocloud.io/gpu-model":"H100-SXM5-80GB","nvidia.com/gpu.count":"8","nvidia.com/mig.config":"all-1g.10gb"}},
+             "spec":{"taints":[{"key":"nvidia.com/gpu","value":"true","effect":"NoSchedule"}]}}
+            """);
+        List<ResourceSnapshot> stack = [GpuOperator("mixed"), Node("gpu-01"), Node("gpu-02"), Pod("chat", "nvidia.com/mig-1g.10gb", 1, "h100-mig"), Pod("embed", "nvidia.com/mig-1g.10gb", 1, "h100-mig"), Scaler("chat", "chat", 40)];
+        var rule = new SharedPoolCapacityRule();
+        var d = Assert.Single(RunStack(rule, [.. stack, Scaler("embed", "embed", 80)]));
+        Assert.Contains("may together need nvidia.com/mig-1g.10gb=120, but those pools hold at most nvidia.com/mig-1g.10gb=112", d.Message, StringComparison.Ordinal);
+        Assert.Empty(RunStack(rule, [.. stack, Scaler("embed", "embed", 72)]));
     }
 
     [Fact]
