@@ -12,7 +12,9 @@ public sealed record NodeTaint(string Key, string? Value, string Effect);
 /// <summary>
 /// A set of GPU nodes declared in the stack: an EKS node group (aws:eks/nodeGroup:NodeGroup) or a Kubernetes Node /
 /// NodePatch, with its labels, taints, GPU model (from the neocloud.io/gpu-model label or the instance type via the
-/// Core catalog), GPUs per node, MIG config label and most nodes.
+/// Core catalog), GPUs per node, MIG config label and most nodes. <see cref="GpuCountKnown"/> is false when GPUs per node
+/// was neither given by a catalog instance type nor by the <c>nvidia.com/gpu.count</c> label (then 1 is assumed): an
+/// on-prem NodePatch does not carry that label, GPU Feature Discovery writes it on the live node.
 /// </summary>
 public sealed record GpuPool(
     ResourceSnapshot Resource,
@@ -21,13 +23,20 @@ public sealed record GpuPool(
     string? InstanceType,
     GpuModel? Gpu,
     int GpusPerNode,
-    int MaxNodes)
+    int MaxNodes,
+    bool GpuCountKnown = true)
 {
     /// <summary>Type tokens of pool resources.</summary>
     public static ImmutableArray<string> Types { get; } = ["aws:eks/nodeGroup:NodeGroup", "kubernetes:core/v1:Node", "kubernetes:core/v1:NodePatch"];
 
     /// <summary>Pool name: the neocloud.io/pool label, else the resource name.</summary>
     public string Name => Labels.GetValueOrDefault(ResourceLabels.Pool) ?? Resource.Name;
+
+    /// <summary>
+    /// True when the pool selects a device-plugin config (<c>nvidia.com/device-plugin.config</c>, time-slicing): each
+    /// GPU is then advertised as several <c>nvidia.com/gpu</c>, a count <see cref="Offers"/> does not include.
+    /// </summary>
+    public bool TimeSliced => Labels.ContainsKey(GpuNodeLabels.DevicePluginConfig);
 
     /// <summary>The MIG config label value, or null.</summary>
     public string? MigConfig => Labels.GetValueOrDefault(GpuNodeLabels.MigConfig);
@@ -58,9 +67,10 @@ public sealed record GpuPool(
             : labels.GetValueOrDefault(ResourceLabels.NodeInstanceType);
         var instance = instanceType is null ? null : catalog.FindInstanceType(instanceType);
         var gpu = labels.GetValueOrDefault(ResourceLabels.GpuModel) is { } modelId ? catalog.FindGpu(modelId) : instance is null ? null : catalog.GpuOf(instance);
-        var gpus = instance?.Gpus ?? (int.TryParse(labels.GetValueOrDefault(ResourceLabels.NodeGpuCount), out var n) && n > 0 ? n : 1);
+        var labelled = int.TryParse(labels.GetValueOrDefault(ResourceLabels.NodeGpuCount), out var n) && n > 0;
+        var gpus = instance?.Gpus ?? (labelled ? n : 1);
         var maxNodes = isNodeGroup ? (int)(resource["scalingConfig"]["maxSize"].AsNumber() ?? 1) : 1;
-        return new GpuPool(resource, labels, taints, instanceType, gpu, gpus, Math.Max(maxNodes, 0));
+        return new GpuPool(resource, labels, taints, instanceType, gpu, gpus, Math.Max(maxNodes, 0), instance is not null || labelled);
     }
 
     /// <summary>

@@ -19,7 +19,9 @@ namespace NeoCloud.Infra.Policy.Rules.Gpu;
 /// admitting pools are all in A can only run on A, so their summed maximum demand (maxReplicaCount × GPU request per
 /// pod, per extended resource) must fit A's capacity (per-node offers × max nodes) or some replica can never be
 /// scheduled. Only sets shared by at least two ScaledObjects are reported (one alone is the other rule's), and a set
-/// with a pool whose offers cannot be computed is skipped. A pool's config <c>allowOvercommit</c> is not written onto
+/// with a pool whose offers cannot be computed, or whose GPUs per node the stack does not state
+/// (<see cref="GpuPool.GpuCountKnown"/>: an on-prem NodePatch without <c>nvidia.com/gpu.count</c>), or that is time-sliced
+/// (<see cref="GpuPool.TimeSliced"/>: the replicas per GPU are not read), is skipped. A pool's config <c>allowOvercommit</c> is not written onto
 /// any registered resource, so the pack cannot honour it: an over-committed pool is reported (advisory in dev).
 /// </remarks>
 public sealed class SharedPoolCapacityRule(HardwareCatalog catalog) : IStackRule
@@ -32,7 +34,7 @@ public sealed class SharedPoolCapacityRule(HardwareCatalog catalog) : IStackRule
     /// <inheritdoc />
     public PolicyDescriptor Descriptor { get; } = new(
         ConfigChecks.ScaledObjectsSharePoolCapacity, "ScaledObjects sharing GPU pools fit together",
-        "For each set of pools admitting a scaled GPU workload, the maxReplicaCount × GPU request per pod of every ScaledObject whose target can only schedule on those pools, summed per extended resource, fits their capacity (per-node offers × max nodes). A pool's allowOvercommit is not visible in the registered resources, so over-committed pools are reported too (advisory in dev).",
+        "For each set of pools admitting a scaled GPU workload, the maxReplicaCount × GPU request per pod of every ScaledObject whose target can only schedule on those pools, summed per extended resource, fits their capacity (per-node offers × max nodes); sets with a pool whose GPUs per node the stack does not state (an on-prem node without nvidia.com/gpu.count) or that is time-sliced (nvidia.com/device-plugin.config) are skipped. A pool's allowOvercommit is not visible in the registered resources, so over-committed pools are reported too (advisory in dev).",
         PolicySeverity.Medium, PolicyKind.Stack, EnforcementLevel.Advisory, EnforcementLevel.Mandatory, ConfigSchema.None, ["gpu", "autoscaling"]);
 
     /// <inheritdoc />
@@ -82,7 +84,7 @@ public sealed class SharedPoolCapacityRule(HardwareCatalog catalog) : IStackRule
         {
             var members = claims.Where(c => c.Pools.All(set.Contains)).ToList();
             var pools = set.Select(i => inventory.Pools[i]).ToList();
-            if (members.Count < 2 || pools.Any(p => inventory.OffersOf(p).Offers is null))
+            if (members.Count < 2 || pools.Any(p => !p.GpuCountKnown || p.TimeSliced || inventory.OffersOf(p).Offers is null))
             {
                 continue;
             }

@@ -324,6 +324,24 @@ public sealed class GpuStackRuleTests
     }
 
     [Fact]
+    public void Pools_whose_gpu_count_is_not_stated_or_that_are_time_sliced_are_not_judged()
+    {
+        // A NodePatch without nvidia.com/gpu.count (the pack would assume 1 GPU) and a time-sliced node group (each GPU
+        // advertised several times): the capacity is not known, so the sound rule stays silent.
+        var rule = new SharedPoolCapacityRule();
+        var node = Resource("kubernetes:core/v1:NodePatch", "gpu-01", """
+            {"metadata":{"name":"gpu-01","labels":{"neocloud.io/pool":"h100","neocloud.io/gpu-model":"H100-SXM5-80GB"}},"spec":{"taints":[{"key":"nvidia.com/gpu","value":"true","effect":"NoSchedule"}]}}
+            """);
+        List<ResourceSnapshot> pods = [Pod("chat", "nvidia.com/gpu", 1, "h100"), Pod("embed", "nvidia.com/gpu", 1, "h100"), Scaler("c", "chat", 2), Scaler("e", "embed", 2)];
+        Assert.Empty(RunStack(rule, [node, .. pods]));
+        var sliced = Resource("aws:eks/nodeGroup:NodeGroup", "h100", """
+            {"instanceTypes":["g6.xlarge"],"scalingConfig":{"minSize":0,"desiredSize":1,"maxSize":1},"labels":{"neocloud.io/pool":"h100","nvidia.com/device-plugin.config":"ts-4"},"taints":[{"key":"nvidia.com/gpu","value":"true","effect":"NO_SCHEDULE"}]}
+            """);
+        Assert.Empty(RunStack(rule, [sliced, .. pods]));
+        Assert.Single(RunStack(rule, [sliced with { Properties = sliced.Properties.With("labels", Props("""{"neocloud.io/pool":"h100"}""")) }, .. pods]));
+    }
+
+    [Fact]
     public void Shared_pool_rule_and_binder_agree_on_the_over_committed_fixture()
     {
         // Fixture 28: chat (max 40) and embed (max 80) on h100-mig, 2 on-prem nodes × 8 H100 × 7 × 1g.10gb = 112.
