@@ -1,7 +1,4 @@
-using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json;
-using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Gpu;
 using NeoCloud.Infra.Policy.Rules.Model;
@@ -18,18 +15,18 @@ public sealed class CapacityPolicyTests
     [MemberData(nameof(Stacks))]
     public async Task Scaled_objects_sharing_pools_fit_them_together_as_registered(string stack)
     {
-        var resources = await Registered(stack, gpuCountLabels: false);
+        var resources = await Registered(stack);
         Assert.Contains(resources, r => r.Type == "kubernetes:keda.sh/v1alpha1:ScaledObject");
         Assert.Empty(Diagnostics(stack, resources, new SharedPoolCapacityRule()));
     }
 
     [Theory]
     [MemberData(nameof(Stacks))]
-    public async Task With_the_gpu_count_labels_of_the_live_nodes_the_capacity_rules_agree_with_the_binder(string stack)
+    public async Task As_registered_the_capacity_rules_agree_with_the_binder(string stack)
     {
-        // On-prem NodePatches do not carry nvidia.com/gpu.count (GPU Feature Discovery writes it on the node), so the
-        // pack assumes 1 GPU per node there; with the label the live node has, the pools hold what the binder computes.
-        var resources = await Registered(stack, gpuCountLabels: true);
+        // On-prem NodePatches carry the pool's declared neocloud.io/gpus-per-node (GPU Feature Discovery's
+        // nvidia.com/gpu.count exists only on the live node), so the pack computes what the binder computes.
+        var resources = await Registered(stack);
         Assert.Empty(Diagnostics(stack, resources, new SharedPoolCapacityRule()));
         var alone = Diagnostics(stack, resources, new ScaledObjectCapacityRule());
         if (stack == "dev")
@@ -53,21 +50,12 @@ public sealed class CapacityPolicyTests
     }
 
     // The registered inputs as JSON property values, read by the pack's own decoder.
-    private static async Task<IReadOnlyList<ResourceSnapshot>> Registered(string stack, bool gpuCountLabels)
+    private static async Task<IReadOnlyList<ResourceSnapshot>> Registered(string stack)
     {
         var run = await StackRun.StackAsync(stack);
-        var env = EnvironmentBinder.BindOrThrow(StackConfig.FromYamlFile(RepoFiles.StackFile(stack)));
         return [.. run.Mocks.Resources.Where(r => r.Type is not null).Select(r =>
         {
-            var inputs = r.Inputs;
-            if (gpuCountLabels && r.Type == "kubernetes:core/v1:NodePatch")
-            {
-                var metadata = (ImmutableDictionary<string, object>)inputs["metadata"];
-                var labels = (ImmutableDictionary<string, object>)metadata["labels"];
-                var pool = env.GpuPools.Single(p => Equals(p.Name, labels["neocloud.io/pool"]));
-                inputs = inputs.SetItem("metadata", metadata.SetItem("labels", labels.SetItem("nvidia.com/gpu.count", pool.GpusPerNode.ToString(CultureInfo.InvariantCulture))));
-            }
-            using var doc = JsonDocument.Parse(JsonSerializer.Serialize(inputs));
+            using var doc = JsonDocument.Parse(JsonSerializer.Serialize(r.Inputs));
             return ResourceSnapshot.Create(r.Type!, r.Name ?? string.Empty, (ObjectValue)PulumiWireValues.DecodeObject(PulumiWireValues.DecodeProperties(doc.RootElement)));
         })];
     }

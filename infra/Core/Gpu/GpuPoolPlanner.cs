@@ -306,6 +306,11 @@ public static partial class GpuPoolPlanner
             labels[GpuNodeLabels.MigConfig] = mig.ConfigName;
         }
 
+        if (sub == Substrate.OnPrem)
+        {
+            labels[ResourceLabels.GpusPerNode] = gpusPerNode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         if (sub == Substrate.OnPrem && driver == GpuDriver.Preinstalled)
         {
             labels[GpuDrivers.DeployDriverLabel] = "false";

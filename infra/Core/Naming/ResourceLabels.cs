@@ -52,6 +52,13 @@ public static class ResourceLabels
     /// </summary>
     public const string NodeGpuCount = "nvidia.com/gpu.count";
 
+    /// <summary>
+    /// GPUs per node as the pool declares them, on the nodes of an on-prem pool (written by the pool's NodePatch; EKS nodes
+    /// are known by their instance type). <see cref="NodeGpuCount"/> only appears on the live node, after GPU Feature
+    /// Discovery ran, so a preview would otherwise not know an on-prem node's GPU count; the policy pack reads this label.
+    /// </summary>
+    public const string GpusPerNode = "neocloud.io/gpus-per-node";
+
     /// <summary>Kubernetes recommended label: the application's name.</summary>
     public const string AppName = "app.kubernetes.io/name";
 

@@ -67,7 +67,9 @@ public sealed record GpuPool(
             : labels.GetValueOrDefault(ResourceLabels.NodeInstanceType);
         var instance = instanceType is null ? null : catalog.FindInstanceType(instanceType);
         var gpu = labels.GetValueOrDefault(ResourceLabels.GpuModel) is { } modelId ? catalog.FindGpu(modelId) : instance is null ? null : catalog.GpuOf(instance);
-        var labelled = int.TryParse(labels.GetValueOrDefault(ResourceLabels.NodeGpuCount), out var n) && n > 0;
+        // GFD's count on a live node, else the count the pool declares (an on-prem NodePatch, known before the node runs).
+        var labelled = (int.TryParse(labels.GetValueOrDefault(ResourceLabels.NodeGpuCount), out var n) && n > 0)
+            || (int.TryParse(labels.GetValueOrDefault(ResourceLabels.GpusPerNode), out n) && n > 0);
         var gpus = instance?.Gpus ?? (labelled ? n : 1);
         var maxNodes = isNodeGroup ? (int)(resource["scalingConfig"]["maxSize"].AsNumber() ?? 1) : 1;
         return new GpuPool(resource, labels, taints, instanceType, gpu, gpus, Math.Max(maxNodes, 0), instance is not null || labelled);

@@ -20,7 +20,7 @@ namespace NeoCloud.Infra.Policy.Rules.Gpu;
 /// pod, per extended resource) must fit A's capacity (per-node offers × max nodes) or some replica can never be
 /// scheduled. Only sets shared by at least two ScaledObjects are reported (one alone is the other rule's), and a set
 /// with a pool whose offers cannot be computed, or whose GPUs per node the stack does not state
-/// (<see cref="GpuPool.GpuCountKnown"/>: an on-prem NodePatch without <c>nvidia.com/gpu.count</c>), or that is time-sliced
+/// (<see cref="GpuPool.GpuCountKnown"/>: an on-prem NodePatch without <c>neocloud.io/gpus-per-node</c> or <c>nvidia.com/gpu.count</c>), or that is time-sliced
 /// (<see cref="GpuPool.TimeSliced"/>: the replicas per GPU are not read), is skipped. A pool's config <c>allowOvercommit</c> is not written onto
 /// any registered resource, so the pack cannot honour it: an over-committed pool is reported (advisory in dev).
 /// </remarks>
@@ -34,7 +34,7 @@ public sealed class SharedPoolCapacityRule(HardwareCatalog catalog) : IStackRule
     /// <inheritdoc />
     public PolicyDescriptor Descriptor { get; } = new(
         ConfigChecks.ScaledObjectsSharePoolCapacity, "ScaledObjects sharing GPU pools fit together",
-        "For each set of pools admitting a scaled GPU workload, the maxReplicaCount × GPU request per pod of every ScaledObject whose target can only schedule on those pools, summed per extended resource, fits their capacity (per-node offers × max nodes); sets with a pool whose GPUs per node the stack does not state (an on-prem node without nvidia.com/gpu.count) or that is time-sliced (nvidia.com/device-plugin.config) are skipped. A pool's allowOvercommit is not visible in the registered resources, so over-committed pools are reported too (advisory in dev).",
+        "For each set of pools admitting a scaled GPU workload, the maxReplicaCount × GPU request per pod of every ScaledObject whose target can only schedule on those pools, summed per extended resource, fits their capacity (per-node offers × max nodes); sets with a pool whose GPUs per node the stack does not state (an on-prem node without neocloud.io/gpus-per-node or nvidia.com/gpu.count) or that is time-sliced (nvidia.com/device-plugin.config) are skipped. A pool's allowOvercommit is not visible in the registered resources, so over-committed pools are reported too (advisory in dev).",
         PolicySeverity.Medium, PolicyKind.Stack, EnforcementLevel.Advisory, EnforcementLevel.Mandatory, ConfigSchema.None, ["gpu", "autoscaling"]);
 
     /// <inheritdoc />

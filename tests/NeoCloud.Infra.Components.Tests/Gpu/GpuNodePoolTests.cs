@@ -155,6 +155,7 @@ public class GpuNodePoolTests
                     ["neocloud.io/cost-center"] = "research",
                     ["neocloud.io/environment"] = "dev",
                     ["neocloud.io/gpu-model"] = "H100-SXM5-80GB",
+                    ["neocloud.io/gpus-per-node"] = "8", // what the pack counts before GPU Feature Discovery labels the node
                     ["neocloud.io/pool"] = "dgx",
                     ["neocloud.io/purpose"] = "inference",
                     ["nvidia.com/device-plugin.config"] = "dgx",

@@ -342,6 +342,25 @@ public sealed class GpuStackRuleTests
     }
 
     [Fact]
+    public void An_on_prem_node_counts_the_gpus_its_pool_declares_before_feature_discovery_labels_it()
+    {
+        // The pools of this library write neocloud.io/gpus-per-node on on-prem NodePatches (nvidia.com/gpu.count exists
+        // only on the live node): 2 nodes × 8 H100 hold 16 whole GPUs, so two ScaledObjects of 8 fit and of 9 do not.
+        ResourceSnapshot Node(string name) => Resource("kubernetes:core/v1:NodePatch", name, $$$$$"""
+            {"metadata":{"name":"{{{{{name}}}}}","labels":{"neocloud.io/pool":"h100","neocloud.io/gpu-model":"H100-SXM5-80GB","neocloud.io/gpus-per-node":"8"}},
+             "spec":{"taints":[{"key":"nvidia.com/gpu","value":"true","effect":"NoSchedule"}]}}
+            """);
+        List<ResourceSnapshot> stack = [GpuOperator("none"), Node("gpu-01"), Node("gpu-02"), Pod("chat", "nvidia.com/gpu", 1, "h100"), Pod("embed", "nvidia.com/gpu", 1, "h100")];
+        var pool = GpuPool.From(stack[1], NeoCloud.Infra.Core.Hardware.HardwareCatalog.Default);
+        Assert.Equal(8, pool.GpusPerNode);
+        Assert.True(pool.GpuCountKnown);
+        var rule = new SharedPoolCapacityRule();
+        Assert.Empty(RunStack(rule, [.. stack, Scaler("c", "chat", 8), Scaler("e", "embed", 8)]));
+        Assert.Contains("nvidia.com/gpu=18", Assert.Single(RunStack(rule, [.. stack, Scaler("c", "chat", 9), Scaler("e", "embed", 9)])).Message, StringComparison.Ordinal);
+        Assert.Empty(RunStack(new ScaledObjectCapacityRule(), [.. stack, Scaler("c", "chat", 16)]));
+    }
+
+    [Fact]
     public void Shared_pool_rule_and_binder_agree_on_the_over_committed_fixture()
     {
         // Fixture 28: chat (max 40) and embed (max 80) on h100-mig, 2 on-prem nodes × 8 H100 × 7 × 1g.10gb = 112.
