@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using NeoCloud.Infra.Core.Compatibility;
 using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Networking;
 
 namespace NeoCloud.Infra.Core.Environments;
@@ -40,7 +41,7 @@ public static partial class EnvironmentBinder
             foreach (var c in list)
             {
                 var before = errors.Count;
-                var name = c.String("name", required: true, DnsLabel(), DnsLabelHint);
+                var name = c.String("name", required: true, KubernetesNames.ShortNamePattern, KubernetesNames.ShortNameRule);
                 if (name is not null && !names.Add(name))
                 {
                     errors.Add(c.At("name"), $"duplicate cluster name \"{name}\"; cluster names must be unique");
@@ -243,7 +244,7 @@ public static partial class EnvironmentBinder
             var result = ImmutableSortedDictionary.CreateBuilder<string, MigConfigDefinition>(StringComparer.Ordinal);
             foreach (var m in TopList("migConfigs", required: false))
             {
-                var name = m.String("name", required: true, DnsLabel(), DnsLabelHint);
+                var name = m.String("name", required: true, KubernetesNames.ShortNamePattern, KubernetesNames.ShortNameRule);
                 if (name is not null && (name.StartsWith("all-", StringComparison.Ordinal)))
                 {
                     errors.Add(m.At("name"), $"\"{name}\" is reserved: names starting with all- are NVIDIA's built-in configs");

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using NeoCloud.Infra.Core.Capacity;
 using NeoCloud.Infra.Core.Compatibility;
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Naming;
 
 namespace NeoCloud.Infra.Core.Environments;
 
@@ -36,7 +37,6 @@ public static partial class EnvironmentBinder
     /// <summary>Upper bound of <c>throughputTokensPerSecond</c> per replica: far above any GPU (about 10⁴–10⁵ today), low enough for exact cost arithmetic.</summary>
     private const double MaxTokensPerSecond = 10_000_000;
 
-    private const string DnsLabelHint = "a DNS label: lowercase letters, digits and '-', starting with a letter, at most 40 characters";
 
     private const string QuantityHint = "a Kubernetes quantity such as 64, 500m, 256Gi";
 
@@ -64,8 +64,6 @@ public static partial class EnvironmentBinder
     /// <summary>Binds and validates, throwing <see cref="EnvironmentConfigException"/> with every problem.</summary>
     public static EnvironmentModel BindOrThrow(StackConfig config, HardwareCatalog? catalog = null) => Bind(config, catalog).ModelOrThrow();
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,39}$")]
-    private static partial Regex DnsLabel();
 
     [GeneratedRegex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$")]
     private static partial Regex AwsRegion();
@@ -116,9 +114,9 @@ public static partial class EnvironmentBinder
                 errors.Add(ConfigDocument.KeyPath(key), $"unknown key; allowed keys: {string.Join(", ", Keys)} (and secret keys referenced by them)");
             }
 
-            var environment = TopString("environment", DnsLabel(), DnsLabelHint);
+            var environment = TopString("environment", KubernetesNames.ShortNamePattern, KubernetesNames.ShortNameRule);
             _environment = environment ?? "dev";
-            var costCenter = TopString("costCenter", DnsLabel(), DnsLabelHint);
+            var costCenter = TopString("costCenter", KubernetesNames.ShortNamePattern, KubernetesNames.ShortNameRule);
             Topology? topology = null;
             var topologyText = TopString("topology");
             if (topologyText is not null)

@@ -37,7 +37,7 @@ public static partial class GpuPoolPlanner
     public static readonly ImmutableSortedSet<string> EksInputs = ImmutableSortedSet.Create(StringComparer.Ordinal, "ClusterName", "NodeSubnetIds");
 
     /// <summary>True for a valid pool name (<see cref="PoolNameRule"/>).</summary>
-    public static bool IsValidPoolName(string? name) => name is not null && PoolName().IsMatch(name);
+    public static bool IsValidPoolName(string? name) => KubernetesNames.IsShortName(name);
 
     /// <summary>True for a valid node name (<see cref="NodeNameRule"/>).</summary>
     public static bool IsValidNodeName(string? name) => name is { Length: > 0 and <= 253 } && DnsSubdomain().IsMatch(name);
@@ -431,9 +431,6 @@ public static partial class GpuPoolPlanner
     {
         errors.AddRange(OwnershipPlanner.Validate(ownership ?? new OwnershipSpec(null!, null!)));
     }
-
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,39}$")]
-    private static partial Regex PoolName();
 
     [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex DnsSubdomain();

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.RegularExpressions;
 using NeoCloud.Infra.Core.Diagnostics;
 
 namespace NeoCloud.Infra.Core.Naming;
@@ -28,21 +27,15 @@ public sealed record OwnershipSpec(string Environment, string CostCenter, Immuta
 }
 
 /// <summary>The one validation of <see cref="OwnershipSpec"/>: used by every component, the binder (<c>neocloud:environment</c>, <c>neocloud:costCenter</c>) and the plan.</summary>
-public static partial class OwnershipPlanner
+public static class OwnershipPlanner
 {
-    /// <summary>The environment and cost-center rule, for messages.</summary>
-    public const string NameRule = "a DNS label: lowercase letters, digits and '-', starting with a letter, at most 40 characters";
-
-    /// <summary>True for a valid environment or cost-center name (<see cref="NameRule"/>).</summary>
-    public static bool IsValidName(string? value) => value is not null && Name().IsMatch(value);
-
     /// <summary>Every problem of <paramref name="spec"/>: paths <c>Environment</c>, <c>CostCenter</c>, <c>Tags["key"]</c>.</summary>
     public static ImmutableArray<SpecProblem> Validate(OwnershipSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var problems = new SpecProblems();
-        problems.Require(IsValidName(spec.Environment), "Environment", Describe(spec.Environment) + " is not allowed; allowed: " + NameRule);
-        problems.Require(IsValidName(spec.CostCenter), "CostCenter", Describe(spec.CostCenter) + " is not allowed; allowed: " + NameRule);
+        problems.Require(KubernetesNames.IsShortName(spec.Environment), "Environment", Describe(spec.Environment) + " is not allowed; allowed: " + KubernetesNames.ShortNameRule);
+        problems.Require(KubernetesNames.IsShortName(spec.CostCenter), "CostCenter", Describe(spec.CostCenter) + " is not allowed; allowed: " + KubernetesNames.ShortNameRule);
         foreach (var (key, value) in spec.Tags)
         {
             var path = $"Tags[\"{key}\"]";
@@ -69,7 +62,4 @@ public static partial class OwnershipPlanner
         || key.StartsWith("app.kubernetes.io/", StringComparison.Ordinal);
 
     private static string Describe(string? value) => value is null ? "a missing value" : $"\"{value}\"";
-
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,39}$")]
-    private static partial Regex Name();
 }
