@@ -16,7 +16,7 @@ public static class ComponentContract
     /// (nothing has been registered at that point).
     /// </summary>
     /// <param name="argsType">The Args type name, e.g. <c>nameof(GpuNodePoolArgs)</c>.</param>
-    /// <param name="resourceName">The component's resource name.</param>
+    /// <param name="resourceName">The component's resource name (its constructor's <c>name</c>): null or empty throws <see cref="ArgumentException"/>.</param>
     /// <param name="spec">The spec built from the Args (null when the Args themselves are null).</param>
     /// <param name="validate">The planner's Validate.</param>
     /// <param name="plan">The planner's Plan (only called on a valid spec).</param>
@@ -28,6 +28,8 @@ public static class ComponentContract
         Func<TSpec, TPlan> plan)
         where TSpec : class
     {
+        // The component constructor's `name` parameter: every component guards it here, once.
+        ArgumentException.ThrowIfNullOrEmpty(resourceName, "name");
         ArgumentNullException.ThrowIfNull(validate);
         ArgumentNullException.ThrowIfNull(plan);
         if (spec is null)

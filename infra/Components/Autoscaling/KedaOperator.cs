@@ -47,7 +47,7 @@ public sealed class KedaOperator : ComponentResource
     /// <param name="args">The inputs.</param>
     /// <param name="options">Component options; pass the Kubernetes provider through <c>Providers</c>.</param>
     public KedaOperator(string name, KedaOperatorArgs args, ComponentResourceOptions? options = null)
-        : this(name, args, ComponentContract.Plan(nameof(KedaOperatorArgs), Named(name), args?.ToSpec(name), KedaOperatorPlanner.Validate, KedaOperatorPlanner.Plan), options)
+        : this(name, args, ComponentContract.Plan(nameof(KedaOperatorArgs), name, args?.ToSpec(name), KedaOperatorPlanner.Validate, KedaOperatorPlanner.Plan), options)
     {
     }
 
@@ -80,10 +80,4 @@ public sealed class KedaOperator : ComponentResource
 
     /// <summary>The chart resource (it carries the CRDs); internal: other programs depend on the component itself.</summary>
     internal Resource Chart { get; }
-
-    private static string Named(string name)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        return name;
-    }
 }

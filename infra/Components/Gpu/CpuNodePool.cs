@@ -45,7 +45,7 @@ public sealed class CpuNodePool : ComponentResource
     /// <param name="args">The pool's inputs.</param>
     /// <param name="options">Options; the Kubernetes provider (on-prem) and AWS provider (EKS) reach children through them.</param>
     public CpuNodePool(string name, CpuNodePoolArgs args, ComponentResourceOptions? options = null)
-        : this(name, args, ComponentContract.Plan(nameof(CpuNodePoolArgs), ComponentNames.Required(name), args?.ToSpec(name), CpuPoolPlanner.Validate, CpuPoolPlanner.Plan), options)
+        : this(name, args, ComponentContract.Plan(nameof(CpuNodePoolArgs), name, args?.ToSpec(name), CpuPoolPlanner.Validate, CpuPoolPlanner.Plan), options)
     {
     }
 

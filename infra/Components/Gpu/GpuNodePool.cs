@@ -22,7 +22,7 @@ public sealed class GpuNodePool : ComponentResource
     /// <param name="args">The pool's inputs.</param>
     /// <param name="options">Options; the Kubernetes provider (on-prem) and AWS provider (EKS) reach children through them.</param>
     public GpuNodePool(string name, GpuNodePoolArgs args, ComponentResourceOptions? options = null)
-        : this(name, args, ComponentContract.Plan(nameof(GpuNodePoolArgs), ComponentNames.Required(name), args?.ToSpec(name), GpuPoolPlanner.Validate, GpuPoolPlanner.Plan), options)
+        : this(name, args, ComponentContract.Plan(nameof(GpuNodePoolArgs), name, args?.ToSpec(name), GpuPoolPlanner.Validate, GpuPoolPlanner.Plan), options)
     {
     }
 

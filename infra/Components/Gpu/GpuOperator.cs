@@ -27,7 +27,7 @@ public sealed class GpuOperator : ComponentResource
     /// <param name="args">The operator's inputs.</param>
     /// <param name="options">Options; the cluster's Kubernetes provider reaches children through them.</param>
     public GpuOperator(string name, GpuOperatorArgs args, ComponentResourceOptions? options = null)
-        : this(name, args, ComponentContract.Plan(nameof(GpuOperatorArgs), ComponentNames.Required(name), args?.ToSpec(), GpuOperatorPlanner.Validate, GpuOperatorPlanner.Plan), options)
+        : this(name, args, ComponentContract.Plan(nameof(GpuOperatorArgs), name, args?.ToSpec(), GpuOperatorPlanner.Validate, GpuOperatorPlanner.Plan), options)
     {
     }
 

@@ -56,7 +56,7 @@ public sealed class PrometheusFederation : ComponentResource
     /// <param name="args">The inputs.</param>
     /// <param name="options">Component options; the local cluster's Kubernetes provider through <c>Providers</c>.</param>
     public PrometheusFederation(string name, PrometheusFederationArgs args, ComponentResourceOptions? options = null)
-        : this(name, args, ComponentContract.Plan(nameof(PrometheusFederationArgs), Guard(name), args?.ToSpec(), PrometheusFederationPlanner.Validate, PrometheusFederationPlanner.Plan), options)
+        : this(name, args, ComponentContract.Plan(nameof(PrometheusFederationArgs), name, args?.ToSpec(), PrometheusFederationPlanner.Validate, PrometheusFederationPlanner.Plan), options)
     {
     }
 
@@ -87,10 +87,4 @@ public sealed class PrometheusFederation : ComponentResource
     /// <summary>The source cluster (the value of the <c>neocloud_cluster</c> label on the federated series).</summary>
     [Output("sourceCluster")]
     public Output<string> SourceCluster { get; private set; }
-
-    private static string Guard(string name)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        return name;
-    }
 }

@@ -28,7 +28,7 @@ public sealed class PrometheusStack : ComponentResource
     /// <param name="args">The inputs.</param>
     /// <param name="options">Component options; pass the Kubernetes provider through <c>Providers</c>.</param>
     public PrometheusStack(string name, PrometheusStackArgs args, ComponentResourceOptions? options = null)
-        : this(name, args, ComponentContract.Plan(nameof(PrometheusStackArgs), Guard(name), args?.ToSpec(), PrometheusStackPlanner.Validate, PrometheusStackPlanner.Plan), options)
+        : this(name, args, ComponentContract.Plan(nameof(PrometheusStackArgs), name, args?.ToSpec(), PrometheusStackPlanner.Validate, PrometheusStackPlanner.Plan), options)
     {
     }
 
@@ -151,12 +151,6 @@ public sealed class PrometheusStack : ComponentResource
     /// </summary>
     [Output("federationTarget")]
     public Output<string?> FederationTarget { get; private set; }
-
-    private static string Guard(string name)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        return name;
-    }
 
     /// <summary>The LoadBalancer Service in front of the Prometheus pods (selector from the chart's Prometheus pod labels).</summary>
     private Output<string?> FederationEndpoint(string name, PrometheusSettings settings, PrometheusFederationEndpoint federation, ImmutableSortedDictionary<string, string> labels, CustomResourceOptions options)

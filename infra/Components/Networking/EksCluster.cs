@@ -56,7 +56,7 @@ public sealed class EksCluster : ComponentResource
     /// <param name="args">The cluster's inputs.</param>
     /// <param name="options">Options; the AWS provider reaches children through them.</param>
     public EksCluster(string name, EksClusterArgs args, ComponentResourceOptions? options = null)
-        : this(name, args, ComponentContract.Plan(nameof(EksClusterArgs), ComponentNames.Required(name), args?.ToSpec(), EksClusterPlanner.Validate, EksClusterPlanner.Plan), options)
+        : this(name, args, ComponentContract.Plan(nameof(EksClusterArgs), name, args?.ToSpec(), EksClusterPlanner.Validate, EksClusterPlanner.Plan), options)
     {
     }
 

@@ -38,7 +38,7 @@ public sealed class TritonService : ComponentResource
     /// <param name="args">The inputs.</param>
     /// <param name="options">Component options; pass the Kubernetes provider through <c>Providers</c>, and the KedaOperator / PrometheusStack through <c>DependsOn</c>.</param>
     public TritonService(string name, TritonServiceArgs args, ComponentResourceOptions? options = null)
-        : this(name, args, ComponentContract.Plan(nameof(TritonServiceArgs), Named(name), args?.ToSpec(name), TritonServicePlanner.Validate, TritonServicePlanner.Plan), options)
+        : this(name, args, ComponentContract.Plan(nameof(TritonServiceArgs), name, args?.ToSpec(name), TritonServicePlanner.Validate, TritonServicePlanner.Plan), options)
     {
     }
 
@@ -185,12 +185,6 @@ public sealed class TritonService : ComponentResource
     /// <summary>The pool the replicas run on (the placement's <c>poolName</c>).</summary>
     [Output("poolName")]
     public Output<string> PoolName { get; private set; }
-
-    private static string Named(string name)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        return name;
-    }
 
     private static PodSpecArgs PodSpec(TritonServiceArgs args, TritonServicePlan plan, Output<NodePlacement> placement)
     {

@@ -28,7 +28,7 @@ public sealed class ModelBucketAccess : ComponentResource
     /// <param name="options">Component options (providers; <c>dependsOn</c>: what creates the namespaces).</param>
     /// <exception cref="ComponentArgsException">The arguments are invalid; nothing was registered.</exception>
     public ModelBucketAccess(string name, ModelBucketAccessArgs args, ComponentResourceOptions? options = null)
-        : this(name, args, ComponentContract.Plan(nameof(ModelBucketAccessArgs), Required(name), args?.ToSpec(), ModelBucketAccessPlanner.Validate, ModelBucketAccessPlanner.Plan), options)
+        : this(name, args, ComponentContract.Plan(nameof(ModelBucketAccessArgs), name, args?.ToSpec(), ModelBucketAccessPlanner.Validate, ModelBucketAccessPlanner.Plan), options)
     {
     }
 
@@ -104,10 +104,4 @@ public sealed class ModelBucketAccess : ComponentResource
     /// <summary>The namespaces that hold the key as a Secret.</summary>
     [Output("secretNamespaces")]
     public Output<List<string>> SecretNamespaces { get; private set; }
-
-    private static string Required(string name)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        return name;
-    }
 }

@@ -29,7 +29,7 @@ public sealed class OnPremObjectStore : ComponentResource
     /// <param name="options">Component options (Kubernetes provider).</param>
     /// <exception cref="ComponentArgsException">The arguments are invalid; nothing was registered.</exception>
     public OnPremObjectStore(string name, OnPremObjectStoreArgs args, ComponentResourceOptions? options = null)
-        : this(name, args, ComponentContract.Plan(nameof(OnPremObjectStoreArgs), Required(name), args?.ToSpec(), OnPremObjectStorePlanner.Validate, OnPremObjectStorePlanner.Plan), options)
+        : this(name, args, ComponentContract.Plan(nameof(OnPremObjectStoreArgs), name, args?.ToSpec(), OnPremObjectStorePlanner.Validate, OnPremObjectStorePlanner.Plan), options)
     {
     }
 
@@ -227,12 +227,6 @@ public sealed class OnPremObjectStore : ComponentResource
         ReadOnlyRootFilesystem = true,
         Capabilities = new CapabilitiesArgs { Drop = { "ALL" } },
     };
-
-    private static string Required(string name)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        return name;
-    }
 
     /// <summary>A Rook/bucket-provisioner custom resource with a plain-data spec from Core.</summary>
     private sealed class CephObject : K8s.ApiExtensions.CustomResource

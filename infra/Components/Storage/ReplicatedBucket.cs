@@ -28,7 +28,7 @@ public sealed class ReplicatedBucket : ComponentResource
     /// <param name="options">Component options.</param>
     /// <exception cref="ComponentArgsException">The arguments are invalid; nothing was registered.</exception>
     public ReplicatedBucket(string name, ReplicatedBucketArgs args, ComponentResourceOptions? options = null)
-        : this(name, args, ComponentContract.Plan(nameof(ReplicatedBucketArgs), Required(name), args?.ToSpec(), ReplicatedBucketPlanner.Validate, ReplicatedBucketPlanner.Plan), options)
+        : this(name, args, ComponentContract.Plan(nameof(ReplicatedBucketArgs), name, args?.ToSpec(), ReplicatedBucketPlanner.Validate, ReplicatedBucketPlanner.Plan), options)
     {
     }
 
@@ -271,11 +271,5 @@ public sealed class ReplicatedBucket : ComponentResource
 
         _ = new Aws.S3.BucketLifecycleConfiguration($"{name}-{role}", lifecycle, options(provider, [versioning]));
         return new BucketSide(bucket, key, versioning);
-    }
-
-    private static string Required(string name)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        return name;
     }
 }

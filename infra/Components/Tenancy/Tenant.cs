@@ -28,7 +28,7 @@ public sealed class Tenant : ComponentResource
     /// <param name="options">Component options (Kubernetes provider).</param>
     /// <exception cref="ComponentArgsException">The arguments are invalid; nothing was registered.</exception>
     public Tenant(string name, TenantArgs args, ComponentResourceOptions? options = null)
-        : this(name, args, ComponentContract.Plan(nameof(TenantArgs), Required(name), args?.ToSpec(), TenantPlanner.Validate, TenantPlanner.Plan), options)
+        : this(name, args, ComponentContract.Plan(nameof(TenantArgs), name, args?.ToSpec(), TenantPlanner.Validate, TenantPlanner.Plan), options)
     {
     }
 
@@ -183,10 +183,4 @@ public sealed class Tenant : ComponentResource
     private static InputMap<string> M(ImmutableSortedDictionary<string, string> map) => map.ToImmutableDictionary(StringComparer.Ordinal);
 
     private static NetworkPolicyPortArgs Port(PolicyPort port) => new() { Protocol = port.Protocol, Port = port.Port };
-
-    private static string Required(string name)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(name);
-        return name;
-    }
 }
