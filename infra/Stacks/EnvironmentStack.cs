@@ -511,13 +511,12 @@ public sealed class EnvironmentStack
     /// <summary>
     /// Stacks deployed before issue 17 created the federation Service and ScrapeConfig at the stack's root, named
     /// <paramref name="previousName"/>; they are now the component's child <paramref name="childName"/>. The alias
-    /// (same type, old name, no parent) moves them in place instead of replacing the Kubernetes objects.
+    /// (same type, old name, no parent; <see cref="LegacyRoot.Aliases"/>) moves them in place instead of replacing the
+    /// Kubernetes objects.
     /// </summary>
     private static ComponentResourceOptions ChildWasAtRoot(ComponentResourceOptions options, string childName, string previousName)
     {
-        options.ResourceTransformations.Add(args => args.Resource.GetResourceName() != childName ? null : new ResourceTransformationResult(
-            args.Args,
-            CustomResourceOptions.Merge((CustomResourceOptions)args.Options, new CustomResourceOptions { Aliases = { new Alias { Name = previousName, NoParent = true } } })));
+        options.ResourceTransformations.Add(LegacyRoot.Aliases(n => n == childName ? previousName : null));
         return options;
     }
 

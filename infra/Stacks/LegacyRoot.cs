@@ -5,7 +5,8 @@ namespace NeoCloud.Infra.Stacks;
 /// <summary>
 /// Keeps resources in place that <see cref="EnvironmentStack"/> created at the stack root before issue 17 and a
 /// component creates now (model-bucket identities and their Secrets in <c>ModelBucketAccess</c>, the tenants' S3 egress
-/// policy in <c>Tenant</c>): a transformation on the component adds, to each such child, an alias to its root URN
+/// policy in <c>Tenant</c>; through <c>EnvironmentStack.ChildWasAtRoot</c> also the federation Service and ScrapeConfig and
+/// <c>qdrant-ingress</c>): a transformation on the component adds, to each such child, an alias to its root URN
 /// (<c>NoParent</c>, under its former logical name), so an existing stack updates them instead of replacing them.
 /// </summary>
 public static class LegacyRoot
