@@ -101,7 +101,7 @@ public static partial class EnvironmentBinder
                 [.. raw.Select(r => r.Spec)],
                 ExposeFederation: false,
                 FederationSourceRanges: []);
-            var problems = PrometheusStackPlanner.Validate(spec);
+            var problems = Check(m.Path, spec, PrometheusStackPlanner.Validate(spec), path => MonitoringKeyOf(path) ?? SpecCheck.NotThisSection);
             foreach (var problem in problems)
             {
                 if (MonitoringKeyOf(problem.PropertyPath) is { } keyPath)
