@@ -41,7 +41,7 @@ public static partial class EnvironmentBinder
         /// The ownership the section specs are validated with: environment and cost center are their own keys
         /// (<c>neocloud:environment</c>, <c>neocloud:costCenter</c>), reported there, so the section tables skip them.
         /// </summary>
-        private OwnershipSpec SectionOwnership => new(_environment, "section");
+        private OwnershipSpec SectionOwnership => BoundOwnership;
 
         /// <summary>
         /// Reports <paramref name="problems"/> of a section spec at <c>objectPath.key</c>, the key given by the section's
