@@ -19,10 +19,7 @@ using NeoCloud.Infra.Core.Storage;
 using NeoCloud.Infra.Core.Tenancy;
 using NeoCloud.Infra.Core.VectorDb;
 using Pulumi;
-using Pulumi.Kubernetes.Types.Inputs.Core.V1;
-using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
 using Aws = Pulumi.Aws;
-using K8s = Pulumi.Kubernetes;
 
 namespace NeoCloud.Infra.Stacks;
 
