@@ -19,10 +19,7 @@ using NeoCloud.Infra.Core.Storage;
 using NeoCloud.Infra.Core.Tenancy;
 using NeoCloud.Infra.Core.VectorDb;
 using Pulumi;
-using Pulumi.Kubernetes.Types.Inputs.Core.V1;
-using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
 using Aws = Pulumi.Aws;
-using K8s = Pulumi.Kubernetes;
 
 namespace NeoCloud.Infra.Stacks;
 
@@ -520,11 +517,22 @@ public sealed class EnvironmentStack
         return options;
     }
 
-    private K8s.Core.V1.Namespace Namespace(ClusterAccess access, string name, string app) =>
-        new(StackLayout.ComponentName(access.Spec.Name, name), new NamespaceArgs
+    /// <summary>
+    /// A shared service's namespace (the <see cref="Components.Namespaces.Namespace"/> component). Stacks deployed before
+    /// it created the Kubernetes Namespace at the root under the same name: the alias (no parent) keeps that object.
+    /// </summary>
+    private Components.Namespaces.Namespace Namespace(ClusterAccess access, string name, string app)
+    {
+        var options = access.Options();
+        options.ResourceTransformations.Add(LegacyRoot.Aliases(n => n));
+        return new(StackLayout.ComponentName(access.Spec.Name, name), new Components.Namespaces.NamespaceArgs
         {
-            Metadata = new ObjectMetaArgs { Name = name, Labels = new Dictionary<string, string>(ResourceLabels.For(app, name, null, _env.Environment, _env.CostCenter)) },
-        }, access.ResourceOptions());
+            NamespaceName = name,
+            App = app,
+            Environment = _env.Environment,
+            CostCenter = _env.CostCenter,
+        }, options);
+    }
 
     private bool ReadsFromS3(ClusterAccess access) =>
         access.Spec.Substrate == Substrate.Eks || _env.Storage.OnPrem is not { } store || store.Cluster != access.Spec.Name;

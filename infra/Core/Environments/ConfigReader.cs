@@ -10,7 +10,7 @@ namespace NeoCloud.Infra.Core.Environments;
 /// Collects every configuration problem found while binding, in the order found. Every message is checked against the
 /// secret values read so far (<see cref="ConfigSecrets"/>) and shows <see cref="StackConfig.SecretPlaceholder"/> instead.
 /// </summary>
-internal sealed class ConfigErrors
+internal sealed partial class ConfigErrors
 {
     private readonly List<ConfigError> _errors = [];
 
@@ -22,8 +22,24 @@ internal sealed class ConfigErrors
 
     public ConfigSecrets Secrets { get; }
 
-    /// <summary>Adds a problem; control characters (a newline in a quoted value) are escaped so that each problem stays one line.</summary>
-    public void Add(string path, string message) => _errors.Add(new ConfigError(OneLine(path), OneLine(Secrets.Redact(message))));
+    /// <summary>
+    /// Adds a problem; control characters (a newline in a quoted value) are escaped so that each problem stays one line.
+    /// A <see cref="ConfigErrorSource.Reference"/> problem that is a recorded planner problem is classified
+    /// <see cref="ConfigErrorSource.Spec"/> (see <see cref="Record"/>).
+    /// </summary>
+    /// <param name="path">The key path.</param>
+    /// <param name="message">What was wrong and what is allowed.</param>
+    /// <param name="source">Where the rule lives: the reader's (<see cref="ConfigErrorSource.Shape"/>,
+    /// <see cref="ConfigErrorSource.UnknownKey"/>) or, by default, the binder's own.</param>
+    public void Add(string path, string message, ConfigErrorSource source = ConfigErrorSource.Reference)
+    {
+        var (traced, text) = source == ConfigErrorSource.Reference && FromSpec(path, message) is { } spec
+            ? (spec, spec.Check!.Render(message))
+            : (new TracedError(null!, source, null, null), message);
+        var error = new ConfigError(OneLine(path), OneLine(Secrets.Redact(text)));
+        _errors.Add(error);
+        _traced.Add(traced with { Error = error });
+    }
 
     /// <summary><paramref name="text"/> with control characters written as escapes (\n, \t, \u0000).</summary>
     internal static string OneLine(string text)
@@ -172,7 +188,7 @@ internal sealed class ConfigObject
         {
             if (!_read.Contains(key))
             {
-                Errors.Add(At(key), $"unknown key; allowed keys: {string.Join(", ", _read.Order(StringComparer.Ordinal))}");
+                Errors.Add(At(key), $"unknown key; allowed keys: {string.Join(", ", _read.Order(StringComparer.Ordinal))}", ConfigErrorSource.UnknownKey);
             }
         }
     }
@@ -196,13 +212,13 @@ internal sealed class ConfigObject
             if (!TryText(v, out var s))
             {
                 // e.g. a lone UTF-16 surrogate escape ("\ud800") in engine JSON: not text any .NET string can hold.
-                Errors.Add(path, "is not valid text (an unpaired UTF-16 surrogate escape)");
+                Errors.Add(path, "is not valid text (an unpaired UTF-16 surrogate escape)", ConfigErrorSource.Shape);
                 return null;
             }
 
             if (s.Length == 0)
             {
-                Errors.Add(path, "must not be empty");
+                Errors.Add(path, "must not be empty", ConfigErrorSource.Shape);
                 return null;
             }
 
@@ -214,14 +230,14 @@ internal sealed class ConfigObject
 
             if (pattern is not null && !pattern.IsMatch(s))
             {
-                Errors.Add(path, $"{(isSecret ? "the secret value" : $"\"{s}\"")} is not allowed; expected {patternHint ?? pattern.ToString()}");
+                Errors.Add(path, $"{(isSecret ? "the secret value" : $"\"{s}\"")} is not allowed; expected {patternHint ?? pattern.ToString()}", ConfigErrorSource.Shape);
                 return null;
             }
 
             return s;
         }
 
-        Errors.Add(path, $"expected a string, got {Show(path, node)}");
+        Errors.Add(path, $"expected a string, got {Show(path, node)}", ConfigErrorSource.Shape);
         return null;
     }
 
@@ -239,14 +255,14 @@ internal sealed class ConfigObject
             var i = (int)d;
             if (i < min || i > max)
             {
-                Errors.Add(path, $"{(Errors.Secrets.IsSecret(path) ? StackConfig.SecretPlaceholder : i.ToString(CultureInfo.InvariantCulture))} is out of range; allowed: {RangeText(min, max)}");
+                Errors.Add(path, $"{(Errors.Secrets.IsSecret(path) ? StackConfig.SecretPlaceholder : i.ToString(CultureInfo.InvariantCulture))} is out of range; allowed: {RangeText(min, max)}", ConfigErrorSource.Shape);
                 return null;
             }
 
             return i;
         }
 
-        Errors.Add(path, $"expected a whole number ({RangeText(min, max)}), got {Show(path, node)}");
+        Errors.Add(path, $"expected a whole number ({RangeText(min, max)}), got {Show(path, node)}", ConfigErrorSource.Shape);
         return null;
     }
 
@@ -263,14 +279,14 @@ internal sealed class ConfigObject
         {
             if (d < min || d > max)
             {
-                Errors.Add(path, $"{(Errors.Secrets.IsSecret(path) ? StackConfig.SecretPlaceholder : d.ToString(CultureInfo.InvariantCulture))} is out of range; allowed: {RangeText(min, max)}");
+                Errors.Add(path, $"{(Errors.Secrets.IsSecret(path) ? StackConfig.SecretPlaceholder : d.ToString(CultureInfo.InvariantCulture))} is out of range; allowed: {RangeText(min, max)}", ConfigErrorSource.Shape);
                 return null;
             }
 
             return d;
         }
 
-        Errors.Add(path, $"expected a number, got {Show(path, node)}");
+        Errors.Add(path, $"expected a number, got {Show(path, node)}", ConfigErrorSource.Shape);
         return null;
     }
 
@@ -287,7 +303,7 @@ internal sealed class ConfigObject
             return v.GetValue<bool>();
         }
 
-        Errors.Add(At(key), $"expected true or false, got {Show(At(key), node)}");
+        Errors.Add(At(key), $"expected true or false, got {Show(At(key), node)}", ConfigErrorSource.Shape);
         return null;
     }
 
@@ -306,7 +322,7 @@ internal sealed class ConfigObject
             return value;
         }
 
-        Errors.Add(At(key), $"{(Errors.Secrets.IsSecret(At(key)) ? "the secret value" : $"\"{s}\"")} is not allowed; allowed: {string.Join(", ", allowed.Keys)}");
+        Errors.Add(At(key), $"{(Errors.Secrets.IsSecret(At(key)) ? "the secret value" : $"\"{s}\"")} is not allowed; allowed: {string.Join(", ", allowed.Keys)}", ConfigErrorSource.Shape);
         return null;
     }
 
@@ -323,7 +339,7 @@ internal sealed class ConfigObject
             return new ConfigObject(At(key), o, Errors);
         }
 
-        Errors.Add(At(key), $"expected a mapping (object), got {Show(At(key), node)}");
+        Errors.Add(At(key), $"expected a mapping (object), got {Show(At(key), node)}", ConfigErrorSource.Shape);
         return null;
     }
 
@@ -343,7 +359,7 @@ internal sealed class ConfigObject
 
         if (node is not JsonArray arr)
         {
-            Errors.Add(At(key), $"expected a list of strings, got {Show(At(key), node)}");
+            Errors.Add(At(key), $"expected a list of strings, got {Show(At(key), node)}", ConfigErrorSource.Shape);
             return null;
         }
 
@@ -361,7 +377,7 @@ internal sealed class ConfigObject
                 }
                 else
                 {
-                    Errors.Add(itemPath, ConfigSecrets.ForbiddenMessage("this value"));
+                    Errors.Add(itemPath, ConfigSecrets.ForbiddenMessage("this value"), ConfigErrorSource.Shape);
                     ok = false;
                 }
 
@@ -379,7 +395,7 @@ internal sealed class ConfigObject
 
                 if (pattern is not null && !pattern.IsMatch(s))
                 {
-                    Errors.Add(itemPath, $"{(isSecret ? "the secret value" : $"\"{s}\"")} is not allowed; expected {patternHint ?? pattern.ToString()}");
+                    Errors.Add(itemPath, $"{(isSecret ? "the secret value" : $"\"{s}\"")} is not allowed; expected {patternHint ?? pattern.ToString()}", ConfigErrorSource.Shape);
                     ok = false;
                     continue;
                 }
@@ -388,7 +404,7 @@ internal sealed class ConfigObject
             }
             else
             {
-                Errors.Add(itemPath, $"expected a non-empty string, got {Show(itemPath, item)}");
+                Errors.Add(itemPath, $"expected a non-empty string, got {Show(itemPath, item)}", ConfigErrorSource.Shape);
                 ok = false;
             }
         }
@@ -406,7 +422,7 @@ internal sealed class ConfigObject
 
         if (node is not JsonArray arr)
         {
-            Errors.Add(At(key), $"expected a list of whole numbers, got {Show(At(key), node)}");
+            Errors.Add(At(key), $"expected a list of whole numbers, got {Show(At(key), node)}", ConfigErrorSource.Shape);
             return null;
         }
 
@@ -417,7 +433,7 @@ internal sealed class ConfigObject
             var itemPath = $"{At(key)}[{i}]";
             if (Errors.Secrets.IsUnreadable(itemPath))
             {
-                Errors.Add(itemPath, ConfigSecrets.ForbiddenMessage("a number"));
+                Errors.Add(itemPath, ConfigSecrets.ForbiddenMessage("a number"), ConfigErrorSource.Shape);
                 ok = false;
             }
             else if (arr[i] is JsonValue v && TryNumber(v, out var d) && d == Math.Floor(d) && d >= min && d <= max)
@@ -426,7 +442,7 @@ internal sealed class ConfigObject
             }
             else
             {
-                Errors.Add(itemPath, $"expected a whole number ({RangeText(min, max)}), got {Show(itemPath, arr[i])}");
+                Errors.Add(itemPath, $"expected a whole number ({RangeText(min, max)}), got {Show(itemPath, arr[i])}", ConfigErrorSource.Shape);
                 ok = false;
             }
         }
@@ -466,12 +482,12 @@ internal sealed class ConfigObject
         var node = _node[key];
         if (node is null && required)
         {
-            Errors.Add(At(key), "is required");
+            Errors.Add(At(key), "is required", ConfigErrorSource.Shape);
         }
 
         if (node is not null && secret == SecretUse.Forbidden && Errors.Secrets.IsUnreadable(At(key)))
         {
-            Errors.Add(At(key), ConfigSecrets.ForbiddenMessage(what));
+            Errors.Add(At(key), ConfigSecrets.ForbiddenMessage(what), ConfigErrorSource.Shape);
             return null;
         }
 
@@ -525,7 +541,7 @@ internal static class ConfigDocument
     {
         if (node is not JsonArray arr)
         {
-            errors.Add(path, $"expected a list of mappings, got {errors.Secrets.Show(path, node)}");
+            errors.Add(path, $"expected a list of mappings, got {errors.Secrets.Show(path, node)}", ConfigErrorSource.Shape);
             return null;
         }
 
@@ -538,7 +554,7 @@ internal static class ConfigDocument
             }
             else
             {
-                errors.Add($"{path}[{i}]", $"expected a mapping, got {errors.Secrets.Show($"{path}[{i}]", arr[i])}");
+                errors.Add($"{path}[{i}]", $"expected a mapping, got {errors.Secrets.Show($"{path}[{i}]", arr[i])}", ConfigErrorSource.Shape);
             }
         }
 

@@ -98,7 +98,7 @@ public static partial class EnvironmentBinder
                         if (cidr is not null && zones is { } z)
                         {
                             var spec = new EksClusterSpec { Ownership = BoundOwnership, VpcCidr = cidr, AvailabilityZones = z };
-                            foreach (var problem in EksClusterPlanner.Validate(spec).Where(p => NetworkKeys.ContainsKey(p.PropertyPath)))
+                            foreach (var problem in Check(net.Path, spec, EksClusterPlanner.Validate(spec), path => NetworkKeys.TryGetValue(path, out var k) ? net.At(k) : SpecCheck.NotThisSection).Where(p => NetworkKeys.ContainsKey(p.PropertyPath)))
                             {
                                 errors.Add(net.At(NetworkKeys[problem.PropertyPath]), problem.Reason);
                             }

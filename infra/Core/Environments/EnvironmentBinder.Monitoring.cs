@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using NeoCloud.Infra.Core.Monitoring;
-using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Stacks;
 
 namespace NeoCloud.Infra.Core.Environments;
@@ -42,22 +41,34 @@ public static partial class EnvironmentBinder
     [GeneratedRegex(@"^AlertReceivers\[([0-9]+)\]\.([A-Za-z]+)$")]
     private static partial Regex ReceiverPath();
 
-    /// <summary>
-    /// The ownership of a section's spec: environment and cost center are the top-level keys, validated and reported
-    /// there, so a section validates its spec with this placeholder (its ownership problems have no row in the table).
-    /// </summary>
-    private static readonly OwnershipSpec SectionOwnership = new("section", "section");
-
     private sealed partial class Binding
     {
         private const string DefaultRelease = "kube-prometheus-stack";
+
+        /// <summary>
+        /// The spec of the PrometheusStack the stack creates on each cluster, with this section's values: ownership =
+        /// the top-level keys (their problems are reported there), namespace = the stack's layout, no per-cluster values.
+        /// </summary>
+        private PrometheusStackSpec StackSpec(string release, string retention, string size, string? storageClass, string adminUser, ImmutableArray<PrometheusReceiverSpec> receivers) => new(
+            BoundOwnership,
+            StackLayout.MonitoringNamespace,
+            CreateNamespace: true,
+            release,
+            retention,
+            size,
+            storageClass,
+            GpuOperatorNamespace: null,
+            adminUser,
+            receivers,
+            ExposeFederation: false,
+            FederationSourceRanges: []);
 
         private MonitoringSpec? BindMonitoring()
         {
             var m = TopObject("monitoring");
             if (m is null)
             {
-                return config.Values.ContainsKey("monitoring") ? null : new MonitoringSpec("15d", "50Gi", null, DefaultRelease);
+                return config.Values.ContainsKey("monitoring") ? null : new MonitoringSpec(StackSpec(DefaultRelease, "15d", "50Gi", null, "admin", []));
             }
 
             var retention = m.String("retention") ?? "15d";
@@ -88,20 +99,8 @@ public static partial class EnvironmentBinder
             }
 
             m.RejectUnknownKeys();
-            var spec = new PrometheusStackSpec(
-                SectionOwnership,
-                StackLayout.MonitoringNamespace,
-                CreateNamespace: true,
-                release,
-                retention,
-                size,
-                storageClass,
-                GpuOperatorNamespace: null,
-                adminUser,
-                [.. raw.Select(r => r.Spec)],
-                ExposeFederation: false,
-                FederationSourceRanges: []);
-            var problems = PrometheusStackPlanner.Validate(spec);
+            var spec = StackSpec(release, retention, size, storageClass, adminUser, [.. raw.Select(r => r.Spec)]);
+            var problems = Check(m.Path, spec, PrometheusStackPlanner.Validate(spec), path => MonitoringKeyOf(path) ?? SpecCheck.NotThisSection);
             foreach (var problem in problems)
             {
                 if (MonitoringKeyOf(problem.PropertyPath) is { } keyPath)
@@ -115,9 +114,8 @@ public static partial class EnvironmentBinder
                 return null;
             }
 
-            return new MonitoringSpec(retention, size, storageClass, release)
+            return new MonitoringSpec(spec)
             {
-                GrafanaAdminUser = adminUser,
                 GrafanaAdminPasswordSecretKey = adminPasswordKey,
                 Receivers = [.. raw.Where(r => r.SecretKey is not null).Select(r => new AlertReceiverSpec(r.Spec.Name!, AlertmanagerConfig.Kinds[r.Spec.Kind!], r.SecretKey!, r.Spec.Channel))],
             };

@@ -147,7 +147,7 @@ public static partial class EnvironmentBinder
                         System = system,
                         ProvidedInputs = eks,
                     };
-                    problems = CpuPoolPlanner.Validate(spec, catalog);
+                    problems = Check(p.Path, spec, CpuPoolPlanner.Validate(spec, catalog), path => PoolKey(p, migNode, ts, path));
                     cpuPlan = problems.Any() || errors.Count > before ? null : CpuPoolPlanner.Plan(spec, catalog);
                 }
                 else if (purpose is not null)
@@ -176,7 +176,7 @@ public static partial class EnvironmentBinder
                         AmiReleaseVersion = amiRelease,
                         ProvidedInputs = eks,
                     };
-                    problems = GpuPoolPlanner.Validate(spec, catalog);
+                    problems = Check(p.Path, spec, GpuPoolPlanner.Validate(spec, catalog), path => PoolKey(p, migNode, ts, path));
                     gpuPlan = problems.Any() || errors.Count > before ? null : GpuPoolPlanner.Plan(spec, catalog);
                 }
 

@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Capacity;
-using NeoCloud.Infra.Core.Diagnostics;
 using NeoCloud.Infra.Core.Hardware;
 using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Serving;
@@ -69,9 +68,9 @@ public static partial class EnvironmentBinder
             Memory: TritonReplicaResources.Memory,
             ModelLoadTimeoutSeconds: TritonServiceSpec.DefaultModelLoadTimeoutSeconds);
 
-        private void ReportServingProblems(ConfigObject entry, ImmutableArray<SpecProblem> problems, ImmutableDictionary<string, string> keys)
+        private void ReportServingProblems(ConfigObject entry, TritonServiceSpec spec, ImmutableDictionary<string, string> keys)
         {
-            foreach (var p in problems)
+            foreach (var p in Check(entry.Path, spec, TritonServicePlanner.Validate(spec), path => keys.TryGetValue(path, out var key) ? entry.At(key) : null))
             {
                 if (p.PropertyPath is "Environment" or "CostCenter" || p.PropertyPath.StartsWith("Tags[", StringComparison.Ordinal))
                 {
@@ -203,11 +202,11 @@ public static partial class EnvironmentBinder
                     // Every other rule is the TritonService component's (one rule set): validate what the stack will pass it.
                     if (tenant is not null)
                     {
-                        ReportServingProblems(s, TritonServicePlanner.Validate(TritonSpec(spec, spec.Name, spec.Gpu, spec.MinReplicas, spec.MaxReplicas, spec.Autoscaling.Scaling())), ServingKeys);
+                        ReportServingProblems(s, TritonSpec(spec, spec.Name, spec.Gpu, spec.MinReplicas, spec.MaxReplicas, spec.Autoscaling.Scaling()), ServingKeys);
                         if (burst is not null && b is not null)
                         {
                             var burstScaling = BurstScaling.Scaling(spec, pool.Cluster);
-                            ReportServingProblems(s, TritonServicePlanner.Validate(TritonSpec(spec, spec.Name + StackLayout.BurstSuffix, burst.Gpu, 0, burst.MaxReplicas, burstScaling)), BurstKeys);
+                            ReportServingProblems(s, TritonSpec(spec, spec.Name + StackLayout.BurstSuffix, burst.Gpu, 0, burst.MaxReplicas, burstScaling), BurstKeys);
                         }
                     }
 

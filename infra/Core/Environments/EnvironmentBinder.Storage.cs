@@ -41,7 +41,7 @@ public static partial class EnvironmentBinder
         /// The ownership the section specs are validated with: environment and cost center are their own keys
         /// (<c>neocloud:environment</c>, <c>neocloud:costCenter</c>), reported there, so the section tables skip them.
         /// </summary>
-        private OwnershipSpec SectionOwnership => new(_environment, "section");
+        private OwnershipSpec SectionOwnership => BoundOwnership;
 
         /// <summary>
         /// Reports <paramref name="problems"/> of a section spec at <c>objectPath.key</c>, the key given by the section's
@@ -49,8 +49,10 @@ public static partial class EnvironmentBinder
         /// ownership problems are skipped (see <see cref="SectionOwnership"/>); a property without a key is reported at
         /// the object itself, naming the property.
         /// </summary>
-        private void AddProblems(string objectPath, Func<string, string?> keyOf, IEnumerable<SpecProblem> problems)
+        private void AddProblems<TSpec>(string objectPath, Func<string, string?> keyOf, TSpec spec, ImmutableArray<SpecProblem> problems)
+            where TSpec : class
         {
+            Check(objectPath, spec, problems, path => keyOf(path) is { } key ? (key == ReportedElsewhere ? SpecCheck.NotThisSection : $"{objectPath}.{key}") : null);
             foreach (var p in problems)
             {
                 if (p.PropertyPath is "Environment" or "CostCenter" || p.PropertyPath.StartsWith("Tags[", StringComparison.Ordinal))
@@ -114,7 +116,7 @@ public static partial class EnvironmentBinder
                         ReplicationTimeControl = rtc,
                         ModelPrefix = StackLayout.ModelPrefix,
                     };
-                    AddProblems(b.Path, ModelBucketKeys.GetValueOrDefault, ReplicatedBucketPlanner.Validate(spec));
+                    AddProblems(b.Path, ModelBucketKeys.GetValueOrDefault, spec, ReplicatedBucketPlanner.Validate(spec));
                     if (errors.Count == before)
                     {
                         bucket = new BucketSpec(name, region, replica, noncurrent, abort, prefix, checkpointDays, rtc);
@@ -159,7 +161,7 @@ public static partial class EnvironmentBinder
                     ModelPrefix = StackLayout.ModelPrefix,
                     SyncToS3 = sync ? new S3SyncSpec(bucketRegion!) { Schedule = schedule } : null,
                 };
-                AddProblems(o.Path, OnPremStoreKeys.GetValueOrDefault, OnPremObjectStorePlanner.Validate(spec));
+                AddProblems(o.Path, OnPremStoreKeys.GetValueOrDefault, spec, OnPremObjectStorePlanner.Validate(spec));
                 if (clusterName is not null && storageClass is not null && errors.Count == before)
                 {
                     onprem = new OnPremStoreSpec(clusterName, bucketName, storageClass, sync, schedule);

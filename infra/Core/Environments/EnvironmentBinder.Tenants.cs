@@ -136,7 +136,7 @@ public static partial class EnvironmentBinder
                         PersistentVolumeClaims = quota.PersistentVolumeClaims,
                         Paths = new TenantPaths([.. fromNamespaces.Select(n => n.Value)], [.. fromCidrs.Select(c => c.Value)], [], []),
                     };
-                    AddProblems(t.Path, path => TenantKeys.GetValueOrDefault(path) ?? TenantKey(path, fromNamespaces, fromCidrs), TenantPlanner.Validate(spec));
+                    AddProblems(t.Path, path => TenantKeys.GetValueOrDefault(path) ?? TenantKey(path, fromNamespaces, fromCidrs), spec, TenantPlanner.Validate(spec));
                     foreach (var (index, ns) in fromNamespaces.Where(n => Naming.KubernetesNames.IsDnsLabel(n.Value)))
                     {
                         _allowFromNamespacePaths.Add(($"{t.At("allowFrom")}[{index}]", ns));

@@ -50,7 +50,7 @@ public static partial class EnvironmentBinder
             var db = new VectorDbSpec(clusterName ?? string.Empty, replicas.Value, factor, shards, storageClass!, size);
             var spec = db.ToSpec(SectionOwnership, production, cluster?.Substrate == Substrate.Eks, monitoring?.ReleaseLabel ?? "kube-prometheus-stack", clientNamespaces: []);
             var reported = false;
-            foreach (var problem in VectorDatabasePlanner.Validate(spec))
+            foreach (var problem in Check(v.Path, spec, VectorDatabasePlanner.Validate(spec), path => VectorDbKeys.TryGetValue(path, out var k) ? v.At(k) : SpecCheck.NotThisSection))
             {
                 if (VectorDbKeys.TryGetValue(problem.PropertyPath, out var key))
                 {

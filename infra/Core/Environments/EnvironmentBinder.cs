@@ -44,7 +44,18 @@ public static partial class EnvironmentBinder
     /// <param name="config">The stack's configuration.</param>
     /// <param name="catalog">The hardware catalog; defaults to <see cref="HardwareCatalog.Default"/>.</param>
     /// <param name="matrix">The version-compatibility matrix; defaults to <see cref="CompatibilityMatrix.Default"/>.</param>
-    public static BindResult Bind(StackConfig config, HardwareCatalog? catalog = null, CompatibilityMatrix? matrix = null)
+    public static BindResult Bind(StackConfig config, HardwareCatalog? catalog = null, CompatibilityMatrix? matrix = null) =>
+        Trace(config, catalog, matrix).Result;
+
+    /// <summary>
+    /// <see cref="Bind"/>, with where each problem comes from (<see cref="BindTrace.Errors"/>) and every spec the binder
+    /// validated with a component's planner (<see cref="BindTrace.Checks"/>): what the parity tests compare against
+    /// the components.
+    /// </summary>
+    /// <param name="config">The stack's configuration.</param>
+    /// <param name="catalog">The hardware catalog; defaults to <see cref="HardwareCatalog.Default"/>.</param>
+    /// <param name="matrix">The version-compatibility matrix; defaults to <see cref="CompatibilityMatrix.Default"/>.</param>
+    public static BindTrace Trace(StackConfig config, HardwareCatalog? catalog = null, CompatibilityMatrix? matrix = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         catalog ??= HardwareCatalog.Default;
@@ -56,9 +67,10 @@ public static partial class EnvironmentBinder
             throw new InvalidOperationException("the binder returned no model and no error");
         }
 
-        return errors.Count == 0 && model is not null
+        var result = errors.Count == 0 && model is not null
             ? new BindResult(model with { SecretValues = [.. errors.Secrets.Values] }, [])
             : new BindResult(null, [.. errors.All]);
+        return new BindTrace(result, errors.Traced, errors.Checks);
     }
 
     /// <summary>Binds and validates, throwing <see cref="EnvironmentConfigException"/> with every problem.</summary>
@@ -111,7 +123,7 @@ public static partial class EnvironmentBinder
         {
             foreach (var key in config.Values.Keys.Where(k => !config.SecretKeys.Contains(k) && !Keys.Contains(k)))
             {
-                errors.Add(ConfigDocument.KeyPath(key), $"unknown key; allowed keys: {string.Join(", ", Keys)} (and secret keys referenced by them)");
+                errors.Add(ConfigDocument.KeyPath(key), $"unknown key; allowed keys: {string.Join(", ", Keys)} (and secret keys referenced by them)", ConfigErrorSource.UnknownKey);
             }
 
             var environment = TopString("environment", KubernetesNames.ShortNamePattern, KubernetesNames.ShortNameRule);
@@ -127,7 +139,7 @@ public static partial class EnvironmentBinder
                 }
                 else
                 {
-                    errors.Add(ConfigDocument.KeyPath("topology"), $"\"{topologyText}\" is not allowed; allowed: {string.Join(", ", Topologies.Keys)}");
+                    errors.Add(ConfigDocument.KeyPath("topology"), $"\"{topologyText}\" is not allowed; allowed: {string.Join(", ", Topologies.Keys)}", ConfigErrorSource.Shape);
                 }
             }
 
@@ -165,7 +177,7 @@ public static partial class EnvironmentBinder
             // Capacity needs a structurally valid model; its violations are reported the same way.
             foreach (var error in CapacityPlanner.Validate(model))
             {
-                errors.Add(error.Path, error.Message);
+                errors.Add(error.Path, error.Message, ConfigErrorSource.Capacity);
             }
 
             return errors.Count == 0 ? model : null;
@@ -176,25 +188,25 @@ public static partial class EnvironmentBinder
             var path = ConfigDocument.KeyPath(key);
             if (config.SecretKeys.Contains(key))
             {
-                errors.Add(path, "must be a plain value, not a secret");
+                errors.Add(path, "must be a plain value, not a secret", ConfigErrorSource.Shape);
                 return null;
             }
 
             if (!config.Values.TryGetValue(key, out var node) || node is null)
             {
-                errors.Add(path, "is required");
+                errors.Add(path, "is required", ConfigErrorSource.Shape);
                 return null;
             }
 
             if (node is not JsonValue v || !v.TryGetValue<string>(out var s) || s.Length == 0)
             {
-                errors.Add(path, $"expected a non-empty string, got {errors.Secrets.Show(path, node)}");
+                errors.Add(path, $"expected a non-empty string, got {errors.Secrets.Show(path, node)}", ConfigErrorSource.Shape);
                 return null;
             }
 
             if (pattern is not null && !pattern.IsMatch(s))
             {
-                errors.Add(path, $"\"{s}\" is not allowed; expected {hint}");
+                errors.Add(path, $"\"{s}\" is not allowed; expected {hint}", ConfigErrorSource.Shape);
                 return null;
             }
 
@@ -215,7 +227,7 @@ public static partial class EnvironmentBinder
                 return new ConfigObject(path, o, errors);
             }
 
-            errors.Add(path, $"expected a mapping (object), got {errors.Secrets.Show(path, node)}");
+            errors.Add(path, $"expected a mapping (object), got {errors.Secrets.Show(path, node)}", ConfigErrorSource.Shape);
             return null;
         }
 
@@ -226,7 +238,7 @@ public static partial class EnvironmentBinder
             {
                 if (!WholeSecret(key) && required)
                 {
-                    errors.Add(path, "is required");
+                    errors.Add(path, "is required", ConfigErrorSource.Shape);
                 }
 
                 return [];
@@ -243,7 +255,7 @@ public static partial class EnvironmentBinder
                 return false;
             }
 
-            errors.Add(ConfigDocument.KeyPath(key), $"is a secret as a whole (secure:); neocloud must read this section to check and plan it: keep it plain and make single values secret (`pulumi config set --secret --path 'neocloud:{key}...'`), which is allowed for {ConfigSecrets.AllowedKeys}");
+            errors.Add(ConfigDocument.KeyPath(key), $"is a secret as a whole (secure:); neocloud must read this section to check and plan it: keep it plain and make single values secret (`pulumi config set --secret --path 'neocloud:{key}...'`), which is allowed for {ConfigSecrets.AllowedKeys}", ConfigErrorSource.Shape);
             return true;
         }
 

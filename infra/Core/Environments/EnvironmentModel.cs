@@ -319,15 +319,29 @@ public sealed record BucketSpec(
 /// <param name="SyncSchedule">Cron schedule of the sync job (its recovery point objective).</param>
 public sealed record OnPremStoreSpec(string Cluster, string BucketName, string StorageClass, bool SyncToS3, string SyncSchedule);
 
-/// <summary>kube-prometheus-stack settings.</summary>
-/// <param name="Retention">Prometheus retention, e.g. 15d.</param>
-/// <param name="StorageSize">Prometheus volume size, e.g. 100Gi.</param>
-/// <param name="StorageClass">Storage class of the Prometheus volume, or null for the cluster default.</param>
-/// <param name="ReleaseLabel">Value of the <c>release</c> label ServiceMonitors must carry.</param>
-public sealed record MonitoringSpec(string Retention, string StorageSize, string? StorageClass, string ReleaseLabel)
+/// <summary>
+/// kube-prometheus-stack settings (<c>neocloud:monitoring</c>): the <c>PrometheusStack</c> component's spec as the binder
+/// validated it, wrapped with what only the environment has (the secret keys of the Grafana password and of the
+/// receivers). The values that differ per cluster (the GPU Operator namespace, federation) are the stack's: the
+/// wrapped spec has none (<c>with</c> them per cluster).
+/// </summary>
+/// <param name="Stack">The component's spec: ownership = the stack's environment and cost center, namespace = <c>monitoring</c>.</param>
+public sealed record MonitoringSpec(NeoCloud.Infra.Core.Monitoring.PrometheusStackSpec Stack)
 {
+    /// <summary>Prometheus retention, e.g. 15d (<c>monitoring.retention</c>).</summary>
+    public string Retention => Stack.Retention!;
+
+    /// <summary>Prometheus volume size, e.g. 100Gi (<c>monitoring.storageSize</c>).</summary>
+    public string StorageSize => Stack.StorageSize!;
+
+    /// <summary>Storage class of the Prometheus volume, or null for the cluster default (<c>monitoring.storageClass</c>).</summary>
+    public string? StorageClass => Stack.StorageClass;
+
+    /// <summary>Value of the <c>release</c> label ServiceMonitors must carry (<c>monitoring.releaseLabel</c>; the chart's release name).</summary>
+    public string ReleaseLabel => Stack.ReleaseName!;
+
     /// <summary>Grafana's admin user (<c>monitoring.grafana.adminUser</c>). Defaults to <c>admin</c>.</summary>
-    public string GrafanaAdminUser { get; init; } = "admin";
+    public string GrafanaAdminUser => Stack.GrafanaAdminUser ?? "admin";
 
     /// <summary>
     /// The secret <c>neocloud:</c> key holding Grafana's admin password (<c>monitoring.grafana.adminPasswordSecretKey</c>),

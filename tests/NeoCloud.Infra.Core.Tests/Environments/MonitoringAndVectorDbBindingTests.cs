@@ -70,7 +70,7 @@ public sealed class MonitoringAndVectorDbBindingTests
         // Production (prod is strict): the planner's production rules speak at the section's keys.
         { "    replicas: 3\n", "    replicas: 2\n", "neocloud:vectorDb.replicas", "2 replicas in production; at least 3 are required" },
         { "    replicationFactor: 2\n", "    replicationFactor: 1\n", "neocloud:vectorDb.replicationFactor", "1 in production keeps a single copy of each shard" },
-        { "    replicationFactor: 2\n", "    replicationFactor: 4\n", "neocloud:vectorDb.replicationFactor", "4 copies of each shard need at least 4 peers, but Replicas is 3" },
+        { "    replicationFactor: 2\n", "    replicationFactor: 4\n", "neocloud:vectorDb.replicationFactor", "4 copies of each shard need at least 4 peers, but replicas is 3" },
         { "    replicationFactor: 2\n", "    replicationFactor: 0\n", "neocloud:vectorDb.replicationFactor", "0 is not allowed; use at least 1" },
         { "    storageSize: 200Gi\n", "    storageSize: big\n", "neocloud:vectorDb.storageSize", "\"big\" is not a Kubernetes quantity, e.g. 200Gi" },
         { "    storageClass: fast-ssd\n    storageSize: 200Gi\n", "    storageSize: 200Gi\n", "neocloud:vectorDb.storageClass", "is required (a storage class of the cluster)" },

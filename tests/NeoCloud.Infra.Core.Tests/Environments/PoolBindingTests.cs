@@ -55,7 +55,10 @@ public class PoolBindingTests
             _ => throw new ArgumentOutOfRangeException(nameof(change)),
         };
         var problem = Assert.Single(GpuPoolPlanner.Validate(spec));
-        Assert.Equal(error.Message, problem.Reason);
+
+        // The planner's reason, with the properties it names written as the section's keys (MaxSize → maxSize).
+        var check = EnvironmentBinder.Trace(StackConfig.FromYaml(Prod.Replace(BurstH100, block, StringComparison.Ordinal), "prod")).Checks.Last(c => c.ObjectPath == "neocloud:gpuPools[3]");
+        Assert.Equal(error.Message, check.Message(problem));
     }
 
     [Fact]
@@ -82,7 +85,7 @@ public class PoolBindingTests
         Assert.Contains(system, Prod, StringComparison.Ordinal);
         var error = SingleError(Prod.Replace(system, "      instanceType: m7i.2xlarge\n      minSize: 4\n      maxSize: 3\n", StringComparison.Ordinal));
         Assert.Equal("neocloud:gpuPools[5].minSize", error.Path);
-        Assert.Equal("(4) must not exceed MaxSize (3)", error.Message);
+        Assert.Equal("(4) must not exceed maxSize (3)", error.Message);
 
         var gpuKey = SingleError(Prod.Replace(system, system + "      timeSlicing: {replicas: 2}\n", StringComparison.Ordinal));
         Assert.Equal("neocloud:gpuPools[5].timeSlicing", gpuKey.Path);

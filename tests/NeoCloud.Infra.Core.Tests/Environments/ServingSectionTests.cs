@@ -43,7 +43,7 @@ public sealed class ServingSectionTests
     {
         var error = SingleError(Valid().Replace("      min: 1\n      max: 4\n", "      min: 5\n      max: 4\n", StringComparison.Ordinal));
         Assert.Equal("neocloud:serving[1].replicas.max", error.Path);
-        Assert.Equal("must be at least 1 and at least MinReplicas (5), was 4", error.Message);
+        Assert.Equal("must be at least 1 and at least replicas.min (5), was 4", error.Message);
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class ServingSectionTests
         var yaml = Valid().Replace("      p95Ms: 500\n      p99Ms: 900\n", "      p95Ms: 500\n      p99Ms: 900\n    autoscaling:\n      fallbackReplicas: 9\n", StringComparison.Ordinal);
         var error = SingleError(yaml);
         Assert.Equal("neocloud:serving[1].autoscaling.fallbackReplicas", error.Path);
-        Assert.Equal("must be between 1 and MaxReplicas (4), was 9", error.Message);
+        Assert.Equal("must be between 1 and replicas.max (4), was 9", error.Message);
     }
 
     /// <summary>Parity: for the serving fixtures, the binder's message is the component planner's reason for the same spec.</summary>
