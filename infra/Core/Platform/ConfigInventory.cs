@@ -73,7 +73,9 @@ public static partial class ConfigInventory
                 workloads.Add(ClusterAutoscalerPlanner.Workload(autoscaler).On(c));
             }
 
-            // The cluster's add-ons run on its system pools (their charts' nodeSelector), where it has one.
+            // The cluster's add-ons run on its system pools (their charts' nodeSelector), where it has one: the GPU
+            // Operator, KEDA and the autoscaler today. kube-prometheus-stack (PrometheusSettings.NodeSelector) and Qdrant
+            // (VectorDatabasePlan.NodeSelector) get it here once PrometheusStack and VectorDatabase pass it to their charts.
             var addons = SystemAddonPlacement.NodeSelector(env, c);
             foreach (var ns in new[] { "kube-system", ClientNamespace, StackLayout.MonitoringNamespace, StackLayout.KedaNamespace })
             {
@@ -139,7 +141,7 @@ public static partial class ConfigInventory
                 flows.Add(new PlatformFlow($"{c}: Prometheus → DCGM exporter", Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), Pod(c, StackLayout.GpuOperatorNamespace, WorkloadShape.Labels(("app", "nvidia-dcgm-exporter")), "DCGM exporter"), GpuOperatorWorkloads.DcgmExporterPort, "TCP", true));
             }
 
-            var monitoringSettings = new PrometheusSettings(release, StackLayout.MonitoringNamespace, env.Monitoring.Retention, env.Monitoring.StorageSize, env.Monitoring.StorageClass) { NodeSelector = addons };
+            var monitoringSettings = new PrometheusSettings(release, StackLayout.MonitoringNamespace, env.Monitoring.Retention, env.Monitoring.StorageSize, env.Monitoring.StorageClass);
             workloads.AddRange(KubePrometheusStackWorkloads.For(monitoringSettings).Select(w => w.On(c)));
             workloads.AddRange(KedaWorkloads.For(StackLayout.KedaNamespace, KedaChart.Values(null, ImmutableSortedDictionary<string, string>.Empty, addons)).Select(w => w.On(c)));
             flows.Add(new PlatformFlow($"{c}: KEDA → Prometheus", Pod(c, StackLayout.KedaNamespace, KedaWorkloads.OperatorPodLabels, "KEDA operator"), Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), KubePrometheusStackChart.PrometheusPort, "TCP", true));
@@ -169,9 +171,7 @@ public static partial class ConfigInventory
         if (env.VectorDb is { } vdb)
         {
             namespaces.Add(PlatformNamespace.Of(vdb.Cluster, StackLayout.VectorDbNamespace));
-            var qdrant = VectorDatabasePlanner.Plan(vdb.ToSpec(new OwnershipSpec(env.Environment, env.CostCenter), env.IsProduction, env.Cluster(vdb.Cluster).Substrate == Substrate.Eks, release, TenantPaths.VectorDbUsers(env)))
-                with
-            { NodeSelector = SystemAddonPlacement.NodeSelector(env, vdb.Cluster) };
+            var qdrant = VectorDatabasePlanner.Plan(vdb.ToSpec(new OwnershipSpec(env.Environment, env.CostCenter), env.IsProduction, env.Cluster(vdb.Cluster).Substrate == Substrate.Eks, release, TenantPaths.VectorDbUsers(env)));
             workloads.Add(QdrantWorkloads.For(StackLayout.VectorDbNamespace, "qdrant", qdrant).On(vdb.Cluster));
             policies.Add(Policy(vdb.Cluster, StackLayout.VectorDbNamespace, qdrant.Ingress!));
             flows.Add(new PlatformFlow($"{vdb.Cluster}: Prometheus → Qdrant metrics", Pod(vdb.Cluster, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), Pod(vdb.Cluster, StackLayout.VectorDbNamespace, QdrantWorkloads.PodLabels("qdrant"), "Qdrant"), QdrantChart.HttpPort, "TCP", true));
