@@ -113,6 +113,23 @@ public sealed class EnvironmentStack
 
         // Cpu pools: the system pool the add-ons below are placed on (their Helm releases wait for Ready pods).
         var cpuPools = _env.PoolsOf(cluster.Name).Where(p => p.Gpu is null).Select(pool => (Resource)new CpuNodePool(pool.Name, CpuPoolArgs(pool, access), access.Options())).ToArray();
+        var addonSelector = SystemAddonPlacement.NodeSelector(_env, cluster.Name).ToDictionary(StringComparer.Ordinal);
+
+        // Node autoscaling: every EKS cluster the stack creates runs cluster-autoscaler over its pools (issue 14).
+        if (ClusterAutoscalerSpec.ForCluster(_env, cluster, StackLayout.ComponentName(cluster.Name, "node-autoscaler")) is { } autoscaler)
+        {
+            _ = new ClusterAutoscaler(autoscaler.Name!, new ClusterAutoscalerArgs
+            {
+                ClusterName = access.EksClusterName!,
+                Region = autoscaler.Region!,
+                KubernetesVersion = autoscaler.KubernetesVersion!,
+                Pools = [.. autoscaler.Pools.Select(p => new AutoscaledPoolArgs { PoolName = p.PoolName!, MinSize = p.MinSize, MaxSize = p.MaxSize, CapacityType = p.CapacityType })],
+                MaxNodesTotal = autoscaler.MaxNodesTotal,
+                SystemNodeSelector = addonSelector,
+                Environment = _env.Environment,
+                CostCenter = _env.CostCenter,
+            }, access.Options(cpuPools));
+        }
 
         var monitoring = new PrometheusStack(StackLayout.ComponentName(cluster.Name, "monitoring"), new PrometheusStackArgs
         {
@@ -147,6 +164,7 @@ public sealed class EnvironmentStack
             Namespace = StackLayout.GpuOperatorNamespace,
             PrometheusReleaseLabel = release,
             ServiceMonitor = false,
+            SystemNodeSelector = addonSelector,
             Environment = _env.Environment,
             CostCenter = _env.CostCenter,
         }, access.Options([.. pools, .. cpuPools]));
@@ -157,6 +175,7 @@ public sealed class EnvironmentStack
             Environment = _env.Environment,
             CostCenter = _env.CostCenter,
             MonitoringRelease = release,
+            SystemNodeSelector = addonSelector,
         }, access.Options(monitoring));
         return new ClusterPlatform(monitoring, keda, gpuOperator);
     }

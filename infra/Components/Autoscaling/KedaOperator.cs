@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Kubernetes;
 using NeoCloud.Infra.Core.Autoscaling;
 using Pulumi;
@@ -25,9 +26,19 @@ public sealed class KedaOperatorArgs : NeoCloudArgs
     [Input("monitoringRelease")]
     public string? MonitoringRelease { get; set; }
 
+    /// <summary>
+    /// Node selector of KEDA's operator, metrics API server and admission webhooks, e.g. a system
+    /// <c>CpuNodePool</c>'s <c>neocloud.io/node-role: system</c>. Defaults to none (the chart's placement).
+    /// </summary>
+    [Input("systemNodeSelector")]
+    public Dictionary<string, string>? SystemNodeSelector { get; set; }
+
     /// <summary>The spec Core validates and plans.</summary>
     /// <param name="name">The component's resource name (the Helm release name).</param>
-    internal KedaOperatorSpec ToSpec(string name) => new(name, ToOwnership(), Namespace, CreateNamespace, MonitoringRelease);
+    internal KedaOperatorSpec ToSpec(string name) => new(name, ToOwnership(), Namespace, CreateNamespace, MonitoringRelease)
+    {
+        SystemNodeSelector = (SystemNodeSelector ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
+    };
 }
 
 /// <summary>

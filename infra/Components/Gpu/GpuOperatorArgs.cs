@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using NeoCloud.Infra.Core.Gpu;
 using Pulumi;
 
@@ -34,6 +35,14 @@ public sealed class GpuOperatorArgs : NeoCloudArgs
     [Input("allowNodeReboot")]
     public bool? AllowNodeReboot { get; set; }
 
+    /// <summary>
+    /// Node selector of the operator's controllers (the operator Deployment, NFD master and gc), e.g. a system
+    /// <see cref="CpuNodePool"/>'s <c>neocloud.io/node-role: system</c>. Defaults to none (the chart's placement). The
+    /// GPU DaemonSets always run on the GPU nodes.
+    /// </summary>
+    [Input("systemNodeSelector")]
+    public Dictionary<string, string>? SystemNodeSelector { get; set; }
+
     internal GpuOperatorSpec ToSpec() => new()
     {
         Ownership = ToOwnership(),
@@ -44,6 +53,7 @@ public sealed class GpuOperatorArgs : NeoCloudArgs
         PrometheusReleaseLabel = PrometheusReleaseLabel,
         ServiceMonitor = ServiceMonitor,
         AllowNodeReboot = AllowNodeReboot,
+        SystemNodeSelector = (SystemNodeSelector ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
     };
 }
 

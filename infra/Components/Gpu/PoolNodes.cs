@@ -18,6 +18,10 @@ internal static class PoolNodes
     {
         var tags = plan.Tags.ToImmutableDictionary(StringComparer.Ordinal);
         var (role, attachments) = EksNodeRole.Create(name, plan.Description, tags, plan.EnableSsm, parent);
+
+        // cluster-autoscaler's node template (scale from zero): on the node group, where CA reads it through
+        // eks:DescribeNodegroup, and below on its Auto Scaling group, which EKS does not copy the tags to (kubernetes/autoscaler#5278).
+        var nodeGroupTags = plan.Tags.SetItems(plan.AutoscalerTemplate).ToImmutableDictionary(StringComparer.Ordinal);
         var nodeGroup = new NodeGroup($"{name}-node-group", new NodeGroupArgs
         {
             ClusterName = clusterName,
@@ -38,15 +42,33 @@ internal static class PoolNodes
             },
             Labels = plan.Labels.ToImmutableDictionary(StringComparer.Ordinal),
             Taints = plan.Taints.Select(t => new NodeGroupTaintArgs { Key = t.Key, Value = t.Value, Effect = t.EksEffect }).ToList(),
-            Tags = tags,
+            Tags = nodeGroupTags,
         }, new CustomResourceOptions
         {
             Parent = parent,
             DependsOn = attachments,
-            // Cluster autoscaler / Karpenter own the running size after creation.
+            // cluster-autoscaler owns the running size after creation.
             IgnoreChanges = ["scalingConfig.desiredSize"],
         });
+
+        var asgName = nodeGroup.Resources.Apply(r => r.IsDefault ? "" : r.SelectMany(x => x.AutoscalingGroups).Select(g => g.Name).FirstOrDefault() ?? "");
+        foreach (var (key, value) in plan.AutoscalerTemplate)
+        {
+            _ = new Pulumi.Aws.AutoScaling.Tag($"{name}-asg-{TagResourceSuffix(key)}", new Pulumi.Aws.AutoScaling.TagArgs
+            {
+                AutoscalingGroupName = asgName,
+                TagDetails = new Pulumi.Aws.AutoScaling.Inputs.TagTagArgs { Key = key, Value = value, PropagateAtLaunch = false },
+            }, new CustomResourceOptions { Parent = parent });
+        }
+
         return (nodeGroup.Arn, role.Arn);
+    }
+
+    /// <summary>A resource-name suffix for a node-template tag: the part after the prefix, with every character outside [a-z0-9.-] as '-'.</summary>
+    internal static string TagResourceSuffix(string key)
+    {
+        var rest = key.StartsWith(AutoscalerNodeTemplate.Prefix, StringComparison.Ordinal) ? key[AutoscalerNodeTemplate.Prefix.Length..] : key;
+        return new string([.. rest.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '-')]);
     }
 
     /// <summary>

@@ -30,7 +30,13 @@ public static class KedaChart
     /// </summary>
     /// <param name="prometheusReleaseLabel">The kube-prometheus-stack release label, or null when not monitored.</param>
     /// <param name="labels">Labels every object of the chart carries (cost attribution).</param>
-    public static ImmutableSortedDictionary<string, object> Values(string? prometheusReleaseLabel, IReadOnlyDictionary<string, string> labels)
+    /// <param name="nodeSelector">
+    /// Node selector of the operator, the metrics API server and the admission webhooks (the cluster's system pools), or
+    /// null/empty for the chart's placement. kedacore/charts v2.20.2 <c>keda/values.yaml</c> top-level <c>nodeSelector</c>,
+    /// which <c>templates/{manager,metrics-server,webhooks}/deployment.yaml</c> each use (<c>.Values.&lt;component&gt;.nodeSelector
+    /// | default .Values.nodeSelector</c>, after <c>kubernetes.io/os: linux</c>).
+    /// </param>
+    public static ImmutableSortedDictionary<string, object> Values(string? prometheusReleaseLabel, IReadOnlyDictionary<string, string> labels, IReadOnlyDictionary<string, string>? nodeSelector = null)
     {
         ArgumentNullException.ThrowIfNull(labels);
         var values = ImmutableSortedDictionary.CreateBuilder<string, object>(StringComparer.Ordinal);
@@ -42,6 +48,11 @@ public static class KedaChart
             values["prometheus"] = Map(
                 ("operator", Map(("enabled", true), ("serviceMonitor", monitor))),
                 ("metricServer", Map(("enabled", true), ("serviceMonitor", monitor))));
+        }
+
+        if (Gpu.SystemAddonPlacement.ChartValue(nodeSelector ?? ImmutableSortedDictionary<string, string>.Empty) is { } selector)
+        {
+            values["nodeSelector"] = selector;
         }
 
         return values.ToImmutable();

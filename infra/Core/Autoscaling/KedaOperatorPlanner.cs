@@ -12,6 +12,9 @@ namespace NeoCloud.Infra.Core.Autoscaling;
 /// <param name="MonitoringRelease">kube-prometheus-stack release label of KEDA's own ServiceMonitors, or null.</param>
 public sealed record KedaOperatorSpec(string? Name, OwnershipSpec Ownership, string? Namespace, bool CreateNamespace, string? MonitoringRelease)
 {
+    /// <summary>Node selector of KEDA's Deployments (the cluster's system pools); empty: the chart's placement.</summary>
+    public ImmutableSortedDictionary<string, string> SystemNodeSelector { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
     /// <summary>Default <see cref="Namespace"/>.</summary>
     public const string DefaultNamespace = "keda";
 }
@@ -52,6 +55,11 @@ public static class KedaOperatorPlanner
             spec.MonitoringRelease is null || (spec.MonitoringRelease.Length > 0 && KubernetesNames.IsLabelValue(spec.MonitoringRelease)),
             "MonitoringRelease",
             $"{Show(spec.MonitoringRelease)} must be a non-empty Kubernetes label value (the ServiceMonitors' `release` label), or null for no ServiceMonitors");
+        foreach (var (key, value) in spec.SystemNodeSelector ?? ImmutableSortedDictionary<string, string>.Empty)
+        {
+            p.Require(KubernetesNames.IsLabelKey(key) && KubernetesNames.IsLabelValue(value), $"SystemNodeSelector[{key}]", $"\"{key}={value}\" is not a node label (a label key and a label value)");
+        }
+
         return p.ToImmutable();
     }
 
@@ -66,7 +74,7 @@ public static class KedaOperatorPlanner
         }
 
         var labels = spec.Ownership.Tags.SetItems(ResourceLabels.For(KedaChart.Chart, spec.Name!, "autoscaler", spec.Ownership.Environment, spec.Ownership.CostCenter));
-        return new KedaOperatorPlan(spec.Name!, spec.Namespace!, spec.CreateNamespace, labels, KedaChart.Values(spec.MonitoringRelease, labels));
+        return new KedaOperatorPlan(spec.Name!, spec.Namespace!, spec.CreateNamespace, labels, KedaChart.Values(spec.MonitoringRelease, labels, spec.SystemNodeSelector));
     }
 
     private static string Show(string? value) => value is null ? "a missing value" : $"\"{value}\"";

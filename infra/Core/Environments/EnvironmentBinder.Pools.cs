@@ -271,6 +271,7 @@ public static partial class EnvironmentBinder
         /// </summary>
         private void RequireSystemPools(ImmutableArray<ClusterSpec> clusters, ImmutableArray<GpuPoolSpec> pools)
         {
+            CheckNodeAutoscalerLimits(clusters, pools);
             foreach (var cluster in clusters)
             {
                 if (cluster.Substrate != Substrate.Eks || cluster.Existing is not null
@@ -298,7 +299,7 @@ public static partial class EnvironmentBinder
                     errors.Add(chosen!.Value.Item2, problem); // keeps binding the rest under the strategy that can express it (mixed)
                 }
 
-                result.Add(cluster with { MigStrategy = strategy });
+                result.Add(cluster with { MigStrategy = strategy, NodeAutoscaler = NodeAutoscalerOf(cluster.Name) });
             }
 
             return result.ToImmutable();

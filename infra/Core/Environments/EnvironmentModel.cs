@@ -128,6 +128,13 @@ public sealed record ClusterSpec(
     /// the operator on-prem, preinstalled (the AMI's) on EKS.
     /// </summary>
     public NeoCloud.Infra.Core.Gpu.GpuDriver Driver { get; init; } = Substrate == Substrate.Eks ? NeoCloud.Infra.Core.Gpu.GpuDriver.Preinstalled : NeoCloud.Infra.Core.Gpu.GpuDriver.Operator;
+
+    /// <summary>
+    /// The node autoscaler's settings (<c>clusters[].nodeAutoscaler</c>, EKS only): every EKS cluster the stack creates
+    /// runs cluster-autoscaler (<see cref="NeoCloud.Infra.Core.Autoscaling.ClusterAutoscalerPlanner"/>); these only
+    /// override its defaults.
+    /// </summary>
+    public NeoCloud.Infra.Core.Autoscaling.NodeAutoscalerSettings NodeAutoscaler { get; init; } = NeoCloud.Infra.Core.Autoscaling.NodeAutoscalerSettings.Default;
 }
 
 /// <summary>An EKS cluster that already exists.</summary>

@@ -213,10 +213,15 @@ public static class CpuPoolPlanner
         var (cpu, memory) = type is null ? (0, 0) : PoolPlacement.NodeCpuMemory(type.Vcpus, type.MemoryGiB, DiskSizeGiB);
         var nodeSelector = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(ResourceLabels.Pool, name)]);
         var placement = new PoolPlacement(name, nodeSelector, [], MigStrategy.None, "", 0, min, max, none, none, cpu, memory);
+        var allocatable = type is null ? null : Platform.NodeAllocatable.For(type.Vcpus, type.MemoryGiB, DiskSizeGiB, ImmutableSortedDictionary<string, int>.Empty);
         var nodeGroup = type is null
             ? null
             : new EksNodeGroupPlan($"Nodes of cpu pool {name}", type.Name, EksAmiTypes.Al2023X8664Standard, null, PoolValues.NameOf(PoolValues.CapacityTypes, capacityType),
-                DiskSizeGiB, min, desired, max, labels, [], tags.ToImmutable(), EnableSsm: false);
+                DiskSizeGiB, min, desired, max, labels, [], tags.ToImmutable(), EnableSsm: false)
+            {
+                NodeAllocatable = allocatable!,
+                AutoscalerTemplate = AutoscalerNodeTemplate.Tags(labels, [], allocatable!, mig: false),
+            };
         return new CpuPoolPlan(name, sub, nodes, labels, tags.ToImmutable(), type, nodeGroup, placement);
     }
 }

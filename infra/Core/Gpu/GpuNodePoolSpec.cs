@@ -189,7 +189,17 @@ public sealed record EksNodeGroupPlan(
     ImmutableSortedDictionary<string, string> Labels,
     ImmutableArray<NodeTaint> Taints,
     ImmutableSortedDictionary<string, string> Tags,
-    bool EnableSsm);
+    bool EnableSsm)
+{
+    /// <summary>
+    /// The node-template tags cluster-autoscaler builds a node of this group from while the group has none
+    /// (<see cref="AutoscalerNodeTemplate.Tags"/>): written on the node group and on its Auto Scaling group.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> AutoscalerTemplate { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
+    /// <summary>What one node offers pods (<see cref="Platform.NodeAllocatable.For"/>), the resources of <see cref="AutoscalerTemplate"/>.</summary>
+    public ImmutableSortedDictionary<string, long> NodeAllocatable { get; init; } = ImmutableSortedDictionary<string, long>.Empty.WithComparers(StringComparer.Ordinal);
+}
 
 /// <summary>What Core decided for one pool: the spec, labels, taints, tolerations, tags and capacity.</summary>
 /// <param name="Spec">The pool in the environment model's terms (its <c>Cluster</c> is empty when planned outside an environment).</param>

@@ -34,6 +34,13 @@ public sealed record GpuOperatorSpec
 
     /// <summary>Whether the MIG manager may reboot a node whose GPUs cannot be reset (<c>WITH_REBOOT</c>). Defaults to true on EKS, false on-prem.</summary>
     public bool? AllowNodeReboot { get; init; }
+
+    /// <summary>
+    /// Node selector of the operator's controllers (the operator Deployment, NFD master and gc): the cluster's system
+    /// pools (<see cref="SystemAddonPlacement.NodeSelector"/>). Empty (the default): the chart's placement. The GPU
+    /// DaemonSets are not affected; they run on GPU nodes.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> SystemNodeSelector { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
 }
 
 /// <summary>What the operator needs of one GPU pool of its cluster (the same values the pool's <see cref="GpuNodePoolSpec"/> states).</summary>
@@ -219,6 +226,14 @@ public static class GpuOperatorPlanner
             Error("Namespace", $"\"{ns}\" is not allowed; allowed: {KubernetesNames.DnsLabelRule}");
         }
 
+        foreach (var (key, value) in d.SystemNodeSelector ?? ImmutableSortedDictionary<string, string>.Empty)
+        {
+            if (!KubernetesNames.IsLabelKey(key) || !KubernetesNames.IsLabelValue(value))
+            {
+                Error($"SystemNodeSelector[{key}]", $"\"{key}={value}\" is not a node label (a label key and a label value)");
+            }
+        }
+
         if (release.Length == 0 || !KubernetesNames.IsLabelValue(release))
         {
             Error("PrometheusReleaseLabel", $"\"{release}\" is not allowed; allowed: a non-empty {KubernetesNames.LabelValueRule} (kube-prometheus-stack selects ServiceMonitors by it)");
@@ -364,6 +379,15 @@ public static class GpuOperatorPlanner
                     ? Map(("enabled", true), ("additionalLabels", Map(("release", release))))
                     : Map(("enabled", false))))),
             ("daemonsets", Map(("labels", Map([.. d.Ownership.Labels().Select(kv => (kv.Key, (object)kv.Value))])))));
+
+        if (SystemAddonPlacement.ChartValue(d.SystemNodeSelector ?? ImmutableSortedDictionary<string, string>.Empty) is { } selector)
+        {
+            // NVIDIA/gpu-operator v26.7.0 values.yaml operator.nodeSelector (default kubernetes.io/os: linux, merged by
+            // Helm) and charts/node-feature-discovery (0.19.0) values.yaml master.nodeSelector / gc.nodeSelector ({}).
+            values = values
+                .SetItem("operator", Map(("nodeSelector", selector)))
+                .SetItem("node-feature-discovery", Map(("master", Map(("nodeSelector", selector))), ("gc", Map(("nodeSelector", selector)))));
+        }
 
         return new GpuOperatorPlan(ns, strategy, migManager, withReboot, migParted, devicePlugin.ToImmutable(), values, labels);
     }

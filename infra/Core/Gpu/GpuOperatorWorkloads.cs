@@ -5,15 +5,18 @@ namespace NeoCloud.Infra.Core.Gpu;
 
 /// <summary>
 /// The pods the GPU Operator chart (<see cref="GpuOperatorChart.Version"/>) and its ClusterPolicy run, as the values
-/// <see cref="GpuOperatorPlanner"/> passes place them. Nothing in our values sets tolerations, nodeSelector, affinity or
-/// resources, so these are the chart defaults, read from NVIDIA/gpu-operator at tag v25.10.1:
+/// <see cref="GpuOperatorPlanner"/> passes place them. Our values set only the controllers' <c>nodeSelector</c> (the
+/// cluster's system pools, <see cref="GpuOperatorSpec.SystemNodeSelector"/>, read back from the plan's values here);
+/// tolerations, affinity and resources are the chart defaults, read from NVIDIA/gpu-operator at tag v26.7.0:
 /// <list type="bullet">
-/// <item><c>deployments/gpu-operator/values.yaml</c> <c>operator</c>: tolerations node-role.kubernetes.io/master and
-/// node-role.kubernetes.io/control-plane (Equal "", NoSchedule), only a preferred affinity, requests 200m / 100Mi;
-/// <c>daemonsets.tolerations</c>: nvidia.com/gpu Exists NoSchedule (every operand DaemonSet); operand resources <c>{}</c>.</item>
-/// <item><c>deployments/gpu-operator/charts/node-feature-discovery/values.yaml</c> (NFD 0.18.2): master tolerates only
-/// control-plane, requests 100m / 128Mi; gc no tolerations, 10m / 128Mi; worker (tolerations overridden by the parent
-/// chart: master, control-plane, nvidia.com/gpu Exists NoSchedule), 5m / 64Mi.</item>
+/// <item><c>deployments/gpu-operator/values.yaml</c> <c>operator</c>: <c>nodeSelector: kubernetes.io/os: linux</c>
+/// (merged with ours), toleration node-role.kubernetes.io/control-plane (Equal "", NoSchedule), a preferred affinity only,
+/// requests 200m / 100Mi; <c>daemonsets.tolerations</c>: nvidia.com/gpu Exists NoSchedule (every operand DaemonSet);
+/// operand resources <c>{}</c>.</item>
+/// <item><c>deployments/gpu-operator/charts/node-feature-discovery/values.yaml</c> (NFD 0.19.0): master
+/// <c>nodeSelector: {}</c>, tolerates only control-plane, requests 100m / 128Mi; gc <c>nodeSelector: {}</c>, no
+/// tolerations, 10m / 128Mi; worker (tolerations overridden by the parent chart: control-plane, nvidia.com/gpu Exists
+/// NoSchedule), 5m / 64Mi.</item>
 /// </list>
 /// The operand DaemonSets run only on nodes NFD labels with an NVIDIA PCI device
 /// (<see cref="NvidiaPciLabel"/>; the operator then sets <c>nvidia.com/gpu.deploy.*</c>); the MIG manager only where
@@ -35,13 +38,23 @@ public static class GpuOperatorWorkloads
     public static ImmutableArray<WorkloadShape> For(string ns, GpuOperatorPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var controlPlane = ImmutableArray.Create(WorkloadShape.EqualEmpty("node-role.kubernetes.io/master"), WorkloadShape.EqualEmpty("node-role.kubernetes.io/control-plane"));
+        var controlPlane = ImmutableArray.Create(WorkloadShape.EqualEmpty("node-role.kubernetes.io/control-plane"));
         var gpu = ImmutableArray.Create(WorkloadShape.Exists(GpuNodeLabels.GpuTaintKey, TaintEffect.NoSchedule));
         var onGpuNodes = ImmutableArray.Create(ImmutableArray.Create(new SelectorRequirement(NvidiaPciLabel, "In", ["true"])));
         var result = ImmutableArray.CreateBuilder<WorkloadShape>();
-        result.Add(new("Deployment", ns, "gpu-operator", Source, WorkloadShape.Labels(("app", "gpu-operator")), controlPlane, WorkloadShape.CpuMemory("200m", "100Mi")));
-        result.Add(new("Deployment", ns, "gpu-operator-node-feature-discovery-master", Source, WorkloadShape.Labels(("app.kubernetes.io/name", "node-feature-discovery"), ("role", "master")), [WorkloadShape.EqualEmpty("node-role.kubernetes.io/control-plane")], WorkloadShape.CpuMemory("100m", "128Mi")));
-        result.Add(new("Deployment", ns, "gpu-operator-node-feature-discovery-gc", Source, WorkloadShape.Labels(("app.kubernetes.io/name", "node-feature-discovery"), ("role", "gc")), [], WorkloadShape.CpuMemory("10m", "128Mi")));
+        var linux = WorkloadShape.Labels(("kubernetes.io/os", "linux"));
+        result.Add(new("Deployment", ns, "gpu-operator", Source, WorkloadShape.Labels(("app", "gpu-operator")), controlPlane, WorkloadShape.CpuMemory("200m", "100Mi"))
+        {
+            NodeSelector = linux.SetItems(Selector(plan.Values, "operator")),
+        });
+        result.Add(new("Deployment", ns, "gpu-operator-node-feature-discovery-master", Source, WorkloadShape.Labels(("app.kubernetes.io/name", "node-feature-discovery"), ("role", "master")), controlPlane, WorkloadShape.CpuMemory("100m", "128Mi"))
+        {
+            NodeSelector = Selector(plan.Values, "node-feature-discovery", "master"),
+        });
+        result.Add(new("Deployment", ns, "gpu-operator-node-feature-discovery-gc", Source, WorkloadShape.Labels(("app.kubernetes.io/name", "node-feature-discovery"), ("role", "gc")), [], WorkloadShape.CpuMemory("10m", "128Mi"))
+        {
+            NodeSelector = Selector(plan.Values, "node-feature-discovery", "gc"),
+        });
         result.Add(new("DaemonSet", ns, "gpu-operator-node-feature-discovery-worker", Source, WorkloadShape.Labels(("app.kubernetes.io/name", "node-feature-discovery"), ("role", "worker")), [.. controlPlane, .. gpu], WorkloadShape.CpuMemory("5m", "64Mi")));
 
         WorkloadShape Operand(string name, string app) =>
@@ -71,6 +84,29 @@ public static class GpuOperatorWorkloads
         }
 
         return result.ToImmutable();
+    }
+
+    /// <summary>The <c>nodeSelector</c> at <paramref name="path"/> in chart values (empty when the values set none).</summary>
+    /// <param name="values">Chart values.</param>
+    /// <param name="path">Keys down to the component whose <c>nodeSelector</c> is read.</param>
+    public static ImmutableSortedDictionary<string, string> Selector(IReadOnlyDictionary<string, object> values, params string[] path)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        ArgumentNullException.ThrowIfNull(path);
+        var node = values;
+        foreach (var key in path)
+        {
+            if (!node.TryGetValue(key, out var next) || next is not IReadOnlyDictionary<string, object> map)
+            {
+                return WorkloadShape.Labels();
+            }
+
+            node = map;
+        }
+
+        return node.TryGetValue("nodeSelector", out var selector) && selector is IReadOnlyDictionary<string, object> s
+            ? s.ToImmutableSortedDictionary(kv => kv.Key, kv => (string)kv.Value, StringComparer.Ordinal)
+            : WorkloadShape.Labels();
     }
 
     /// <summary>The DCGM exporter's metrics port (the chart's <c>dcgmExporter.service.port</c> default).</summary>

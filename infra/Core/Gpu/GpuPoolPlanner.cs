@@ -317,13 +317,19 @@ public static partial class GpuPoolPlanner
             labels[GpuDrivers.DeployToolkitLabel] = "false";
         }
 
+        var effective = mig is { Enabled: true } ? strategy : (chosenStrategy ?? MigStrategy.None);
+        if (sub == Substrate.Eks && AutoscalerNodeTemplate.CarriesAcceleratorLabel(mig is not null, effective))
+        {
+            // cluster-autoscaler's GPU readiness: a node with this label and no nvidia.com/gpu yet is still starting.
+            labels[AutoscalerNodeTemplate.AcceleratorLabel] = gpu.Id;
+        }
+
         var devicePluginConfig = spec.TimeSliced ? poolName : null;
         if (devicePluginConfig is not null)
         {
             labels[GpuNodeLabels.DevicePluginConfig] = devicePluginConfig;
         }
 
-        var effective = mig is { Enabled: true } ? strategy : (chosenStrategy ?? MigStrategy.None);
         var capacity = CapacityPlanner.ForPool(spec, strategy);
         var nodeSelector = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [KeyValuePair.Create(ResourceLabels.Pool, poolName)]);
         var nodeLabels = labels.ToImmutable();
@@ -332,10 +338,18 @@ public static partial class GpuPoolPlanner
             : (0, 0);
         var placement = new PoolPlacement(poolName, nodeSelector, [GpuToleration], effective, gpu.Id, gpusPerNode, min, max, capacity.AtMin, capacity.AtMax, cpu, memory);
         var amiType = sub == Substrate.Eks ? EksAmiTypes.For(gpu) : null;
-        var nodeGroup = sub == Substrate.Eks
-            ? new EksNodeGroupPlan($"Nodes of GPU pool {poolName}", d.InstanceType!, amiType!, d.AmiReleaseVersion, PoolValues.NameOf(PoolValues.CapacityTypes, capacityType),
-                d.DiskSizeGiB ?? DefaultDiskSizeGiB, min, desired, max, nodeLabels, [GpuTaint], tags, d.EnableSsm ?? false)
-            : null;
+        EksNodeGroupPlan? nodeGroup = null;
+        if (sub == Substrate.Eks && catalog.FindInstanceType(d.InstanceType!) is { } instance)
+        {
+            var disk = d.DiskSizeGiB ?? DefaultDiskSizeGiB;
+            var allocatable = Platform.NodeAllocatable.For(instance.Vcpus, instance.MemoryGiB, disk, capacity.PerNode);
+            nodeGroup = new EksNodeGroupPlan($"Nodes of GPU pool {poolName}", d.InstanceType!, amiType!, d.AmiReleaseVersion, PoolValues.NameOf(PoolValues.CapacityTypes, capacityType),
+                disk, min, desired, max, nodeLabels, [GpuTaint], tags, d.EnableSsm ?? false)
+            {
+                NodeAllocatable = allocatable,
+                AutoscalerTemplate = AutoscalerNodeTemplate.Tags(nodeLabels, [GpuTaint], allocatable, mig is not null),
+            };
+        }
 
         return new GpuPoolPlan(
             spec,

@@ -15,6 +15,13 @@ public sealed record PrometheusSettings(string Release, string Namespace, string
 {
     /// <summary>True when Alertmanager reads its configuration (receivers) from <see cref="KubePrometheusStackChart.AlertmanagerConfigSecretName"/>; false keeps the chart's default configuration, which notifies no one.</summary>
     public bool AlertmanagerConfigured { get; init; }
+
+    /// <summary>
+    /// Node selector of the chart's Deployments and StatefulSets (operator, Prometheus, Alertmanager, Grafana,
+    /// kube-state-metrics): the cluster's system pools (<see cref="Gpu.SystemAddonPlacement.NodeSelector"/>). Empty (the
+    /// default): the chart's placement. The node exporter DaemonSet runs on every node either way.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> NodeSelector { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
 }
 
 /// <summary>The official kube-prometheus-stack chart: pin, values, and the service names the values lead to.</summary>
@@ -92,7 +99,7 @@ public static class KubePrometheusStackChart
         }
 
         var commonLabels = CommonLabels(labels).ToImmutableSortedDictionary(kv => kv.Key, kv => (object)kv.Value, StringComparer.Ordinal);
-        return Map(
+        var values = Map(
             ("fullnameOverride", settings.Release),
             ("commonLabels", commonLabels),
             ("crds", Map(("enabled", true))),
@@ -114,6 +121,36 @@ public static class KubePrometheusStackChart
                 ? Map(("alertmanagerSpec", Map(("useExistingSecret", true), ("configSecret", AlertmanagerConfigSecretName(settings.Release)))))
                 : Map(("enabled", true))),
             ("kube-state-metrics", Map(("metricLabelsAllowlist", ImmutableArray.Create<object>($"nodes=[{ResourceLabels.Pool}]")))));
+        return Gpu.SystemAddonPlacement.ChartValue(settings.NodeSelector ?? ImmutableSortedDictionary<string, string>.Empty) is { } selector
+            ? WithNodeSelector(values, selector)
+            : values;
+    }
+
+    /// <summary>
+    /// The keys that place the chart's pods (kube-prometheus-stack 88.5.3 values.yaml <c>prometheusOperator.nodeSelector</c>,
+    /// <c>prometheus.prometheusSpec.nodeSelector</c>, <c>alertmanager.alertmanagerSpec.nodeSelector</c>; the
+    /// kube-state-metrics 8.4.0 and grafana charts' top-level <c>nodeSelector</c>), each path from the values' root.
+    /// </summary>
+    public static readonly ImmutableArray<ImmutableArray<string>> NodeSelectorPaths =
+    [
+        ["prometheusOperator"], ["prometheus", "prometheusSpec"], ["alertmanager", "alertmanagerSpec"], ["grafana"], ["kube-state-metrics"],
+    ];
+
+    private static ImmutableSortedDictionary<string, object> WithNodeSelector(ImmutableSortedDictionary<string, object> values, ImmutableSortedDictionary<string, object> selector)
+    {
+        foreach (var path in NodeSelectorPaths)
+        {
+            values = SetAt(values, path, 0, selector);
+        }
+
+        return values;
+    }
+
+    private static ImmutableSortedDictionary<string, object> SetAt(ImmutableSortedDictionary<string, object> node, ImmutableArray<string> path, int depth, object selector)
+    {
+        var child = node.TryGetValue(path[depth], out var existing) && existing is ImmutableSortedDictionary<string, object> map ? map : Map();
+        var updated = depth == path.Length - 1 ? child.SetItem("nodeSelector", selector) : SetAt(child, path, depth + 1, selector);
+        return node.SetItem(path[depth], updated);
     }
 
     /// <summary>

@@ -6,12 +6,14 @@ namespace NeoCloud.Infra.Core.Monitoring;
 
 /// <summary>
 /// The pods of kube-prometheus-stack (<see cref="KubePrometheusStackChart.Version"/>) as
-/// <see cref="KubePrometheusStackChart.Values"/> places them. Our values set only Prometheus's volume claim template;
-/// placement and resources are the chart defaults, read from prometheus-community/helm-charts at tag
-/// kube-prometheus-stack-76.5.1 <c>charts/kube-prometheus-stack/values.yaml</c> (operator, Prometheus, Alertmanager:
-/// <c>resources: {}</c>, <c>tolerations: []</c>; Alertmanager without storage), Grafana 9.3.4 and kube-state-metrics 6.1.4
-/// (<c>resources: {}</c>, <c>tolerations: []</c>), and prometheus-node-exporter 4.47.3 <c>values.yaml</c>
-/// (<c>tolerations: [{effect: NoSchedule, operator: Exists}]</c>, <c>nodeSelector: kubernetes.io/os: linux</c>).
+/// <see cref="KubePrometheusStackChart.Values"/> places them. Our values set Prometheus's volume claim template and, on a
+/// cluster with a system pool, the <c>nodeSelector</c> of every Deployment and StatefulSet
+/// (<see cref="PrometheusSettings.NodeSelector"/>, keys <see cref="KubePrometheusStackChart.NodeSelectorPaths"/>);
+/// tolerations and resources are the chart defaults, read from prometheus-community/helm-charts at tag
+/// kube-prometheus-stack-88.5.3 <c>charts/kube-prometheus-stack/values.yaml</c> (operator, Prometheus, Alertmanager:
+/// <c>resources: {}</c>, <c>tolerations: []</c>; Alertmanager without storage), kube-state-metrics 8.4.0
+/// (<c>nodeSelector: {}</c>, <c>tolerations: []</c>), Grafana (<c>tolerations: []</c>), and prometheus-node-exporter
+/// <c>values.yaml</c> (<c>tolerations: [{effect: NoSchedule, operator: Exists}]</c>, <c>nodeSelector: kubernetes.io/os: linux</c>).
 /// Names follow <c>fullnameOverride: &lt;release&gt;</c>.
 /// </summary>
 public static class KubePrometheusStackWorkloads
@@ -27,13 +29,15 @@ public static class KubePrometheusStackWorkloads
         ArgumentNullException.ThrowIfNull(settings);
         var (r, ns) = (settings.Release, settings.Namespace);
         var source = "kube-prometheus-stack " + KubePrometheusStackChart.Version;
+        var values = KubePrometheusStackChart.Values(settings, ImmutableSortedDictionary<string, string>.Empty);
+        ImmutableSortedDictionary<string, string> At(params string[] path) => Gpu.GpuOperatorWorkloads.Selector(values, path);
         return
         [
-            new("Deployment", ns, $"{r}-operator", source, WorkloadShape.Labels(("app", $"{r}-operator")), [], WorkloadShape.NoRequests),
-            new("StatefulSet", ns, $"prometheus-{r}-prometheus", source, PrometheusPodLabels(r), [], WorkloadShape.NoRequests) { ClaimTemplates = [settings.StorageClass] },
-            new("StatefulSet", ns, $"alertmanager-{r}-alertmanager", source, WorkloadShape.Labels(("app.kubernetes.io/name", "alertmanager")), [], WorkloadShape.NoRequests),
-            new("Deployment", ns, $"{r}-grafana", source, WorkloadShape.Labels(("app.kubernetes.io/name", "grafana")), [], WorkloadShape.NoRequests),
-            new("Deployment", ns, $"{r}-kube-state-metrics", source, WorkloadShape.Labels(("app.kubernetes.io/name", "kube-state-metrics")), [], WorkloadShape.NoRequests),
+            new("Deployment", ns, $"{r}-operator", source, WorkloadShape.Labels(("app", $"{r}-operator")), [], WorkloadShape.NoRequests) { NodeSelector = At("prometheusOperator") },
+            new("StatefulSet", ns, $"prometheus-{r}-prometheus", source, PrometheusPodLabels(r), [], WorkloadShape.NoRequests) { ClaimTemplates = [settings.StorageClass], NodeSelector = At("prometheus", "prometheusSpec") },
+            new("StatefulSet", ns, $"alertmanager-{r}-alertmanager", source, WorkloadShape.Labels(("app.kubernetes.io/name", "alertmanager")), [], WorkloadShape.NoRequests) { NodeSelector = At("alertmanager", "alertmanagerSpec") },
+            new("Deployment", ns, $"{r}-grafana", source, WorkloadShape.Labels(("app.kubernetes.io/name", "grafana")), [], WorkloadShape.NoRequests) { NodeSelector = At("grafana") },
+            new("Deployment", ns, $"{r}-kube-state-metrics", source, WorkloadShape.Labels(("app.kubernetes.io/name", "kube-state-metrics")), [], WorkloadShape.NoRequests) { NodeSelector = At("kube-state-metrics") },
             new("DaemonSet", ns, $"{r}-prometheus-node-exporter", source, WorkloadShape.Labels(("app.kubernetes.io/name", "prometheus-node-exporter")), [WorkloadShape.Exists(null, TaintEffect.NoSchedule)], WorkloadShape.NoRequests)
             {
                 NodeSelector = WorkloadShape.Labels(("kubernetes.io/os", "linux")),

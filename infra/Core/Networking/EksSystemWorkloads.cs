@@ -18,7 +18,12 @@ public static class EksSystemWorkloads
     public static readonly ImmutableSortedDictionary<string, string> CoreDnsPodLabels = WorkloadShape.Labels(("k8s-app", "kube-dns"));
 
     /// <summary>The system pods.</summary>
-    public static ImmutableArray<WorkloadShape> For()
+    /// <param name="coreDnsNodeSelector">
+    /// The coredns add-on's <c>nodeSelector</c> when <c>EksCluster</c> passes
+    /// <see cref="SystemAddonPlacement.CoreDnsConfigurationValues"/> as its configuration; null: the add-on's default
+    /// (<c>kubernetes.io/os: linux</c> only).
+    /// </param>
+    public static ImmutableArray<WorkloadShape> For(IReadOnlyDictionary<string, string>? coreDnsNodeSelector = null)
     {
         const string source = "eks";
         var everything = ImmutableArray.Create(WorkloadShape.Exists(null, null));
@@ -26,7 +31,7 @@ public static class EksSystemWorkloads
         [
             new("Deployment", "kube-system", "coredns", source, CoreDnsPodLabels, [WorkloadShape.Exists("CriticalAddonsOnly", null), WorkloadShape.Exists("node-role.kubernetes.io/control-plane", TaintEffect.NoSchedule)], WorkloadShape.CpuMemory("100m", "70Mi"), 2)
             {
-                NodeSelector = WorkloadShape.Labels(("kubernetes.io/os", "linux")),
+                NodeSelector = WorkloadShape.Labels(("kubernetes.io/os", "linux")).SetItems(coreDnsNodeSelector ?? ImmutableSortedDictionary<string, string>.Empty),
             },
             new("DaemonSet", "kube-system", "aws-node", source, WorkloadShape.Labels(("k8s-app", "aws-node")), everything, WorkloadShape.Labels((Quantities.Cpu, "25m"))),
             new("DaemonSet", "kube-system", "kube-proxy", source, WorkloadShape.Labels(("k8s-app", "kube-proxy")), everything, WorkloadShape.Labels((Quantities.Cpu, "100m"))),

@@ -63,7 +63,20 @@ public static partial class ConfigInventory
         {
             var c = cluster.Name;
             var eks = cluster.Substrate == Substrate.Eks;
-            clusters.Add(new PlatformCluster(c, Managed: eks, NodeAutoscaler: false));
+            // Every EKS cluster the stack creates runs cluster-autoscaler over its pools (issue 14; ClusterAutoscalerPlanner).
+            var autoscaler = ClusterAutoscalerSpec.ForCluster(env, cluster, StackLayout.ComponentName(c, "node-autoscaler")) is { } autoscalerSpec
+                ? ClusterAutoscalerPlanner.Plan(autoscalerSpec)
+                : null;
+            clusters.Add(new PlatformCluster(c, Managed: eks, NodeAutoscaler: autoscaler is not null));
+            if (autoscaler is not null)
+            {
+                workloads.Add(ClusterAutoscalerPlanner.Workload(autoscaler).On(c));
+            }
+
+            // The cluster's add-ons run on its system pools (their charts' nodeSelector), where it has one: the GPU
+            // Operator, KEDA and the autoscaler today. kube-prometheus-stack (PrometheusSettings.NodeSelector) and Qdrant
+            // (VectorDatabasePlan.NodeSelector) get it here once PrometheusStack and VectorDatabase pass it to their charts.
+            var addons = SystemAddonPlacement.NodeSelector(env, c);
             foreach (var ns in new[] { "kube-system", ClientNamespace, StackLayout.MonitoringNamespace, StackLayout.KedaNamespace })
             {
                 namespaces.Add(PlatformNamespace.Of(c, ns));
@@ -122,6 +135,7 @@ public static partial class ConfigInventory
                     Namespace = StackLayout.GpuOperatorNamespace,
                     PrometheusReleaseLabel = release,
                     ServiceMonitor = false,
+                    SystemNodeSelector = addons,
                 }, cat);
                 workloads.AddRange(GpuOperatorWorkloads.For(StackLayout.GpuOperatorNamespace, op).Select(w => w.On(c)));
                 flows.Add(new PlatformFlow($"{c}: Prometheus → DCGM exporter", Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), Pod(c, StackLayout.GpuOperatorNamespace, WorkloadShape.Labels(("app", "nvidia-dcgm-exporter")), "DCGM exporter"), GpuOperatorWorkloads.DcgmExporterPort, "TCP", true));
@@ -129,7 +143,7 @@ public static partial class ConfigInventory
 
             var monitoringSettings = new PrometheusSettings(release, StackLayout.MonitoringNamespace, env.Monitoring.Retention, env.Monitoring.StorageSize, env.Monitoring.StorageClass);
             workloads.AddRange(KubePrometheusStackWorkloads.For(monitoringSettings).Select(w => w.On(c)));
-            workloads.AddRange(KedaWorkloads.For(StackLayout.KedaNamespace).Select(w => w.On(c)));
+            workloads.AddRange(KedaWorkloads.For(StackLayout.KedaNamespace, KedaChart.Values(null, ImmutableSortedDictionary<string, string>.Empty, addons)).Select(w => w.On(c)));
             flows.Add(new PlatformFlow($"{c}: KEDA → Prometheus", Pod(c, StackLayout.KedaNamespace, KedaWorkloads.OperatorPodLabels, "KEDA operator"), Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), KubePrometheusStackChart.PrometheusPort, "TCP", true));
             flows.Add(new PlatformFlow($"{c}: Prometheus → KEDA metrics", Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), Pod(c, StackLayout.KedaNamespace, KedaWorkloads.OperatorPodLabels, "KEDA operator"), KedaWorkloads.OperatorMetricsPort, "TCP", true));
         }

@@ -5,9 +5,10 @@ namespace NeoCloud.Infra.Core.VectorDb;
 
 /// <summary>
 /// The Qdrant chart's (<see cref="QdrantChart.Version"/>) StatefulSet as <see cref="VectorDatabasePlan.ChartValues"/> places it:
-/// our values set replicas, the volume's StorageClass and pod anti-affinity; no tolerations, nodeSelector or resources,
-/// so those are the chart defaults (qdrant/qdrant-helm at tag qdrant-1.15.4 <c>charts/qdrant/values.yaml</c>:
-/// <c>resources: {}</c>, <c>nodeSelector: {}</c>, <c>tolerations: []</c>).
+/// our values set replicas, the volume's StorageClass, pod anti-affinity and, on a cluster with a system pool, the
+/// <c>nodeSelector</c> (<see cref="VectorDatabasePlan.NodeSelector"/>); no tolerations or resources, so those are the chart
+/// defaults (qdrant/qdrant-helm at tag qdrant-1.19.0 <c>charts/qdrant/values.yaml</c>: <c>resources: {}</c>,
+/// <c>nodeSelector: {}</c>, <c>tolerations: []</c>).
 /// </summary>
 public static class QdrantWorkloads
 {
@@ -25,6 +26,7 @@ public static class QdrantWorkloads
         return new WorkloadShape("StatefulSet", ns, VectorDatabasePlan.FullName(release), "qdrant " + QdrantChart.Version, PodLabels(release).AddRange(plan.Labels.Where(kv => !PodLabels(release).ContainsKey(kv.Key))), [], WorkloadShape.NoRequests, plan.Replicas)
         {
             ClaimTemplates = [plan.StorageClass],
+            NodeSelector = Gpu.GpuOperatorWorkloads.Selector(plan.ChartValues(release)),
         };
     }
 }

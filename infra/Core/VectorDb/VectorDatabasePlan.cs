@@ -32,6 +32,13 @@ public sealed record VectorDatabasePlan(
     /// <summary>The namespace's ingress policy the component creates (<see cref="VectorDatabaseSpec.RestrictIngress"/>), or null.</summary>
     public NetworkPolicyShape? Ingress { get; init; }
 
+    /// <summary>
+    /// Node selector of the Qdrant StatefulSet: the cluster's system pools (<see cref="Gpu.SystemAddonPlacement.NodeSelector"/>);
+    /// empty (the default) leaves the chart's <c>nodeSelector: {}</c> (qdrant/qdrant-helm qdrant-1.19.0 charts/qdrant/values.yaml,
+    /// rendered by templates/statefulset.yaml).
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> NodeSelector { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
     /// <summary>Peers required in production (Raft needs a majority; one peer may be down).</summary>
     public const int MinProductionReplicas = 3;
 
@@ -65,7 +72,7 @@ public sealed record VectorDatabasePlan(
         var apiKeyEnv = Tree(
             ("name", "QDRANT__SERVICE__API_KEY"),
             ("valueFrom", Tree(("secretKeyRef", Tree(("name", apiKeySecret), ("key", QdrantChart.ApiKeySecretKey))))));
-        return Tree(
+        var values = Tree(
             ("replicaCount", Replicas),
             ("apiKey", false),
             ("env", List(apiKeyEnv)),
@@ -86,6 +93,9 @@ public sealed record VectorDatabasePlan(
                 ("authorization", Tree(("type", "Bearer"), ("credentials", Tree(("name", apiKeySecret), ("key", QdrantChart.ApiKeySecretKey))))),
                 ("additionalLabels", Tree(("release", ReleaseLabel))),
                 ("scrapeInterval", "30s"))))));
+        return Gpu.SystemAddonPlacement.ChartValue(NodeSelector ?? ImmutableSortedDictionary<string, string>.Empty) is { } nodeSelector
+            ? values.SetItem("nodeSelector", nodeSelector)
+            : values;
     }
 
     /// <summary>

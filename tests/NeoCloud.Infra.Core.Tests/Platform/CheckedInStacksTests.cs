@@ -64,10 +64,14 @@ public sealed class CheckedInStacksTests
     }
 
     [Fact]
-    public void The_prod_burst_pool_has_no_nodes_and_nothing_adds_any()
+    public void The_prod_burst_pool_starts_at_zero_nodes_and_the_clusters_node_autoscaler_adds_them()
     {
         var prod = Check("prod");
-        Assert.Contains(prod.Findings, f => f.ToString() == "placement: burst/burst-h100: needs 2 nodes at maximum replicas (pool max 2) but stays at 0: no node autoscaler adds any");
+        Assert.True(Assert.Single(prod.Inventory.Clusters, c => c.Name == "burst").NodeAutoscaler);
+        Assert.False(Assert.Single(prod.Inventory.Clusters, c => c.Name == "dc1").NodeAutoscaler);
+        Assert.Equal(0, Assert.Single(prod.Inventory.Pools, p => p.Name == "burst-h100").DesiredNodes);
+        Assert.DoesNotContain(prod.Findings, f => f.Message.Contains("no node autoscaler", StringComparison.Ordinal));
+        Assert.Contains(prod.Inventory.Workloads, w => w.Cluster == "burst" && w.Namespace == "kube-system" && w.Name == "burst-node-autoscaler-aws-cluster-autoscaler");
     }
 
     [Fact]
