@@ -1,0 +1,58 @@
+using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Capacity;
+using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Gpu;
+
+namespace NeoCloud.Infra.Core.Tenancy;
+
+/// <summary>
+/// Which GPU pools a tenant may use on a cluster, from the environment model: the admission policy's data
+/// (<see cref="TenantAdmissionSpec"/>) and the per-pool quota mechanism. A tenant's ResourceQuota counts a GPU resource
+/// name across the cluster (<c>requests.nvidia.com/mig-1g.10gb</c> cannot tell two pools apart); the admission rule
+/// <see cref="PodAdmissionRules.GpuPools"/> lets the tenant's pods request it only on these pools, so the quota is the
+/// tenant's share of exactly these pools.
+/// </summary>
+public static class TenantPools
+{
+    /// <summary>The tenant a pool is dedicated to (<c>gpuPools[].dedicatedTo</c>), or null.</summary>
+    public static string? DedicatedTo(EnvironmentModel env, string pool)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        return env.Tenants.FirstOrDefault(t => t.DedicatedPools.Contains(pool))?.Name;
+    }
+
+    /// <summary>The taints a pool's nodes carry beyond the GPU taint: the dedicated taint of a dedicated pool.</summary>
+    public static ImmutableArray<NodeTaint> ExtraTaints(EnvironmentModel env, string pool) =>
+        DedicatedTo(env, pool) is { } tenant ? [DedicatedPools.Taint(tenant)] : [];
+
+    /// <summary>The GPU resources of <paramref name="pool"/> that <paramref name="quota"/> grants (count above 0).</summary>
+    public static ImmutableSortedSet<string> UsableResources(EnvironmentModel env, GpuPoolSpec pool, IReadOnlyDictionary<string, int> quota)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(quota);
+        var strategy = env.Clusters.FirstOrDefault(c => c.Name == pool.Cluster)?.MigStrategy ?? Hardware.MigStrategy.None;
+        return [.. CapacityPlanner.PerNode(pool, strategy).Keys.Where(r => quota.GetValueOrDefault(r) > 0)];
+    }
+
+    /// <summary>
+    /// The pools <paramref name="tenant"/> may use on <paramref name="cluster"/>: its declared <c>pools</c> (or, undeclared,
+    /// every GPU pool whose resources its quota grants), never a pool dedicated to another tenant, always its dedicated pools.
+    /// </summary>
+    public static ImmutableArray<GpuPoolSpec> For(EnvironmentModel env, Environments.TenantSpec tenant, string cluster)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(tenant);
+        return [.. env.GpuPools.Where(p => p.Cluster == cluster && p.Purpose != PoolPurpose.Cpu
+            && (DedicatedTo(env, p.Name) is not { } owner ? (tenant.Pools.IsDefault ? !UsableResources(env, p, tenant.Quota.GpuResources).IsEmpty : tenant.Pools.Contains(p.Name)) : owner == tenant.Name))];
+    }
+
+    /// <summary>The admission spec of <paramref name="tenant"/>'s namespace on <paramref name="cluster"/>.</summary>
+    public static TenantAdmissionSpec Admission(EnvironmentModel env, Environments.TenantSpec tenant, string cluster)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(tenant);
+        return new TenantAdmissionSpec(tenant.Name, [.. For(env, tenant, cluster).Select(p =>
+            new AdmissionPool(p.Name, UsableResources(env, p, tenant.Quota.GpuResources), [GpuPoolPlanner.GpuTaint, .. ExtraTaints(env, p.Name)]))]);
+    }
+}
