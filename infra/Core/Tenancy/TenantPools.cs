@@ -55,4 +55,42 @@ public static class TenantPools
         return new TenantAdmissionSpec(tenant.Name, [.. For(env, tenant, cluster).Select(p =>
             new AdmissionPool(p.Name, UsableResources(env, p, tenant.Quota.GpuResources), [GpuPoolPlanner.GpuTaint, .. ExtraTaints(env, p.Name)]))]);
     }
+
+    /// <summary>
+    /// What is wrong with <paramref name="tenant"/>'s declared <c>pools</c>, as (index in <c>pools</c>, reason): a pool that is not
+    /// a GPU pool of the stack, not on one of the tenant's clusters, dedicated to another tenant, or one whose GPU resources
+    /// the tenant's quota does not grant (the quota could never be used there).
+    /// </summary>
+    public static ImmutableArray<(int Index, string Reason)> Problems(EnvironmentModel env, Environments.TenantSpec tenant)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(tenant);
+        var result = ImmutableArray.CreateBuilder<(int, string)>();
+        for (var j = 0; j < (tenant.Pools.IsDefault ? 0 : tenant.Pools.Length); j++)
+        {
+            var name = tenant.Pools[j];
+            var pool = env.GpuPools.FirstOrDefault(p => p.Name == name);
+            var gpuPools = string.Join(", ", env.GpuPools.Where(p => p.Purpose != PoolPurpose.Cpu).Select(p => p.Name));
+            if (pool is null || pool.Purpose == PoolPurpose.Cpu)
+            {
+                result.Add((j, $"\"{name}\" is not a GPU pool of this stack; GPU pools: {gpuPools}"));
+            }
+            else if (!tenant.Clusters.Contains(pool.Cluster))
+            {
+                result.Add((j, $"pool \"{name}\" is in cluster \"{pool.Cluster}\", where tenant \"{tenant.Name}\" has no namespace (clusters: {string.Join(", ", tenant.Clusters)})"));
+            }
+            else if (DedicatedTo(env, name) is { } owner && owner != tenant.Name)
+            {
+                result.Add((j, $"pool \"{name}\" is dedicated to tenant \"{owner}\" (gpuPools[].dedicatedTo); no other tenant may use it"));
+            }
+            else if (UsableResources(env, pool, tenant.Quota.GpuResources).IsEmpty)
+            {
+                var offered = CapacityPlanner.PerNode(pool, env.Clusters.First(c => c.Name == pool.Cluster).MigStrategy).Keys;
+                var granted = tenant.Quota.GpuResources.Where(kv => kv.Value > 0).Select(kv => kv.Key).ToList();
+                result.Add((j, $"pool \"{name}\" offers {string.Join(", ", offered)}, but tenant \"{tenant.Name}\"'s quota grants {(granted.Count == 0 ? "no GPU resource" : string.Join(", ", granted))}: the quota cannot be used on it; add the resource to quota.gpu/quota.mig or remove the pool"));
+            }
+        }
+
+        return result.ToImmutable();
+    }
 }
