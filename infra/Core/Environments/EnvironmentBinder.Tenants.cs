@@ -164,7 +164,7 @@ public static partial class EnvironmentBinder
                         AllowFromNamespaces = [.. fromNamespaces.Select(n => n.Value)],
                         AllowFromCidrs = [.. fromCidrs.Select(c => c.Value)],
                         UsesVectorDb = usesVectorDb,
-                        Pools = pools ?? default,
+                        Pools = pools,
                     });
                 }
             }

@@ -71,6 +71,9 @@ public static class PodAdmissionRules
     public static ImmutableArray<PodAdmissionRule> All { get; } =
         [new ImagesPinned(), new NoPrivileged(), new NoHostPath(), new RequiredLabels(), new GpuPools(), new Tolerations()];
 
+    /// <summary>The rules decided by where a pod lands and how it is labelled (what the platform check's inventory holds).</summary>
+    public static ImmutableArray<PodAdmissionRule> PlacementRules { get; } = [.. All.Where(r => r is RequiredLabels or GpuPools or Tolerations)];
+
     /// <summary>True for an extended resource the GPU rules govern: <c>nvidia.com/gpu</c> and <c>nvidia.com/mig-*</c> (the pack's <c>Workload.IsGpuResource</c>).</summary>
     public static bool IsGpuResource(string name) =>
         name == GpuResources.Gpu || name.StartsWith(MigResourcePrefix, StringComparison.Ordinal);

@@ -44,7 +44,7 @@ public static class TenantPools
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(tenant);
         return [.. env.GpuPools.Where(p => p.Cluster == cluster && p.Purpose != PoolPurpose.Cpu
-            && (DedicatedTo(env, p.Name) is not { } owner ? (tenant.Pools.IsDefault ? !UsableResources(env, p, tenant.Quota.GpuResources).IsEmpty : tenant.Pools.Contains(p.Name)) : owner == tenant.Name))];
+            && (DedicatedTo(env, p.Name) is not { } owner ? (tenant.Pools is not { } declared ? !UsableResources(env, p, tenant.Quota.GpuResources).IsEmpty : declared.Contains(p.Name)) : owner == tenant.Name))];
     }
 
     /// <summary>The admission spec of <paramref name="tenant"/>'s namespace on <paramref name="cluster"/>.</summary>
@@ -66,9 +66,10 @@ public static class TenantPools
         ArgumentNullException.ThrowIfNull(env);
         ArgumentNullException.ThrowIfNull(tenant);
         var result = ImmutableArray.CreateBuilder<(int, string)>();
-        for (var j = 0; j < (tenant.Pools.IsDefault ? 0 : tenant.Pools.Length); j++)
+        var pools = tenant.Pools ?? [];
+        for (var j = 0; j < pools.Length; j++)
         {
-            var name = tenant.Pools[j];
+            var name = pools[j];
             var pool = env.GpuPools.FirstOrDefault(p => p.Name == name);
             var gpuPools = string.Join(", ", env.GpuPools.Where(p => p.Purpose != PoolPurpose.Cpu).Select(p => p.Name));
             if (pool is null || pool.Purpose == PoolPurpose.Cpu)

@@ -126,4 +126,22 @@ public sealed class TenantPoolsTests
         Assert.Equal(["required-labels"], AdmissionPolicyTests.CelDenied(AdmissionPod.From(unlabelled, TritonImage.Reference), TenantAdmissionPlanner.Plan(spec)));
         Assert.NotEqual(ImmutableSortedSet<string>.Empty, AdmissionPolicyTests.CelDenied(AdmissionPod.From(elsewhere, TritonImage.Reference), TenantAdmissionPlanner.Plan(spec)));
     }
+
+    [Fact]
+    public void The_platform_check_reports_a_tenant_workload_its_admission_policy_would_refuse()
+    {
+        var prod = Stack("prod");
+        var built = ConfigInventory.Build(prod).Inventory;
+        Assert.Equal(prod.Tenants.Sum(t => t.Clusters.Length), built.Admissions.Length);
+        Assert.Empty(PlatformCheck.AdmissionFindings(built));
+
+        var chat = built.Workloads.First(w => w.Namespace == "chat" && w.Cluster == "dc1" && w.Requests.Keys.Any(PodAdmissionRules.IsGpuResource));
+        var moved = built with
+        {
+            Workloads = [.. built.Workloads.Select(w => w == chat ? w with { NodeSelector = w.NodeSelector.SetItem("neocloud.io/pool", "h100-train") } : w)],
+        };
+        var finding = Assert.Single(PlatformCheck.Run(moved).Findings, f => f.Rule == PlatformRule.Admission);
+        Assert.Equal($"dc1/{chat.Id}", finding.Subject);
+        Assert.Contains("refused by neocloud-tenant-chat (gpu-pools)", finding.Message, StringComparison.Ordinal);
+    }
 }
