@@ -323,6 +323,8 @@ public sealed class EnvironmentStack
                     Paths = TenantPathsArgs.From(TenantPaths.For(_env, tenant, clusterName)),
                     // Where Triton reads the AWS model bucket: egress to S3's address ranges in its region (Tenant's allow-model-bucket-egress).
                     ModelBucketEgressCidrs = ReadsFromS3(access) && _env.Storage.ModelBucket is { } bucket ? (InputList<string>)S3Ranges(bucket.Region) : null,
+                    // The tenant rules in the API server: GPU/MIG only on the pools it may use (tenants[].pools, dedicated pools).
+                    Admission = TenantAdmissionArgs.From(TenantPools.Admission(_env, tenant, clusterName)),
                 }, TenantOptions(access));
             }
         }

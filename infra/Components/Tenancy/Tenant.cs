@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using NeoCloud.Infra.Core.Tenancy;
 using Pulumi;
+using Pulumi.Kubernetes.Types.Inputs.AdmissionRegistration.V1;
 using Pulumi.Kubernetes.Types.Inputs.Core.V1;
 using Pulumi.Kubernetes.Types.Inputs.Meta.V1;
 using Pulumi.Kubernetes.Types.Inputs.Networking.V1;
@@ -11,7 +12,8 @@ namespace NeoCloud.Infra.Components.Tenancy;
 
 /// <summary>
 /// A tenant namespace: Pod Security labels, cost labels, a ResourceQuota with GPU and MIG resources, a LimitRange,
-/// default-deny NetworkPolicies with the allowances a tenant needs, and a Role bound to the tenant's group.
+/// default-deny NetworkPolicies with the allowances a tenant needs, a Role bound to the tenant's group and, with
+/// <see cref="TenantArgs.Admission"/>, a ValidatingAdmissionPolicy + binding that enforce the tenant rules in the API server.
 /// The Kubernetes provider comes through <c>options.Provider</c>/<c>options.Providers</c>.
 /// </summary>
 public sealed class Tenant : ComponentResource
@@ -107,6 +109,49 @@ public sealed class Tenant : ComponentResource
             Subjects = { new SubjectArgs { ApiGroup = "rbac.authorization.k8s.io", Kind = "Group", Name = plan.Group } },
         }, new CustomResourceOptions { Parent = this, DependsOn = { ns, role } });
 
+        AdmissionPolicyName = Output.Create((string?)null);
+        if (plan.Admission is { } admission)
+        {
+            var meta = new ObjectMetaArgs { Name = admission.PolicyName, Labels = M(plan.Labels("admission")) };
+            var policy = new K8s.AdmissionRegistration.V1.ValidatingAdmissionPolicy($"{name}-admission", new ValidatingAdmissionPolicyArgs
+            {
+                Metadata = meta,
+                Spec = new ValidatingAdmissionPolicySpecArgs
+                {
+                    FailurePolicy = TenantAdmissionPlan.FailurePolicy,
+                    MatchConstraints = new MatchResourcesArgs
+                    {
+                        ResourceRules =
+                        {
+                            new NamedRuleWithOperationsArgs
+                            {
+                                ApiGroups = { string.Empty },
+                                ApiVersions = { "v1" },
+                                Operations = TenantAdmissionPlan.Operations.ToList(),
+                                Resources = TenantAdmissionPlan.Resources.ToList(),
+                            },
+                        },
+                    },
+                    Variables = admission.Variables.Select(v => new VariableArgs { Name = v.Name, Expression = v.Expression }).ToList(),
+                    Validations = admission.Validations.Select(v => new ValidationArgs { Expression = v.Expression, Message = v.Message, Reason = v.Reason }).ToList(),
+                },
+            }, child);
+            var binding = new K8s.AdmissionRegistration.V1.ValidatingAdmissionPolicyBinding($"{name}-admission", new ValidatingAdmissionPolicyBindingArgs
+            {
+                Metadata = new ObjectMetaArgs { Name = admission.PolicyName, Labels = M(plan.Labels("admission")) },
+                Spec = new ValidatingAdmissionPolicyBindingSpecArgs
+                {
+                    PolicyName = admission.PolicyName,
+                    ValidationActions = TenantAdmissionPlan.ValidationActions.ToList(),
+                    MatchResources = new MatchResourcesArgs
+                    {
+                        NamespaceSelector = new LabelSelectorArgs { MatchLabels = { [TenantPlan.NamespaceNameLabel] = admission.Namespace } },
+                    },
+                },
+            }, new CustomResourceOptions { Parent = this, DependsOn = { policy } });
+            AdmissionPolicyName = binding.Spec.Apply(s => (string?)s.PolicyName);
+        }
+
         Namespace = ns.Metadata.Apply(m => m.Name);
         ResourceQuotaName = quota.Metadata.Apply(m => m.Name);
         NetworkPolicyNames = Output.Create(policyNames.ToList());
@@ -117,6 +162,7 @@ public sealed class Tenant : ComponentResource
             ["resourceQuotaName"] = ResourceQuotaName,
             ["networkPolicyNames"] = NetworkPolicyNames,
             ["networkPolicyRequirement"] = NetworkPolicyRequirement,
+            ["admissionPolicyName"] = AdmissionPolicyName,
         });
     }
 
@@ -135,6 +181,10 @@ public sealed class Tenant : ComponentResource
     /// <summary>What must be true of the cluster for the NetworkPolicies to be enforced (CNI; on EKS the VPC CNI network policy agent).</summary>
     [Output("networkPolicyRequirement")]
     public Output<string> NetworkPolicyRequirement { get; private set; }
+
+    /// <summary>The tenant's ValidatingAdmissionPolicy (and binding) name, or null when <see cref="TenantArgs.Admission"/> is not set.</summary>
+    [Output("admissionPolicyName")]
+    public Output<string?> AdmissionPolicyName { get; private set; }
 
     /// <summary>The NetworkPolicy spec of <paramref name="shape"/>: every pod of its namespace, its rules as given.</summary>
     public static NetworkPolicySpecArgs Spec(NetworkPolicyShape shape)

@@ -89,6 +89,15 @@ public sealed class TenantArgs : NeoCloudArgs
     [Input("modelBucketEgressCidrs")]
     public InputList<string>? ModelBucketEgressCidrs { get; set; }
 
+    /// <summary>
+    /// Admission enforcement: when set, the tenant gets a ValidatingAdmissionPolicy and its binding
+    /// (<c>neocloud-tenant-&lt;name&gt;</c>, cluster-scoped, bound to the tenant namespace only; Kubernetes ≥ 1.30) that refuse pods
+    /// with unpinned images, privileged containers, hostPath volumes, missing cost labels, GPU or MIG requests outside these
+    /// pools, or tolerations for taints of other pools. Defaults to null (no policy; the Pod Security label still applies).
+    /// </summary>
+    [Input("admission")]
+    public TenantAdmissionArgs? Admission { get; set; }
+
     /// <summary>The spec the planner validates and plans.</summary>
     internal TenantSpec ToSpec() => new(TenantName, Group, CpuRequests, MemoryRequests, ToOwnership())
     {
@@ -105,7 +114,71 @@ public sealed class TenantArgs : NeoCloudArgs
         Paths = Paths?.ToSpec() ?? TenantPaths.None,
         KubeApiCidrs = [.. KubeApiCidrs ?? []],
         ModelBucketEgress = ModelBucketEgressCidrs is not null,
+        AdmissionPools = Admission is { } a ? [.. (a.Pools ?? []).Select(p => p.ToSpec())] : null,
     };
+}
+
+/// <summary>What the tenant's admission policy permits (see <see cref="TenantAdmissionSpec"/>).</summary>
+public sealed class TenantAdmissionArgs : ResourceArgs
+{
+    /// <summary>
+    /// The pools the tenant's pods may use: GPU/MIG requests must select one of them (<c>nodeSelector neocloud.io/pool</c>)
+    /// that offers the resource, and tolerations may name only their taints. Defaults to none: no GPU requests, no GPU tolerations.
+    /// </summary>
+    [Input("pools")]
+    public List<AdmissionPoolArgs> Pools { get; set; } = [];
+
+    /// <summary>The Args of a Core <see cref="TenantAdmissionSpec"/> (e.g. <c>TenantPools.Admission</c> of the environment).</summary>
+    public static TenantAdmissionArgs From(TenantAdmissionSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new TenantAdmissionArgs
+        {
+            Pools = [.. spec.Pools.Select(p => new AdmissionPoolArgs
+            {
+                Name = p.Name,
+                GpuResources = [.. p.GpuResources],
+                Taints = [.. p.Taints.Select(t => new AdmissionTaintArgs { Key = t.Key, Value = t.Value, Effect = t.Effect.ToString() })],
+            })],
+        };
+    }
+}
+
+/// <summary>A pool a tenant may use.</summary>
+public sealed class AdmissionPoolArgs : ResourceArgs
+{
+    /// <summary>Pool name: the <c>neocloud.io/pool</c> label of its nodes. Required.</summary>
+    [Input("name", required: true)]
+    public string Name { get; set; } = null!;
+
+    /// <summary>GPU resources the tenant may request there (<c>nvidia.com/gpu</c>, <c>nvidia.com/mig-&lt;profile&gt;</c>). Defaults to none.</summary>
+    [Input("gpuResources")]
+    public List<string> GpuResources { get; set; } = [];
+
+    /// <summary>The pool's taints, which the tenant's pods may tolerate. Defaults to none.</summary>
+    [Input("taints")]
+    public List<AdmissionTaintArgs> Taints { get; set; } = [];
+
+    internal AdmissionPool ToSpec() => new(
+        Name,
+        [.. GpuResources ?? []],
+        [.. (Taints ?? []).Select(t => new Core.Gpu.NodeTaint(t.Key, t.Value ?? string.Empty, Enum.TryParse<Core.Gpu.TaintEffect>(t.Effect, out var e) ? e : Core.Gpu.TaintEffect.NoSchedule))]);
+}
+
+/// <summary>A taint of a pool.</summary>
+public sealed class AdmissionTaintArgs : ResourceArgs
+{
+    /// <summary>Taint key, e.g. <c>nvidia.com/gpu</c> or <c>neocloud.io/dedicated</c>. Required.</summary>
+    [Input("key", required: true)]
+    public string Key { get; set; } = null!;
+
+    /// <summary>Taint value (a dedicated pool's is its tenant). Defaults to empty.</summary>
+    [Input("value")]
+    public string? Value { get; set; }
+
+    /// <summary>Taint effect: <c>NoSchedule</c>, <c>PreferNoSchedule</c> or <c>NoExecute</c>. Defaults to <c>NoSchedule</c>.</summary>
+    [Input("effect")]
+    public string Effect { get; set; } = "NoSchedule";
 }
 
 /// <summary>The on-cluster model store a tenant's pods may reach.</summary>

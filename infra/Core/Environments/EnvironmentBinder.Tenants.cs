@@ -117,6 +117,7 @@ public static partial class EnvironmentBinder
 
                 var allowFrom = t.Strings("allowFrom") ?? [];
                 var uses = t.Strings("uses") ?? [];
+                var pools = t.Strings("pools");
                 t.RejectUnknownKeys();
                 var (fromNamespaces, fromCidrs) = TenantAllowFrom(allowFrom);
                 for (var i = 0; i < uses.Length; i++)
@@ -156,11 +157,14 @@ public static partial class EnvironmentBinder
                         _tenantUsesPaths[name] = t.At("uses");
                     }
 
+                    _tenantPaths[name] = t.Path;
+
                     result.Add(new Environments.TenantSpec(name, group, tenantClusters, quota)
                     {
                         AllowFromNamespaces = [.. fromNamespaces.Select(n => n.Value)],
                         AllowFromCidrs = [.. fromCidrs.Select(c => c.Value)],
                         UsesVectorDb = usesVectorDb,
+                        Pools = pools,
                     });
                 }
             }
@@ -172,7 +176,7 @@ public static partial class EnvironmentBinder
                 errors.Add(at, $"\"{ns}\" is not a namespace of this stack; allowFrom names a tenant ({string.Join(", ", names.Order(StringComparer.Ordinal))}), a platform namespace ({string.Join(", ", StackLayout.PlatformNamespaces)}) or a CIDR such as 10.20.0.0/16");
             }
 
-            return result.ToImmutable();
+            return ApplyDedicatedPools(result.ToImmutable(), names);
         }
 
         /// <summary><c>tenants[].uses: [vectorDb]</c> needs a vector DB on a cluster where the tenant has a namespace.</summary>

@@ -285,6 +285,15 @@ public sealed record TenantSpec(string Name, string Group, ImmutableArray<string
 
     /// <summary>True when the tenant declares <c>uses: [vectorDb]</c>: its pods may reach the vector DB, which admits it.</summary>
     public bool UsesVectorDb { get; init; }
+
+    /// <summary>
+    /// The GPU pools the tenant's pods may use (<c>tenants[].pools</c>), or null (not declared): every GPU pool of its
+    /// clusters that offers a resource of its quota and is not dedicated to another tenant (<see cref="Tenancy.TenantPools"/>).
+    /// </summary>
+    public ImmutableArray<string>? Pools { get; init; }
+
+    /// <summary>The pools dedicated to this tenant (<c>gpuPools[].dedicatedTo</c> naming it): tainted, usable by it alone.</summary>
+    public ImmutableArray<string> DedicatedPools { get; init; } = [];
 }
 
 /// <summary>A tenant's quota; GPU resources by Kubernetes resource name (nvidia.com/gpu, nvidia.com/mig-1g.10gb).</summary>

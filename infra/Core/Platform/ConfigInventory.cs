@@ -289,7 +289,11 @@ public static partial class ConfigInventory
 
         return new ConfigInventoryResult(
             new PlatformInventory(clusters.ToImmutable(), pools.ToImmutable(), workloads.ToImmutable(), claims.ToImmutable(), classes.ToImmutable(), namespaces.ToImmutable(),
-                policies.ToImmutable(), bindings.ToImmutable(), flows.ToImmutable(), scalers.ToImmutable(), fits.ToImmutable(), accesses.ToImmutable()),
+                policies.ToImmutable(), bindings.ToImmutable(), flows.ToImmutable(), scalers.ToImmutable(), fits.ToImmutable(), accesses.ToImmutable())
+            {
+                // Each tenant namespace's admission policy, as EnvironmentStack registers it (TenantPools.Admission).
+                Admissions = [.. env.Tenants.SelectMany(t => t.Clusters.Select(c => new PlatformAdmission(c, TenantPools.Admission(env, t, c))))],
+            },
             findings.ToImmutable());
     }
 

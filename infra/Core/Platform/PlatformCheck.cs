@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Tenancy;
 
 namespace NeoCloud.Infra.Core.Platform;
 
@@ -22,6 +23,9 @@ public enum PlatformRule
 
     /// <summary>A model does not fit the GPU memory of one replica.</summary>
     ModelFit,
+
+    /// <summary>A workload the stack deploys into a tenant namespace would be refused by that tenant's admission policy.</summary>
+    Admission,
 }
 
 /// <summary>One defect the check sees.</summary>
@@ -68,11 +72,35 @@ public static class PlatformCheck
         return Run(built.Inventory, built.Findings);
     }
 
+    /// <summary>
+    /// Each workload in a tenant namespace against its tenant's admission policy: the rules the inventory can decide
+    /// (<see cref="PodAdmissionRules.PlacementRules"/>: labels, GPU pools, tolerations; it holds no images or security contexts).
+    /// </summary>
+    public static IEnumerable<PlatformFinding> AdmissionFindings(PlatformInventory inventory)
+    {
+        ArgumentNullException.ThrowIfNull(inventory);
+        foreach (var admission in inventory.Admissions)
+        {
+            foreach (var w in inventory.Workloads.Where(w => w.Cluster == admission.Cluster && w.Namespace == admission.Spec.TenantName))
+            {
+                var pod = AdmissionPod.From(w, image: string.Empty);
+                foreach (var rule in PodAdmissionRules.PlacementRules)
+                {
+                    if (rule.Violation(pod, admission.Spec) is { } reason)
+                    {
+                        yield return new(PlatformRule.Admission, $"{w.Cluster}/{w.Id}", $"refused by {TenantAdmissionPlanner.PolicyName(admission.Spec.TenantName)} ({rule.Name}): {reason}");
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>Checks <paramref name="inventory"/>; <paramref name="extra"/> findings (from whoever built it) are kept.</summary>
     public static PlatformReport Run(PlatformInventory inventory, IEnumerable<PlatformFinding>? extra = null)
     {
         ArgumentNullException.ThrowIfNull(inventory);
         var findings = new List<PlatformFinding>(extra ?? []);
+        findings.AddRange(AdmissionFindings(inventory));
         var (placements, pools) = Placement.Place(inventory);
         var byCluster = inventory.Clusters.ToDictionary(c => c.Name, StringComparer.Ordinal);
 

@@ -37,7 +37,15 @@ public sealed record PlatformInventory(
 {
     /// <summary>An inventory with nothing in it; add what a test needs with <c>with</c>.</summary>
     public static PlatformInventory Empty { get; } = new([], [], [], [], [], [], [], [], [], [], [], []);
+
+    /// <summary>The tenant admission policies in force (one per tenant namespace per cluster); none by default.</summary>
+    public ImmutableArray<PlatformAdmission> Admissions { get; init; } = [];
 }
+
+/// <summary>A tenant namespace's admission policy (<see cref="Tenancy.TenantAdmissionPlanner"/>) on a cluster.</summary>
+/// <param name="Cluster">Cluster name.</param>
+/// <param name="Spec">What the policy admits; it binds the namespace <see cref="Tenancy.TenantAdmissionSpec.TenantName"/>.</param>
+public sealed record PlatformAdmission(string Cluster, Tenancy.TenantAdmissionSpec Spec);
 
 /// <summary>A cluster of the platform.</summary>
 /// <param name="Name">Cluster name.</param>

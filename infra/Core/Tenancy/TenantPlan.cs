@@ -118,6 +118,9 @@ public sealed record TenantPlan(
     /// </summary>
     public bool ModelBucketEgress { get; init; }
 
+    /// <summary>The tenant's ValidatingAdmissionPolicy and binding, or null: none (<see cref="TenantSpec.AdmissionPools"/> not given).</summary>
+    public TenantAdmissionPlan? Admission { get; init; }
+
     /// <summary>The owner's extra labels (added to every object, never overriding the library's keys).</summary>
     public ImmutableSortedDictionary<string, string> Tags { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 

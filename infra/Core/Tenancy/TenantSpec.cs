@@ -56,6 +56,12 @@ public sealed record TenantSpec(string TenantName, string Group, string CpuReque
 
     /// <summary>Whether <c>TenantArgs.ModelBucketEgressCidrs</c> was given (the ranges themselves are deploy-time data).</summary>
     public bool ModelBucketEgress { get; init; }
+
+    /// <summary>
+    /// The pools the tenant's pods may use, enforced at admission (<see cref="TenantAdmissionPlanner"/>), or null: no
+    /// admission policy. Its <see cref="TenantAdmissionSpec.TenantName"/> is this spec's <see cref="TenantName"/>.
+    /// </summary>
+    public ImmutableArray<AdmissionPool>? AdmissionPools { get; init; }
 }
 
 /// <summary>Validation and plan of a <see cref="TenantSpec"/> (architecture.md, component contract 1).</summary>
@@ -164,6 +170,11 @@ public static partial class TenantPlanner
         }
 
         problems.AddRange(OwnershipPlanner.Validate(spec.Ownership));
+        if (spec.AdmissionPools is { } pools)
+        {
+            // The tenant name is checked above; the admission planner's own path for it would repeat that problem.
+            problems.AddNested("Admission", TenantAdmissionPlanner.Validate(new TenantAdmissionSpec(spec.TenantName ?? string.Empty, pools)).Where(p => p.PropertyPath != "TenantName"));
+        }
 
         return problems.ToImmutable();
     }
@@ -188,6 +199,7 @@ public static partial class TenantPlanner
             Paths = spec.Paths,
             ModelBucketEgress = spec.ModelBucketEgress,
             Tags = spec.Ownership.Tags,
+            Admission = spec.AdmissionPools is { } pools ? TenantAdmissionPlanner.Plan(new TenantAdmissionSpec(spec.TenantName, pools)) : null,
         };
     }
 

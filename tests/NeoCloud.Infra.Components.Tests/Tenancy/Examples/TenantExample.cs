@@ -27,6 +27,19 @@ public static class TenantExample
                 PodLabels = new() { ["app"] = "rook-ceph-rgw" },
                 Port = 8080,
             },
+            // Enforced in the API server: GPU/MIG pods only on these pools, only their taints tolerated (kubectl included).
+            Admission = new TenantAdmissionArgs
+            {
+                Pools =
+                [
+                    new AdmissionPoolArgs
+                    {
+                        Name = "h100-mig",
+                        GpuResources = ["nvidia.com/mig-1g.10gb"],
+                        Taints = [new AdmissionTaintArgs { Key = "nvidia.com/gpu", Value = "true" }],
+                    },
+                ],
+            },
         }, new ComponentResourceOptions { Provider = cluster });
         // </readme>
         return tenant;
