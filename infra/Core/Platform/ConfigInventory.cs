@@ -64,6 +64,7 @@ public static partial class ConfigInventory
             var c = cluster.Name;
             var eks = cluster.Substrate == Substrate.Eks;
             clusters.Add(new PlatformCluster(c, Managed: eks, NodeAutoscaler: false));
+            classes.AddRange(StorageClassesOf(cluster));
             foreach (var ns in new[] { "kube-system", ClientNamespace, StackLayout.MonitoringNamespace, StackLayout.KedaNamespace })
             {
                 namespaces.Add(PlatformNamespace.Of(c, ns));
@@ -149,7 +150,10 @@ public static partial class ConfigInventory
             }
 
             classes.Add(new PlatformStorageClass(store.Cluster, "model-store-bucket", false, StorageClassOrigin.Created, StoragePins.BucketProvisioner));
-            classes.Add(new PlatformStorageClass(store.Cluster, store.StorageClass, false, StorageClassOrigin.Declared));
+            if (!classes.Any(k => k.Cluster == store.Cluster && k.Name == store.StorageClass))
+            {
+                classes.Add(new PlatformStorageClass(store.Cluster, store.StorageClass, false, StorageClassOrigin.Declared));
+            }
             claims.Add(new PlatformClaim(store.Cluster, StackLayout.ModelStoreNamespace, "model bucket claim", "model-store-bucket"));
         }
 
@@ -222,6 +226,7 @@ public static partial class ConfigInventory
                 if (!flows.Any(f => f.Name == $"{burstCluster} → {onPrem}: federated metrics"))
                 {
                     flows.Add(new PlatformFlow($"{burstCluster} → {onPrem}: federated metrics", scraper, lb, BurstScaling.FederationPort, "TCP", true));
+                    findings.AddRange(HybridPathFindings(env, onPrem, burstCluster));
                 }
             }
         }
