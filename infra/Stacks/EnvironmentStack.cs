@@ -450,7 +450,9 @@ public sealed class EnvironmentStack
             {
                 var burstPool = _env.Pool(b.Pool);
                 var burstScaling = BurstScaling.Scaling(s, pool.Cluster);
-                main["burst"] = Deploy(s.Name + StackLayout.BurstSuffix, s, burstPool, b.Gpu, 0, b.MaxReplicas, burstScaling, federated.GetValueOrDefault(burstPool.Cluster));
+                var burstEndpoints = Deploy(s.Name + StackLayout.BurstSuffix, s, burstPool, b.Gpu, 0, b.MaxReplicas, burstScaling, federated.GetValueOrDefault(burstPool.Cluster));
+                burstEndpoints["internal"] = InternalEndpoint(s.Name + StackLayout.BurstSuffix, s.Tenant, _clusters[burstPool.Cluster])?.Address;
+                main["burst"] = burstEndpoints;
             }
 
             _servingEndpoints[s.Name] = main;
@@ -518,6 +520,29 @@ public sealed class EnvironmentStack
             ["modelSource"] = source,
             ["replicas"] = new Dictionary<string, object?> { ["min"] = min, ["max"] = max },
         };
+    }
+
+    /// <summary>
+    /// Hybrid (issue 14 item 6): the burst deployment's endpoint reachable from on-prem over the declared private link — an
+    /// internal NLB admitting the link's on-prem CIDRs (<see cref="InternalServingEndpoint"/>). Null without a link.
+    /// </summary>
+    private InternalServingEndpoint? InternalEndpoint(string deployment, string tenant, ClusterAccess access)
+    {
+        if (access.Spec.PrivateLink is not { } link)
+        {
+            return null;
+        }
+
+        return new InternalServingEndpoint($"{deployment}-internal", new InternalServingEndpointArgs
+        {
+            ServiceName = $"{deployment}-internal",
+            Namespace = tenant,
+            Selector = new Dictionary<string, string>(TritonDeployment.Selector(deployment), StringComparer.Ordinal),
+            Ports = new Dictionary<string, int>(StringComparer.Ordinal) { [TritonServer.Http.Name] = TritonServer.Http.Number, [TritonServer.Grpc.Name] = TritonServer.Grpc.Number },
+            SourceRanges = [.. link.OnPremCidrs],
+            Environment = _env.Environment,
+            CostCenter = _env.CostCenter,
+        }, access.Options(_tenants.GetValueOrDefault((access.Spec.Name, tenant))));
     }
 
     /// <summary>

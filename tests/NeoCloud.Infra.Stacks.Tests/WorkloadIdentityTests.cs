@@ -50,4 +50,23 @@ public sealed class WorkloadIdentityTests
         Assert.Equal(env.Clusters.Count(c => c.Substrate == Substrate.Eks && c.Network is not null), ebs.Count);
         Assert.All(ebs, a => Assert.Equal("ebs-csi-controller-sa", ((IReadOnlyDictionary<string, object>)((IEnumerable<object>)a.Inputs["podIdentityAssociations"]).Single())["serviceAccount"]));
     }
+
+    [Fact]
+    public async Task The_burst_serving_endpoint_is_an_internal_load_balancer_open_to_the_private_link_only()
+    {
+        var run = await StackRun.StackAsync("prod");
+        var service = Assert.Single(run.Mocks.OfType("kubernetes:core/v1:Service"), s => s.Str("metadata", "name") == "llama-8b-chat-burst-internal");
+        Assert.Equal("chat", service.Str("metadata", "namespace"));
+        Assert.Equal("true", service.Str("metadata", "annotations", "service.beta.kubernetes.io/aws-load-balancer-internal"));
+        Assert.Equal(["10.10.0.0/16", "10.20.0.0/16"], service.List("spec", "loadBalancerSourceRanges").Cast<string>());
+        Assert.Equal("llama-8b-chat-burst", service.Str("spec", "selector", "app.kubernetes.io/instance"));
+
+        // No LoadBalancer Service on EKS is open to every address.
+        var env = EnvironmentBinder.BindOrThrow(StackConfig.FromYamlFile(RepoFiles.StackFile("prod")));
+        foreach (var lb in run.Mocks.OfType("kubernetes:core/v1:Service").Where(s => s.Str("spec", "type") == "LoadBalancer"))
+        {
+            var ranges = lb.At("spec", "loadBalancerSourceRanges") as IEnumerable<object>;
+            Assert.True(ranges is not null && ranges.Any() && !ranges.Contains("0.0.0.0/0"), $"{lb.Name} on {RegisteredManifests.ClusterOf(lb, env)} admits every address");
+        }
+    }
 }

@@ -227,4 +227,46 @@ public sealed class EksAccessAndAddonsTests
         Assert.False(keyedPod.ContainsKey("serviceAccountName"));
         Assert.Equal(3, ServingTestData.List(ServingTestData.Map(ServingTestData.List(keyedPod["containers"])[0])["env"]).Length);
     }
+
+    [Fact]
+    public async Task The_burst_endpoint_is_an_internal_nlb_admitting_only_the_on_prem_cidrs()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new InternalServingEndpoint("chat-burst-internal", new InternalServingEndpointArgs
+        {
+            ServiceName = "chat-burst-internal",
+            Namespace = "chat",
+            Selector = new() { ["app.kubernetes.io/name"] = "triton", ["app.kubernetes.io/instance"] = "chat-burst" },
+            Ports = new() { ["http"] = 8000, ["grpc"] = 8001 },
+            SourceRanges = ["10.10.0.0/16"],
+            Environment = "prod",
+            CostCenter = "ml",
+        }));
+        var service = mocks.Single("kubernetes:core/v1:Service");
+        var annotations = Map(Map(service.Inputs["metadata"])["annotations"]);
+        Assert.Equal("true", annotations["service.beta.kubernetes.io/aws-load-balancer-internal"]);
+        Assert.Equal("nlb", annotations["service.beta.kubernetes.io/aws-load-balancer-type"]);
+        var spec = Map(service.Inputs["spec"]);
+        Assert.Equal("LoadBalancer", spec["type"]);
+        Assert.Equal("Local", spec["externalTrafficPolicy"]);
+        Assert.Equal(["10.10.0.0/16"], Strings(spec["loadBalancerSourceRanges"]));
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0/0", "InternalServingEndpointArgs.SourceRanges[0]: \"0.0.0.0/0\" is not allowed")]
+    [InlineData(null, "InternalServingEndpointArgs.SourceRanges: is required")]
+    public async Task An_internal_endpoint_open_to_everyone_registers_nothing(string? range, string message)
+    {
+        var (ex, mocks) = await GpuNodePoolTests.RunFailing(() => _ = new InternalServingEndpoint("e", new InternalServingEndpointArgs
+        {
+            ServiceName = "e",
+            Namespace = "chat",
+            Selector = new() { ["app"] = "x" },
+            Ports = new() { ["http"] = 8000 },
+            SourceRanges = range is null ? [] : [range],
+            Environment = "prod",
+            CostCenter = "ml",
+        }));
+        Assert.Contains(message, ex.Message, StringComparison.Ordinal);
+        Assert.Empty(mocks.Resources);
+    }
 }
