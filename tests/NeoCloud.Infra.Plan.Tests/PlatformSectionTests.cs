@@ -16,7 +16,7 @@ public sealed class PlatformSectionTests
         }
 
         Assert.Contains("eks-main/kube-system/coredns", run.Out, StringComparison.Ordinal);
-        Assert.Contains("StorageClass \"gp3\" does not exist on cluster eks-main", run.Out, StringComparison.Ordinal);
+        Assert.Contains("StorageClass gp3 (created by the stack)", run.Out, StringComparison.Ordinal); // issue 14: the encrypted gp3 default
         Assert.DoesNotContain("autoscaling simulation", run.Out, StringComparison.Ordinal);
     }
 

@@ -153,8 +153,10 @@ public sealed class CrossLinkTests
         // The burst (EKS) cluster reads the S3 bucket; dc1 reads the on-prem store and gets no reader.
         var reader = Assert.Single(run.Mocks.OfType("neocloud:index:ModelBucketAccess"), c => c.Name != "model-sync");
         Assert.Equal("burst-model-reader", reader.Name);
-        Assert.Equal(["burst-model-reader"], run.Mocks.OfType("aws:iam/user:User").Select(u => u.Name).Where(n => n != "model-sync"));
-        Assert.Equal(["burst-model-reader"], run.Mocks.OfType("aws:iam/accessKey:AccessKey").Select(u => u.Name).Where(n => n != "model-sync"));
+        // On EKS the reader is a Pod Identity role (issue 14): no IAM user, no key; the sync's user is on-prem's.
+        Assert.Equal(["model-sync"], run.Mocks.OfType("aws:iam/user:User").Select(u => u.Name));
+        Assert.Equal(["model-sync"], run.Mocks.OfType("aws:iam/accessKey:AccessKey").Select(u => u.Name));
+        Assert.Contains(run.Mocks.OfType("aws:iam/role:Role"), r => r.Name == "burst-model-reader");
         var secrets = run.Mocks.OfType("kubernetes:core/v1:Secret").Where(s => s.Str("metadata", "name") == "model-store-credentials").ToList();
         Assert.Equal(["chat"], secrets.Select(s => s.Str("metadata", "namespace")!)); // the serving tenants of the burst cluster
         Assert.All(secrets, s => Assert.StartsWith("burst-model-reader-", s.Name, StringComparison.Ordinal));

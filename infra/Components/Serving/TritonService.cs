@@ -204,7 +204,9 @@ public sealed class TritonService : ComponentResource
             Image = TritonImage.Reference,
             Args = ServerArgs(args, plan),
             Ports = TritonServer.Ports.Select(p => new ContainerPortArgs { Name = p.Name, ContainerPortValue = p.Number, Protocol = "TCP" }).ToList(),
-            Env = TritonServer.CredentialVariables.Select(v => new EnvVarArgs
+            // With a workload identity (ServiceAccountName) the SDK's credential chain finds the Pod Identity agent; the
+            // Secret gives only the region (issue 14).
+            Env = TritonServer.CredentialVariables.Where(v => args.ServiceAccountName is null || v == "AWS_DEFAULT_REGION").Select(v => new EnvVarArgs
             {
                 Name = v,
                 ValueFrom = new EnvVarSourceArgs { SecretKeyRef = new SecretKeySelectorArgs { Name = args.CredentialsSecretName, Key = v } },
@@ -217,6 +219,7 @@ public sealed class TritonService : ComponentResource
 
         return new PodSpecArgs
         {
+            ServiceAccountName = args.ServiceAccountName!,
             Containers = container,
             NodeSelector = placement.Apply(p => p.NodeSelector),
             Tolerations = placement.Apply(p => p.Tolerations

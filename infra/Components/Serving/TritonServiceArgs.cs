@@ -61,6 +61,15 @@ public sealed class TritonServiceArgs : NeoCloudArgs
     [Input("credentialsSecretName", required: true)]
     public Input<string> CredentialsSecretName { get; set; } = null!;
 
+    /// <summary>
+    /// The ServiceAccount the pods run as, e.g. the one <c>ModelBucketAccess</c> (Identity <c>podIdentity</c>) binds to an IAM
+    /// role through EKS Pod Identity: the pods then get their AWS credentials from the Pod Identity agent, and read only
+    /// <c>AWS_DEFAULT_REGION</c> from <see cref="CredentialsSecretName"/> (no key). Defaults to the namespace's default
+    /// ServiceAccount and the key from the Secret. (Added by issue 14, workload identity.)
+    /// </summary>
+    [Input("serviceAccountName")]
+    public Input<string>? ServiceAccountName { get; set; }
+
     /// <summary>Triton's model control mode: <c>none</c>, <c>poll</c> or <c>explicit</c>. Defaults to <c>none</c>.</summary>
     [Input("controlMode")]
     public string? ControlMode { get; set; }

@@ -135,6 +135,24 @@ public sealed record ClusterSpec(
     /// override its defaults.
     /// </summary>
     public NeoCloud.Infra.Core.Autoscaling.NodeAutoscalerSettings NodeAutoscaler { get; init; } = NeoCloud.Infra.Core.Autoscaling.NodeAutoscalerSettings.Default;
+
+    /// <summary>StorageClasses config names for this cluster (<c>clusters[].storageClasses</c>): created (EKS) or declared pre-existing.</summary>
+    public ImmutableArray<NeoCloud.Infra.Core.Storage.StorageClassSpec> StorageClasses { get; init; } = [];
+
+    /// <summary>EKS: who may use the cluster's API (<c>clusters[].access</c>, access entries).</summary>
+    public ImmutableArray<NeoCloud.Infra.Core.Networking.EksAccessEntry> Access { get; init; } = [];
+
+    /// <summary>EKS: the CIDRs that may reach the public API endpoint (<c>clusters[].publicAccessCidrs</c>); empty: no public endpoint; null: not set (non-production: open).</summary>
+    public ImmutableArray<string>? PublicAccessCidrs { get; init; }
+
+    /// <summary>EKS: control-plane log types sent to CloudWatch Logs (<c>clusters[].controlPlaneLogs</c>).</summary>
+    public ImmutableArray<string> ControlPlaneLogs { get; init; } = NeoCloud.Infra.Core.Networking.EksControlPlaneLogs.Default;
+
+    /// <summary>On-prem: what gives LoadBalancer Services an address (<c>clusters[].loadBalancer</c>), or null when nothing is declared.</summary>
+    public NeoCloud.Infra.Core.Networking.LoadBalancerImplementation? LoadBalancer { get; init; }
+
+    /// <summary>EKS: the private network path to on-prem (<c>clusters[].privateLink</c>), or null.</summary>
+    public NeoCloud.Infra.Core.Networking.PrivateLinkSpec? PrivateLink { get; init; }
 }
 
 /// <summary>An EKS cluster that already exists.</summary>

@@ -77,6 +77,7 @@ public static partial class ConfigInventory
             // Operator, KEDA and the autoscaler today. kube-prometheus-stack (PrometheusSettings.NodeSelector) and Qdrant
             // (VectorDatabasePlan.NodeSelector) get it here once PrometheusStack and VectorDatabase pass it to their charts.
             var addons = SystemAddonPlacement.NodeSelector(env, c);
+            classes.AddRange(StorageClassesOf(cluster));
             foreach (var ns in new[] { "kube-system", ClientNamespace, StackLayout.MonitoringNamespace, StackLayout.KedaNamespace })
             {
                 namespaces.Add(PlatformNamespace.Of(c, ns));
@@ -163,7 +164,10 @@ public static partial class ConfigInventory
             }
 
             classes.Add(new PlatformStorageClass(store.Cluster, "model-store-bucket", false, StorageClassOrigin.Created, StoragePins.BucketProvisioner));
-            classes.Add(new PlatformStorageClass(store.Cluster, store.StorageClass, false, StorageClassOrigin.Declared));
+            if (!classes.Any(k => k.Cluster == store.Cluster && k.Name == store.StorageClass))
+            {
+                classes.Add(new PlatformStorageClass(store.Cluster, store.StorageClass, false, StorageClassOrigin.Declared));
+            }
             claims.Add(new PlatformClaim(store.Cluster, StackLayout.ModelStoreNamespace, "model bucket claim", "model-store-bucket"));
         }
 
@@ -236,6 +240,7 @@ public static partial class ConfigInventory
                 if (!flows.Any(f => f.Name == $"{burstCluster} → {onPrem}: federated metrics"))
                 {
                     flows.Add(new PlatformFlow($"{burstCluster} → {onPrem}: federated metrics", scraper, lb, BurstScaling.FederationPort, "TCP", true));
+                    findings.AddRange(HybridPathFindings(env, onPrem, burstCluster));
                 }
             }
         }

@@ -75,11 +75,21 @@ public sealed class CheckedInStacksTests
     }
 
     [Fact]
-    public void Volumes_ask_for_a_gp3_StorageClass_that_nothing_creates()
+    public void Gp3_volumes_bind_to_the_encrypted_class_the_stack_creates_and_on_prem_classes_are_declared()
     {
         var cloud = Check("cloud");
-        Assert.Contains(cloud.Claims, c => c.Claim.StorageClass == "gp3" && !c.Binds);
-        Assert.All(cloud.Claims.Where(c => c.Claim.StorageClass == "gp3"), c => Assert.False(c.Binds));
+        Assert.Equal(2, cloud.Claims.Count(c => c.Claim.StorageClass == "gp3"));
+        Assert.All(cloud.Claims.Where(c => c.Claim.StorageClass == "gp3"), c => Assert.Equal("StorageClass gp3 (created by the stack)", c.Reason));
+        var gp3 = Assert.Single(cloud.Inventory.StorageClasses, s => s.Name == "gp3");
+        Assert.True(gp3.IsDefault);
+        Assert.Equal("ebs.csi.aws.com", gp3.Provisioner);
+
+        var prod = Check("prod");
+        Assert.Contains(prod.Claims, c => c.Claim.Cluster == "burst" && c.Claim.StorageClass == "fast-ssd" && c.Reason == "StorageClass fast-ssd (created by the stack)");
+        Assert.All(prod.Claims.Where(c => c.Claim.Cluster == "dc1" && c.Claim.StorageClass == "fast-ssd"), c => Assert.Equal("StorageClass fast-ssd (declared pre-existing)", c.Reason));
+
+        // dev: Prometheus names no class and gets kind's default "standard", which config declares.
+        Assert.Contains(Check("dev").Claims, c => c.Claim.StorageClass is null && c.Binds && c.Reason == "default StorageClass standard (declared pre-existing)");
     }
 
     [Fact]
