@@ -206,6 +206,8 @@ public sealed class EnvironmentStack
             ClusterName = access.EksClusterName!,
             KubernetesVersion = cluster.KubernetesVersion,
             ManageAddons = access.Eks is not null,
+            // CoreDNS on the system pools (SystemAddonPlacement; null without a system pool: the add-on's default placement).
+            CoreDnsConfiguration = SystemAddonPlacement.CoreDnsConfigurationValues(SystemAddonPlacement.NodeSelector(_env, cluster.Name)),
             StorageClasses = [.. cluster.StorageClasses.Where(c => !c.Existing).Select(c => new EbsStorageClassArgs
             {
                 Name = c.Name,

@@ -280,6 +280,7 @@ public static partial class EnvironmentBinder
                     c.Object("privateLink");
                 }
 
+                BindNodeAutoscaler(c, name, substrate);
                 var storageClasses = substrate is null ? [] : BindStorageClasses(c, substrate == Substrate.Eks);
                 c.RejectUnknownKeys();
                 if (errors.Count > before && name is not null)

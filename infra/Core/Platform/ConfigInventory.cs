@@ -121,7 +121,7 @@ public static partial class ConfigInventory
 
             if (eks)
             {
-                workloads.AddRange(EksSystemWorkloads.For().Select(w => w.On(c)));
+                workloads.AddRange(EksSystemWorkloads.For(addons).Select(w => w.On(c)));
             }
 
             if (plans.Count > 0)
