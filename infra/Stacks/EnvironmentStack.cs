@@ -150,6 +150,7 @@ public sealed class EnvironmentStack
             CostCenter = _env.CostCenter,
             GpuOperatorNamespace = pools.Count > 0 ? StackLayout.GpuOperatorNamespace : null,
             GrafanaAdminUser = _env.Monitoring.GrafanaAdminUser,
+            SystemNodeSelector = addonSelector,
             GrafanaAdminPassword = _env.Monitoring.GrafanaAdminPasswordSecretKey is { } passwordKey ? (Input<string>)new Config(StackConfig.Namespace).RequireSecret(passwordKey) : null,
             AlertReceivers = [.. _env.Monitoring.Receivers.Select(r => new AlertReceiverArgs
             {

@@ -74,8 +74,7 @@ public static partial class ConfigInventory
             }
 
             // The cluster's add-ons run on its system pools (their charts' nodeSelector), where it has one: the GPU
-            // Operator, KEDA and the autoscaler today. kube-prometheus-stack (PrometheusSettings.NodeSelector) and Qdrant
-            // (VectorDatabasePlan.NodeSelector) get it here once PrometheusStack and VectorDatabase pass it to their charts.
+            // Operator, KEDA, the autoscaler, CoreDNS and kube-prometheus-stack (PrometheusSettings.NodeSelector).
             var addons = SystemAddonPlacement.NodeSelector(env, c);
             classes.AddRange(StorageClassesOf(cluster));
             foreach (var ns in new[] { "kube-system", ClientNamespace, StackLayout.MonitoringNamespace, StackLayout.KedaNamespace })
@@ -142,7 +141,7 @@ public static partial class ConfigInventory
                 flows.Add(new PlatformFlow($"{c}: Prometheus → DCGM exporter", Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), Pod(c, StackLayout.GpuOperatorNamespace, WorkloadShape.Labels(("app", "nvidia-dcgm-exporter")), "DCGM exporter"), GpuOperatorWorkloads.DcgmExporterPort, "TCP", true));
             }
 
-            var monitoringSettings = new PrometheusSettings(release, StackLayout.MonitoringNamespace, env.Monitoring.Retention, env.Monitoring.StorageSize, env.Monitoring.StorageClass);
+            var monitoringSettings = new PrometheusSettings(release, StackLayout.MonitoringNamespace, env.Monitoring.Retention, env.Monitoring.StorageSize, env.Monitoring.StorageClass) { NodeSelector = addons };
             workloads.AddRange(KubePrometheusStackWorkloads.For(monitoringSettings).Select(w => w.On(c)));
             workloads.AddRange(KedaWorkloads.For(StackLayout.KedaNamespace, KedaChart.Values(null, ImmutableSortedDictionary<string, string>.Empty, addons)).Select(w => w.On(c)));
             flows.Add(new PlatformFlow($"{c}: KEDA → Prometheus", Pod(c, StackLayout.KedaNamespace, KedaWorkloads.OperatorPodLabels, "KEDA operator"), Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), KubePrometheusStackChart.PrometheusPort, "TCP", true));
