@@ -53,7 +53,7 @@ public static partial class ConfigInventory
         var bindings = ImmutableArray.CreateBuilder<PlatformRoleBinding>();
         var flows = ImmutableArray.CreateBuilder<PlatformFlow>();
         var scalers = ImmutableArray.CreateBuilder<PlatformScaler>();
-        var fits = ImmutableArray.CreateBuilder<ModelFit>();
+        var fits = ImmutableArray.CreateBuilder<Serving.ModelFit>();
         var accesses = ImmutableArray.CreateBuilder<PlatformAccess>();
         var poolPlans = new Dictionary<string, GpuPoolPlan>(StringComparer.Ordinal);
         var release = env.Monitoring.ReleaseLabel;
@@ -234,7 +234,7 @@ public static partial class ConfigInventory
                 .SetItem(ResourceLabels.Model, StackLayout.ModelLabel(s.Model));
             workloads.Add(new PlatformWorkload(c, "Deployment", s.Tenant, name, "stack", labels, plan.NodeSelector, [],
                 [.. plan.Tolerations.Select(PlatformToleration.From)],
-                Quantities.Requests((gpu.ResourceName, "1"), (Quantities.Cpu, TritonReplicaResources.Cpu), (Quantities.Memory, TritonReplicaResources.Memory)),
+                Quantities.Requests((gpu.ResourceName, gpu.Count.ToString(CultureInfo.InvariantCulture)), (Quantities.Cpu, TritonReplicaResources.Cpu), (Quantities.Memory, TritonReplicaResources.Memory)),
                 min, max, []));
             var ports = TritonServer.Ports.ToImmutableSortedDictionary(p => p.Name, p => p.Number, StringComparer.Ordinal);
             var triton = Pod(c, s.Tenant, labels, $"{s.Tenant}/{name}", ports);
@@ -267,9 +267,13 @@ public static partial class ConfigInventory
                 BurstOf = burstOf,
             });
 
-            if (EstimateWeightsGiB(s.Model) is { } weights && MemoryOf(gpu, pool.Gpu!) is { } memory)
+            if (s.Size is { } size && Serving.ModelFit.Validate(size).IsEmpty)
             {
-                fits.Add(new ModelFit(name, s.Model, weights, memory, "parameters from the model id × 2 bytes (BF16)"));
+                fits.Add(Serving.ModelFit.For(name, s.Model, size, Serving.ModelFit.DeviceMemoryGiB(pool.Gpu!, gpu.Profile, pool.TimeSlicingReplicas), gpu.Count, gpu.Profile ?? pool.Gpu!.Id));
+            }
+            else
+            {
+                findings.Add(new PlatformFinding(PlatformRule.ModelFit, name, $"{s.Model}: the model's size is not stated (parametersBillions + precision or weightsGiB, and maxContextTokens), so its fit in one replica's GPU memory is unchecked"));
             }
         }
 
@@ -291,27 +295,6 @@ public static partial class ConfigInventory
     {
         ArgumentNullException.ThrowIfNull(query);
         return query.Contains("rate(nv_inference_request_duration_us", StringComparison.Ordinal) && !AveragedQuery(query) ? ScalerMetric.InFlight : ScalerMetric.MeanQueueMs;
-    }
-
-    /// <summary>Estimated BF16 weights of a model whose id states its parameter count (e.g. <c>Llama-3.3-70B</c> → 130 GiB), or null.</summary>
-    public static double? EstimateWeightsGiB(string model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        var m = ParameterCount().Match(model);
-        return m.Success && double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var billions)
-            ? billions * 1e9 * 2 / (1L << 30)
-            : null;
-    }
-
-    private static double? MemoryOf(GpuRequest gpu, GpuModel model)
-    {
-        if (gpu.Kind == GpuRequestKind.Mig && gpu.Profile is { } profile)
-        {
-            var m = ProfileMemory().Match(profile);
-            return m.Success ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 1e9 / (1L << 30) : null;
-        }
-
-        return model.MemoryGiB;
     }
 
     private static QueueTimeScaling ScalingOf(ServingSpec s) => s.Autoscaling.Scaling();
@@ -386,10 +369,4 @@ public static partial class ConfigInventory
 
     [GeneratedRegex(@"rate\([^)]*\)\)\s*/\s*(clamp_min\()?\s*sum\(rate\(")]
     private static partial Regex RateOverRate();
-
-    [GeneratedRegex(@"(?<![0-9.])([0-9]+(?:\.[0-9]+)?)B(?![a-zA-Z])")]
-    private static partial Regex ParameterCount();
-
-    [GeneratedRegex(@"\.([0-9]+)gb")]
-    private static partial Regex ProfileMemory();
 }

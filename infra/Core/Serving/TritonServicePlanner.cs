@@ -116,6 +116,36 @@ public static partial class TritonServicePlanner
         p.Require(IsQuantity(spec.Cpu), "Cpu", $"{Show(spec.Cpu)} must be a positive Kubernetes quantity, e.g. \"4\" or \"3500m\"");
         p.Require(IsQuantity(spec.Memory), "Memory", $"{Show(spec.Memory)} must be a positive Kubernetes quantity, e.g. \"16Gi\"");
         p.Require(spec.ModelLoadTimeoutSeconds is >= 10 and <= 7200, "ModelLoadTimeoutSeconds", $"must be between 10 and 7200, was {N(spec.ModelLoadTimeoutSeconds)}");
+        p.AddRange(ValidateRuntime(spec));
+        return p.ToImmutable();
+    }
+
+    /// <summary>Most GPUs one replica may request (<c>GpuCount</c>): the largest GPU node of the catalog has 8.</summary>
+    public const int MaxGpusPerReplica = 8;
+
+    // Runtime, image, GPUs per replica and model size: the rules of issue 15 (one place, used by the component and the binder).
+    private static ImmutableArray<SpecProblem> ValidateRuntime(TritonServiceSpec spec)
+    {
+        var p = new SpecProblems();
+        var runtime = ServingImages.Parse(spec.Runtime);
+        p.Require(runtime is not null, "Runtime", $"{Show(spec.Runtime)} is not a serving runtime; allowed: {string.Join(", ", ServingImages.RuntimeNames)}");
+        if (spec.Image is not null && ServingImages.ImageProblem(spec.Image) is { } imageProblem)
+        {
+            p.Add("Image", imageProblem);
+        }
+
+        if (p.Require(spec.GpuCount is >= 1 and <= MaxGpusPerReplica, "GpuCount", $"must be between 1 and {N(MaxGpusPerReplica)} GPUs per replica, was {N(spec.GpuCount)}") && spec.GpuCount > 1)
+        {
+            // CUDA enumerates a single MIG instance per process, so a replica cannot span MIG slices (NVIDIA MIG user guide, "CUDA Device Enumeration").
+            p.Require(spec.GpuResource is null || spec.GpuResource == GpuResources.Gpu, "GpuCount", $"{N(spec.GpuCount)} devices per replica need whole GPUs ({GpuResources.Gpu}); a process sees only one MIG instance, so {Show(spec.GpuResource)} allows 1");
+            p.Require(runtime is null || ServingImages.SupportsTensorParallel(runtime.Value), "GpuCount", $"{N(spec.GpuCount)} GPUs per replica need a tensor-parallel runtime (triton-vllm, triton-trtllm or vllm); runtime triton (the plain -py3 image) has no LLM backend that shards a model over GPUs");
+        }
+
+        if (spec.Size is { } size)
+        {
+            p.AddRange(ModelFit.Validate(size));
+        }
+
         return p.ToImmutable();
     }
 

@@ -33,6 +33,10 @@ namespace NeoCloud.Infra.Core.Serving;
 /// <param name="Cpu">CPU request and limit of a replica (Kubernetes quantity).</param>
 /// <param name="Memory">Memory request and limit of a replica (Kubernetes quantity).</param>
 /// <param name="ModelLoadTimeoutSeconds">Seconds a replica may take to load its models (startup probe budget).</param>
+/// <param name="Runtime">The server: <c>triton</c>, <c>triton-vllm</c>, <c>triton-trtllm</c> or <c>vllm</c>; null = <c>triton</c>.</param>
+/// <param name="Image">Image override (must carry a tag other than latest, or a digest), or null for the runtime's pinned image.</param>
+/// <param name="GpuCount">Units of <paramref name="GpuResource"/> per replica: whole GPUs for tensor parallelism (1 for a MIG slice).</param>
+/// <param name="Size">The model's size and context for the memory fit, or null when not stated.</param>
 public sealed record TritonServiceSpec(
     string? Name,
     OwnershipSpec Ownership,
@@ -55,7 +59,11 @@ public sealed record TritonServiceSpec(
     string? MonitoringRelease,
     string? Cpu,
     string? Memory,
-    int ModelLoadTimeoutSeconds)
+    int ModelLoadTimeoutSeconds,
+    string? Runtime = null,
+    string? Image = null,
+    int GpuCount = 1,
+    ModelSize? Size = null)
 {
     /// <summary>Default <see cref="MinReplicas"/>.</summary>
     public const int DefaultMinReplicas = 1;
