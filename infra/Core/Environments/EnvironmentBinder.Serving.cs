@@ -242,7 +242,11 @@ public static partial class EnvironmentBinder
                         if (burst is not null && b is not null)
                         {
                             var burstScaling = BurstScaling.Scaling(spec, pool.Cluster);
-                            ReportServingProblems(s, TritonServicePlanner.Validate(TritonSpec(spec, spec.Name + StackLayout.BurstSuffix, burst.Gpu, 0, burst.MaxReplicas, burstScaling)), BurstKeys);
+                            // Runtime, image and model size are the entry's own keys: reported once, by the on-prem part.
+                            var burstProblems = TritonServicePlanner.Validate(TritonSpec(spec, spec.Name + StackLayout.BurstSuffix, burst.Gpu, 0, burst.MaxReplicas, burstScaling))
+                                .Where(p => p.PropertyPath is not ("Runtime" or "Image") && !p.PropertyPath.StartsWith("Size.", StringComparison.Ordinal))
+                                .ToImmutableArray();
+                            ReportServingProblems(s, burstProblems, BurstKeys);
                         }
                     }
 
@@ -276,6 +280,7 @@ public static partial class EnvironmentBinder
             if (precisionName is not null && precision is null)
             {
                 errors.Add(s.At("precision"), $"\"{precisionName}\" is not a precision; allowed: {string.Join(", ", ModelFit.PrecisionNames)}");
+                return null;
             }
 
             if (precisionName is not null && s.Has("weightsGiB") && !s.Has("parametersBillions"))
