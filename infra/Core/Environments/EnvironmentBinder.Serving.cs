@@ -75,8 +75,8 @@ public static partial class EnvironmentBinder
             EnableAutoscaling: true,
             PrometheusAddressSet: true,
             MonitoringRelease: null,
-            Cpu: TritonReplicaResources.Cpu,
-            Memory: TritonReplicaResources.Memory,
+            Cpu: null, // the runtime's defaults (ServingContainer), as EnvironmentStack passes them
+            Memory: null,
             ModelLoadTimeoutSeconds: TritonServiceSpec.DefaultModelLoadTimeoutSeconds,
             Runtime: ServingImages.NameOf(s.Runtime),
             Image: s.Image,

@@ -230,11 +230,14 @@ public static partial class ConfigInventory
         {
             var c = pool.Cluster;
             var plan = poolPlans[pool.Name];
+            // The replica's CPU, memory and model-cache requests: the runtime's defaults, as the stack registers them.
+            var container = ServingContainer.Plan(s.Runtime, s.Image, gpu.Count, name, new ModelRepository(null, "bucket", StackLayout.ModelRepositoryPrefix(s.Name)), s.Size, null, null,
+                TritonServiceSpec.DefaultModelLoadTimeoutSeconds, migComputeSlices: gpu.Profile is { } profile ? profile[0] - '0' : null);
             var labels = ResourceLabels.For(TritonDeployment.AppName, name, TritonDeployment.ComponentName, e.Environment, e.CostCenter, s.Tenant)
                 .SetItem(ResourceLabels.Model, StackLayout.ModelLabel(s.Model));
             workloads.Add(new PlatformWorkload(c, "Deployment", s.Tenant, name, "stack", labels, plan.NodeSelector, [],
                 [.. plan.Tolerations.Select(PlatformToleration.From)],
-                Quantities.Requests((gpu.ResourceName, gpu.Count.ToString(CultureInfo.InvariantCulture)), (Quantities.Cpu, TritonReplicaResources.Cpu), (Quantities.Memory, TritonReplicaResources.Memory)),
+                Quantities.Requests((gpu.ResourceName, gpu.Count.ToString(CultureInfo.InvariantCulture)), (Quantities.Cpu, container.Cpu), (Quantities.Memory, container.Memory), (Quantities.EphemeralStorage, container.CacheSize)),
                 min, max, []));
             var ports = TritonServer.Ports.ToImmutableSortedDictionary(p => p.Name, p => p.Number, StringComparer.Ordinal);
             var triton = Pod(c, s.Tenant, labels, $"{s.Tenant}/{name}", ports);
