@@ -219,6 +219,11 @@ public static partial class EnvironmentBinder
                     var burstGpu = BindGpuRequest(b, burstPool, clusters);
                     var burstMax = b.Int("maxReplicas", required: true, min: 1, max: 10_000);
                     b.RejectUnknownKeys();
+                    if (runtime == ServingRuntime.Vllm)
+                    {
+                        errors.Add(s.At("runtime"), "a burst deployment needs a Triton runtime (triton, triton-vllm or triton-trtllm): the burst gate and its scale-from-zero query read Triton's nv_inference_request_duration_us from both clusters; use runtime triton-vllm to serve vLLM behind Triton");
+                    }
+
                     if (burstPool is not null && burstGpu is not null && burstMax is not null)
                     {
                         burst = new BurstSpec(burstPool.Name, burstGpu, burstMax.Value);

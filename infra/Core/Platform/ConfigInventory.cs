@@ -257,7 +257,7 @@ public static partial class ConfigInventory
                 }
             }
 
-            var rendered = ScaledObjectSpec.Render(name, s.Tenant, KubePrometheusStackChart.PrometheusAddress(release, StackLayout.MonitoringNamespace), scaling, min, max);
+            var rendered = ScaledObjectSpec.Render(name, s.Tenant, KubePrometheusStackChart.PrometheusAddress(release, StackLayout.MonitoringNamespace), scaling, min, max, s.Runtime);
             var trigger = (IReadOnlyDictionary<string, object>)((ImmutableArray<object>)rendered["triggers"])[0];
             var meta = (IReadOnlyDictionary<string, object>)trigger["metadata"];
             var fallback = (IReadOnlyDictionary<string, object>)rendered["fallback"];
@@ -297,7 +297,8 @@ public static partial class ConfigInventory
     public static ScalerMetric MetricOf(string query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return query.Contains("rate(nv_inference_request_duration_us", StringComparison.Ordinal) && !AveragedQuery(query) ? ScalerMetric.InFlight : ScalerMetric.MeanQueueMs;
+        var inFlight = query.Contains("rate(nv_inference_request_duration_us", StringComparison.Ordinal) || query.Contains("vllm:num_requests_waiting", StringComparison.Ordinal);
+        return inFlight && !AveragedQuery(query) ? ScalerMetric.InFlight : ScalerMetric.MeanQueueMs;
     }
 
     private static QueueTimeScaling ScalingOf(ServingSpec s) => s.Autoscaling.Scaling();

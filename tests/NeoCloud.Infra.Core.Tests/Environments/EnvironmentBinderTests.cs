@@ -61,7 +61,8 @@ public sealed class EnvironmentBinderTests
         var chat = env.Serving.Single(s => s.Name == "llama-8b-chat");
         Assert.Equal("nvidia.com/mig-2g.20gb", chat.Gpu.ResourceName);
         Assert.Equal("burst-h100", chat.Burst!.Pool);
-        Assert.Equal(ServingRuntime.Vllm, chat.Runtime);
+        Assert.Equal(ServingRuntime.TritonVllm, chat.Runtime);
+        Assert.Equal(ServingRuntime.Vllm, env.Serving.Single(s => s.Name == "llama-70b-chat").Runtime);
         Assert.Equal(new ModelSize(8.03, ModelPrecision.Fp8, null, 8192, 4), chat.Size);
         var big = env.Serving.Single(s => s.Name == "llama-70b-chat");
         Assert.Equal(new GpuRequest(GpuRequestKind.Gpu, null, "nvidia.com/gpu", 2), big.Gpu);

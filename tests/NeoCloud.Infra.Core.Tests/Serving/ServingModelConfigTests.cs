@@ -1,5 +1,8 @@
+using System.Collections.Immutable;
+using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Platform;
 using NeoCloud.Infra.Core.Serving;
 
 namespace NeoCloud.Infra.Core.Tests.Serving;
@@ -79,7 +82,7 @@ public sealed class ServingModelConfigTests
     [Fact]
     public void An_image_without_tag_or_digest_is_refused_at_image()
     {
-        var error = OnlyError("      runtime: vllm\n      parametersBillions: 8.03", "      runtime: vllm\n      image: docker.io/vllm/vllm-openai\n      parametersBillions: 8.03");
+        var error = OnlyError("      runtime: triton-vllm\n      parametersBillions: 8.03", "      runtime: triton-vllm\n      image: docker.io/vllm/vllm-openai\n      parametersBillions: 8.03");
 
         Assert.Equal("neocloud:serving[0].image", error.Path);
         Assert.Equal("\"docker.io/vllm/vllm-openai\" has no tag or digest; pin it (e.g. docker.io/vllm/vllm-openai:<version> or docker.io/vllm/vllm-openai@sha256:<digest>) so every replica runs the same image", error.Message);
@@ -90,7 +93,7 @@ public sealed class ServingModelConfigTests
     [InlineData("Vllm/Upper:1", "is not an image reference")]
     public void Latest_and_malformed_images_are_refused(string image, string reason)
     {
-        var error = OnlyError("      runtime: vllm\n      parametersBillions: 8.03", $"      runtime: vllm\n      image: {image}\n      parametersBillions: 8.03");
+        var error = OnlyError("      runtime: triton-vllm\n      parametersBillions: 8.03", $"      runtime: triton-vllm\n      image: {image}\n      parametersBillions: 8.03");
 
         Assert.Equal("neocloud:serving[0].image", error.Path);
         Assert.Contains(reason, error.Message, StringComparison.Ordinal);
@@ -127,6 +130,29 @@ public sealed class ServingModelConfigTests
     }
 
     [Fact]
+    public void A_vllm_deployment_with_a_burst_part_is_refused_at_runtime()
+    {
+        var error = OnlyError("      runtime: triton-vllm\n      parametersBillions: 8.03", "      runtime: vllm\n      parametersBillions: 8.03");
+
+        Assert.Equal("neocloud:serving[0].runtime", error.Path);
+        Assert.StartsWith("a burst deployment needs a Triton runtime", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_vllm_deployment_scales_on_vllm_requests_running_plus_waiting()
+    {
+        var report = PlatformCheck.ForConfig(EnvironmentBinder.BindOrThrow(StackConfig.FromYaml(Prod)));
+
+        var big = report.Inventory.Scalers.Single(s => s.Deployment == "llama-70b-chat");
+        Assert.Equal(("AverageValue", ScalerMetric.InFlight), (big.MetricType, big.Metric));
+        var rendered = ScaledObjectSpec.Render("llama-70b-chat", "chat", "http://prometheus:9090", new QueueTimeScaling(80, 10, 4), 1, 8, ServingRuntime.Vllm);
+        var trigger = (IReadOnlyDictionary<string, object>)((ImmutableArray<object>)rendered["triggers"])[0];
+        var query = (string)((IReadOnlyDictionary<string, object>)trigger["metadata"])["query"];
+        Assert.StartsWith("sum(vllm:num_requests_running{namespace=\"chat\",pod=~\"llama-70b-chat-", query, StringComparison.Ordinal);
+        Assert.Contains(") + sum(vllm:num_requests_waiting{namespace=\"chat\"", query, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_max_context_of_0_is_refused_at_its_key()
     {
         var error = OnlyError("      maxContextTokens: 512\n", "      maxContextTokens: 0\n");
@@ -149,7 +175,7 @@ public sealed class ServingModelConfigTests
     [Fact]
     public void An_unknown_runtime_or_precision_lists_what_is_allowed()
     {
-        var runtime = OnlyError("      runtime: vllm\n      parametersBillions: 8.03", "      runtime: sglang\n      parametersBillions: 8.03");
+        var runtime = OnlyError("      runtime: triton-vllm\n      parametersBillions: 8.03", "      runtime: sglang\n      parametersBillions: 8.03");
         Assert.Equal("neocloud:serving[0].runtime", runtime.Path);
         Assert.Equal("\"sglang\" is not a serving runtime; allowed: triton, triton-vllm, triton-trtllm, vllm", runtime.Message);
 
