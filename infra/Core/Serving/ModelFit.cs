@@ -151,6 +151,7 @@ public sealed partial record ModelFit(
             p.Add("Size.WeightsGiB", "conflicts with parametersBillions: give one of them (weightsGiB is the checkpoint as loaded; parametersBillions × precision computes it)");
         }
 
+        p.Require(size.Precision is null || Enum.IsDefined(size.Precision.Value), "Size.Precision", $"must be one of {string.Join(", ", PrecisionNames)}");
         p.Require(size.ParametersBillions is null or (> 0 and <= 100_000), "Size.ParametersBillions", $"must be a number of billions greater than 0 (e.g. 70.6), was {D(size.ParametersBillions)}");
         p.Require(size.WeightsGiB is null or (> 0 and <= 1_000_000), "Size.WeightsGiB", $"must be a size in GiB greater than 0, was {D(size.WeightsGiB)}");
         p.Require(size.MaxContextTokens is not null, "Size.MaxContextTokens", "is required with the model's size: the KV cache is sized for the longest sequence (prompt + output tokens) a replica serves");
