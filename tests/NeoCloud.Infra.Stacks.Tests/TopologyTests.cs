@@ -31,7 +31,7 @@ public sealed class TopologyTests
             ["neocloud:index:ReplicatedBucket"] = 0,
             ["kubernetes:batch/v1:CronJob"] = 0,
         });
-        Assert.Equal(51, m.Resources.Count); // incl. the Grafana admin password (RandomPassword) and its Secret; declared paths: playground allow-from-declared + allow-vector-db, qdrant-ingress
+        Assert.Equal(55, m.Resources.Count); // incl. the ServingPriorityClasses component and its 3 PriorityClasses; the Grafana admin password (RandomPassword) and its Secret; declared paths: playground allow-from-declared + allow-vector-db, qdrant-ingress
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class TopologyTests
             ["aws:s3/bucketReplicationConfig:BucketReplicationConfig"] = 1,
             ["neocloud:index:VectorDatabase"] = 1,
         });
-        Assert.Equal(236, m.Resources.Count); // incl. the PrometheusFederation component, the two ModelBucketAccess components (model-sync, burst-model-reader), the burst system pool (component, node role, 3 policy attachments, node group), 9 declared-path policies (chat: from ×2, to-search, vector-db; search: from, vector-db; research: to-chat ×2; qdrant-ingress), 2 model-bucket egress policies (burst: chat, research), the S3 gateway endpoint and, per cluster, the Grafana admin password and Secret
+        Assert.Equal(246, m.Resources.Count); // incl. per cluster the ServingPriorityClasses component and its 3 PriorityClasses, the 2 triton-vllm model-config ConfigMaps (llama-8b-chat, -burst); the PrometheusFederation component, the two ModelBucketAccess components (model-sync, burst-model-reader), the burst system pool (component, node role, 3 policy attachments, node group), 9 declared-path policies (chat: from ×2, to-search, vector-db; search: from, vector-db; research: to-chat ×2; qdrant-ingress), 2 model-bucket egress policies (burst: chat, research), the S3 gateway endpoint and, per cluster, the Grafana admin password and Secret
 
         var gpuOperators = m.OfType("kubernetes:helm.sh/v4:Chart").Where(c => c.Str("chart") == "gpu-operator").ToList();
         Assert.Equal(2, gpuOperators.Count);
@@ -95,7 +95,7 @@ public sealed class TopologyTests
         Assert.Equal("system", (string)system.Map("labels")["neocloud.io/node-role"]);
         Assert.False(system.Inputs.ContainsKey("taints") && system.Inputs["taints"] is System.Collections.ICollection { Count: > 0 });
         Assert.All(m.OfType("aws:eks/nodeGroup:NodeGroup").Where(g => !Equals(g.Map("labels")["neocloud.io/pool"], "system")), g => Assert.NotEmpty((System.Collections.ICollection)g.Inputs["taints"]));
-        Assert.Equal(126, m.Resources.Count); // incl. the ModelBucketAccess component eks-main-model-reader; incl. the system pool (component, node role, 3 policy attachments, node group), 3 declared-path policies (apps: from, vector-db; qdrant-ingress), 2 model-bucket egress policies (apps, research), the S3 gateway endpoint, the Grafana admin password and Secret
+        Assert.Equal(130, m.Resources.Count); // incl. the ServingPriorityClasses component and its 3 PriorityClasses; the ModelBucketAccess component eks-main-model-reader; incl. the system pool (component, node role, 3 policy attachments, node group), 3 declared-path policies (apps: from, vector-db; qdrant-ingress), 2 model-bucket egress policies (apps, research), the S3 gateway endpoint, the Grafana admin password and Secret
         // EKS pools pin the compatibility matrix's AMI release for the cluster's Kubernetes version (no floating driver).
         Assert.All(m.OfType("aws:eks/nodeGroup:NodeGroup").Where(n => n.Inputs.ContainsKey("amiType") && ((string)n.Inputs["amiType"]).Contains("NVIDIA", StringComparison.Ordinal)),
             n => Assert.Equal("1.33.13-20260714", n.Inputs["releaseVersion"]));
@@ -129,8 +129,11 @@ public sealed class TopologyTests
         var capacity = (IReadOnlyDictionary<string, object>)run.Outputs["capacity"]!;
         var mig = (IReadOnlyDictionary<string, object>)capacity["h100-mig"];
         Assert.Equal("dc1", mig["cluster"]);
-        Assert.Equal(112, ((IReadOnlyDictionary<string, object>)mig["atMax"])["nvidia.com/mig-1g.10gb"]);
-        Assert.Equal(64 + 32, ((IReadOnlyDictionary<string, object>)mig["reservedAtMax"])["nvidia.com/mig-1g.10gb"]);
+        Assert.Equal(40, ((IReadOnlyDictionary<string, object>)mig["atMax"])["nvidia.com/mig-1g.10gb"]);
+        Assert.Equal(24 + 16, ((IReadOnlyDictionary<string, object>)mig["reservedAtMax"])["nvidia.com/mig-1g.10gb"]);
+        Assert.Equal(36, ((IReadOnlyDictionary<string, object>)mig["reservedAtMax"])["nvidia.com/mig-2g.20gb"]);
+        var whole = (IReadOnlyDictionary<string, object>)capacity["h100-mixed"];
+        Assert.Equal(8 * 2, ((IReadOnlyDictionary<string, object>)whole["reservedAtMax"])["nvidia.com/gpu"]); // 8 replicas × 2 GPUs
     }
 
     private static void Counts(Components.Tests.Testing.RecordingMocks mocks, Dictionary<string, int> expected)
