@@ -10,6 +10,7 @@ namespace NeoCloud.Infra.Components.Serving;
 /// <summary>Inputs of <see cref="ServingPriorityClasses"/>.</summary>
 public sealed class ServingPriorityClassesArgs : NeoCloudArgs
 {
+    internal Core.Naming.OwnershipSpec ToOwnershipSpec() => ToOwnership();
 }
 
 /// <summary>
@@ -27,10 +28,14 @@ public sealed class ServingPriorityClasses : ComponentResource
     /// <param name="args">Ownership labels.</param>
     /// <param name="options">Component options; pass the Kubernetes provider through <c>Providers</c>.</param>
     public ServingPriorityClasses(string name, ServingPriorityClassesArgs args, ComponentResourceOptions? options = null)
+        : this(name, args, ComponentContract.Plan(nameof(ServingPriorityClassesArgs), name, args?.ToOwnershipSpec(), Core.Naming.OwnershipPlanner.Validate, o => o), options)
+    {
+    }
+
+    private ServingPriorityClasses(string name, ServingPriorityClassesArgs args, Core.Naming.OwnershipSpec ownership, ComponentResourceOptions? options)
         : base(TypeToken, name, args, options)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var labels = CoreData.ToLabels(Core.Naming.ResourceLabels.For("neocloud", name, "priority", args.Environment, args.CostCenter));
+        var labels = CoreData.ToLabels(ownership.Tags.SetItems(Core.Naming.ResourceLabels.For("neocloud", name, "priority", ownership.Environment, ownership.CostCenter)));
         Output<string>? serving = null;
         foreach (var shape in Shapes.All)
         {
