@@ -1,8 +1,8 @@
-using NeoCloud.Infra.Core.Serving;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Serving;
 
 namespace NeoCloud.Infra.Core.Tests.Environments;
 
