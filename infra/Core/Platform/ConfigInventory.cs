@@ -239,10 +239,11 @@ public static partial class ConfigInventory
                 [.. plan.Tolerations.Select(PlatformToleration.From)],
                 Quantities.Requests((gpu.ResourceName, gpu.Count.ToString(CultureInfo.InvariantCulture)), (Quantities.Cpu, container.Cpu), (Quantities.Memory, container.Memory), (Quantities.EphemeralStorage, container.CacheSize)),
                 min, max, []));
-            var ports = TritonServer.Ports.ToImmutableSortedDictionary(p => p.Name, p => p.Number, StringComparer.Ordinal);
+            var ports = container.Ports.ToImmutableSortedDictionary(p => p.Name, p => p.Number, StringComparer.Ordinal);
+            var metricsPort = container.Ports.Single(p => p.Name == container.MetricsPort); // vLLM: 8000 "http"; Triton: 8002 "metrics"
             var triton = Pod(c, s.Tenant, labels, $"{s.Tenant}/{name}", ports);
             flows.AddRange(ClientFlows(c, e.Tenants.First(t => t.Name == s.Tenant), $"{s.Tenant}/{name}", triton));
-            flows.Add(new PlatformFlow($"{c}: Prometheus → {s.Tenant}/{name} metrics", Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), triton, TritonServer.Metrics.Number, "TCP", true, TritonServer.Metrics.Name));
+            flows.Add(new PlatformFlow($"{c}: Prometheus → {s.Tenant}/{name} metrics", Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), triton, metricsPort.Number, "TCP", true, metricsPort.Name));
             flows.Add(new PlatformFlow($"{c}: {s.Tenant}/{name} → DNS", triton, Pod(c, "kube-system", EksSystemWorkloads.CoreDnsPodLabels, "CoreDNS"), 53, "UDP", true));
             var store = ReadsFromS3(e, c) || e.Storage.OnPrem is null
                 ? FlowEndpoint.External(c, S3Range(e.Storage.ModelBucket?.Region ?? "us-east-1"), "S3 (prefix list)")
