@@ -39,6 +39,7 @@ public sealed class EnvironmentStack
     private readonly Dictionary<(string Cluster, string Tenant), Tenant> _tenants = [];
     private readonly Dictionary<(string Cluster, string Tenant), Resource> _modelCredentials = [];
     private readonly Dictionary<string, object?> _servingEndpoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ServingPriorityClasses> _priorityClasses = new(StringComparer.Ordinal);
     private ReplicatedBucket? _bucket;
     private readonly Dictionary<string, Output<ImmutableArray<string>>> _s3Ranges = new(StringComparer.Ordinal);
     private OnPremObjectStore? _store;
@@ -485,6 +486,13 @@ public sealed class EnvironmentStack
         var access = _clusters[pool.Cluster];
         var platform = _platforms[pool.Cluster];
         var placement = _pools[pool.Name].Placement;
+        if (!_priorityClasses.TryGetValue(pool.Cluster, out var priorities))
+        {
+            // Serving above training above batch, once per cluster that serves (issue 15).
+            priorities = new ServingPriorityClasses($"{pool.Cluster}-priorities", new ServingPriorityClassesArgs { Environment = _env.Environment, CostCenter = _env.CostCenter }, access.Options());
+            _priorityClasses[pool.Cluster] = priorities;
+        }
+
         TritonService Create(ModelRepositoryArgs repository, Input<string>? bucket = null) => new(name, new TritonServiceArgs
         {
             Namespace = s.Tenant,
@@ -512,6 +520,19 @@ public sealed class EnvironmentStack
             },
             PrometheusAddress = platform.Monitoring.Address,
             MonitoringRelease = _env.Monitoring.ReleaseLabel,
+            Runtime = ServingImages.NameOf(s.Runtime),
+            Image = s.Image,
+            GpuCount = gpu.Count,
+            ModelSize = s.Size is { } size ? new ModelSizeArgs
+            {
+                ParametersBillions = size.ParametersBillions,
+                Precision = size.Precision is { } precision ? ModelFit.NameOf(precision) : null,
+                WeightsGiB = size.WeightsGiB,
+                MaxContextTokens = size.MaxContextTokens,
+                MaxConcurrentSequences = size.MaxConcurrentSequences,
+                KvCacheBytesPerToken = size.KvCacheBytesPerToken,
+            } : null,
+            PriorityClassName = priorities.ServingClassName,
         }, access.Options(_tenants.GetValueOrDefault((pool.Cluster, s.Tenant)), _modelCredentials.GetValueOrDefault((pool.Cluster, s.Tenant)), platform.GpuOperator, _store, waitFor, platform.Keda, platform.Monitoring));
 
         var prefix = StackLayout.ModelRepositoryPrefix(s.Name);

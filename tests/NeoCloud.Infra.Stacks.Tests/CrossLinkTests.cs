@@ -106,7 +106,7 @@ public sealed class CrossLinkTests
         var query = (string)metadata["query"];
         Assert.Contains("neocloud_cluster=\"dc1\"", query, StringComparison.Ordinal);
         Assert.Contains("kube_deployment_spec_replicas", query, StringComparison.Ordinal);
-        Assert.Contains(">= bool 64", query, StringComparison.Ordinal);
+        Assert.Contains(">= bool 36", query, StringComparison.Ordinal);
         Assert.Equal("http://kube-prometheus-stack-prometheus.monitoring.svc:9090", metadata["serverAddress"]);
 
         var scrape = run.Mocks.Single("kubernetes:monitoring.coreos.com/v1alpha1:ScrapeConfig");
@@ -209,10 +209,10 @@ public sealed class CrossLinkTests
         var run = await StackRun.StackAsync("prod");
         var quotas = run.Mocks.OfType("kubernetes:core/v1:ResourceQuota").ToDictionary(q => q.Name!, q => q.Map("spec", "hard"));
         var chatDc1 = quotas.Single(kv => kv.Key.StartsWith("dc1-chat", StringComparison.Ordinal)).Value;
-        Assert.Equal("112", chatDc1["requests.nvidia.com/mig-1g.10gb"].ToString());
-        Assert.Equal("16", chatDc1["requests.nvidia.com/mig-3g.40gb"].ToString());
+        Assert.Equal("36", chatDc1["requests.nvidia.com/mig-2g.20gb"].ToString());
+        Assert.Equal("16", chatDc1["requests.nvidia.com/gpu"].ToString()); // the 70B model: 8 replicas × 2 whole GPUs
         var chatBurst = quotas.Single(kv => kv.Key.StartsWith("burst-chat", StringComparison.Ordinal)).Value;
-        Assert.Equal("0", chatBurst["requests.nvidia.com/mig-3g.40gb"].ToString()); // no burst pool offers 3g.40gb
+        Assert.Equal("36", chatBurst["requests.nvidia.com/mig-2g.20gb"].ToString());
         Assert.DoesNotContain(quotas.Keys, k => k.StartsWith("burst-search", StringComparison.Ordinal)); // search: clusters [dc1]
     }
 }

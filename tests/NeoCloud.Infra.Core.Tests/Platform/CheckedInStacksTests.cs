@@ -114,12 +114,30 @@ public sealed class CheckedInStacksTests
     }
 
     [Fact]
-    public void A_p5_node_holds_47_replicas_at_4_cpus_and_Llama_70B_does_not_fit_a_40GB_slice()
+    public void Prod_fits_its_models_and_a_p5_node_holds_24_two_slice_replicas_limited_by_its_slices()
     {
         var prod = Check("prod");
         var burst = prod.Placements.Single(p => p.Workload.Name == "llama-8b-chat-burst");
 
-        Assert.Equal(new PerNodeFit(47, "cpu"), burst.PerNode["burst-h100"]);
-        Assert.Contains(prod.Findings, f => f.Rule == PlatformRule.ModelFit && f.Subject == "llama-70b-chat" && f.Message.StartsWith("meta-llama/Llama-3.3-70B-Instruct: weights alone are about 130 GiB", StringComparison.Ordinal));
+        // 24 × 2g.20gb per p5.48xlarge at 4 CPUs each: the slices, not the 191 allocatable vCPUs, bound the node now.
+        Assert.Equal(24, burst.PerNode["burst-h100"].Replicas);
+        Assert.DoesNotContain(prod.Findings, f => f.Rule == PlatformRule.ModelFit);
+        var big = prod.Inventory.ModelFits.Single(f => f.Deployment == "llama-70b-chat");
+        Assert.Equal((2, "H100-SXM5-80GB", 160.0), (big.Gpus, big.Device, big.AvailableGiB));
+        Assert.InRange(big.NeededGiB, 100, 130);
+        Assert.True(big.Fits);
+    }
+
+    [Fact]
+    public void The_previous_prod_placement_of_Llama_70B_on_a_40GB_slice_is_a_modelfit_finding_with_needed_and_available_GiB()
+    {
+        var yaml = File.ReadAllText(RepoFiles.StackFile("prod"))
+            .Replace("      gpu: 2\n      replicas: {min: 1, max: 8}", "      gpu: 1\n      replicas: {min: 1, max: 8}", StringComparison.Ordinal);
+
+        var bound = EnvironmentBinder.Bind(StackConfig.FromYaml(yaml));
+
+        var error = Assert.Single(bound.Errors);
+        Assert.Equal("neocloud:serving[2].gpu", error.Path);
+        Assert.StartsWith("model meta-llama/Llama-3.3-70B-Instruct does not fit: it needs 114.7 GiB per replica but 1 × H100-SXM5-80GB on pool \"h100-mixed\" has 80.0 GiB", error.Message, StringComparison.Ordinal);
     }
 }
