@@ -12,30 +12,46 @@ internal static class Compare
     private const int Calls = 3000;
     private const int StackResources = 5000;
 
-    private sealed record Run(double ColdStartMs, double P50Us, double P99Us, double StackMs, int StackDiagnostics, double PeakMiB);
+    // ClientCpuUs / ServerCpuUs: CPU time of this process (the client: getrusage) / of the analyzer process (its threads'
+    // schedstat) per timed Analyze call.
+    private sealed record Run(double ColdStartMs, double P50Us, double P99Us, double StackMs, int StackDiagnostics, double PeakMiB, double ClientCpuUs, double ServerCpuUs);
 
-    public static async Task<int> RunAsync(IReadOnlyDictionary<string, Target> targets, int runs)
+    public static async Task<int> RunAsync(IReadOnlyDictionary<string, Target> targets, int runs, bool httpClient)
     {
+        Huffman.SelfCheck();
         var analyze = Enumerable.Range(0, 200).Select(i => Requests.Resource(i).ToByteArray()).ToList();
         var stack = Requests.Stack(StackResources).ToByteArray();
         var configure = new AnalyzerStackConfigureRequest { Stack = "prod", Project = "neocloud", Config = { ["neocloud:environment"] = "prod" } }.ToByteArray();
-        Console.WriteLine($"requests: {analyze.Count} distinct Analyze requests ({Calls} timed calls after {Warmup} warm-up), AnalyzeStack of {StackResources} resources ({stack.Length / 1024} KiB); {runs} runs per analyzer, interleaved");
+        Console.WriteLine($"requests: {analyze.Count} distinct Analyze requests ({Calls} timed calls after {Warmup} warm-up), AnalyzeStack of {StackResources} resources ({stack.Length / 1024} KiB); {runs} runs per analyzer, interleaved; client: {(httpClient ? "HttpClient (SocketsHttpHandler)" : "H2Client (one blocking h2c socket)")}");
         var results = targets.ToDictionary(t => t.Key, _ => new List<Run>(), StringComparer.Ordinal);
         foreach (var (key, target) in targets.Where(t => !t.Value.Exists))
         {
             Console.WriteLine($"{key}: not found ({target.Check}); build it first (bench/README.md)");
         }
+        // The client is JIT-compiled: warm it up (and let tiering finish) on the first analyzer before anything is timed,
+        // so that the first analyzer of run 1 does not pay for it.
+        if (targets.Values.FirstOrDefault(t => t.Exists) is { } first)
+        {
+            using var warm = await first.StartAsync(httpClient);
+            await warm.CallAsync("ConfigureStack", configure);
+            for (var i = 0; i < 3 * Calls; i++)
+            {
+                await warm.CallAsync("Analyze", analyze[i % analyze.Count]);
+            }
+            _ = await warm.CallAsync("AnalyzeStack", stack);
+            Console.WriteLine($"client warm-up: {3 * Calls} Analyze + 1 AnalyzeStack against {first.Name} (not counted)");
+        }
         for (var run = 1; run <= runs; run++)
         {
             foreach (var (key, target) in targets.Where(t => t.Value.Exists))
             {
-                using var analyzer = await target.StartAsync();
-                await analyzer.Client.CallAsync("ConfigureStack", configure);
+                using var analyzer = await target.StartAsync(httpClient);
+                await analyzer.CallAsync("ConfigureStack", configure);
                 for (var i = 0; i < Warmup; i++)
                 {
                     try
                     {
-                        await analyzer.Client.CallAsync("Analyze", analyze[i % analyze.Count]);
+                        await analyzer.CallAsync("Analyze", analyze[i % analyze.Count]);
                     }
                     catch (InvalidOperationException e)
                     {
@@ -43,40 +59,47 @@ internal static class Compare
                     }
                 }
                 var latencies = new List<double>(Calls);
+                var clientCpu = Environment.CpuUsage.TotalTime;
+                var serverCpu = Stats.CpuNs(analyzer.Process.Id);
                 for (var i = 0; i < Calls; i++)
                 {
                     var watch = Stopwatch.StartNew();
-                    await analyzer.Client.CallAsync("Analyze", analyze[i % analyze.Count]);
+                    await analyzer.CallAsync("Analyze", analyze[i % analyze.Count]);
                     latencies.Add(watch.Elapsed.TotalMicroseconds);
                 }
+                var clientCpuUs = (Environment.CpuUsage.TotalTime - clientCpu).TotalMicroseconds / Calls;
+                var serverCpuUs = (Stats.CpuNs(analyzer.Process.Id) - serverCpu) / 1000.0 / Calls;
                 var stackTimes = new List<double>();
                 var diagnostics = 0;
-                for (var i = 0; i < 3; i++)
+                for (var i = 0; i < (target.Floor ? 0 : 3); i++)
                 {
                     var watch = Stopwatch.StartNew();
-                    var reply = await analyzer.Client.CallAsync("AnalyzeStack", stack);
+                    var reply = await analyzer.CallAsync("AnalyzeStack", stack);
                     stackTimes.Add(watch.Elapsed.TotalMilliseconds);
                     diagnostics = AnalyzeResponse.Parser.ParseFrom(reply).Diagnostics.Count;
                 }
                 var result = new Run(analyzer.ToFirstAnswer.TotalMilliseconds, Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 99),
-                    Stats.Median(stackTimes), diagnostics, analyzer.Memory().Peak);
+                    stackTimes.Count > 0 ? Stats.Median(stackTimes) : double.NaN, diagnostics, analyzer.Memory().Peak, clientCpuUs, serverCpuUs);
                 results[key].Add(result);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"run {run} {key,-6}: cold start to first answer {result.ColdStartMs,7:F1} ms | Analyze p50 {result.P50Us,7:F0} µs p99 {result.P99Us,7:F0} µs | AnalyzeStack {StackResources} {result.StackMs,7:F1} ms ({result.StackDiagnostics} diagnostics) | peak RSS {result.PeakMiB,6:F0} MiB"));
+                Console.WriteLine(target.Floor
+                    ? string.Create(CultureInfo.InvariantCulture, $"run {run} {key,-6}: Analyze p50 {result.P50Us,7:F0} µs p99 {result.P99Us,7:F0} µs | CPU per call: client {result.ClientCpuUs,5:F0} µs, server {result.ServerCpuUs,5:F0} µs | load {Stats.LoadAverage()}")
+                    : string.Create(CultureInfo.InvariantCulture, $"run {run} {key,-6}: cold start to first answer {result.ColdStartMs,7:F1} ms | Analyze p50 {result.P50Us,7:F0} µs p99 {result.P99Us,7:F0} µs | AnalyzeStack {StackResources} {result.StackMs,7:F1} ms ({result.StackDiagnostics} diagnostics) | peak RSS {result.PeakMiB,6:F0} MiB | CPU per Analyze: client {result.ClientCpuUs,5:F0} µs, server {result.ServerCpuUs,5:F0} µs | load {Stats.LoadAverage()}"));
             }
         }
 
         Console.WriteLine();
         Console.WriteLine($"medians of {runs} runs");
-        Console.WriteLine("| analyzer | cold start to first answer | Analyze p50 | Analyze p99 | AnalyzeStack 5,000 | peak RSS |");
-        Console.WriteLine("|---|---|---|---|---|---|");
+        Console.WriteLine("| analyzer | cold start to first answer | Analyze p50 | Analyze p99 | AnalyzeStack 5,000 | peak RSS | CPU per Analyze: client / server |");
+        Console.WriteLine("|---|---|---|---|---|---|---|");
         var medians = results.Where(r => r.Value.Count > 0).ToDictionary(r => r.Key, r => new Run(
             Stats.Median(r.Value.Select(x => x.ColdStartMs)), Stats.Median(r.Value.Select(x => x.P50Us)), Stats.Median(r.Value.Select(x => x.P99Us)),
-            Stats.Median(r.Value.Select(x => x.StackMs)), r.Value[^1].StackDiagnostics, Stats.Median(r.Value.Select(x => x.PeakMiB))), StringComparer.Ordinal);
+            Stats.Median(r.Value.Select(x => x.StackMs)), r.Value[^1].StackDiagnostics, Stats.Median(r.Value.Select(x => x.PeakMiB)),
+            Stats.Median(r.Value.Select(x => x.ClientCpuUs)), Stats.Median(r.Value.Select(x => x.ServerCpuUs))), StringComparer.Ordinal);
         foreach (var (key, m) in medians)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {targets[key].Name} | {m.ColdStartMs:F1} ms | {m.P50Us:F0} µs | {m.P99Us:F0} µs | {m.StackMs:F1} ms | {m.PeakMiB:F0} MiB |"));
+            Console.WriteLine(targets[key].Floor
+                ? string.Create(CultureInfo.InvariantCulture, $"| {targets[key].Name} | – | {m.P50Us:F0} µs | {m.P99Us:F0} µs | – | – | {m.ClientCpuUs:F0} / {m.ServerCpuUs:F0} µs |")
+                : string.Create(CultureInfo.InvariantCulture, $"| {targets[key].Name} | {m.ColdStartMs:F1} ms | {m.P50Us:F0} µs | {m.P99Us:F0} µs | {m.StackMs:F1} ms | {m.PeakMiB:F0} MiB | {m.ClientCpuUs:F0} / {m.ServerCpuUs:F0} µs |"));
         }
         if (!medians.TryGetValue("node", out var node))
         {
@@ -84,7 +107,7 @@ internal static class Compare
         }
         Console.WriteLine();
         Console.WriteLine("ratios to the Node pack (lower is better; targets: cold start ≤ 0.20, Analyze p50 ≤ 0.20, AnalyzeStack ≤ 0.33)");
-        foreach (var (key, m) in medians.Where(m => m.Key != "node"))
+        foreach (var (key, m) in medians.Where(m => m.Key != "node" && !targets[m.Key].Floor))
         {
             var cold = m.ColdStartMs / node.ColdStartMs;
             var p50 = m.P50Us / node.P50Us;

@@ -6,7 +6,8 @@ using NeoCloud.Infra.Policy.Protocol.Wire;
 
 // Usage (see bench/README.md):
 //   dotnet run -c Release --project bench/NeoCloud.Infra.Policy.Bench -- compare [--runs N]
-//       the native executable, the built dll and the @pulumi/policy Node pack, side by side, through one client
+//       the native executable, the built dll and the @pulumi/policy Node pack, side by side, through one client, and
+//       the floor (no-op servers); --client http measures through HttpClient instead of H2Client
 //   dotnet run -c Release --project bench/NeoCloud.Infra.Policy.Bench -- stress [--target native|dll]
 //       50,000 requests over 100 connections, oversized, 100 MB and malformed messages; RSS before/after
 var mode = args.Length > 0 ? args[0] : "compare";
@@ -17,7 +18,15 @@ var targets = new Dictionary<string, Target>(StringComparer.Ordinal)
     ["native"] = Target.Native(Path.Combine(root, "artifacts", "policy-native", "linux-x64", "NeoCloud.Infra.Policy")),
     ["dll"] = Target.Dll(Path.Combine(root, "policy", "bin", "Release", "net10.0", "NeoCloud.Infra.Policy.dll")),
     ["node"] = Target.Node(Path.Combine(root, "bench", "policy-node-pack")),
+    // The floor (bench/NeoCloud.Infra.Policy.Floor): the same client against analyzers that do nothing.
+    ["floor"] = Target.FloorServer(Path.Combine(root, "artifacts", "policy-floor", "linux-x64", "NeoCloud.Infra.Policy.Floor"), "grpc"),
+    ["h2"] = Target.FloorServer(Path.Combine(root, "artifacts", "policy-floor", "linux-x64", "NeoCloud.Infra.Policy.Floor"), "kestrel"),
 };
+// NEOCLOUD_BENCH_NATIVE_B=<path> adds a second native executable ("native-b"), for A/B runs of a server change.
+if (Environment.GetEnvironmentVariable("NEOCLOUD_BENCH_NATIVE_B") is { Length: > 0 } other)
+{
+    targets["native-b"] = Target.Native(other) with { Name = "native executable B (" + other + ")" };
+}
 // NEOCLOUD_BENCH_ONLY=node,dll keeps only those analyzers.
 if (Environment.GetEnvironmentVariable("NEOCLOUD_BENCH_ONLY") is { Length: > 0 } only)
 {
@@ -28,8 +37,9 @@ if (Environment.GetEnvironmentVariable("NEOCLOUD_BENCH_ONLY") is { Length: > 0 }
 }
 return mode switch
 {
-    "compare" => await Compare.RunAsync(targets, runs),
+    "compare" => await Compare.RunAsync(targets, runs, OptionText("--client", "h2") == "http"),
     "profile" => Profile.Run(),
+    "calls" => Calls(Option("--port", 0), Option("--count", 1000)),
     "stress" => await Stress.RunAsync(targets[OptionText("--target", "native") ?? "native"]),
     _ => Usage(),
 };
@@ -42,9 +52,25 @@ string? OptionText(string name, string? fallback)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
 }
 
+// `calls --port P --count N`: ConfigureStack (prod) and N Analyze calls of the compare requests against an analyzer that is
+// already running (e.g. under `valgrind --tool=callgrind`), through H2Client; prints the wall time.
+static int Calls(int port, int count)
+{
+    var requests = Enumerable.Range(0, 200).Select(i => Requests.Resource(i).ToByteArray()).ToList();
+    using var client = new H2Client(port);
+    client.Call("ConfigureStack", new AnalyzerStackConfigureRequest { Stack = "prod", Project = "neocloud", Config = { ["neocloud:environment"] = "prod" } }.ToByteArray());
+    var watch = System.Diagnostics.Stopwatch.StartNew();
+    for (var i = 0; i < count; i++)
+    {
+        client.Call("Analyze", requests[i % requests.Count]);
+    }
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} Analyze calls in {watch.Elapsed.TotalMilliseconds:F0} ms"));
+    return 0;
+}
+
 static int Usage()
 {
-    Console.Error.WriteLine("usage: NeoCloud.Infra.Policy.Bench compare [--runs N] | stress [--target native|dll]");
+    Console.Error.WriteLine("usage: NeoCloud.Infra.Policy.Bench compare [--runs N] [--client h2|http] | profile | calls --port P --count N | stress [--target native|dll]");
     return 2;
 }
 
@@ -125,6 +151,27 @@ namespace NeoCloud.Infra.Policy.Bench
         }
 
         public static double Median(IEnumerable<double> values) => Percentile(values.ToList(), 50);
+
+        /// <summary>CPU time a process has run so far, in ns: the sum of /proc/PID/task/*/schedstat (field 1, time on CPU).</summary>
+        public static long CpuNs(int pid)
+        {
+            long total = 0;
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+            {
+                try
+                {
+                    total += long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[0], CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // The thread ended between listing and reading.
+                }
+            }
+            return total;
+        }
+
+        /// <summary>The 1-minute load average (/proc/loadavg), recorded with each run: the machine is shared.</summary>
+        public static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
         /// <summary>VmRSS and VmHWM (peak) of a process, in MiB, from /proc.</summary>
         public static (double Rss, double Peak) Memory(int pid)

@@ -4,9 +4,13 @@ using System.Globalization;
 namespace NeoCloud.Infra.Policy.Bench;
 
 /// <summary>An analyzer to start: the native executable, the built dll (with dotnet) or the Node pack (with node).</summary>
-internal sealed record Target(string Name, string File, string[] Arguments, string WorkingDirectory, string Check)
+// Floor: a no-op server (bench/NeoCloud.Infra.Policy.Floor), not a pack: only its Analyze round trip is measured.
+internal sealed record Target(string Name, string File, string[] Arguments, string WorkingDirectory, string Check, bool Floor = false)
 {
     public static Target Native(string path) => new("native executable", path, ["127.0.0.1:1"], Path.GetTempPath(), path);
+
+    /// <summary>The no-op analyzer, NativeAOT: <paramref name="mode"/> <c>grpc</c> (Grpc.AspNetCore) or <c>kestrel</c> (no gRPC layer).</summary>
+    public static Target FloorServer(string path, string mode) => new($"floor: no-op {mode} (NativeAOT)", path, [mode, "127.0.0.1:1"], Path.GetTempPath(), path, Floor: true);
 
     public static Target Dll(string path) => new("built dll (dotnet)", "dotnet", [path, "127.0.0.1:1"], Path.GetTempPath(), path);
 
@@ -15,8 +19,11 @@ internal sealed record Target(string Name, string File, string[] Arguments, stri
 
     public bool Exists => System.IO.File.Exists(Check) || Directory.Exists(Check);
 
-    /// <summary>Starts the analyzer and reads its port (the first stdout line).</summary>
-    public async Task<Analyzer> StartAsync()
+    /// <summary>
+    /// Starts the analyzer and reads its port (the first stdout line); the first answer (GetPluginInfo) comes through
+    /// <see cref="H2Client"/>, or through HttpClient when <paramref name="httpClient"/> is set.
+    /// </summary>
+    public async Task<Analyzer> StartAsync(bool httpClient = false)
     {
         var info = new ProcessStartInfo(File) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = WorkingDirectory };
         foreach (var a in Arguments)
@@ -41,17 +48,33 @@ internal sealed record Target(string Name, string File, string[] Arguments, stri
         var port = int.Parse(line!, CultureInfo.InvariantCulture);
         var toPort = watch.Elapsed;
         var client = new GrpcClient(port);
-        await client.CallAsync("GetPluginInfo", Empties.Bytes);
-        return new Analyzer(process, client, toPort, watch.Elapsed, errors);
+        H2Client? h2 = null;
+        if (httpClient)
+        {
+            await client.CallAsync("GetPluginInfo", Empties.Bytes);
+        }
+        else
+        {
+            h2 = new H2Client(port);
+            h2.Call("GetPluginInfo", Empties.Bytes);
+        }
+        return new Analyzer(process, client, h2, toPort, watch.Elapsed, errors);
     }
 }
 
 /// <summary>A running analyzer.</summary>
-internal sealed class Analyzer(Process process, GrpcClient client, TimeSpan toPort, TimeSpan toFirstAnswer, List<string> errors) : IDisposable
+internal sealed class Analyzer(Process process, GrpcClient client, H2Client? h2, TimeSpan toPort, TimeSpan toFirstAnswer, List<string> errors) : IDisposable
 {
     public Process Process { get; } = process;
 
+    /// <summary>HttpClient (SocketsHttpHandler): the stress mode's client, and compare's with <c>--client http</c>.</summary>
     public GrpcClient Client { get; } = client;
+
+    /// <summary>Compare's client (one blocking h2c connection), unless started with the HttpClient.</summary>
+    public H2Client? H2 { get; } = h2;
+
+    /// <summary>One call through compare's client.</summary>
+    public async Task<byte[]> CallAsync(string method, byte[] payload) => H2 is { } h2 ? h2.Call(method, payload) : await Client.CallAsync(method, payload);
 
     public TimeSpan ToPort { get; } = toPort;
 
@@ -73,6 +96,7 @@ internal sealed class Analyzer(Process process, GrpcClient client, TimeSpan toPo
     public void Dispose()
     {
         Client.Dispose();
+        H2?.Dispose();
         if (!Process.HasExited)
         {
             Process.Kill();

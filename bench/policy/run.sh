@@ -2,7 +2,8 @@
 # The policy pack benchmark (bench/README.md "Policy pack"): builds what it compares, then runs it.
 # Usage: bench/policy/run.sh [compare|stress|all] [--runs N]
 #   compare  the NativeAOT executable, the built dll and the @pulumi/policy Node pack (bench/policy-node-pack,
-#            installed here with npm ci), side by side through one low-overhead client (default, 3 runs)
+#            installed here with npm ci), side by side through one low-overhead client (default, 3 runs), and the
+#            floor: the same client against no-op servers (bench/NeoCloud.Infra.Policy.Floor)
 #   stress   issue 12 point 4 against the native executable and the dll
 # Loopback traffic only. Needs clang for the NativeAOT publish (Debian: apt-get install -y clang).
 set -euo pipefail
@@ -18,6 +19,10 @@ dotnet build bench/NeoCloud.Infra.Policy.Bench -c Release -nologo -v:q -clp:NoSu
 dotnet build policy -c Release -nologo -v:q -clp:NoSummary
 echo "== dotnet publish policy -r linux-x64 -p:PublishAot=true"
 dotnet publish policy -c Release -r linux-x64 -p:PublishAot=true -o artifacts/policy-native/linux-x64 -nologo -v:q -clp:NoSummary
+if [ "$mode" != "stress" ]; then
+  echo "== dotnet publish bench/NeoCloud.Infra.Policy.Floor -r linux-x64 -p:PublishAot=true (the no-op floor servers)"
+  dotnet publish bench/NeoCloud.Infra.Policy.Floor -c Release -r linux-x64 -p:PublishAot=true -o artifacts/policy-floor/linux-x64 -nologo -v:q -clp:NoSummary
+fi
 bench="bench/NeoCloud.Infra.Policy.Bench/bin/Release/net10.0/NeoCloud.Infra.Policy.Bench.dll"
 case "$mode" in
   compare) dotnet "$bench" compare "$@" ;;

@@ -37,9 +37,9 @@ public sealed partial class NoPlaintextSecretsRule : IResourceRule
     /// <inheritdoc />
     public IEnumerable<Violation> Check(ResourceSnapshot resource, RuleContext context)
     {
-        var allow = context.List("allowKeys").ToHashSet(StringComparer.OrdinalIgnoreCase);
         if (ChartTypes.Contains(resource.Type))
         {
+            var allow = AllowKeys(context);
             var values = resource["values"];
             if (!values.IsKnown)
             {
@@ -55,12 +55,13 @@ public sealed partial class NoPlaintextSecretsRule : IResourceRule
             return [];
         }
         var result = new List<Violation>();
+        HashSet<string>? allowed = null;
         foreach (var container in workload.Containers())
         {
             foreach (var env in container.Value["env"].Items())
             {
                 var name = env["name"].IsKnown ? env["name"].AsString() : null;
-                if (name is null || allow.Contains(name) || !IsSecretKey(name))
+                if (name is null || !IsSecretKey(name) || (allowed ??= AllowKeys(context)).Contains(name))
                 {
                     continue;
                 }
@@ -79,6 +80,10 @@ public sealed partial class NoPlaintextSecretsRule : IResourceRule
         }
         return result;
     }
+
+    // Read from the settings only for a resource this rule looks into (a chart, or a secret-looking env name): the other
+    // resources of an Analyze call skip building the set.
+    private static HashSet<string> AllowKeys(RuleContext context) => context.List("allowKeys").ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     private static void Walk(PropertyValue node, string path, HashSet<string> allow, List<Violation> found, int depth)
     {
