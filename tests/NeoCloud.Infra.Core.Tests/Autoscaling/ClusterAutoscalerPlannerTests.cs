@@ -29,19 +29,37 @@ public sealed class ClusterAutoscalerPlannerTests
     private static string Resource(string name) => AutoscalerNodeTemplate.Prefix + "resources/" + name;
 
     [Fact]
-    public void The_prod_burst_pool_template_offers_exactly_what_Core_computes_for_a_p5_node_split_all_1g_10gb()
+    public void The_prod_burst_pool_template_offers_exactly_the_node_the_platform_check_places_workloads_on()
     {
         var prod = Stack("prod");
         var template = PlanOf(prod, "burst-h100").NodeGroup!.AutoscalerTemplate;
 
-        // 8 × H100-SXM5-80GB × 7 slices of 1g.10gb, under the burst cluster's mixed strategy.
-        Assert.Equal("56", template[Resource("nvidia.com/mig-1g.10gb")]);
+        // prod's burst pool: 8 × H100-SXM5-80GB × 3 slices of 2g.20gb (all-2g.20gb), under the burst cluster's mixed strategy.
+        Assert.Equal("24", template[Resource("nvidia.com/mig-2g.20gb")]);
         Assert.False(template.ContainsKey(Resource("nvidia.com/gpu")));
 
         // Exactly the node the platform check (and the plan) places workloads on: same allocatable, resource by resource.
         var pool = Assert.Single(PlatformCheck.ForConfig(prod).Inventory.Pools, p => p.Name == "burst-h100");
         Assert.Equal(pool.Allocatable, AutoscalerNodeTemplate.Resources(template));
-        Assert.Equal(CapacityPlanner.PerNode(prod.GpuPools.Single(p => p.Name == "burst-h100"), MigStrategy.Mixed)["nvidia.com/mig-1g.10gb"], (int)pool.Allocatable["nvidia.com/mig-1g.10gb"]);
+        Assert.Equal(CapacityPlanner.PerNode(prod.GpuPools.Single(p => p.Name == "burst-h100"), MigStrategy.Mixed)["nvidia.com/mig-2g.20gb"], (int)pool.Allocatable["nvidia.com/mig-2g.20gb"]);
+        Assert.Equal("all-2g.20gb", template[AutoscalerNodeTemplate.Prefix + "label/nvidia.com/mig.config"]);
+    }
+
+    [Fact]
+    public void A_p5_node_split_all_1g_10gb_is_offered_as_56_slices_before_any_node_exists()
+    {
+        // The example: the prod burst pool's p5.48xlarge node group with the built-in all-1g.10gb layout.
+        var prod = Stack("prod");
+        var burst = prod.GpuPools.Single(p => p.Name == "burst-h100");
+        var spec = GpuNodePoolSpec.ForPool(new OwnershipSpec(prod.Environment, prod.CostCenter), burst, null, prod.Cluster(burst.Cluster).MigStrategy) with { MigConfig = "all-1g.10gb", CustomMigConfig = null };
+        Assert.Empty(GpuPoolPlanner.Validate(spec));
+        var plan = GpuPoolPlanner.Plan(spec);
+        var template = plan.NodeGroup!.AutoscalerTemplate;
+
+        // 8 × H100-SXM5-80GB × 7 slices of 1g.10gb, the count Core's capacity gives the pool.
+        Assert.Equal("56", template[Resource("nvidia.com/mig-1g.10gb")]);
+        Assert.Equal(plan.Capacity.PerNode["nvidia.com/mig-1g.10gb"].ToString(System.Globalization.CultureInfo.InvariantCulture), template[Resource("nvidia.com/mig-1g.10gb")]);
+        Assert.False(template.ContainsKey(Resource("nvidia.com/gpu")));
         var p5 = HardwareCatalog.Default.FindInstanceType("p5.48xlarge")!;
         Assert.Equal(NodeAllocatable.For(p5.Vcpus, p5.MemoryGiB, GpuPoolPlanner.DefaultDiskSizeGiB, new Dictionary<string, int> { ["nvidia.com/mig-1g.10gb"] = 56 }), AutoscalerNodeTemplate.Resources(template));
         Assert.Equal("191450m", template[Resource("cpu")]);
@@ -84,9 +102,9 @@ public sealed class ClusterAutoscalerPlannerTests
 
     [Theory]
     [InlineData(1, 1)]
-    [InlineData(47, 1)]
+    [InlineData(24, 1)]
+    [InlineData(25, 2)]
     [InlineData(48, 2)]
-    [InlineData(56, 2)]
     public void N_pending_burst_Triton_pods_take_the_burst_pool_from_zero_to_the_nodes_they_fill(int pending, int nodes)
     {
         var prod = Stack("prod");
@@ -121,9 +139,10 @@ public sealed class ClusterAutoscalerPlannerTests
 
         var up = ClusterAutoscalerPlanner.EstimateScaleUp(group.AutoscalerTemplate, triton.NodeSelector, triton.Tolerations, triton.Requests, 200, group.MaxSize, 100);
 
+        // 24 two-slice replicas per p5 node (its 2g.20gb slices bind before its CPU), at most 2 nodes.
         Assert.Equal(2, up.Nodes);
-        Assert.Equal(94, up.PodsPlaced);
-        Assert.Equal("5 nodes needed, capped at 2", up.Limit);
+        Assert.Equal(48, up.PodsPlaced);
+        Assert.Equal("9 nodes needed, capped at 2", up.Limit);
     }
 
     [Fact]

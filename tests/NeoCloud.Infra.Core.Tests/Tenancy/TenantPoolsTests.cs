@@ -20,11 +20,15 @@ public sealed class TenantPoolsTests
     {
         var prod = Stack("prod");
         var chat = TenantPools.Admission(prod, Tenant(prod, "chat"), "dc1");
-        // chat's quota: mig 1g.10gb and 3g.40gb; h100-train (whole GPUs) offers neither.
-        Assert.Equal(["h100-mig", "h100-mixed"], chat.Pools.Select(p => p.Name));
-        Assert.Equal(["nvidia.com/mig-1g.10gb"], chat.Pools[0].GpuResources);
+        // chat's quota: whole GPUs and mig 2g.20gb: h100-mig offers 2g.20gb (and 1g.10gb, which chat's quota does not
+        // grant), h100-mixed and h100-train offer whole GPUs.
+        Assert.Equal(["h100-mig", "h100-mixed", "h100-train"], chat.Pools.Select(p => p.Name));
+        Assert.Equal(["nvidia.com/mig-2g.20gb"], chat.Pools[0].GpuResources);
+        var search = TenantPools.Admission(prod, Tenant(prod, "search"), "dc1");
+        Assert.Equal(["h100-mig"], search.Pools.Select(p => p.Name));
+        Assert.Equal(["nvidia.com/mig-1g.10gb"], search.Pools[0].GpuResources);
         var research = TenantPools.Admission(prod, Tenant(prod, "research"), "dc1");
-        Assert.Equal(["h100-train"], research.Pools.Select(p => p.Name));
+        Assert.Equal(["h100-mixed", "h100-train"], research.Pools.Select(p => p.Name));
         Assert.All(research.Pools, p => Assert.Equal(["nvidia.com/gpu"], p.GpuResources));
     }
 
@@ -32,18 +36,19 @@ public sealed class TenantPoolsTests
     public void Declared_pools_make_the_quota_per_pool_where_tenants_share_a_resource_name()
     {
         var prod = Stack("prod");
-        // chat and search both hold nvidia.com/mig-1g.10gb; search limited to h100-mixed cannot spend its quota on h100-mig.
-        var env = WithTenant(prod, "search", t => t with { Pools = ["h100-mixed"] });
-        var search = TenantPools.Admission(env, Tenant(env, "search"), "dc1");
-        Assert.Equal(["h100-mixed"], search.Pools.Select(p => p.Name));
-        var onMig = System.Text.Json.Nodes.JsonNode.Parse("""
-            {"metadata": {"labels": {"neocloud.io/environment": "prod", "neocloud.io/cost-center": "ml", "neocloud.io/tenant": "search"}},
-             "spec": {"nodeSelector": {"neocloud.io/pool": "h100-mig"}, "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists"}],
-                      "containers": [{"name": "e", "image": "e:1", "resources": {"limits": {"nvidia.com/mig-1g.10gb": "1"}}}]}}
+        // chat and research both hold nvidia.com/gpu, which h100-mixed (chat's 70B) and h100-train both offer; research
+        // limited to h100-train cannot spend its quota on h100-mixed.
+        var env = WithTenant(prod, "research", t => t with { Pools = ["h100-train"] });
+        var research = TenantPools.Admission(env, Tenant(env, "research"), "dc1");
+        Assert.Equal(["h100-train"], research.Pools.Select(p => p.Name));
+        var onMixed = System.Text.Json.Nodes.JsonNode.Parse("""
+            {"metadata": {"labels": {"neocloud.io/environment": "prod", "neocloud.io/cost-center": "ml", "neocloud.io/tenant": "research"}},
+             "spec": {"nodeSelector": {"neocloud.io/pool": "h100-mixed"}, "tolerations": [{"key": "nvidia.com/gpu", "operator": "Exists"}],
+                      "containers": [{"name": "t", "image": "t:1", "resources": {"limits": {"nvidia.com/gpu": "1"}}}]}}
             """)!.AsObject();
-        Assert.Equal(["gpu-pools"], PodAdmissionRules.Evaluate(onMig, search).Select(v => v.Rule));
-        onMig["spec"]!["nodeSelector"]!["neocloud.io/pool"] = "h100-mixed";
-        Assert.Empty(PodAdmissionRules.Evaluate(onMig, search));
+        Assert.Equal(["gpu-pools"], PodAdmissionRules.Evaluate(onMixed, research).Select(v => v.Rule));
+        onMixed["spec"]!["nodeSelector"]!["neocloud.io/pool"] = "h100-train";
+        Assert.Empty(PodAdmissionRules.Evaluate(onMixed, research));
     }
 
     [Fact]
@@ -58,7 +63,7 @@ public sealed class TenantPoolsTests
         Assert.Empty(TenantAdmissionPlanner.Validate(research));
 
         // A tenant whose quota would grant whole GPUs still may not use another tenant's dedicated pool.
-        var chat = WithTenant(env, "chat", t => t with { Quota = t.Quota with { GpuResources = t.Quota.GpuResources.Add("nvidia.com/gpu", 8) } });
+        var chat = WithTenant(env, "chat", t => t with { Quota = t.Quota with { GpuResources = t.Quota.GpuResources.SetItem("nvidia.com/gpu", 8) } });
         Assert.DoesNotContain(TenantPools.Admission(chat, Tenant(chat, "chat"), "dc1").Pools, p => p.Name == "h100-train");
         var declared = WithTenant(chat, "chat", t => t with { Pools = ["h100-mig", "h100-train"] });
         var problem = Assert.Single(TenantPools.Problems(declared, Tenant(declared, "chat")));
@@ -79,7 +84,7 @@ public sealed class TenantPoolsTests
     public void A_declared_pool_the_tenant_cannot_use_is_one_precise_problem(string pool, string reason)
     {
         var prod = Stack("prod");
-        var env = WithTenant(prod, "search", t => t with { Pools = ["h100-mixed", pool] });
+        var env = WithTenant(prod, "search", t => t with { Pools = ["h100-mig", pool] });
         var problem = Assert.Single(TenantPools.Problems(env, Tenant(env, "search")));
         Assert.Equal(1, problem.Index);
         Assert.StartsWith(reason, problem.Reason, StringComparison.Ordinal);
