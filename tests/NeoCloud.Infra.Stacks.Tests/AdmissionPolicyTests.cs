@@ -42,9 +42,10 @@ public sealed class AdmissionPolicyTests
             Assert.Equal(tenant.Name, bound.Spec.MatchResources.NamespaceSelector.MatchLabels["kubernetes.io/metadata.name"]);
         }
 
-        // chat's pools on dc1 are the MIG pools; on the burst cluster the burst MIG pool: never the other cluster's.
+        // chat's quota grants whole GPUs and 2g.20gb slices: on the burst cluster the burst MIG pool and the whole-GPU
+        // training pool, never a pool of the other cluster.
         var chatBurst = TenantPools.Admission(env, env.Tenants.Single(t => t.Name == "chat"), "burst");
-        Assert.Equal(["burst-h100"], chatBurst.Pools.Select(p => p.Name));
+        Assert.Equal(["burst-h100", "burst-train"], chatBurst.Pools.Select(p => p.Name));
     }
 
     private static JsonSerializerOptions Strict()

@@ -43,14 +43,15 @@ public sealed class NodeAutoscalingTests
     }
 
     [Fact]
-    public async Task The_prod_burst_pool_offers_56_MIG_slices_to_the_autoscaler_before_any_node_exists()
+    public async Task The_prod_burst_pool_offers_its_24_MIG_slices_to_the_autoscaler_before_any_node_exists()
     {
         var m = (await StackRun.StackAsync("prod")).Mocks;
         var burst = Assert.Single(m.OfType("aws:eks/nodeGroup:NodeGroup"), g => Equals(g.Map("labels")["neocloud.io/pool"], "burst-h100"));
 
         Assert.Equal(0, burst.Int("scalingConfig", "desiredSize"));
-        Assert.Equal("56", burst.Str("tags", AutoscalerNodeTemplate.Prefix + "resources/nvidia.com/mig-1g.10gb"));
-        Assert.Contains(m.OfType("aws:autoscaling/tag:Tag"), t => t.Str("tag", "key") == AutoscalerNodeTemplate.Prefix + "resources/nvidia.com/mig-1g.10gb" && t.Str("tag", "value") == "56");
+        // p5.48xlarge split all-2g.20gb: 8 GPUs × 3 slices (the 56 × 1g.10gb case is ClusterAutoscalerPlannerTests').
+        Assert.Equal("24", burst.Str("tags", AutoscalerNodeTemplate.Prefix + "resources/nvidia.com/mig-2g.20gb"));
+        Assert.Contains(m.OfType("aws:autoscaling/tag:Tag"), t => t.Str("tag", "key") == AutoscalerNodeTemplate.Prefix + "resources/nvidia.com/mig-2g.20gb" && t.Str("tag", "value") == "24");
 
         // On-prem: no autoscaler, and the on-prem GPU Operator keeps the chart's placement (dc1 has no system pool).
         Assert.Single(m.OfType(ClusterAutoscalerTypeToken));
