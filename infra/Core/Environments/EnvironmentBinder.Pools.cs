@@ -97,6 +97,7 @@ public static partial class EnvironmentBinder
                     }
                 }
 
+                ReadDedicatedTo(p, name);
                 p.RejectUnknownKeys();
 
                 // Everything else is the components' rules: the same Validate GpuNodePool / CpuNodePool call.
