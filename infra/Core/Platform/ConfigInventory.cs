@@ -91,7 +91,7 @@ public static partial class ConfigInventory
                     continue;
                 }
 
-                var plan = GpuPoolPlanner.Plan(GpuNodePoolSpec.ForPool(Ownership(env), pool, MigConfigOf(env, pool), cluster.MigStrategy), cat);
+                var plan = GpuPoolPlanner.Plan(GpuNodePoolSpec.ForPool(Ownership(env), pool, MigConfigOf(env, pool), cluster.MigStrategy, TenantPools.DedicatedTo(env, pool.Name)), cat);
                 poolPlans[pool.Name] = plan;
                 plans.Add(plan);
                 var labels = plan.NodeLabels.SetItem(GpuOperatorWorkloads.NvidiaPciLabel, "true");
