@@ -409,6 +409,7 @@ public sealed class EnvironmentStack
             RestrictIngress = true,
             ClientNamespaces = [.. TenantPaths.VectorDbUsers(_env)],
             MonitoringNamespace = StackLayout.MonitoringNamespace,
+            SystemNodeSelector = SystemAddonPlacement.NodeSelector(_env, spec.Cluster).ToDictionary(StringComparer.Ordinal),
         }, ChildWasAtRoot(access.Options(ns, _platforms[spec.Cluster].Monitoring), $"{StackLayout.VectorDbRelease}-{VectorDatabasePlan.IngressPolicyName}", $"{StackLayout.VectorDbRelease}-{VectorDatabasePlan.IngressPolicyName}"));
     }
 

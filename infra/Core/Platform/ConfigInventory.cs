@@ -74,8 +74,8 @@ public static partial class ConfigInventory
             }
 
             // The cluster's add-ons run on its system pools (their charts' nodeSelector), where it has one: the GPU
-            // Operator, KEDA and the autoscaler today. kube-prometheus-stack (PrometheusSettings.NodeSelector) and Qdrant
-            // (VectorDatabasePlan.NodeSelector) get it here once PrometheusStack and VectorDatabase pass it to their charts.
+            // Operator, KEDA, the autoscaler and Qdrant (VectorDatabaseSpec.SystemNodeSelector) today. kube-prometheus-stack
+            // (PrometheusSettings.NodeSelector) gets it here once PrometheusStack passes it to its chart.
             var addons = SystemAddonPlacement.NodeSelector(env, c);
             foreach (var ns in new[] { "kube-system", ClientNamespace, StackLayout.MonitoringNamespace, StackLayout.KedaNamespace })
             {
@@ -171,7 +171,7 @@ public static partial class ConfigInventory
         if (env.VectorDb is { } vdb)
         {
             namespaces.Add(PlatformNamespace.Of(vdb.Cluster, StackLayout.VectorDbNamespace));
-            var qdrant = VectorDatabasePlanner.Plan(vdb.ToSpec(new OwnershipSpec(env.Environment, env.CostCenter), env.IsProduction, env.Cluster(vdb.Cluster).Substrate == Substrate.Eks, release, TenantPaths.VectorDbUsers(env)));
+            var qdrant = VectorDatabasePlanner.Plan(vdb.ToSpec(new OwnershipSpec(env.Environment, env.CostCenter), env.IsProduction, env.Cluster(vdb.Cluster).Substrate == Substrate.Eks, release, TenantPaths.VectorDbUsers(env)) with { SystemNodeSelector = SystemAddonPlacement.NodeSelector(env, vdb.Cluster) });
             workloads.Add(QdrantWorkloads.For(StackLayout.VectorDbNamespace, "qdrant", qdrant).On(vdb.Cluster));
             policies.Add(Policy(vdb.Cluster, StackLayout.VectorDbNamespace, qdrant.Ingress!));
             flows.Add(new PlatformFlow($"{vdb.Cluster}: Prometheus → Qdrant metrics", Pod(vdb.Cluster, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), Pod(vdb.Cluster, StackLayout.VectorDbNamespace, QdrantWorkloads.PodLabels("qdrant"), "Qdrant"), QdrantChart.HttpPort, "TCP", true));
