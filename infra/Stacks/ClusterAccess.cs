@@ -137,6 +137,9 @@ public sealed class ClusterAccess
             AvailabilityZones = [.. spec.Network!.AvailabilityZones],
             VpcCidr = spec.Network.VpcCidr,
             KubernetesVersion = spec.KubernetesVersion!,
+            AccessEntries = [.. spec.Access.Select(a => new EksAccessEntryArgs { PrincipalArn = a.PrincipalArn, Policy = a.Policy })],
+            PublicAccessCidrs = spec.PublicAccessCidrs is { } cidrs ? [.. cidrs] : null,
+            ControlPlaneLogs = [.. spec.ControlPlaneLogs],
             Environment = env.Environment,
             CostCenter = env.CostCenter,
         }, new ComponentResourceOptions { Providers = { aws } });

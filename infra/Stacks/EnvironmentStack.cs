@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using NeoCloud.Infra.Components.Autoscaling;
 using NeoCloud.Infra.Components.Gpu;
 using NeoCloud.Infra.Components.Monitoring;
+using NeoCloud.Infra.Components.Networking;
 using NeoCloud.Infra.Components.Serving;
 using NeoCloud.Infra.Components.Storage;
 using NeoCloud.Infra.Components.Tenancy;
@@ -38,6 +39,7 @@ public sealed class EnvironmentStack
     private readonly Dictionary<(string Cluster, string Tenant), Tenant> _tenants = [];
     private readonly Dictionary<(string Cluster, string Tenant), Resource> _modelCredentials = [];
     private readonly Dictionary<string, object?> _servingEndpoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ServingPriorityClasses> _priorityClasses = new(StringComparer.Ordinal);
     private ReplicatedBucket? _bucket;
     private readonly Dictionary<string, Output<ImmutableArray<string>>> _s3Ranges = new(StringComparer.Ordinal);
     private OnPremObjectStore? _store;
@@ -131,6 +133,13 @@ public sealed class EnvironmentStack
             }, access.Options(cpuPools));
         }
 
+        // EKS: CoreDNS and the EBS CSI driver once the system pool exists, and the StorageClasses claims name (issue 14).
+        var eksAddons = ClusterAddons(access, cpuPools);
+        if (eksAddons is not null)
+        {
+            cpuPools = [.. cpuPools, eksAddons];
+        }
+
         var monitoring = new PrometheusStack(StackLayout.ComponentName(cluster.Name, "monitoring"), new PrometheusStackArgs
         {
             ReleaseName = release,
@@ -142,6 +151,7 @@ public sealed class EnvironmentStack
             CostCenter = _env.CostCenter,
             GpuOperatorNamespace = pools.Count > 0 ? StackLayout.GpuOperatorNamespace : null,
             GrafanaAdminUser = _env.Monitoring.GrafanaAdminUser,
+            SystemNodeSelector = addonSelector,
             GrafanaAdminPassword = _env.Monitoring.GrafanaAdminPasswordSecretKey is { } passwordKey ? (Input<string>)new Config(StackConfig.Namespace).RequireSecret(passwordKey) : null,
             AlertReceivers = [.. _env.Monitoring.Receivers.Select(r => new AlertReceiverArgs
             {
@@ -178,6 +188,39 @@ public sealed class EnvironmentStack
             SystemNodeSelector = addonSelector,
         }, access.Options(monitoring));
         return new ClusterPlatform(monitoring, keda, gpuOperator);
+    }
+
+    /// <summary>
+    /// The node-dependent add-ons and the StorageClasses of an EKS cluster (<see cref="EksClusterAddons"/>): on a cluster
+    /// the stack creates, CoreDNS and the EBS CSI driver at Core's pins; on every EKS cluster the encrypted gp3 default and
+    /// the classes <c>clusters[].storageClasses</c> creates. Null on-prem.
+    /// </summary>
+    private EksClusterAddons? ClusterAddons(ClusterAccess access, Resource[] pools)
+    {
+        var cluster = access.Spec;
+        if (cluster.Substrate != Substrate.Eks)
+        {
+            return null;
+        }
+
+        return new EksClusterAddons(StackLayout.ComponentName(cluster.Name, "addons"), new EksClusterAddonsArgs
+        {
+            ClusterName = access.EksClusterName!,
+            KubernetesVersion = cluster.KubernetesVersion,
+            ManageAddons = access.Eks is not null,
+            // CoreDNS on the system pools (SystemAddonPlacement; null without a system pool: the add-on's default placement).
+            CoreDnsConfiguration = SystemAddonPlacement.CoreDnsConfigurationValues(SystemAddonPlacement.NodeSelector(_env, cluster.Name)),
+            StorageClasses = [.. cluster.StorageClasses.Where(c => !c.Existing).Select(c => new EbsStorageClassArgs
+            {
+                Name = c.Name,
+                Default = c.IsDefault,
+                VolumeType = c.VolumeType,
+                Iops = c.Iops,
+                Throughput = c.Throughput,
+            })],
+            Environment = _env.Environment,
+            CostCenter = _env.CostCenter,
+        }, access.Options(pools));
     }
 
     // The Args of the pool components: the same specs the binder validated (GpuNodePoolSpec/CpuNodePoolSpec.ForPool).
@@ -275,8 +318,8 @@ public sealed class EnvironmentStack
                 Region = target.Region,
                 KmsKeyArn = _bucket.KmsKeyArn,
                 Schedule = spec.SyncSchedule,
-                AccessKeyId = writer.AccessKeyId,
-                SecretAccessKey = writer.SecretAccessKey,
+                AccessKeyId = writer.AccessKeyId.Apply(k => k!),
+                SecretAccessKey = writer.SecretAccessKey.Apply(k => k!),
             };
         }
 
@@ -363,9 +406,11 @@ public sealed class EnvironmentStack
                 continue;
             }
 
-            // The AWS resources keep the default aws provider (as before the component); the Secrets use the cluster's.
+            // EKS: a role through EKS Pod Identity (the cluster's region provider: associations are regional), no user and
+            // no key (issue 14). Other clusters keep an IAM user's key on the default aws provider, as before.
+            var eks = access.Spec.Substrate == Substrate.Eks;
             var options = access.Options([.. tenants.Select(t => _tenants.GetValueOrDefault((cluster, t)))]);
-            options.Providers = [access.Kubernetes];
+            options.Providers = eks && access.Aws is not null ? [access.Kubernetes, access.Aws] : [access.Kubernetes];
             options.ResourceTransformations.Add(LegacyRoot.Aliases(n => LegacyRoot.FormerModelReaderName(cluster, n)));
             var credentials = new ModelBucketAccess(LegacyRoot.ModelReaderName(cluster), new ModelBucketAccessArgs
             {
@@ -373,6 +418,8 @@ public sealed class EnvironmentStack
                 KmsKeyArn = _bucket.KmsKeyArn,
                 Region = spec.Region,
                 Namespaces = [.. tenants],
+                Identity = eks ? ModelBucketAccessPlanner.PodIdentity : ModelBucketAccessPlanner.AccessKey,
+                ClusterName = eks ? access.EksClusterName : null,
                 Environment = _env.Environment,
                 CostCenter = _env.CostCenter,
             }, options);
@@ -427,7 +474,9 @@ public sealed class EnvironmentStack
             {
                 var burstPool = _env.Pool(b.Pool);
                 var burstScaling = BurstScaling.Scaling(s, pool.Cluster);
-                main["burst"] = Deploy(s.Name + StackLayout.BurstSuffix, s, burstPool, b.Gpu, 0, b.MaxReplicas, burstScaling, federated.GetValueOrDefault(burstPool.Cluster));
+                var burstEndpoints = Deploy(s.Name + StackLayout.BurstSuffix, s, burstPool, b.Gpu, 0, b.MaxReplicas, burstScaling, federated.GetValueOrDefault(burstPool.Cluster));
+                burstEndpoints["internal"] = InternalEndpoint(s.Name + StackLayout.BurstSuffix, s.Tenant, _clusters[burstPool.Cluster])?.Address;
+                main["burst"] = burstEndpoints;
             }
 
             _servingEndpoints[s.Name] = main;
@@ -439,6 +488,13 @@ public sealed class EnvironmentStack
         var access = _clusters[pool.Cluster];
         var platform = _platforms[pool.Cluster];
         var placement = _pools[pool.Name].Placement;
+        if (!_priorityClasses.TryGetValue(pool.Cluster, out var priorities))
+        {
+            // Serving above training above batch, once per cluster that serves (issue 15).
+            priorities = new ServingPriorityClasses($"{pool.Cluster}-priorities", new ServingPriorityClassesArgs { Environment = _env.Environment, CostCenter = _env.CostCenter }, access.Options());
+            _priorityClasses[pool.Cluster] = priorities;
+        }
+
         TritonService Create(ModelRepositoryArgs repository, Input<string>? bucket = null) => new(name, new TritonServiceArgs
         {
             Namespace = s.Tenant,
@@ -451,6 +507,7 @@ public sealed class EnvironmentStack
             ModelRepository = repository,
             ModelBucket = bucket,
             CredentialsSecretName = StackLayout.ModelCredentialsSecret,
+            ServiceAccountName = access.Spec.Substrate == Substrate.Eks && bucket is not null ? (Input<string>)ModelBucketAccessPlan.DefaultServiceAccountName : null,
             MinReplicas = min,
             MaxReplicas = max,
             Slo = new LatencySloArgs { P95Ms = s.LatencySlo.P95Ms, P99Ms = s.LatencySlo.P99Ms },
@@ -465,6 +522,19 @@ public sealed class EnvironmentStack
             },
             PrometheusAddress = platform.Monitoring.Address,
             MonitoringRelease = _env.Monitoring.ReleaseLabel,
+            Runtime = ServingImages.NameOf(s.Runtime),
+            Image = s.Image,
+            GpuCount = gpu.Count,
+            ModelSize = s.Size is { } size ? new ModelSizeArgs
+            {
+                ParametersBillions = size.ParametersBillions,
+                Precision = size.Precision is { } precision ? ModelFit.NameOf(precision) : null,
+                WeightsGiB = size.WeightsGiB,
+                MaxContextTokens = size.MaxContextTokens,
+                MaxConcurrentSequences = size.MaxConcurrentSequences,
+                KvCacheBytesPerToken = size.KvCacheBytesPerToken,
+            } : null,
+            PriorityClassName = priorities.ServingClassName,
         }, access.Options(_tenants.GetValueOrDefault((pool.Cluster, s.Tenant)), _modelCredentials.GetValueOrDefault((pool.Cluster, s.Tenant)), platform.GpuOperator, _store, waitFor, platform.Keda, platform.Monitoring));
 
         var prefix = StackLayout.ModelRepositoryPrefix(s.Name);
@@ -494,6 +564,29 @@ public sealed class EnvironmentStack
             ["modelSource"] = source,
             ["replicas"] = new Dictionary<string, object?> { ["min"] = min, ["max"] = max },
         };
+    }
+
+    /// <summary>
+    /// Hybrid (issue 14 item 6): the burst deployment's endpoint reachable from on-prem over the declared private link — an
+    /// internal NLB admitting the link's on-prem CIDRs (<see cref="InternalServingEndpoint"/>). Null without a link.
+    /// </summary>
+    private InternalServingEndpoint? InternalEndpoint(string deployment, string tenant, ClusterAccess access)
+    {
+        if (access.Spec.PrivateLink is not { } link)
+        {
+            return null;
+        }
+
+        return new InternalServingEndpoint($"{deployment}-internal", new InternalServingEndpointArgs
+        {
+            ServiceName = $"{deployment}-internal",
+            Namespace = tenant,
+            Selector = new Dictionary<string, string>(TritonDeployment.Selector(deployment), StringComparer.Ordinal),
+            Ports = new Dictionary<string, int>(StringComparer.Ordinal) { [TritonServer.Http.Name] = TritonServer.Http.Number, [TritonServer.Grpc.Name] = TritonServer.Grpc.Number },
+            SourceRanges = [.. link.OnPremCidrs],
+            Environment = _env.Environment,
+            CostCenter = _env.CostCenter,
+        }, access.Options(_tenants.GetValueOrDefault((access.Spec.Name, tenant))));
     }
 
     /// <summary>

@@ -27,14 +27,16 @@ public sealed class HumanOutputTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.Matches(@"burst\s+eks\s+us-east-1\s+1\.33\s+mixed\s+burst", run.Out);
-        Assert.Matches(@"h100-mixed\s+dc1\s+onprem\s+inference\s+H100-SXM5-80GB × 8 × 2 \(2–2\)\s+serving-mixed \(4 GPUs: 1g\.10gb×7; 4 GPUs: 3g\.40gb×2\)", run.Out);
-        Assert.Matches(@"burst-h100\s+burst\s+eks p5\.48xlarge\s+inference\s+H100-SXM5-80GB × 8 × 0 \(0–2\)\s+all-1g\.10gb.*ON_DEMAND\s+mig-1g\.10gb 0\s+mig-1g\.10gb 112", run.Out);
+        Assert.Matches(@"h100-mig\s+dc1\s+onprem\s+inference\s+H100-SXM5-80GB × 8 × 2 \(2–2\)\s+serving-chat \(6 GPUs: 1g\.10gb×1\+2g\.20gb×3; 2 GPUs: 1g\.10gb×7\)", run.Out);
+        Assert.Matches(@"h100-mixed\s+dc1\s+onprem\s+inference\s+H100-SXM5-80GB × 8 × 2 \(2–2\)\s+-\s", run.Out);
+        Assert.Matches(@"burst-h100\s+burst\s+eks p5\.48xlarge\s+inference\s+H100-SXM5-80GB × 8 × 0 \(0–2\)\s+all-2g\.20gb.*ON_DEMAND\s+mig-2g\.20gb 0\s+mig-2g\.20gb 48", run.Out);
         Assert.Matches(@"burst-train\s+burst\s+eks p4d\.24xlarge\s+training.*SPOT", run.Out);
-        Assert.Matches(@"llama-8b-chat\s+main\s+h100-mig\s+mig-1g\.10gb\s+4–64\s+112 / 112\s+yes\s+yes\s+\+48", run.Out);
-        Assert.Matches(@"llama-8b-chat\s+burst\s+burst-h100\s+mig-1g\.10gb\s+0–56\s+0 / 112\s+yes", run.Out);
-        Assert.Matches(@"h100-mig\s+mig-1g\.10gb\s+96 / 112\s+llama-8b-chat, embeddings\s+no", run.Out);
-        Assert.Matches(@"chat\s+dc1\s+mig-1g\.10gb\s+112\s+208\s+168\s+yes", run.Out);
-        Assert.Matches(@"research\s+dc1\s+gpu\s+16\s+16\s+32\s+no", run.Out);
+        Assert.Matches(@"llama-8b-chat\s+main\s+h100-mig\s+mig-2g\.20gb\s+4–36\s+36 / 36\s+yes\s+yes\s+0", run.Out);
+        Assert.Matches(@"llama-8b-chat\s+burst\s+burst-h100\s+mig-2g\.20gb\s+0–48\s+0 / 48\s+yes", run.Out);
+        Assert.Matches(@"llama-70b-chat\s+main\s+h100-mixed\s+2 × gpu\s+1–8\s+16 / 16\s+yes\s+yes\s+0", run.Out);
+        Assert.Matches(@"h100-mig\s+mig-1g\.10gb\s+40 / 40\s+embeddings, reranker\s+no", run.Out);
+        Assert.Matches(@"chat\s+burst\s+gpu\s+16\s+32\s+16\s+yes", run.Out);
+        Assert.Matches(@"research\s+dc1\s+gpu\s+16\s+32\s+48\s+no", run.Out);
     }
 
     [Fact]
@@ -50,7 +52,7 @@ public sealed class HumanOutputTests
         Assert.Contains("EKS prices are the catalog's Linux on-demand list prices (us-east-1 on", run.Out);
         Assert.Matches(@"TOTAL\s+\$135\.21 – \$\S+", run.Out); // incl. the burst system pool: 2 × m7i.2xlarge at $0.4032
         Assert.Contains("no throughputTokensPerSecond stated: reranker", run.Out);
-        Assert.Matches(@"llama-70b-chat\s+h100-mixed\s+600\s+0\.4286 \(MIG 3g\.40gb: 3/7 compute slices\)", run.Out);
+        Assert.Matches(@"llama-70b-chat\s+h100-mixed\s+1,200\s+2 \(2 whole GPUs \(tensor parallel\)\)\s+\$4\.20", run.Out);
     }
 
     [Fact]

@@ -28,18 +28,19 @@ public sealed class JsonSchemaTests
     public void Prod_pools_carry_nodes_mig_and_allocatable_resources()
     {
         var pools = PlanRun.Of("prod", "--json").Json().GetProperty("pools");
-        var mixed = Single(pools, "name", "h100-mixed");
+        var mixed = Single(pools, "name", "h100-mig");
 
         Assert.Equal(["name", "cluster", "substrate", "purpose", "instanceType", "gpuModel", "gpusPerNode", "nodes", "capacityType", "interruptible", "timeSlicingReplicas", "allowOvercommit", "mig", "allocatable"],
             mixed.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal("H100-SXM5-80GB", mixed.GetProperty("gpuModel").GetString());
         Assert.Equal(2, mixed.GetProperty("nodes").GetProperty("max").GetInt32());
-        Assert.Equal("serving-mixed", mixed.GetProperty("mig").GetProperty("config").GetString());
+        Assert.Equal("serving-chat", mixed.GetProperty("mig").GetProperty("config").GetString());
         Assert.Equal(8, mixed.GetProperty("mig").GetProperty("perDevice").GetArrayLength());
-        Assert.Equal(56, mixed.GetProperty("allocatable").GetProperty("atMax").GetProperty("nvidia.com/mig-1g.10gb").GetInt32());
-        Assert.Equal(16, mixed.GetProperty("allocatable").GetProperty("atMax").GetProperty("nvidia.com/mig-3g.40gb").GetInt32());
+        Assert.Equal(40, mixed.GetProperty("allocatable").GetProperty("atMax").GetProperty("nvidia.com/mig-1g.10gb").GetInt32());
+        Assert.Equal(36, mixed.GetProperty("allocatable").GetProperty("atMax").GetProperty("nvidia.com/mig-2g.20gb").GetInt32());
         Assert.Equal("mixed", mixed.GetProperty("allocatable").GetProperty("strategy").GetString());
         Assert.Equal(JsonValueKind.Null, mixed.GetProperty("capacityType").ValueKind);
+        Assert.Equal(16, Single(pools, "name", "h100-mixed").GetProperty("allocatable").GetProperty("atMax").GetProperty("nvidia.com/gpu").GetInt32());
         Assert.Equal("SPOT", Single(pools, "name", "burst-train").GetProperty("capacityType").GetString());
     }
 
@@ -50,16 +51,16 @@ public sealed class JsonSchemaTests
         var burst = json.GetProperty("serving").EnumerateArray().Single(s => s.GetProperty("deployment").GetString() == "llama-8b-chat" && s.GetProperty("burst").GetBoolean());
 
         Assert.Equal("burst-h100", burst.GetProperty("pool").GetString());
-        Assert.Equal(112, burst.GetProperty("capacityAtMax").GetInt32());
-        Assert.Equal(56, burst.GetProperty("headroom").GetInt32());
+        Assert.Equal(48, burst.GetProperty("capacityAtMax").GetInt32());
+        Assert.Equal(0, burst.GetProperty("headroom").GetInt32());
         Assert.True(burst.GetProperty("fits").GetBoolean());
-        Assert.Equal(1.0 / 7, burst.GetProperty("gpuShare").GetDouble(), 6);
-        var shared = Single(json.GetProperty("reservations"), "pool", "h100-mig");
-        Assert.Equal(96, shared.GetProperty("reserved").GetInt32());
+        Assert.Equal(2.0 / 7, burst.GetProperty("gpuShare").GetDouble(), 6);
+        var shared = json.GetProperty("reservations").EnumerateArray().Single(r => r.GetProperty("pool").GetString() == "h100-mig" && r.GetProperty("resource").GetString() == "nvidia.com/mig-1g.10gb");
+        Assert.Equal(40, shared.GetProperty("reserved").GetInt32());
         Assert.False(shared.GetProperty("overcommitted").GetBoolean());
-        var chat = json.GetProperty("tenants").EnumerateArray().First(t => t.GetProperty("tenant").GetString() == "chat");
+        var chat = json.GetProperty("tenants").EnumerateArray().Single(t => t.GetProperty("tenant").GetString() == "chat" && t.GetProperty("cluster").GetString() == "burst" && t.GetProperty("resource").GetString() == "nvidia.com/gpu");
         Assert.True(chat.GetProperty("overSubscribed").GetBoolean());
-        Assert.Equal(208, chat.GetProperty("allTenantsQuota").GetInt32());
+        Assert.Equal(32, chat.GetProperty("allTenantsQuota").GetInt32());
     }
 
     [Fact]
@@ -85,10 +86,13 @@ public sealed class JsonSchemaTests
         Assert.Equal(cost.GetProperty("pools").EnumerateArray().Sum(p => p.GetProperty("hourlyUsd").GetProperty("max").GetDecimal()), total.GetProperty("max").GetDecimal());
         Assert.Contains("gpuShare", cost.GetProperty("perMillionTokensFormula").GetString());
 
-        // llama-8b-chat on h100-mig: $2.10 × 1/7 per hour / (1800 × 3600 / 1e6) M tokens
+        // llama-8b-chat on h100-mig's 2g.20gb: $2.10 × 2/7 per hour / (1800 × 3600 / 1e6) M tokens
         var chat = cost.GetProperty("perMillionTokens").EnumerateArray().Single(t => t.GetProperty("deployment").GetString() == "llama-8b-chat" && !t.GetProperty("burst").GetBoolean());
-        Assert.Equal(2.10 / 7 / (1800 * 3600 / 1e6), (double)chat.GetProperty("usdPerMillionTokens").GetDecimal(), 4);
-        Assert.Equal(0.3m, chat.GetProperty("replicaHourlyUsd").GetDecimal());
+        Assert.Equal(2.10 * 2 / 7 / (1800 * 3600 / 1e6), (double)chat.GetProperty("usdPerMillionTokens").GetDecimal(), 4);
+        Assert.Equal(0.6m, chat.GetProperty("replicaHourlyUsd").GetDecimal());
+        // llama-70b-chat: 2 whole GPUs per replica
+        var big = cost.GetProperty("perMillionTokens").EnumerateArray().Single(t => t.GetProperty("deployment").GetString() == "llama-70b-chat");
+        Assert.Equal(4.2m, big.GetProperty("replicaHourlyUsd").GetDecimal());
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class MarkdownAndDiffTests
         Assert.Equal(32, gpu.GetProperty("before").GetInt32());
         Assert.Equal(16, gpu.GetProperty("after").GetInt32());
         Assert.Equal(-16, gpu.GetProperty("delta").GetInt32());
-        Assert.Equal(-112, pools["h100-mig"].GetProperty("capacityAtMax").GetProperty("nvidia.com/mig-1g.10gb").GetProperty("delta").GetInt32());
+        Assert.Equal(-40, pools["h100-mig"].GetProperty("capacityAtMax").GetProperty("nvidia.com/mig-1g.10gb").GetProperty("delta").GetInt32());
         Assert.Equal(-24528m, pools["h100-mig"].GetProperty("monthlyUsd").GetProperty("delta").GetProperty("max").GetDecimal());
 
         var total = diff.GetProperty("total").GetProperty("monthlyUsd");

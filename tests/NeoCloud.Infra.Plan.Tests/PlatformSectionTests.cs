@@ -16,7 +16,7 @@ public sealed class PlatformSectionTests
         }
 
         Assert.Contains("eks-main/kube-system/coredns", run.Out, StringComparison.Ordinal);
-        Assert.Contains("StorageClass \"gp3\" does not exist on cluster eks-main", run.Out, StringComparison.Ordinal);
+        Assert.Contains("StorageClass gp3 (created by the stack)", run.Out, StringComparison.Ordinal); // issue 14: the encrypted gp3 default
         Assert.DoesNotContain("autoscaling simulation", run.Out, StringComparison.Ordinal);
     }
 
@@ -30,8 +30,12 @@ public sealed class PlatformSectionTests
         Assert.DoesNotContain(platform.GetProperty("findings").EnumerateArray(), f => f.GetProperty("subject").GetString() == "burst/burst-h100");
         Assert.Contains(platform.GetProperty("findings").EnumerateArray(), f => f.GetProperty("subject").GetString() == "burst/chat/llama-8b-chat-burst");
         var burst = platform.GetProperty("placements").EnumerateArray().Single(p => p.GetProperty("name").GetString() == "llama-8b-chat-burst");
-        Assert.Equal(47, burst.GetProperty("replicasPerNode").GetProperty("burst-h100").GetProperty("replicas").GetInt32());
-        Assert.Equal("cpu", burst.GetProperty("replicasPerNode").GetProperty("burst-h100").GetProperty("limitedBy").GetString());
+        // 24 × 2g.20gb per p5.48xlarge at 4 CPUs each (96 of 191.45 allocatable): the slices bound the node, not the CPUs.
+        Assert.Equal(24, burst.GetProperty("replicasPerNode").GetProperty("burst-h100").GetProperty("replicas").GetInt32());
+        Assert.Equal("nvidia.com/mig-2g.20gb", burst.GetProperty("replicasPerNode").GetProperty("burst-h100").GetProperty("limitedBy").GetString());
+        var fit = platform.GetProperty("modelFits").EnumerateArray().Single(f => f.GetProperty("deployment").GetString() == "llama-70b-chat");
+        Assert.True(fit.GetProperty("fits").GetBoolean());
+        Assert.Equal(160, fit.GetProperty("availableGiB").GetDouble());
         var pool = platform.GetProperty("pools").EnumerateArray().Single(p => p.GetProperty("pool").GetString() == "burst/burst-h100");
         Assert.Equal(191450, pool.GetProperty("allocatable").GetProperty("cpu").GetInt64());
         Assert.Equal(2, pool.GetProperty("nodesNeededAtMax").GetInt32());

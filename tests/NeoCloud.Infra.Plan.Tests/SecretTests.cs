@@ -14,18 +14,17 @@ public sealed class SecretTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public void A_secret_model_name_keeps_every_serving_deployment()
+    public void A_secret_model_name_is_one_error_at_its_key_and_never_printed()
     {
-        var plain = PlanRun.Of("prod", "--json");
         var stack = Variant("model: meta-llama/Llama-3.1-8B-Instruct", "model:\n        secure: v1:" + Canary);
 
         var runs = Runs(stack);
 
-        Assert.All(runs, r => Assert.Equal(plain.ExitCode, r.ExitCode));
-        var json = runs[1].Json();
-        Assert.Equal(plain.Json().GetProperty("serving").GetArrayLength(), json.GetProperty("serving").GetArrayLength());
-        Assert.Contains(json.GetProperty("secrets").EnumerateArray(), s => s.GetString() == "neocloud:serving[0].model");
-        Assert.Contains("neocloud:serving[0].model = [secret]", runs[0].Out, StringComparison.Ordinal);
+        // A model id is a label, a metric label and a repository path: it cannot be secret (issue 15/17).
+        Assert.All(runs, r => Assert.Equal(2, r.ExitCode));
+        Assert.All(runs, r => Assert.Contains("neocloud:serving[0].model", r.Out + r.Err, StringComparison.Ordinal));
+        Assert.All(runs, r => Assert.Contains("is a secret (secure:), but a model id cannot be secret", r.Out + r.Err, StringComparison.Ordinal));
+        Assert.All(runs, r => Assert.DoesNotContain(Canary, r.Out + r.Err, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -106,7 +106,7 @@ public sealed class CrossLinkTests
         var query = (string)metadata["query"];
         Assert.Contains("neocloud_cluster=\"dc1\"", query, StringComparison.Ordinal);
         Assert.Contains("kube_deployment_spec_replicas", query, StringComparison.Ordinal);
-        Assert.Contains(">= bool 64", query, StringComparison.Ordinal);
+        Assert.Contains(">= bool 36", query, StringComparison.Ordinal);
         Assert.Equal("http://kube-prometheus-stack-prometheus.monitoring.svc:9090", metadata["serverAddress"]);
 
         var scrape = run.Mocks.Single("kubernetes:monitoring.coreos.com/v1alpha1:ScrapeConfig");
@@ -153,8 +153,10 @@ public sealed class CrossLinkTests
         // The burst (EKS) cluster reads the S3 bucket; dc1 reads the on-prem store and gets no reader.
         var reader = Assert.Single(run.Mocks.OfType("neocloud:index:ModelBucketAccess"), c => c.Name != "model-sync");
         Assert.Equal("burst-model-reader", reader.Name);
-        Assert.Equal(["burst-model-reader"], run.Mocks.OfType("aws:iam/user:User").Select(u => u.Name).Where(n => n != "model-sync"));
-        Assert.Equal(["burst-model-reader"], run.Mocks.OfType("aws:iam/accessKey:AccessKey").Select(u => u.Name).Where(n => n != "model-sync"));
+        // On EKS the reader is a Pod Identity role (issue 14): no IAM user, no key; the sync's user is on-prem's.
+        Assert.Equal(["model-sync"], run.Mocks.OfType("aws:iam/user:User").Select(u => u.Name));
+        Assert.Equal(["model-sync"], run.Mocks.OfType("aws:iam/accessKey:AccessKey").Select(u => u.Name));
+        Assert.Contains(run.Mocks.OfType("aws:iam/role:Role"), r => r.Name == "burst-model-reader");
         var secrets = run.Mocks.OfType("kubernetes:core/v1:Secret").Where(s => s.Str("metadata", "name") == "model-store-credentials").ToList();
         Assert.Equal(["chat"], secrets.Select(s => s.Str("metadata", "namespace")!)); // the serving tenants of the burst cluster
         Assert.All(secrets, s => Assert.StartsWith("burst-model-reader-", s.Name, StringComparison.Ordinal));
@@ -207,10 +209,10 @@ public sealed class CrossLinkTests
         var run = await StackRun.StackAsync("prod");
         var quotas = run.Mocks.OfType("kubernetes:core/v1:ResourceQuota").ToDictionary(q => q.Name!, q => q.Map("spec", "hard"));
         var chatDc1 = quotas.Single(kv => kv.Key.StartsWith("dc1-chat", StringComparison.Ordinal)).Value;
-        Assert.Equal("112", chatDc1["requests.nvidia.com/mig-1g.10gb"].ToString());
-        Assert.Equal("16", chatDc1["requests.nvidia.com/mig-3g.40gb"].ToString());
+        Assert.Equal("36", chatDc1["requests.nvidia.com/mig-2g.20gb"].ToString());
+        Assert.Equal("16", chatDc1["requests.nvidia.com/gpu"].ToString()); // the 70B model: 8 replicas × 2 whole GPUs
         var chatBurst = quotas.Single(kv => kv.Key.StartsWith("burst-chat", StringComparison.Ordinal)).Value;
-        Assert.Equal("0", chatBurst["requests.nvidia.com/mig-3g.40gb"].ToString()); // no burst pool offers 3g.40gb
+        Assert.Equal("36", chatBurst["requests.nvidia.com/mig-2g.20gb"].ToString());
         Assert.DoesNotContain(quotas.Keys, k => k.StartsWith("burst-search", StringComparison.Ordinal)); // search: clusters [dc1]
     }
 }

@@ -31,7 +31,7 @@ public sealed class TopologyTests
             ["neocloud:index:ReplicatedBucket"] = 0,
             ["kubernetes:batch/v1:CronJob"] = 0,
         });
-        Assert.Equal(55, m.Resources.Count); // incl. the tenant admission policy + binding (playground), the two Namespace components (model-store, vector-db), the Grafana admin password (RandomPassword) and its Secret; declared paths: playground allow-from-declared + allow-vector-db, qdrant-ingress
+        Assert.Equal(59, m.Resources.Count); // incl. the ServingPriorityClasses component and its 3 PriorityClasses; the tenant admission policy + binding (playground), the two Namespace components (model-store, vector-db), the Grafana admin password (RandomPassword) and its Secret; declared paths: playground allow-from-declared + allow-vector-db, qdrant-ingress
     }
 
     [Fact]
@@ -61,7 +61,7 @@ public sealed class TopologyTests
             ["aws:s3/bucketReplicationConfig:BucketReplicationConfig"] = 1,
             ["neocloud:index:VectorDatabase"] = 1,
         });
-        Assert.Equal(287, m.Resources.Count); // incl. 5 tenant admission policies + bindings (chat ×2, search, research ×2), the two Namespace components (model-store, vector-db), the burst ClusterAutoscaler (component, Pod Identity role, its policy, association, chart) and 34 node-template tags on the burst node groups' Auto Scaling groups (burst-h100 13, burst-train 12, burst-system 9), the PrometheusFederation component, the two ModelBucketAccess components (model-sync, burst-model-reader), the burst system pool (component, node role, 3 policy attachments, node group), 9 declared-path policies (chat: from ×2, to-search, vector-db; search: from, vector-db; research: to-chat ×2; qdrant-ingress), 2 model-bucket egress policies (burst: chat, research), the S3 gateway endpoint and, per cluster, the Grafana admin password and Secret
+        Assert.Equal(315, m.Resources.Count); // incl. per cluster the ServingPriorityClasses component and its 3 PriorityClasses, the 2 triton-vllm model-config ConfigMaps (llama-8b-chat, -burst); 5 tenant admission policies + bindings (chat ×2, search, research ×2), the two Namespace components (model-store, vector-db), the burst ClusterAutoscaler (component, Pod Identity role, its policy, association, chart) and 34 node-template tags on the burst node groups' Auto Scaling groups (burst-h100 13, burst-train 12, burst-system 9), the PrometheusFederation component, the two ModelBucketAccess components (model-sync, burst-model-reader), the burst system pool (component, node role, 3 policy attachments, node group), 9 declared-path policies (chat: from ×2, to-search, vector-db; search: from, vector-db; research: to-chat ×2; qdrant-ingress), 2 model-bucket egress policies (burst: chat, research), the S3 gateway endpoint and, per cluster, the Grafana admin password and Secret; and (issue 14) the internal serving endpoint of llama-8b-chat-burst (component + Service), the burst cluster's Secrets key + its role policy, kube-proxy and eks-pod-identity-agent add-ons, 2 access entries + 2 policy associations, the EksClusterAddons component (EBS CSI role + attachment, coredns and aws-ebs-csi-driver add-ons, StorageClasses gp3 and fast-ssd), the burst reader's role + policy + ServiceAccount + Pod Identity association instead of its user, policy and key; incl. the PrometheusFederation component, the two ModelBucketAccess components (model-sync, burst-model-reader), the burst system pool (component, node role, 3 policy attachments, node group), 9 declared-path policies (chat: from ×2, to-search, vector-db; search: from, vector-db; research: to-chat ×2; qdrant-ingress), 2 model-bucket egress policies (burst: chat, research), the S3 gateway endpoint and, per cluster, the Grafana admin password and Secret
 
         var gpuOperators = m.OfType("kubernetes:helm.sh/v4:Chart").Where(c => c.Str("chart") == "gpu-operator").ToList();
         Assert.Equal(2, gpuOperators.Count);
@@ -95,7 +95,7 @@ public sealed class TopologyTests
         Assert.Equal("system", (string)system.Map("labels")["neocloud.io/node-role"]);
         Assert.False(system.Inputs.ContainsKey("taints") && system.Inputs["taints"] is System.Collections.ICollection { Count: > 0 });
         Assert.All(m.OfType("aws:eks/nodeGroup:NodeGroup").Where(g => !Equals(g.Map("labels")["neocloud.io/pool"], "system")), g => Assert.NotEmpty((System.Collections.ICollection)g.Inputs["taints"]));
-        Assert.Equal(169, m.Resources.Count); // incl. 2 tenant admission policies + bindings (apps, research), the Namespace component vector-db, the ClusterAutoscaler (component, Pod Identity role, its policy, association, chart) and 33 node-template tags on the node groups' Auto Scaling groups (l40s-serve 12, h100-train 12, system 9), the ModelBucketAccess component eks-main-model-reader; incl. the system pool (component, node role, 3 policy attachments, node group), 3 declared-path policies (apps: from, vector-db; qdrant-ingress), 2 model-bucket egress policies (apps, research), the S3 gateway endpoint, the Grafana admin password and Secret
+        Assert.Equal(188, m.Resources.Count); // incl. the ServingPriorityClasses component and its 3 PriorityClasses; 2 tenant admission policies + bindings (apps, research), the Namespace component vector-db, the ClusterAutoscaler (component, Pod Identity role, its policy, association, chart) and 33 node-template tags on the node groups' Auto Scaling groups (l40s-serve 12, h100-train 12, system 9), the ModelBucketAccess component eks-main-model-reader; incl. the system pool (component, node role, 3 policy attachments, node group), 3 declared-path policies (apps: from, vector-db; qdrant-ingress), 2 model-bucket egress policies (apps, research), the S3 gateway endpoint, the Grafana admin password and Secret; and (issue 14) the Secrets key + its role policy, kube-proxy and eks-pod-identity-agent add-ons, 2 access entries + 2 policy associations, the EksClusterAddons component (EBS CSI role + attachment, coredns and aws-ebs-csi-driver add-ons, StorageClass gp3), the reader's role + policy + ServiceAccount + Pod Identity association instead of its user, policy and key; incl. the ModelBucketAccess component eks-main-model-reader; incl. the system pool (component, node role, 3 policy attachments, node group), 3 declared-path policies (apps: from, vector-db; qdrant-ingress), 2 model-bucket egress policies (apps, research), the S3 gateway endpoint, the Grafana admin password and Secret
         // EKS pools pin the compatibility matrix's AMI release for the cluster's Kubernetes version (no floating driver).
         Assert.All(m.OfType("aws:eks/nodeGroup:NodeGroup").Where(n => n.Inputs.ContainsKey("amiType") && ((string)n.Inputs["amiType"]).Contains("NVIDIA", StringComparison.Ordinal)),
             n => Assert.Equal("1.33.13-20260714", n.Inputs["releaseVersion"]));
@@ -129,8 +129,11 @@ public sealed class TopologyTests
         var capacity = (IReadOnlyDictionary<string, object>)run.Outputs["capacity"]!;
         var mig = (IReadOnlyDictionary<string, object>)capacity["h100-mig"];
         Assert.Equal("dc1", mig["cluster"]);
-        Assert.Equal(112, ((IReadOnlyDictionary<string, object>)mig["atMax"])["nvidia.com/mig-1g.10gb"]);
-        Assert.Equal(64 + 32, ((IReadOnlyDictionary<string, object>)mig["reservedAtMax"])["nvidia.com/mig-1g.10gb"]);
+        Assert.Equal(40, ((IReadOnlyDictionary<string, object>)mig["atMax"])["nvidia.com/mig-1g.10gb"]);
+        Assert.Equal(24 + 16, ((IReadOnlyDictionary<string, object>)mig["reservedAtMax"])["nvidia.com/mig-1g.10gb"]);
+        Assert.Equal(36, ((IReadOnlyDictionary<string, object>)mig["reservedAtMax"])["nvidia.com/mig-2g.20gb"]);
+        var whole = (IReadOnlyDictionary<string, object>)capacity["h100-mixed"];
+        Assert.Equal(8 * 2, ((IReadOnlyDictionary<string, object>)whole["reservedAtMax"])["nvidia.com/gpu"]); // 8 replicas × 2 GPUs
     }
 
     private static void Counts(Components.Tests.Testing.RecordingMocks mocks, Dictionary<string, int> expected)

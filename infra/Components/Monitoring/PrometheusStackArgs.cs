@@ -73,6 +73,14 @@ public sealed class PrometheusStackArgs : NeoCloudArgs
     [Input("federationSourceRanges")]
     public List<string>? FederationSourceRanges { get; set; }
 
+    /// <summary>
+    /// Node selector of the release's workloads (operator, Prometheus, Alertmanager, Grafana, kube-state-metrics), usually
+    /// <see cref="Gpu.CpuNodePool"/>'s <c>neocloud.io/node-role: system</c>. Defaults to none (the chart's placement);
+    /// node-exporter runs on every node either way.
+    /// </summary>
+    [Input("systemNodeSelector")]
+    public Dictionary<string, string>? SystemNodeSelector { get; set; }
+
     /// <summary>The spec Core validates and plans.</summary>
     internal PrometheusStackSpec ToSpec() => new(
         ToOwnership(),
@@ -86,7 +94,10 @@ public sealed class PrometheusStackArgs : NeoCloudArgs
         GrafanaAdminUser,
         [.. (AlertReceivers ?? []).Select(r => r is null ? null! : new PrometheusReceiverSpec(r.Name, r.Kind, r.Secret is not null, r.Channel))],
         ExposeFederation,
-        (FederationSourceRanges ?? []).ToImmutableArray());
+        (FederationSourceRanges ?? []).ToImmutableArray())
+    {
+        SystemNodeSelector = (SystemNodeSelector ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
+    };
 }
 
 /// <summary>One Alertmanager receiver of a <see cref="PrometheusStack"/>.</summary>

@@ -6,6 +6,7 @@ using Pulumi.Aws.Ec2.Inputs;
 using Pulumi.Aws.Eks;
 using Pulumi.Aws.Eks.Inputs;
 using Pulumi.Aws.Iam;
+using Aws = Pulumi.Aws;
 
 namespace NeoCloud.Infra.Components.Networking;
 
@@ -20,13 +21,39 @@ public sealed class EksClusterArgs : NeoCloudArgs
     [Input("vpcCidr")]
     public string? VpcCidr { get; set; }
 
-    /// <summary>EKS control-plane version, e.g. "1.33". Defaults to EKS's current default.</summary>
+    /// <summary>
+    /// EKS control-plane version, e.g. "1.33" (plain: it decides the pinned versions of the managed add-ons, Core's
+    /// <c>EksAddons</c>). Defaults to "1.33".
+    /// </summary>
     [Input("kubernetesVersion")]
-    public Input<string>? KubernetesVersion { get; set; }
+    public string? KubernetesVersion { get; set; }
 
-    /// <summary>Whether the API endpoint is reachable from the internet (a laptop running <c>pulumi up</c>). Defaults to true.</summary>
+    /// <summary>
+    /// Whether the API endpoint is reachable from outside the VPC (a laptop or CI runner running <c>pulumi up</c>), at
+    /// <see cref="PublicAccessCidrs"/> only. Defaults to true. The private endpoint is always on (nodes, the VPC, the
+    /// hybrid link).
+    /// </summary>
     [Input("endpointPublicAccess")]
     public bool? EndpointPublicAccess { get; set; }
+
+    /// <summary>
+    /// IPv4 CIDRs that may reach the public endpoint (the deploy and preview runners' egress, the operators' VPN). Defaults
+    /// to 0.0.0.0/0; an empty list turns the public endpoint off. Conflicts with <c>EndpointPublicAccess: false</c> plus CIDRs.
+    /// </summary>
+    [Input("publicAccessCidrs")]
+    public List<string>? PublicAccessCidrs { get; set; }
+
+    /// <summary>
+    /// Principals that may use the Kubernetes API: one EKS access entry each, with one access policy at cluster scope
+    /// (authentication mode API). Without a <c>cluster-admin</c> entry the identity that creates the cluster gets
+    /// cluster-admin through EKS's bootstrap entry; with one, nobody else does. Defaults to none.
+    /// </summary>
+    [Input("accessEntries")]
+    public List<EksAccessEntryArgs>? AccessEntries { get; set; }
+
+    /// <summary>Control-plane log types sent to CloudWatch Logs (api, audit, authenticator, controllerManager, scheduler). Defaults to api, audit, authenticator.</summary>
+    [Input("controlPlaneLogs")]
+    public List<string>? ControlPlaneLogs { get; set; }
 
     internal EksClusterSpec ToSpec() => new()
     {
@@ -34,14 +61,35 @@ public sealed class EksClusterArgs : NeoCloudArgs
         AvailabilityZones = [.. AvailabilityZones ?? []],
         VpcCidr = VpcCidr,
         EndpointPublicAccess = EndpointPublicAccess,
+        KubernetesVersion = KubernetesVersion,
+        AccessEntries = [.. (AccessEntries ?? []).Select(e => new EksAccessEntry(e?.PrincipalArn!, e?.Policy!))],
+        PublicAccessCidrs = PublicAccessCidrs is null ? null : [.. PublicAccessCidrs],
+        ControlPlaneLogs = ControlPlaneLogs is null ? null : [.. ControlPlaneLogs],
     };
+}
+
+/// <summary>One principal of <see cref="EksClusterArgs.AccessEntries"/>.</summary>
+public sealed class EksAccessEntryArgs : ResourceArgs
+{
+    /// <summary>An IAM role or user ARN, e.g. <c>arn:aws:iam::123456789012:role/deploy</c>. Required.</summary>
+    [Input("principalArn", required: true)]
+    public string PrincipalArn { get; set; } = null!;
+
+    /// <summary><c>cluster-admin</c> (AmazonEKSClusterAdminPolicy), <c>admin</c> (AmazonEKSAdminPolicy) or <c>view</c> (AmazonEKSViewPolicy). Required.</summary>
+    [Input("policy", required: true)]
+    public string Policy { get; set; } = null!;
 }
 
 /// <summary>
 /// A new EKS cluster for GPU pools: a VPC with a public and a private subnet per zone (one NAT gateway), the cluster and
-/// its IAM role, the IAM OIDC provider (IRSA), the vpc-cni addon with NetworkPolicy enforcement, and the
-/// <see cref="Kubeconfig"/> for a Kubernetes provider (<c>new Pulumi.Kubernetes.Provider(name, new() { KubeConfig = cluster.Kubeconfig })</c>).
-/// Pass <see cref="ClusterName"/> and <see cref="NodeSubnetIds"/> to GpuNodePool and CpuNodePool.
+/// its IAM role (authentication mode API, access entries from <see cref="EksClusterArgs.AccessEntries"/>, control-plane
+/// logs, Secrets envelope-encrypted with a KMS key of its own, the public endpoint limited to
+/// <see cref="EksClusterArgs.PublicAccessCidrs"/>, private access on), the IAM OIDC provider, the managed add-ons that
+/// need no node at their pinned versions (vpc-cni with NetworkPolicy enforcement, kube-proxy, eks-pod-identity-agent;
+/// CoreDNS and the EBS CSI driver come with <see cref="EksClusterAddons"/> once a pool exists), and the
+/// <see cref="Kubeconfig"/> for a Kubernetes provider (<c>new Pulumi.Kubernetes.Provider(name, new() { KubeConfig = cluster.Kubeconfig })</c>),
+/// which resolves only once the access entries exist. Pass <see cref="ClusterName"/> and <see cref="NodeSubnetIds"/> to
+/// GpuNodePool and CpuNodePool.
 /// </summary>
 public sealed class EksCluster : ComponentResource
 {
@@ -155,19 +203,43 @@ public sealed class EksCluster : ComponentResource
             PolicyArn = partition.Apply(p => EksClusterLayout.ManagedPolicyArn(p, EksClusterLayout.ClusterPolicy)),
         }, parent);
 
+        // Secrets envelope encryption: a customer-managed key per cluster, rotated yearly; the control-plane role may use
+        // it (the permissions terraform-aws-modules/terraform-aws-eks grants its cluster role for encryption_config).
+        var secretsKey = new Aws.Kms.Key($"{name}-secrets", new Aws.Kms.KeyArgs
+        {
+            Description = $"Envelope encryption of the Kubernetes Secrets of EKS cluster {name}",
+            EnableKeyRotation = true,
+            DeletionWindowInDays = 30,
+            Tags = Tags("secrets"),
+        }, parent);
+        var keyPolicy = new RolePolicy($"{name}-cluster-kms", new RolePolicyArgs
+        {
+            Role = role.Name,
+            Policy = secretsKey.Arn.Apply(EksClusterLayout.SecretsKeyPolicy),
+        }, parent);
+
         var cluster = new Cluster($"{name}-cluster", new ClusterArgs
         {
             RoleArn = role.Arn,
-            Version = args.KubernetesVersion!,
+            Version = plan.KubernetesVersion,
             VpcConfig = new ClusterVpcConfigArgs
             {
                 SubnetIds = privateSubnets.Concat(publicSubnets).Select(s => s.Id).ToList(),
                 EndpointPrivateAccess = true,
                 EndpointPublicAccess = plan.EndpointPublicAccess,
+                PublicAccessCidrs = plan.EndpointPublicAccess ? [.. plan.PublicAccessCidrs] : new InputList<string>(),
             },
-            AccessConfig = new ClusterAccessConfigArgs { AuthenticationMode = "API_AND_CONFIG_MAP", BootstrapClusterCreatorAdminPermissions = true },
+            // bootstrapClusterCreatorAdminPermissions is read only when the cluster is created, and a change would replace
+            // the cluster (pulumi/pulumi-aws#3997): it is ignored afterwards.
+            AccessConfig = new ClusterAccessConfigArgs { AuthenticationMode = plan.AuthenticationMode, BootstrapClusterCreatorAdminPermissions = plan.BootstrapCreatorAdmin },
+            EnabledClusterLogTypes = [.. plan.ControlPlaneLogs],
+            EncryptionConfig = new ClusterEncryptionConfigArgs
+            {
+                Provider = new ClusterEncryptionConfigProviderArgs { KeyArn = secretsKey.Arn },
+                Resources = { "secrets" },
+            },
             Tags = Tags("cluster"),
-        }, new CustomResourceOptions { Parent = this, DependsOn = { policy } });
+        }, new CustomResourceOptions { Parent = this, DependsOn = { policy, keyPolicy }, IgnoreChanges = { "accessConfig.bootstrapClusterCreatorAdminPermissions" } });
 
         var issuer = cluster.Identities.Apply(ids => EksClusterLayout.OidcIssuer(name, ids.SelectMany(i => i.Oidcs).Select(o => o.Issuer)));
         var oidc = new OpenIdConnectProvider($"{name}-oidc", new OpenIdConnectProviderArgs
@@ -177,16 +249,51 @@ public sealed class EksCluster : ComponentResource
             Tags = Tags("oidc"),
         }, parent);
 
-        _ = new Addon($"{name}-vpc-cni", new AddonArgs
+        // The add-ons that run without nodes (DaemonSets), at Core's pins; vpc-cni keeps its child name.
+        foreach (var addon in plan.Addons)
         {
-            ClusterName = cluster.Name,
-            AddonName = "vpc-cni",
-            ConfigurationValues = EksClusterLayout.VpcCniConfiguration,
-            ResolveConflictsOnUpdate = "OVERWRITE",
-            Tags = Tags("vpc-cni"),
-        }, parent);
+            var addonArgs = new AddonArgs
+            {
+                ClusterName = cluster.Name,
+                AddonName = addon.Name,
+                AddonVersion = addon.Version,
+                ResolveConflictsOnCreate = "OVERWRITE",
+                ResolveConflictsOnUpdate = "OVERWRITE",
+                Tags = Tags(addon.Name),
+            };
+            if (addon.Name == EksAddons.VpcCni)
+            {
+                addonArgs.ConfigurationValues = EksClusterLayout.VpcCniConfiguration;
+            }
 
-        Kubeconfig = Output.CreateSecret(Output.Tuple(cluster.Name, cluster.Endpoint, cluster.CertificateAuthority.Apply(c => EksClusterLayout.CertificateAuthorityData(name, c.Data)), region)
+            _ = new Addon($"{name}-{addon.Name}", addonArgs, parent);
+        }
+
+        // Access entries: one per principal, each with its access policy at cluster scope.
+        var granted = new List<Output<string>>();
+        foreach (var (entry, childName) in EksClusterLayout.AccessEntryNames(name, plan.AccessEntries))
+        {
+            var accessEntry = new AccessEntry(childName, new AccessEntryArgs
+            {
+                ClusterName = cluster.Name,
+                PrincipalArn = entry.PrincipalArn,
+                Type = "STANDARD",
+                Tags = Tags(childName[(name.Length + 1)..]),
+            }, parent);
+            var association = new AccessPolicyAssociation(childName, new AccessPolicyAssociationArgs
+            {
+                ClusterName = cluster.Name,
+                PrincipalArn = accessEntry.PrincipalArn,
+                PolicyArn = partition.Apply(p => EksAccessPolicies.PolicyArn(p, entry.Policy)),
+                AccessScope = new AccessPolicyAssociationAccessScopeArgs { Type = "cluster" },
+            }, parent);
+            granted.Add(association.Id);
+        }
+
+        // The kubeconfig resolves once every access entry has its policy: a provider built from it never connects as a
+        // principal EKS does not know yet.
+        var accessReady = Output.All(granted).Apply(ids => ids.Length);
+        Kubeconfig = Output.CreateSecret(Output.Tuple(cluster.Name, cluster.Endpoint, cluster.CertificateAuthority.Apply(c => EksClusterLayout.CertificateAuthorityData(name, c.Data)), region, accessReady)
             .Apply(t => EksClusterLayout.Kubeconfig(t.Item1, t.Item2, t.Item3, t.Item4)));
 
         ClusterName = cluster.Name;
@@ -195,6 +302,8 @@ public sealed class EksCluster : ComponentResource
         VpcId = vpc.Id;
         OidcProviderArn = oidc.Arn;
         OidcIssuerUrl = issuer;
+        SecretsKmsKeyArn = secretsKey.Arn;
+        KubernetesVersion = Output.Create(plan.KubernetesVersion);
 
         RegisterOutputs(new Dictionary<string, object?>
         {
@@ -205,6 +314,8 @@ public sealed class EksCluster : ComponentResource
             ["oidcProviderArn"] = OidcProviderArn,
             ["oidcIssuerUrl"] = OidcIssuerUrl,
             ["kubeconfig"] = Kubeconfig,
+            ["secretsKmsKeyArn"] = SecretsKmsKeyArn,
+            ["kubernetesVersion"] = KubernetesVersion,
         });
     }
 
@@ -231,6 +342,14 @@ public sealed class EksCluster : ComponentResource
     /// <summary>The cluster's OIDC issuer URL.</summary>
     [Output("oidcIssuerUrl")]
     public Output<string> OidcIssuerUrl { get; private set; }
+
+    /// <summary>The KMS key that envelope-encrypts the cluster's Kubernetes Secrets.</summary>
+    [Output("secretsKmsKeyArn")]
+    public Output<string> SecretsKmsKeyArn { get; private set; }
+
+    /// <summary>The control plane's Kubernetes minor version (the one the add-on pins follow).</summary>
+    [Output("kubernetesVersion")]
+    public Output<string> KubernetesVersion { get; private set; }
 
     /// <summary>Kubeconfig (JSON, secret) that authenticates with <c>aws eks get-token</c>.</summary>
     [Output("kubeconfig")]

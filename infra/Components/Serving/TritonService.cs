@@ -57,6 +57,20 @@ public sealed class TritonService : ComponentResource
             return p;
         });
 
+        // The generated model repository (triton-vllm: config.pbtxt + model.json), mounted into the server.
+        K8s.Core.V1.ConfigMap? modelConfig = null;
+        if (!plan.ModelConfig().IsEmpty)
+        {
+            var data = args.ModelBucket is null
+                ? Output.Create(plan.ModelConfig().ToImmutableDictionary(f => f.Key, f => f.Content))
+                : args.ModelBucket.ToOutput().Apply(b => plan.ModelConfig(b).ToImmutableDictionary(f => f.Key, f => f.Content));
+            modelConfig = new K8s.Core.V1.ConfigMap($"{name}-model-config", new ConfigMapArgs
+            {
+                Metadata = new ObjectMetaArgs { Name = $"{name}-model-config", Namespace = plan.Namespace, Labels = CoreData.ToLabels(plan.Labels) },
+                Data = data,
+            }, child);
+        }
+
         var deployment = new K8s.Apps.V1.Deployment($"{name}-deployment", new DeploymentArgs
         {
             Metadata = Meta(),
@@ -71,7 +85,7 @@ public sealed class TritonService : ComponentResource
                     Spec = PodSpec(args, plan, placement),
                 },
             },
-        }, child);
+        }, modelConfig is null ? child : new CustomResourceOptions { Parent = this, DependsOn = { modelConfig } });
 
         var service = new K8s.Core.V1.Service($"{name}-service", new ServiceArgs
         {
@@ -80,7 +94,7 @@ public sealed class TritonService : ComponentResource
             {
                 Type = "ClusterIP",
                 Selector = CoreData.ToLabels(plan.Selector),
-                Ports = TritonServer.Ports.Select(p => new ServicePortArgs { Name = p.Name, Port = p.Number, TargetPort = p.Name, AppProtocol = p.AppProtocol, Protocol = "TCP" }).ToList(),
+                Ports = plan.Container.Ports.Select(p => new ServicePortArgs { Name = p.Name, Port = p.Number, TargetPort = p.Name, AppProtocol = p.AppProtocol, Protocol = "TCP" }).ToList(),
             },
         }, child);
 
@@ -99,7 +113,7 @@ public sealed class TritonService : ComponentResource
         {
             var address = args.PrometheusAddress!.ToOutput();
             prometheusAddress = address.Apply(a => (string?)a);
-            var spec = address.Apply(a => ScaledObjectSpec.Render(name, plan.Namespace, a, plan.Autoscaling, plan.MinReplicas, plan.MaxReplicas));
+            var spec = address.Apply(a => ScaledObjectSpec.Render(name, plan.Namespace, a, plan.Autoscaling, plan.MinReplicas, plan.MaxReplicas, plan.Container.Runtime));
             _ = new K8s.ApiExtensions.CustomResource(
                 $"{name}-scaledobject",
                 new CustomObjectArgs(ScaledObjectSpec.ApiVersion, ScaledObjectSpec.Kind, Meta(), spec),
@@ -111,7 +125,7 @@ public sealed class TritonService : ComponentResource
             ObjectMetaArgs MonitorMeta() => new() { Name = name, Namespace = plan.Namespace, Labels = CoreData.ToLabels(plan.MonitorLabels) };
             _ = new K8s.ApiExtensions.CustomResource(
                 $"{name}-servicemonitor",
-                new CustomObjectArgs(ServiceMonitors.ApiVersion, "ServiceMonitor", MonitorMeta(), ServiceMonitors.Triton(plan.Selector)),
+                new CustomObjectArgs(ServiceMonitors.ApiVersion, "ServiceMonitor", MonitorMeta(), ServiceMonitors.Triton(plan.Selector).SetItem("endpoints", ImmutableArray.Create<object>(ImmutableSortedDictionary<string, object>.Empty.Add("port", plan.Container.MetricsPort).Add("path", plan.Container.MetricsPath).Add("interval", ServiceMonitors.Interval)))),
                 new CustomResourceOptions { Parent = this, DependsOn = { service } });
             var group = ServingAlerts.Triton(new WatchedDeployment(name, plan.Namespace, plan.Slo, plan.Autoscaling.ThresholdMs));
             _ = new K8s.ApiExtensions.CustomResource(
@@ -197,27 +211,77 @@ public sealed class TritonService : ComponentResource
             FailureThreshold = p.FailureThreshold,
         };
 
-        var resources = new InputMap<string> { { plan.GpuResource, "1" }, { "cpu", plan.Cpu }, { "memory", plan.Memory } };
+        var c = plan.Container;
+        var resources = new InputMap<string>
+        {
+            { plan.GpuResource, c.Gpus.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            { "cpu", c.Cpu },
+            { "memory", c.Memory },
+            { "ephemeral-storage", c.CacheSize },
+        };
+        // With a workload identity (ServiceAccountName) the SDK's credential chain finds the Pod Identity agent; the
+        // Secret gives only the region (issue 14).
+        var env = TritonServer.CredentialVariables.Where(v => args.ServiceAccountName is null || v == "AWS_DEFAULT_REGION").Select(v => new EnvVarArgs
+        {
+            Name = v,
+            ValueFrom = new EnvVarSourceArgs { SecretKeyRef = new SecretKeySelectorArgs { Name = args.CredentialsSecretName, Key = v } },
+        }).ToList();
+        env.Add(new EnvVarArgs { Name = "TMPDIR", Value = ServingContainerPlan.CacheMountPath });
+        if (c.Runtime is ServingRuntime.Vllm or ServingRuntime.TritonVllm)
+        {
+            env.AddRange(ServingContainer.StreamerEnvironment(plan.Repository).Select(kv => new EnvVarArgs { Name = kv.Key, Value = kv.Value }));
+        }
+
+        var mounts = new List<VolumeMountArgs>
+        {
+            new() { Name = "dshm", MountPath = "/dev/shm" },
+            new() { Name = "model-cache", MountPath = ServingContainerPlan.CacheMountPath },
+        };
+        var volumes = new List<VolumeArgs>
+        {
+            // Memory-backed /dev/shm: the container default is 64 MB (triton-inference-server/server#4869).
+            new() { Name = "dshm", EmptyDir = new EmptyDirVolumeSourceArgs { Medium = "Memory", SizeLimit = c.ShmSize } },
+            new() { Name = "model-cache", EmptyDir = new EmptyDirVolumeSourceArgs { SizeLimit = c.CacheSize } },
+        };
+        var files = plan.ModelConfig();
+        if (!files.IsEmpty)
+        {
+            mounts.Add(new VolumeMountArgs { Name = "model-config", MountPath = ServingContainerPlan.GeneratedRepositoryPath, ReadOnly = true });
+            volumes.Add(new VolumeArgs
+            {
+                Name = "model-config",
+                ConfigMap = new ConfigMapVolumeSourceArgs
+                {
+                    Name = $"{plan.Name}-model-config",
+                    Items = files.Select(f => new KeyToPathArgs { Key = f.Key, Path = f.Path }).ToList(),
+                },
+            });
+        }
+
         var container = new ContainerArgs
         {
-            Name = "tritonserver",
-            Image = TritonImage.Reference,
+            Name = c.Runtime == ServingRuntime.Vllm ? "vllm" : "tritonserver",
+            Image = c.Image,
             Args = ServerArgs(args, plan),
-            Ports = TritonServer.Ports.Select(p => new ContainerPortArgs { Name = p.Name, ContainerPortValue = p.Number, Protocol = "TCP" }).ToList(),
-            Env = TritonServer.CredentialVariables.Select(v => new EnvVarArgs
-            {
-                Name = v,
-                ValueFrom = new EnvVarSourceArgs { SecretKeyRef = new SecretKeySelectorArgs { Name = args.CredentialsSecretName, Key = v } },
-            }).ToList(),
+            Ports = c.Ports.Select(p => new ContainerPortArgs { Name = p.Name, ContainerPortValue = p.Number, Protocol = "TCP" }).ToList(),
+            Env = env,
             Resources = new ResourceRequirementsArgs { Limits = resources, Requests = resources },
-            ReadinessProbe = Probe(TritonServer.Readiness),
-            LivenessProbe = Probe(TritonServer.Liveness),
-            StartupProbe = Probe(plan.Startup),
+            ReadinessProbe = Probe(c.Readiness),
+            LivenessProbe = Probe(c.Liveness),
+            StartupProbe = Probe(c.Startup),
+            VolumeMounts = mounts,
         };
+        if (!c.Command.IsEmpty)
+        {
+            container.Command = c.Command.ToList();
+        }
 
         return new PodSpecArgs
         {
+            ServiceAccountName = args.ServiceAccountName!,
             Containers = container,
+            Volumes = volumes,
+            PriorityClassName = args.PriorityClassName!,
             NodeSelector = placement.Apply(p => p.NodeSelector),
             Tolerations = placement.Apply(p => p.Tolerations
                 .Select(t => new TolerationArgs { Key = t.Key, Operator = t.Operator, Value = t.Value!, Effect = t.Effect })

@@ -61,6 +61,15 @@ public sealed class TritonServiceArgs : NeoCloudArgs
     [Input("credentialsSecretName", required: true)]
     public Input<string> CredentialsSecretName { get; set; } = null!;
 
+    /// <summary>
+    /// The ServiceAccount the pods run as, e.g. the one <c>ModelBucketAccess</c> (Identity <c>podIdentity</c>) binds to an IAM
+    /// role through EKS Pod Identity: the pods then get their AWS credentials from the Pod Identity agent, and read only
+    /// <c>AWS_DEFAULT_REGION</c> from <see cref="CredentialsSecretName"/> (no key). Defaults to the namespace's default
+    /// ServiceAccount and the key from the Secret. (Added by issue 14, workload identity.)
+    /// </summary>
+    [Input("serviceAccountName")]
+    public Input<string>? ServiceAccountName { get; set; }
+
     /// <summary>Triton's model control mode: <c>none</c>, <c>poll</c> or <c>explicit</c>. Defaults to <c>none</c>.</summary>
     [Input("controlMode")]
     public string? ControlMode { get; set; }
@@ -111,17 +120,45 @@ public sealed class TritonServiceArgs : NeoCloudArgs
     [Input("monitoringRelease")]
     public string? MonitoringRelease { get; set; }
 
-    /// <summary>CPU request and limit of a replica (a Kubernetes quantity). Defaults to "4".</summary>
+    /// <summary>CPU request and limit of a replica (a Kubernetes quantity). Defaults to the runtime's: "4" for triton; 8 per GPU (a MIG slice: 8 × its compute slices ÷ 7, at least 4) for the LLM runtimes.</summary>
     [Input("cpu")]
     public string? Cpu { get; set; }
 
-    /// <summary>Memory request and limit of a replica (a Kubernetes quantity). Defaults to "16Gi".</summary>
+    /// <summary>Memory request and limit of a replica (a Kubernetes quantity; the /dev/shm emptyDir counts in it). Defaults to "16Gi", plus the weights for the LLM runtimes when <see cref="ModelSize"/> is given.</summary>
     [Input("memory")]
     public string? Memory { get; set; }
 
     /// <summary>Seconds a replica may take to load its models before it is restarted (startup probe), 10..7200. Defaults to 900.</summary>
     [Input("modelLoadTimeoutSeconds")]
     public int? ModelLoadTimeoutSeconds { get; set; }
+
+    /// <summary>
+    /// The server: <c>triton</c> (Triton's plain image), <c>triton-vllm</c> (Triton with the vLLM backend; a generated
+    /// model repository streams the weights from <see cref="ModelRepository"/>), <c>triton-trtllm</c> (Triton with the
+    /// TensorRT-LLM backend; the repository holds the engines) or <c>vllm</c> (vLLM's OpenAI-compatible server).
+    /// Defaults to "triton". Each runtime's image is pinned in Core's <c>ServingImages</c>.
+    /// </summary>
+    [Input("runtime")]
+    public string? Runtime { get; set; }
+
+    /// <summary>Image override: a reference with a tag (not <c>latest</c>) or a digest. Defaults to the runtime's pinned image.</summary>
+    [Input("image")]
+    public string? Image { get; set; }
+
+    /// <summary>
+    /// Units of <see cref="GpuResource"/> per replica: N whole GPUs (<c>nvidia.com/gpu</c>) sharded by tensor
+    /// parallelism (vllm, triton-vllm). Defaults to 1; a MIG slice is always 1.
+    /// </summary>
+    [Input("gpuCount")]
+    public int? GpuCount { get; set; }
+
+    /// <summary>The model's size and context: the memory fit, vLLM's limits, the startup budget, the cache and memory defaults. Optional.</summary>
+    [Input("modelSize")]
+    public ModelSizeArgs? ModelSize { get; set; }
+
+    /// <summary>PriorityClass of the pods (e.g. a <c>ServingPriorityClasses</c> output); optional.</summary>
+    [Input("priorityClassName")]
+    public Input<string>? PriorityClassName { get; set; }
 
     /// <summary>The spec Core validates and plans.</summary>
     /// <param name="name">The component's resource name.</param>
@@ -148,10 +185,45 @@ public sealed class TritonServiceArgs : NeoCloudArgs
             EnableAutoscaling ?? true,
             PrometheusAddress is not null,
             MonitoringRelease,
-            Cpu ?? TritonReplicaResources.Cpu,
-            Memory ?? TritonReplicaResources.Memory,
-            ModelLoadTimeoutSeconds ?? TritonServiceSpec.DefaultModelLoadTimeoutSeconds);
+            Cpu,
+            Memory,
+            ModelLoadTimeoutSeconds ?? TritonServiceSpec.DefaultModelLoadTimeoutSeconds,
+            Runtime,
+            Image,
+            GpuCount ?? 1,
+            ModelSize?.ToSize());
     }
+}
+
+/// <summary>A model's size and context (nested in <see cref="TritonServiceArgs"/>): parameters with precision, or the weights' size.</summary>
+public sealed class ModelSizeArgs : ResourceArgs
+{
+    /// <summary>Parameters in billions (e.g. 70.6); conflicts with <see cref="WeightsGiB"/>.</summary>
+    [Input("parametersBillions")]
+    public double? ParametersBillions { get; set; }
+
+    /// <summary>Weight precision: bf16, fp16, fp8, int8 or int4. Defaults to "bf16".</summary>
+    [Input("precision")]
+    public string? Precision { get; set; }
+
+    /// <summary>Weights as loaded (GiB); conflicts with <see cref="ParametersBillions"/>.</summary>
+    [Input("weightsGiB")]
+    public double? WeightsGiB { get; set; }
+
+    /// <summary>The longest sequence (prompt + output tokens) a replica serves; required with a size.</summary>
+    [Input("maxContextTokens")]
+    public int? MaxContextTokens { get; set; }
+
+    /// <summary>Sequences of <see cref="MaxContextTokens"/> the KV cache holds at once. Defaults to 1.</summary>
+    [Input("maxConcurrentSequences")]
+    public int? MaxConcurrentSequences { get; set; }
+
+    /// <summary>KV-cache bytes per token (2 × layers × KV heads × head dim × bytes per element). Defaults to Core's conservative estimate.</summary>
+    [Input("kvCacheBytesPerToken")]
+    public double? KvCacheBytesPerToken { get; set; }
+
+    // An unknown precision keeps the spelling out of the record: the planner reports it (Size.Precision).
+    internal ModelSize ToSize() => new(ParametersBillions, Precision is null ? null : ModelFit.ParsePrecision(Precision) ?? (ModelPrecision)(-1), WeightsGiB, MaxContextTokens, MaxConcurrentSequences, KvCacheBytesPerToken);
 }
 
 /// <summary>A Triton model repository in an S3-compatible bucket (nested in <see cref="TritonServiceArgs"/>).</summary>

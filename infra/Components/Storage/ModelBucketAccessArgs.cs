@@ -38,6 +38,23 @@ public sealed class ModelBucketAccessArgs : NeoCloudArgs
     [Input("secretName")]
     public string SecretName { get; set; } = Core.Stacks.StackLayout.ModelCredentialsSecret;
 
+    /// <summary>
+    /// How the identity reaches pods: <c>accessKey</c> (an IAM user, its key in <see cref="SecretName"/>: only for clusters
+    /// with no AWS identity, i.e. on-prem) or <c>podIdentity</c> (EKS: an IAM role, a ServiceAccount
+    /// <see cref="ServiceAccountName"/> per namespace and an EKS Pod Identity association each; no user, no key — the
+    /// Secret then holds only <c>AWS_DEFAULT_REGION</c>). Defaults to <c>accessKey</c>.
+    /// </summary>
+    [Input("identity")]
+    public string? Identity { get; set; }
+
+    /// <summary>With <c>podIdentity</c>: the EKS cluster's name (e.g. <c>EksCluster.ClusterName</c>). Required then; not allowed otherwise.</summary>
+    [Input("clusterName")]
+    public Input<string>? ClusterName { get; set; }
+
+    /// <summary>With <c>podIdentity</c>: the ServiceAccount created in each namespace, which pods run as (TritonService's <c>ServiceAccountName</c>). Defaults to <c>model-reader</c>.</summary>
+    [Input("serviceAccountName")]
+    public string? ServiceAccountName { get; set; }
+
     /// <summary>The spec the planner validates and plans.</summary>
     internal ModelBucketAccessSpec ToSpec() => new(Region, ToOwnership())
     {
@@ -46,5 +63,8 @@ public sealed class ModelBucketAccessArgs : NeoCloudArgs
         SecretName = SecretName,
         HasBucketArn = BucketArn is not null,
         HasKmsKeyArn = KmsKeyArn is not null,
+        Identity = Identity ?? ModelBucketAccessPlanner.AccessKey,
+        HasClusterName = ClusterName is not null,
+        ServiceAccountName = ServiceAccountName ?? ModelBucketAccessPlan.DefaultServiceAccountName,
     };
 }

@@ -77,6 +77,20 @@ public static class ServingQueries
     public static string InFlightRequests(string ns, string deployment, string window = ScalingWindow) =>
         $"sum(rate(nv_inference_request_duration_us{{{PodSelector(ns, deployment)}}}[{window}])) / 1000000";
 
+    /// <summary>
+    /// Requests in the system of a vLLM deployment: <c>vllm:num_requests_running</c> + <c>vllm:num_requests_waiting</c>
+    /// (gauges, "Number of requests in model execution batches" / "waiting to be processed": vllm-project/vllm
+    /// vllm/v1/metrics/loggers.py @ 005a810bc40faa25b8870fbc8559c3462581eee3) summed over the pods. Extensive, like
+    /// <see cref="InFlightRequests"/>, so the same per-replica AverageValue target applies.
+    /// </summary>
+    /// <param name="ns">Namespace.</param>
+    /// <param name="deployment">Deployment name.</param>
+    public static string VllmInFlightRequests(string ns, string deployment)
+    {
+        var sel = PodSelector(ns, deployment);
+        return $"sum(vllm:num_requests_running{{{sel}}}) + sum(vllm:num_requests_waiting{{{sel}}})";
+    }
+
     /// <summary>A latency quantile (ms) of one deployment from Triton's latency summaries (<c>nv_inference_request_summary_us</c>); the worst pod counts.</summary>
     /// <param name="ns">Namespace.</param>
     /// <param name="deployment">Deployment name.</param>
@@ -115,12 +129,13 @@ public static class ScaledObjectSpec
     /// <param name="scaling">Thresholds, fallback and optional query override.</param>
     /// <param name="minReplicas">Minimum replicas.</param>
     /// <param name="maxReplicas">Maximum replicas (already checked against capacity).</param>
-    public static ImmutableSortedDictionary<string, object> Render(string deployment, string ns, string prometheusAddress, QueueTimeScaling scaling, int minReplicas, int maxReplicas)
+    /// <param name="runtime">The serving runtime: its metrics decide the default query (vLLM's gauges for <c>vllm</c>, Triton's counter otherwise).</param>
+    public static ImmutableSortedDictionary<string, object> Render(string deployment, string ns, string prometheusAddress, QueueTimeScaling scaling, int minReplicas, int maxReplicas, Serving.ServingRuntime runtime = Serving.ServingRuntime.Triton)
     {
         ArgumentException.ThrowIfNullOrEmpty(deployment);
         ArgumentException.ThrowIfNullOrEmpty(prometheusAddress);
         ArgumentNullException.ThrowIfNull(scaling);
-        var query = scaling.QueryOverride ?? ServingQueries.InFlightRequests(ns, deployment);
+        var query = scaling.QueryOverride ?? (runtime == Serving.ServingRuntime.Vllm ? ServingQueries.VllmInFlightRequests(ns, deployment) : ServingQueries.InFlightRequests(ns, deployment));
         var trigger = Map(
             ("type", "prometheus"),
             ("metricType", "AverageValue"),

@@ -11,7 +11,8 @@ namespace NeoCloud.Infra.Core.Autoscaling;
 /// <param name="MinReplicas">Minimum (prewarmed) replicas.</param>
 /// <param name="MaxReplicas">Maximum replicas the autoscaler may reach.</param>
 /// <param name="Path">Where the maximum was set (an Args or config key path), used in error messages.</param>
-public sealed record ReplicaClaim(string Deployment, string Resource, int MinReplicas, int MaxReplicas, string Path);
+/// <param name="UnitsPerReplica">Units of <paramref name="Resource"/> one replica requests (<c>gpu: N</c>; 1 for a MIG slice).</param>
+public sealed record ReplicaClaim(string Deployment, string Resource, int MinReplicas, int MaxReplicas, string Path, int UnitsPerReplica = 1);
 
 /// <summary>
 /// The outcome of checking claims against one pool: the per-deployment fits and per-resource reservations (Core's
@@ -63,7 +64,7 @@ public static class ReplicaBudget
         }
 
         var fits = claims
-            .Select(c => new ServingFit(c.Deployment, pool.Pool, c.Resource, c.MinReplicas, c.MaxReplicas, pool.AtMin.GetValueOrDefault(c.Resource), pool.AtMax.GetValueOrDefault(c.Resource), Burst: false))
+            .Select(c => new ServingFit(c.Deployment, pool.Pool, c.Resource, c.MinReplicas, c.MaxReplicas, pool.AtMin.GetValueOrDefault(c.Resource), pool.AtMax.GetValueOrDefault(c.Resource), Burst: false, c.UnitsPerReplica))
             .ToImmutableArray();
 
         foreach (var (claim, fit) in claims.Zip(fits))
@@ -74,7 +75,9 @@ public static class ReplicaBudget
             }
             else if (!fit.Fits)
             {
-                errors.Add(new ConfigError(claim.Path, $"deployment \"{claim.Deployment}\" asks for up to {N(fit.MaxReplicas)} × {fit.Resource}, but pool \"{pool.Pool}\" holds {N(fit.CapacityAtMax)} at its maximum size; lower the maximum to {N(fit.CapacityAtMax)} or grow the pool"));
+                errors.Add(new ConfigError(claim.Path, fit.UnitsPerReplica == 1
+                    ? $"deployment \"{claim.Deployment}\" asks for up to {N(fit.MaxReplicas)} × {fit.Resource}, but pool \"{pool.Pool}\" holds {N(fit.CapacityAtMax)} at its maximum size; lower the maximum to {N(fit.CapacityAtMax)} or grow the pool"
+                    : $"deployment \"{claim.Deployment}\" asks for up to {N(fit.MaxReplicas)} replicas × {N(fit.UnitsPerReplica)} {fit.Resource} = {N(fit.UnitsAtMax)}, but pool \"{pool.Pool}\" holds {N(fit.CapacityAtMax)} at its maximum size; lower the maximum to {N(fit.ReplicasAtMax)} or grow the pool"));
             }
         }
 
@@ -82,7 +85,7 @@ public static class ReplicaBudget
             .Where(f => f.CapacityAtMax > 0)
             .GroupBy(f => f.Resource, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => new PoolReservation(pool.Pool, g.Key, g.First().CapacityAtMax, g.Sum(f => f.MaxReplicas), [.. g.Select(f => f.Deployment).Distinct()], allowOvercommit))
+            .Select(g => new PoolReservation(pool.Pool, g.Key, g.First().CapacityAtMax, g.Sum(f => f.UnitsAtMax), [.. g.Select(f => f.Deployment).Distinct()], allowOvercommit))
             .ToImmutableArray();
 
         foreach (var r in reservations.Where(r => r.Overcommitted && !r.OvercommitAllowed && r.Deployments.Length > 1))

@@ -29,23 +29,30 @@ public sealed record PoolCapacity(
 /// <param name="CapacityAtMin">Units of the resource the pool has at its minimum size.</param>
 /// <param name="CapacityAtMax">Units of the resource the pool has at its maximum size.</param>
 /// <param name="Burst">True for the hybrid burst part of a deployment.</param>
-public sealed record ServingFit(string Deployment, string Pool, string Resource, int MinReplicas, int MaxReplicas, int CapacityAtMin, int CapacityAtMax, bool Burst)
+/// <param name="UnitsPerReplica">Units of <paramref name="Resource"/> one replica requests (<c>gpu: N</c>; 1 for a MIG slice).</param>
+public sealed record ServingFit(string Deployment, string Pool, string Resource, int MinReplicas, int MaxReplicas, int CapacityAtMin, int CapacityAtMax, bool Burst, int UnitsPerReplica = 1)
 {
+    /// <summary>Units the maximum replicas take (<see cref="MaxReplicas"/> × <see cref="UnitsPerReplica"/>).</summary>
+    public int UnitsAtMax => MaxReplicas * UnitsPerReplica;
+
+    /// <summary>The most replicas the pool holds at its maximum size.</summary>
+    public int ReplicasAtMax => CapacityAtMax / Math.Max(UnitsPerReplica, 1);
+
     /// <summary>True when the maximum replicas fit the pool at its maximum size.</summary>
-    public bool Fits => MaxReplicas <= CapacityAtMax;
+    public bool Fits => UnitsAtMax <= CapacityAtMax;
 
     /// <summary>True when the prewarmed minimum fits the pool at its minimum size (no scale-up needed to start).</summary>
-    public bool MinFitsAtMinSize => MinReplicas <= CapacityAtMin;
+    public bool MinFitsAtMinSize => MinReplicas * UnitsPerReplica <= CapacityAtMin;
 
     /// <summary>Units left at maximum size after this deployment's maximum (negative when it does not fit).</summary>
-    public int Headroom => CapacityAtMax - MaxReplicas;
+    public int Headroom => CapacityAtMax - UnitsAtMax;
 }
 
 /// <summary>What all deployments sharing a pool reserve of one resource at their maximum.</summary>
 /// <param name="Pool">Pool name.</param>
 /// <param name="Resource">The resource.</param>
 /// <param name="Capacity">Units at the pool's maximum size.</param>
-/// <param name="Reserved">Sum of the deployments' maximum replicas.</param>
+/// <param name="Reserved">Sum of the deployments' maximum replicas × units per replica.</param>
 /// <param name="Deployments">The deployments sharing the resource.</param>
 /// <param name="OvercommitAllowed">Whether the pool allows over-commit.</param>
 public sealed record PoolReservation(string Pool, string Resource, int Capacity, int Reserved, ImmutableArray<string> Deployments, bool OvercommitAllowed)
@@ -107,10 +114,10 @@ public static class CapacityPlanner
         var fits = ImmutableArray.CreateBuilder<ServingFit>();
         foreach (var s in env.Serving)
         {
-            fits.Add(Fit(s.Name, s.Pool, s.Gpu.ResourceName, s.MinReplicas, s.MaxReplicas, byName[s.Pool], burst: false));
+            fits.Add(Fit(s.Name, s.Pool, s.Gpu.ResourceName, s.MinReplicas, s.MaxReplicas, byName[s.Pool], burst: false, s.Gpu.Count));
             if (s.Burst is { } b)
             {
-                fits.Add(Fit(s.Name, b.Pool, b.Gpu.ResourceName, 0, b.MaxReplicas, byName[b.Pool], burst: true));
+                fits.Add(Fit(s.Name, b.Pool, b.Gpu.ResourceName, 0, b.MaxReplicas, byName[b.Pool], burst: true, b.Gpu.Count));
             }
         }
 
@@ -118,7 +125,7 @@ public static class CapacityPlanner
             .GroupBy(f => (f.Pool, f.Resource))
             .OrderBy(g => g.Key.Pool, StringComparer.Ordinal).ThenBy(g => g.Key.Resource, StringComparer.Ordinal)
             .Select(g => new PoolReservation(
-                g.Key.Pool, g.Key.Resource, g.First().CapacityAtMax, g.Sum(f => f.MaxReplicas),
+                g.Key.Pool, g.Key.Resource, g.First().CapacityAtMax, g.Sum(f => f.UnitsAtMax),
                 [.. g.Select(f => f.Deployment).Distinct()], env.Pool(g.Key.Pool).AllowOvercommit))
             .ToImmutableArray();
 
@@ -152,9 +159,9 @@ public static class CapacityPlanner
         // One rule set for replica bounds (ReplicaBudget); a TritonService checks only its own maximum against its placement.
         var claims = env.Serving.SelectMany((s, i) =>
         {
-            var main = (Pool: s.Pool, Claim: new ReplicaClaim(s.Name, s.Gpu.ResourceName, s.MinReplicas, s.MaxReplicas, $"neocloud:serving[{i}].replicas.max"));
+            var main = (Pool: s.Pool, Claim: new ReplicaClaim(s.Name, s.Gpu.ResourceName, s.MinReplicas, s.MaxReplicas, $"neocloud:serving[{i}].replicas.max", s.Gpu.Count));
             return s.Burst is { } b
-                ? [main, (Pool: b.Pool, Claim: new ReplicaClaim(s.Name, b.Gpu.ResourceName, 0, b.MaxReplicas, $"neocloud:serving[{i}].burst.maxReplicas"))]
+                ? [main, (Pool: b.Pool, Claim: new ReplicaClaim(s.Name, b.Gpu.ResourceName, 0, b.MaxReplicas, $"neocloud:serving[{i}].burst.maxReplicas", b.Gpu.Count))]
                 : new[] { main };
         });
         foreach (var group in claims.GroupBy(c => c.Pool, StringComparer.Ordinal))
@@ -189,8 +196,8 @@ public static class CapacityPlanner
         return errors;
     }
 
-    private static ServingFit Fit(string deployment, string pool, string resource, int min, int max, PoolCapacity capacity, bool burst) =>
-        new(deployment, pool, resource, min, max, capacity.AtMin.GetValueOrDefault(resource), capacity.AtMax.GetValueOrDefault(resource), burst);
+    private static ServingFit Fit(string deployment, string pool, string resource, int min, int max, PoolCapacity capacity, bool burst, int units) =>
+        new(deployment, pool, resource, min, max, capacity.AtMin.GetValueOrDefault(resource), capacity.AtMax.GetValueOrDefault(resource), burst, units);
 
     private static int ClusterCapacity(IEnumerable<PoolCapacity> pools, string cluster, string resource) =>
         pools.Where(p => p.Cluster == cluster).Sum(p => p.AtMax.GetValueOrDefault(resource));

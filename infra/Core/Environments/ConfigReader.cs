@@ -84,7 +84,7 @@ internal enum SecretUse
 internal sealed class ConfigSecrets
 {
     /// <summary>The keys that accept a secret value, for messages.</summary>
-    public const string AllowedKeys = "serving[].model, tenants[].group, policy.packConfig, clusters[].kubeconfig.path/context, clusters[].existing.clusterName/nodeSubnetIds and the storageClass keys";
+    public const string AllowedKeys = "tenants[].group, policy.packConfig, clusters[].kubeconfig.path/context, clusters[].existing.clusterName/nodeSubnetIds and the storageClass keys";
 
     private readonly StackConfig? _config;
     private readonly SortedSet<string> _values = new(StringComparer.Ordinal);

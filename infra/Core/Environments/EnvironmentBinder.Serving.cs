@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Capacity;
 using NeoCloud.Infra.Core.Hardware;
@@ -34,11 +35,20 @@ public static partial class EnvironmentBinder
             ["Autoscaling.ActivationThresholdMs"] = "autoscaling.activationQueueTimeMs",
             ["Autoscaling.FallbackReplicas"] = "autoscaling.fallbackReplicas",
             ["Autoscaling.TargetInFlightPerReplica"] = "autoscaling.targetInFlightPerReplica",
+            ["Runtime"] = "runtime",
+            ["Image"] = "image",
+            ["GpuCount"] = "gpu",
+            ["Size.ParametersBillions"] = "parametersBillions",
+            ["Size.WeightsGiB"] = "weightsGiB",
+            ["Size.MaxContextTokens"] = "maxContextTokens",
+            ["Size.MaxConcurrentSequences"] = "maxConcurrentSequences",
+            ["Size.KvCacheBytesPerToken"] = "kvCacheBytesPerToken",
         }.ToImmutableDictionary(StringComparer.Ordinal);
 
         /// <summary>The table for the burst deployment of an entry (<c>&lt;name&gt;-burst</c>, scaling set by the stack).</summary>
         private static readonly ImmutableDictionary<string, string> BurstKeys = ServingKeys
-            .SetItem("MaxReplicas", "burst.maxReplicas");
+            .SetItem("MaxReplicas", "burst.maxReplicas")
+            .SetItem("GpuCount", "burst.gpu");
 
         /// <summary>
         /// The spec of the TritonService the stack creates for a deployment (or its burst part): what EnvironmentStack
@@ -64,15 +74,24 @@ public static partial class EnvironmentBinder
             EnableAutoscaling: true,
             PrometheusAddressSet: true,
             MonitoringRelease: null,
-            Cpu: TritonReplicaResources.Cpu,
-            Memory: TritonReplicaResources.Memory,
-            ModelLoadTimeoutSeconds: TritonServiceSpec.DefaultModelLoadTimeoutSeconds);
+            Cpu: null, // the runtime's defaults (ServingContainer), as EnvironmentStack passes them
+            Memory: null,
+            ModelLoadTimeoutSeconds: TritonServiceSpec.DefaultModelLoadTimeoutSeconds,
+            Runtime: ServingImages.NameOf(s.Runtime),
+            Image: s.Image,
+            GpuCount: gpu.Count,
+            Size: s.Size);
 
-        private void ReportServingProblems(ConfigObject entry, TritonServiceSpec spec, ImmutableDictionary<string, string> keys)
+        /// <summary>
+        /// Reports the planner's problems of one deployment part. <paramref name="burstPart"/>: the burst part's spec, whose
+        /// runtime, image and model size are the entry's own keys, reported once by the on-prem part.
+        /// </summary>
+        private void ReportServingProblems(ConfigObject entry, TritonServiceSpec spec, ImmutableDictionary<string, string> keys, bool burstPart = false)
         {
-            foreach (var p in Check(entry.Path, spec, TritonServicePlanner.Validate(spec), path => keys.TryGetValue(path, out var key) ? entry.At(key) : null))
+            bool Shared(string path) => burstPart && (path is "Runtime" or "Image" || path.StartsWith("Size.", StringComparison.Ordinal));
+            foreach (var p in Check(entry.Path, spec, TritonServicePlanner.Validate(spec), path => Shared(path) ? SpecCheck.NotThisSection : keys.TryGetValue(path, out var key) ? entry.At(key) : null))
             {
-                if (p.PropertyPath is "Environment" or "CostCenter" || p.PropertyPath.StartsWith("Tags[", StringComparison.Ordinal))
+                if (p.PropertyPath is "Environment" or "CostCenter" || p.PropertyPath.StartsWith("Tags[", StringComparison.Ordinal) || Shared(p.PropertyPath))
                 {
                     continue;
                 }
@@ -100,7 +119,28 @@ public static partial class EnvironmentBinder
                     errors.Add(s.At("name"), $"duplicate serving deployment name \"{name}\"");
                 }
 
-                var model = s.String("model", required: true, secret: SecretUse.Allowed);
+                // The model id is a label (neocloud.io/model), a metric label and the model-repository path: never secret.
+                string? model;
+                if (errors.Secrets.IsSecret(s.At("model")) || errors.Secrets.IsUnreadable(s.At("model")))
+                {
+                    _ = s.String("model", secret: SecretUse.Allowed); // read (so the key is known), never used
+                    errors.Add(s.At("model"), "is a secret (secure:), but a model id cannot be secret: it becomes the neocloud.io/model label, a metric label and the model-repository path; give the plain id (e.g. meta-llama/Llama-3.1-8B-Instruct)");
+                    model = null;
+                }
+                else
+                {
+                    model = s.String("model", required: true);
+                }
+
+                var runtimeName = s.String("runtime");
+                var runtime = ServingImages.Parse(runtimeName);
+                if (runtime is null)
+                {
+                    errors.Add(s.At("runtime"), $"\"{runtimeName}\" is not a serving runtime; allowed: {string.Join(", ", ServingImages.RuntimeNames)}");
+                }
+
+                var image = s.String("image");
+                var size = BindModelSize(s);
                 var tenantName = s.String("tenant", required: true);
                 var tenant = tenants.FirstOrDefault(t => t.Name == tenantName);
                 if (tenantName is not null && tenant is null && !_brokenTenants.Contains(tenantName))
@@ -183,6 +223,11 @@ public static partial class EnvironmentBinder
                     var burstGpu = BindGpuRequest(b, burstPool, clusters);
                     var burstMax = b.Int("maxReplicas", required: true, min: 1, max: 10_000);
                     b.RejectUnknownKeys();
+                    if (runtime == ServingRuntime.Vllm)
+                    {
+                        errors.Add(s.At("runtime"), "a burst deployment needs a Triton runtime (triton, triton-vllm or triton-trtllm): the burst gate and its scale-from-zero query read Triton's nv_inference_request_duration_us from both clusters; use runtime triton-vllm to serve vLLM behind Triton");
+                    }
+
                     if (burstPool is not null && burstGpu is not null && burstMax is not null)
                     {
                         burst = new BurstSpec(burstPool.Name, burstGpu, burstMax.Value);
@@ -197,7 +242,7 @@ public static partial class EnvironmentBinder
 
                 if (name is not null && model is not null && tenantName is not null && pool is not null && gpu is not null && min is not null && max is not null && latency is not null)
                 {
-                    var spec = new ServingSpec(name, model, tenantName, pool.Name, gpu, min.Value, max.Value, latency, autoscaling, throughput, burst);
+                    var spec = new ServingSpec(name, model, tenantName, pool.Name, gpu, min.Value, max.Value, latency, autoscaling, throughput, burst, size, runtime ?? ServingRuntime.Triton, image);
 
                     // Every other rule is the TritonService component's (one rule set): validate what the stack will pass it.
                     if (tenant is not null)
@@ -206,7 +251,18 @@ public static partial class EnvironmentBinder
                         if (burst is not null && b is not null)
                         {
                             var burstScaling = BurstScaling.Scaling(spec, pool.Cluster);
-                            ReportServingProblems(s, TritonSpec(spec, spec.Name + StackLayout.BurstSuffix, burst.Gpu, 0, burst.MaxReplicas, burstScaling), BurstKeys);
+                            // Runtime, image and model size are the entry's own keys: reported once, by the on-prem part.
+                            ReportServingProblems(s, TritonSpec(spec, spec.Name + StackLayout.BurstSuffix, burst.Gpu, 0, burst.MaxReplicas, burstScaling), BurstKeys, burstPart: true);
+                        }
+                    }
+
+                    // The model must fit the memory of one replica, on-prem and burst (one rule: ModelFit).
+                    if (runtime is not null && size is not null && ModelFit.Validate(size).IsEmpty)
+                    {
+                        CheckFit(s, spec, pool, gpu, spec.Name, gpu.Kind == GpuRequestKind.Mig ? "mig" : "gpu");
+                        if (burst is not null && b is not null)
+                        {
+                            CheckFit(b, spec, pools.First(p => p.Name == burst.Pool), burst.Gpu, spec.Name + StackLayout.BurstSuffix, burst.Gpu.Kind == GpuRequestKind.Mig ? "mig" : "gpu");
                         }
                     }
 
@@ -215,6 +271,57 @@ public static partial class EnvironmentBinder
             }
 
             return result.ToImmutable();
+        }
+
+        /// <summary>Reads the model's size keys; null when none is given (the fit is then unchecked).</summary>
+        private ModelSize? BindModelSize(ConfigObject s)
+        {
+            var billions = s.Number("parametersBillions", min: 0.001, max: 100_000);
+            var precisionName = s.String("precision");
+            var weights = s.Number("weightsGiB", min: 0.001, max: 1_000_000);
+            var context = s.Int("maxContextTokens", min: 1, max: 100_000_000);
+            var sequences = s.Int("maxConcurrentSequences", min: 1, max: 1_000_000);
+            var kv = s.Number("kvCacheBytesPerToken", min: 1, max: 1e9);
+            var precision = ModelFit.ParsePrecision(precisionName);
+            if (precisionName is not null && precision is null)
+            {
+                errors.Add(s.At("precision"), $"\"{precisionName}\" is not a precision; allowed: {string.Join(", ", ModelFit.PrecisionNames)}");
+                return null;
+            }
+
+            if (precisionName is not null && s.Has("weightsGiB") && !s.Has("parametersBillions"))
+            {
+                errors.Add(s.At("precision"), "applies to parametersBillions; weightsGiB is already the size as loaded (drop precision or give parametersBillions instead)");
+            }
+
+            var any = s.Has("parametersBillions") || s.Has("weightsGiB") || s.Has("maxContextTokens") || s.Has("maxConcurrentSequences") || s.Has("kvCacheBytesPerToken") || s.Has("precision");
+            if (!any || (s.Has("parametersBillions") && billions is null) || (s.Has("weightsGiB") && weights is null) || (s.Has("maxContextTokens") && context is null))
+            {
+                return null; // not stated, or a range error was reported at its key
+            }
+
+            return new ModelSize(billions, precision, weights, context, sequences, kv);
+        }
+
+        /// <summary>Reports a model that does not fit one replica's GPU memory at the key that chose the GPU (<c>gpu</c> or <c>mig</c>).</summary>
+        private void CheckFit(ConfigObject o, ServingSpec spec, GpuPoolSpec pool, GpuRequest gpu, string deployment, string key)
+        {
+            if (pool.Gpu is null || spec.Size is null)
+            {
+                return;
+            }
+
+            if (ServingImages.ResourceProblem(spec.Runtime, spec.Size.Precision, pool.Gpu) is { } problem)
+            {
+                errors.Add(o.At(key), $"pool \"{pool.Name}\": {problem}");
+            }
+
+            var fit = ModelFit.For(deployment, spec.Model, spec.Size, ModelFit.DeviceMemoryGiB(pool.Gpu, gpu.Profile, pool.TimeSlicingReplicas), gpu.Count, gpu.Profile ?? pool.Gpu.Id);
+            if (!fit.Fits)
+            {
+                errors.Add(o.At(key), string.Create(CultureInfo.InvariantCulture,
+                    $"model {spec.Model} does not fit: it needs {fit.NeededGiB:0.0} GiB per replica but {gpu.Count} × {fit.Device} on pool \"{pool.Name}\" has {fit.AvailableGiB:0.0} GiB ({fit.Describe()}); use a larger MIG profile or more whole GPUs (gpu: N, tensor parallel), a lower precision, or fewer maxContextTokens / maxConcurrentSequences"));
+            }
         }
 
         private GpuPoolSpec? ResolvePool(ConfigObject o, string key, string? poolName, ImmutableArray<GpuPoolSpec> pools)
@@ -247,11 +354,11 @@ public static partial class EnvironmentBinder
 
         private GpuRequest? BindGpuRequest(ConfigObject o, GpuPoolSpec? pool, ImmutableArray<ClusterSpec> clusters)
         {
-            var gpuCount = o.Int("gpu", min: 1, max: 1);
+            var gpuCount = o.Int("gpu", min: 1, max: TritonServicePlanner.MaxGpusPerReplica);
             var profile = o.String("mig");
             if (o.Has("gpu") == o.Has("mig"))
             {
-                errors.Add(o.Path, "needs exactly one of gpu: 1 (one whole GPU per replica) or mig: <profile> (one MIG instance per replica)");
+                errors.Add(o.Path, "needs exactly one of gpu: 1 (or gpu: N, N whole GPUs per replica for tensor parallelism) or mig: <profile> (one MIG instance per replica)");
                 return null;
             }
 
@@ -283,7 +390,21 @@ public static partial class EnvironmentBinder
                 return null;
             }
 
-            return new GpuRequest(GpuRequestKind.Gpu, null, "nvidia.com/gpu");
+            // A replica's GPUs must sit on one node: tensor parallelism runs over NVLink/PCIe inside the pod.
+            var wholePerNode = offered.GetValueOrDefault(GpuResources.Gpu);
+            if (gpuCount > 1 && pool.TimeSliced)
+            {
+                errors.Add(o.At("gpu"), $"pool \"{pool.Name}\" time-slices its GPUs ({pool.TimeSlicingReplicas} replicas each): a tensor-parallel replica needs {gpuCount} GPUs of its own; use gpu: 1 or a pool without timeSlicing");
+                return null;
+            }
+
+            if (gpuCount > wholePerNode)
+            {
+                errors.Add(o.At("gpu"), $"{gpuCount} GPUs per replica, but a node of pool \"{pool.Name}\" has {wholePerNode} whole {pool.Gpu!.Id} GPUs; a replica's GPUs must be on one node: use gpu: {Math.Max(wholePerNode, 1)} or fewer, or a pool with larger nodes");
+                return null;
+            }
+
+            return new GpuRequest(GpuRequestKind.Gpu, null, "nvidia.com/gpu", gpuCount ?? 1);
         }
     }
 }

@@ -135,6 +135,24 @@ public sealed record ClusterSpec(
     /// override its defaults.
     /// </summary>
     public NeoCloud.Infra.Core.Autoscaling.NodeAutoscalerSettings NodeAutoscaler { get; init; } = NeoCloud.Infra.Core.Autoscaling.NodeAutoscalerSettings.Default;
+
+    /// <summary>StorageClasses config names for this cluster (<c>clusters[].storageClasses</c>): created (EKS) or declared pre-existing.</summary>
+    public ImmutableArray<NeoCloud.Infra.Core.Storage.StorageClassSpec> StorageClasses { get; init; } = [];
+
+    /// <summary>EKS: who may use the cluster's API (<c>clusters[].access</c>, access entries).</summary>
+    public ImmutableArray<NeoCloud.Infra.Core.Networking.EksAccessEntry> Access { get; init; } = [];
+
+    /// <summary>EKS: the CIDRs that may reach the public API endpoint (<c>clusters[].publicAccessCidrs</c>); empty: no public endpoint; null: not set (non-production: open).</summary>
+    public ImmutableArray<string>? PublicAccessCidrs { get; init; }
+
+    /// <summary>EKS: control-plane log types sent to CloudWatch Logs (<c>clusters[].controlPlaneLogs</c>).</summary>
+    public ImmutableArray<string> ControlPlaneLogs { get; init; } = NeoCloud.Infra.Core.Networking.EksControlPlaneLogs.Default;
+
+    /// <summary>On-prem: what gives LoadBalancer Services an address (<c>clusters[].loadBalancer</c>), or null when nothing is declared.</summary>
+    public NeoCloud.Infra.Core.Networking.LoadBalancerImplementation? LoadBalancer { get; init; }
+
+    /// <summary>EKS: the private network path to on-prem (<c>clusters[].privateLink</c>), or null.</summary>
+    public NeoCloud.Infra.Core.Networking.PrivateLinkSpec? PrivateLink { get; init; }
 }
 
 /// <summary>An EKS cluster that already exists.</summary>
@@ -223,7 +241,8 @@ public sealed record PoolMig(string ConfigName, ImmutableArray<ImmutableSortedDi
 /// <param name="Kind">Whole GPU or MIG instance.</param>
 /// <param name="Profile">The MIG profile (e.g. 1g.10gb) when <paramref name="Kind"/> is Mig.</param>
 /// <param name="ResourceName">The Kubernetes extended resource requested, as advertised under the cluster's MIG strategy.</param>
-public sealed record GpuRequest(GpuRequestKind Kind, string? Profile, string ResourceName);
+/// <param name="Count">Units of <paramref name="ResourceName"/> one replica requests: <c>gpu: N</c> whole GPUs (the tensor-parallel size); always 1 for a MIG instance.</param>
+public sealed record GpuRequest(GpuRequestKind Kind, string? Profile, string ResourceName, int Count = 1);
 
 /// <summary>A model served by Triton.</summary>
 /// <param name="Name">Deployment name.</param>
@@ -237,6 +256,9 @@ public sealed record GpuRequest(GpuRequestKind Kind, string? Profile, string Res
 /// <param name="Autoscaling">KEDA trigger settings.</param>
 /// <param name="ThroughputTokensPerSecond">Tokens per second one replica serves, for cost per 1M tokens; null when not stated.</param>
 /// <param name="Burst">Hybrid burst deployment on the EKS cluster, or null.</param>
+/// <param name="Size">The model's size and context (<c>parametersBillions</c>/<c>precision</c> or <c>weightsGiB</c>, <c>maxContextTokens</c>, …), or null when not stated (the memory fit is then unchecked).</param>
+/// <param name="Runtime">The server (<c>runtime</c>, default triton).</param>
+/// <param name="Image">The <c>image</c> override (tag or digest), or null for the runtime's pinned image.</param>
 public sealed record ServingSpec(
     string Name,
     string Model,
@@ -248,7 +270,10 @@ public sealed record ServingSpec(
     LatencySlo LatencySlo,
     AutoscalingSpec Autoscaling,
     double? ThroughputTokensPerSecond,
-    BurstSpec? Burst);
+    BurstSpec? Burst,
+    Serving.ModelSize? Size = null,
+    Serving.ServingRuntime Runtime = Serving.ServingRuntime.Triton,
+    string? Image = null);
 
 /// <summary>Latency objectives of a deployment, in milliseconds.</summary>
 public sealed record LatencySlo(double P95Ms, double P99Ms);

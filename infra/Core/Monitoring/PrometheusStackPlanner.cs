@@ -35,7 +35,15 @@ public sealed record PrometheusStackSpec(
     string? GrafanaAdminUser,
     ImmutableArray<PrometheusReceiverSpec> AlertReceivers,
     bool ExposeFederation,
-    ImmutableArray<string> FederationSourceRanges);
+    ImmutableArray<string> FederationSourceRanges)
+{
+    /// <summary>
+    /// Node selector of every kube-prometheus-stack workload (operator, Prometheus, Alertmanager, Grafana,
+    /// kube-state-metrics): the cluster's system pools (<see cref="Gpu.SystemAddonPlacement.NodeSelector"/>). Empty (the
+    /// default): the chart's placement. node-exporter is a DaemonSet on every node and is not affected.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> SystemNodeSelector { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+}
 
 /// <summary>One Alertmanager receiver of a <see cref="PrometheusStackSpec"/> (Args <c>AlertReceiverArgs</c>).</summary>
 /// <param name="Name">Receiver name (a DNS label, unique among the receivers).</param>
@@ -194,6 +202,14 @@ public static partial class PrometheusStackPlanner
             }
         }
 
+        foreach (var (key, value) in spec.SystemNodeSelector ?? ImmutableSortedDictionary<string, string>.Empty)
+        {
+            if (!KubernetesNames.IsLabelKey(key) || !KubernetesNames.IsLabelValue(value))
+            {
+                problems.Add($"{nameof(spec.SystemNodeSelector)}[{key}]", $"\"{key}={value}\" is not a node label (a label key and a label value)");
+            }
+        }
+
         return problems.ToImmutable();
     }
 
@@ -207,6 +223,7 @@ public static partial class PrometheusStackPlanner
         var settings = new PrometheusSettings(spec.ReleaseName!, spec.Namespace!, spec.Retention!, spec.StorageSize!, spec.StorageClass)
         {
             AlertmanagerConfigured = receivers.Length > 0,
+            NodeSelector = spec.SystemNodeSelector ?? ImmutableSortedDictionary<string, string>.Empty,
         };
         var federation = spec.ExposeFederation
             ? new PrometheusFederationEndpoint(spec.FederationSourceRanges.IsDefault ? [] : spec.FederationSourceRanges)

@@ -30,6 +30,69 @@ public static class EksClusterLayout
     /// <summary>The <c>configurationValues</c> of the vpc-cni addon: Kubernetes NetworkPolicy enforcement on.</summary>
     public const string VpcCniConfiguration = "{\"enableNetworkPolicy\":\"true\"}";
 
+    /// <summary>
+    /// The trust policy of a role that EKS Pod Identity hands to pods: the <c>pods.eks.amazonaws.com</c> service may
+    /// assume it and tag the session (AWS EKS User Guide, pod-id-role: actions <c>sts:AssumeRole</c> and <c>sts:TagSession</c>).
+    /// Which pods get it is decided by the Pod Identity association (cluster, namespace, ServiceAccount).
+    /// </summary>
+    public static string PodIdentityTrustPolicy() => JsonSerializer.Serialize(new Dictionary<string, object>
+    {
+        ["Version"] = "2012-10-17",
+        ["Statement"] = new[]
+        {
+            new Dictionary<string, object>
+            {
+                ["Sid"] = "EksPodIdentity",
+                ["Effect"] = "Allow",
+                ["Principal"] = new Dictionary<string, object> { ["Service"] = "pods.eks.amazonaws.com" },
+                ["Action"] = new[] { "sts:AssumeRole", "sts:TagSession" },
+            },
+        },
+    });
+
+    /// <summary>
+    /// The control-plane role's permissions on the cluster's Secrets key (envelope encryption): encrypt, decrypt, list
+    /// grants and describe the key, on that key only — the statement terraform-aws-modules/terraform-aws-eks attaches to
+    /// its cluster role for <c>encryption_config</c>.
+    /// </summary>
+    /// <param name="keyArn">The KMS key's ARN.</param>
+    public static string SecretsKeyPolicy(string keyArn)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(keyArn);
+        return JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["Version"] = "2012-10-17",
+            ["Statement"] = new[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["Sid"] = "EnvelopeEncryptionOfSecrets",
+                    ["Effect"] = "Allow",
+                    ["Action"] = new[] { "kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey" },
+                    ["Resource"] = keyArn,
+                },
+            },
+        });
+    }
+
+    /// <summary>
+    /// The child name of each access entry (and its policy association): <c>{cluster}-access-{role or user name}</c>, so
+    /// reordering the list replaces nothing; a name that two principals share gets the entry's position appended.
+    /// </summary>
+    /// <param name="cluster">The component's name.</param>
+    /// <param name="entries">The access entries.</param>
+    public static IEnumerable<(EksAccessEntry Entry, string ChildName)> AccessEntryNames(string cluster, IReadOnlyList<EksAccessEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        static string Short(EksAccessEntry e) => e.PrincipalArn[(e.PrincipalArn.LastIndexOf('/') + 1)..].ToLowerInvariant();
+        var counts = entries.GroupBy(Short).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            var shortName = Short(entries[i]);
+            yield return (entries[i], counts[shortName] > 1 ? $"{cluster}-access-{shortName}-{i}" : $"{cluster}-access-{shortName}");
+        }
+    }
+
     /// <summary>The ARN of an AWS managed policy in a partition.</summary>
     /// <param name="partition">aws, aws-cn or aws-us-gov.</param>
     /// <param name="policy">Policy name.</param>

@@ -53,7 +53,7 @@ public static partial class ConfigInventory
         var bindings = ImmutableArray.CreateBuilder<PlatformRoleBinding>();
         var flows = ImmutableArray.CreateBuilder<PlatformFlow>();
         var scalers = ImmutableArray.CreateBuilder<PlatformScaler>();
-        var fits = ImmutableArray.CreateBuilder<ModelFit>();
+        var fits = ImmutableArray.CreateBuilder<Serving.ModelFit>();
         var accesses = ImmutableArray.CreateBuilder<PlatformAccess>();
         var poolPlans = new Dictionary<string, GpuPoolPlan>(StringComparer.Ordinal);
         var release = env.Monitoring.ReleaseLabel;
@@ -74,9 +74,10 @@ public static partial class ConfigInventory
             }
 
             // The cluster's add-ons run on its system pools (their charts' nodeSelector), where it has one: the GPU
-            // Operator, KEDA, the autoscaler and Qdrant (VectorDatabaseSpec.SystemNodeSelector) today. kube-prometheus-stack
-            // (PrometheusSettings.NodeSelector) gets it here once PrometheusStack passes it to its chart.
+            // Operator, KEDA, the autoscaler, CoreDNS, kube-prometheus-stack (PrometheusSettings.NodeSelector) and Qdrant
+            // (VectorDatabaseSpec.SystemNodeSelector).
             var addons = SystemAddonPlacement.NodeSelector(env, c);
+            classes.AddRange(StorageClassesOf(cluster));
             foreach (var ns in new[] { "kube-system", ClientNamespace, StackLayout.MonitoringNamespace, StackLayout.KedaNamespace })
             {
                 namespaces.Add(PlatformNamespace.Of(c, ns));
@@ -120,7 +121,7 @@ public static partial class ConfigInventory
 
             if (eks)
             {
-                workloads.AddRange(EksSystemWorkloads.For().Select(w => w.On(c)));
+                workloads.AddRange(EksSystemWorkloads.For(addons).Select(w => w.On(c)));
             }
 
             if (plans.Count > 0)
@@ -141,7 +142,7 @@ public static partial class ConfigInventory
                 flows.Add(new PlatformFlow($"{c}: Prometheus → DCGM exporter", Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), Pod(c, StackLayout.GpuOperatorNamespace, WorkloadShape.Labels(("app", "nvidia-dcgm-exporter")), "DCGM exporter"), GpuOperatorWorkloads.DcgmExporterPort, "TCP", true));
             }
 
-            var monitoringSettings = new PrometheusSettings(release, StackLayout.MonitoringNamespace, env.Monitoring.Retention, env.Monitoring.StorageSize, env.Monitoring.StorageClass);
+            var monitoringSettings = new PrometheusSettings(release, StackLayout.MonitoringNamespace, env.Monitoring.Retention, env.Monitoring.StorageSize, env.Monitoring.StorageClass) { NodeSelector = addons };
             workloads.AddRange(KubePrometheusStackWorkloads.For(monitoringSettings).Select(w => w.On(c)));
             workloads.AddRange(KedaWorkloads.For(StackLayout.KedaNamespace, KedaChart.Values(null, ImmutableSortedDictionary<string, string>.Empty, addons)).Select(w => w.On(c)));
             flows.Add(new PlatformFlow($"{c}: KEDA → Prometheus", Pod(c, StackLayout.KedaNamespace, KedaWorkloads.OperatorPodLabels, "KEDA operator"), Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), KubePrometheusStackChart.PrometheusPort, "TCP", true));
@@ -163,7 +164,10 @@ public static partial class ConfigInventory
             }
 
             classes.Add(new PlatformStorageClass(store.Cluster, "model-store-bucket", false, StorageClassOrigin.Created, StoragePins.BucketProvisioner));
-            classes.Add(new PlatformStorageClass(store.Cluster, store.StorageClass, false, StorageClassOrigin.Declared));
+            if (!classes.Any(k => k.Cluster == store.Cluster && k.Name == store.StorageClass))
+            {
+                classes.Add(new PlatformStorageClass(store.Cluster, store.StorageClass, false, StorageClassOrigin.Declared));
+            }
             claims.Add(new PlatformClaim(store.Cluster, StackLayout.ModelStoreNamespace, "model bucket claim", "model-store-bucket"));
         }
 
@@ -236,6 +240,7 @@ public static partial class ConfigInventory
                 if (!flows.Any(f => f.Name == $"{burstCluster} → {onPrem}: federated metrics"))
                 {
                     flows.Add(new PlatformFlow($"{burstCluster} → {onPrem}: federated metrics", scraper, lb, BurstScaling.FederationPort, "TCP", true));
+                    findings.AddRange(HybridPathFindings(env, onPrem, burstCluster));
                 }
             }
         }
@@ -244,16 +249,20 @@ public static partial class ConfigInventory
         {
             var c = pool.Cluster;
             var plan = poolPlans[pool.Name];
+            // The replica's CPU, memory and model-cache requests: the runtime's defaults, as the stack registers them.
+            var container = ServingContainer.Plan(s.Runtime, s.Image, gpu.Count, name, new ModelRepository(null, "bucket", StackLayout.ModelRepositoryPrefix(s.Name)), s.Size, null, null,
+                TritonServiceSpec.DefaultModelLoadTimeoutSeconds, migComputeSlices: gpu.Profile is { } profile ? profile[0] - '0' : null);
             var labels = ResourceLabels.For(TritonDeployment.AppName, name, TritonDeployment.ComponentName, e.Environment, e.CostCenter, s.Tenant)
                 .SetItem(ResourceLabels.Model, StackLayout.ModelLabel(s.Model));
             workloads.Add(new PlatformWorkload(c, "Deployment", s.Tenant, name, "stack", labels, plan.NodeSelector, [],
                 [.. plan.Tolerations.Select(PlatformToleration.From)],
-                Quantities.Requests((gpu.ResourceName, "1"), (Quantities.Cpu, TritonReplicaResources.Cpu), (Quantities.Memory, TritonReplicaResources.Memory)),
+                Quantities.Requests((gpu.ResourceName, gpu.Count.ToString(CultureInfo.InvariantCulture)), (Quantities.Cpu, container.Cpu), (Quantities.Memory, container.Memory), (Quantities.EphemeralStorage, container.CacheSize)),
                 min, max, []));
-            var ports = TritonServer.Ports.ToImmutableSortedDictionary(p => p.Name, p => p.Number, StringComparer.Ordinal);
+            var ports = container.Ports.ToImmutableSortedDictionary(p => p.Name, p => p.Number, StringComparer.Ordinal);
+            var metricsPort = container.Ports.Single(p => p.Name == container.MetricsPort); // vLLM: 8000 "http"; Triton: 8002 "metrics"
             var triton = Pod(c, s.Tenant, labels, $"{s.Tenant}/{name}", ports);
             flows.AddRange(ClientFlows(c, e.Tenants.First(t => t.Name == s.Tenant), $"{s.Tenant}/{name}", triton));
-            flows.Add(new PlatformFlow($"{c}: Prometheus → {s.Tenant}/{name} metrics", Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), triton, TritonServer.Metrics.Number, "TCP", true, TritonServer.Metrics.Name));
+            flows.Add(new PlatformFlow($"{c}: Prometheus → {s.Tenant}/{name} metrics", Pod(c, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), triton, metricsPort.Number, "TCP", true, metricsPort.Name));
             flows.Add(new PlatformFlow($"{c}: {s.Tenant}/{name} → DNS", triton, Pod(c, "kube-system", EksSystemWorkloads.CoreDnsPodLabels, "CoreDNS"), 53, "UDP", true));
             var store = ReadsFromS3(e, c) || e.Storage.OnPrem is null
                 ? FlowEndpoint.External(c, S3Range(e.Storage.ModelBucket?.Region ?? "us-east-1"), "S3 (prefix list)")
@@ -268,7 +277,7 @@ public static partial class ConfigInventory
                 }
             }
 
-            var rendered = ScaledObjectSpec.Render(name, s.Tenant, KubePrometheusStackChart.PrometheusAddress(release, StackLayout.MonitoringNamespace), scaling, min, max);
+            var rendered = ScaledObjectSpec.Render(name, s.Tenant, KubePrometheusStackChart.PrometheusAddress(release, StackLayout.MonitoringNamespace), scaling, min, max, s.Runtime);
             var trigger = (IReadOnlyDictionary<string, object>)((ImmutableArray<object>)rendered["triggers"])[0];
             var meta = (IReadOnlyDictionary<string, object>)trigger["metadata"];
             var fallback = (IReadOnlyDictionary<string, object>)rendered["fallback"];
@@ -281,9 +290,13 @@ public static partial class ConfigInventory
                 BurstOf = burstOf,
             });
 
-            if (EstimateWeightsGiB(s.Model) is { } weights && MemoryOf(gpu, pool.Gpu!) is { } memory)
+            if (s.Size is { } size && Serving.ModelFit.Validate(size).IsEmpty)
             {
-                fits.Add(new ModelFit(name, s.Model, weights, memory, "parameters from the model id × 2 bytes (BF16)"));
+                fits.Add(Serving.ModelFit.For(name, s.Model, size, Serving.ModelFit.DeviceMemoryGiB(pool.Gpu!, gpu.Profile, pool.TimeSlicingReplicas), gpu.Count, gpu.Profile ?? pool.Gpu!.Id));
+            }
+            else
+            {
+                findings.Add(new PlatformFinding(PlatformRule.ModelFit, name, $"{s.Model}: the model's size is not stated (parametersBillions + precision or weightsGiB, and maxContextTokens), so its fit in one replica's GPU memory is unchecked"));
             }
         }
 
@@ -308,28 +321,8 @@ public static partial class ConfigInventory
     public static ScalerMetric MetricOf(string query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        return query.Contains("rate(nv_inference_request_duration_us", StringComparison.Ordinal) && !AveragedQuery(query) ? ScalerMetric.InFlight : ScalerMetric.MeanQueueMs;
-    }
-
-    /// <summary>Estimated BF16 weights of a model whose id states its parameter count (e.g. <c>Llama-3.3-70B</c> → 130 GiB), or null.</summary>
-    public static double? EstimateWeightsGiB(string model)
-    {
-        ArgumentNullException.ThrowIfNull(model);
-        var m = ParameterCount().Match(model);
-        return m.Success && double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var billions)
-            ? billions * 1e9 * 2 / (1L << 30)
-            : null;
-    }
-
-    private static double? MemoryOf(GpuRequest gpu, GpuModel model)
-    {
-        if (gpu.Kind == GpuRequestKind.Mig && gpu.Profile is { } profile)
-        {
-            var m = ProfileMemory().Match(profile);
-            return m.Success ? double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) * 1e9 / (1L << 30) : null;
-        }
-
-        return model.MemoryGiB;
+        var inFlight = query.Contains("rate(nv_inference_request_duration_us", StringComparison.Ordinal) || query.Contains("vllm:num_requests_waiting", StringComparison.Ordinal);
+        return inFlight && !AveragedQuery(query) ? ScalerMetric.InFlight : ScalerMetric.MeanQueueMs;
     }
 
     private static QueueTimeScaling ScalingOf(ServingSpec s) => s.Autoscaling.Scaling();
@@ -404,10 +397,4 @@ public static partial class ConfigInventory
 
     [GeneratedRegex(@"rate\([^)]*\)\)\s*/\s*(clamp_min\()?\s*sum\(rate\(")]
     private static partial Regex RateOverRate();
-
-    [GeneratedRegex(@"(?<![0-9.])([0-9]+(?:\.[0-9]+)?)B(?![a-zA-Z])")]
-    private static partial Regex ParameterCount();
-
-    [GeneratedRegex(@"\.([0-9]+)gb")]
-    private static partial Regex ProfileMemory();
 }

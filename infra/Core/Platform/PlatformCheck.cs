@@ -203,7 +203,7 @@ public static class PlatformCheck
         }
 
         findings.AddRange(inventory.ModelFits.Where(f => !f.Fits).Select(f => new PlatformFinding(PlatformRule.ModelFit, f.Deployment,
-            string.Create(CultureInfo.InvariantCulture, $"{f.Model}: weights alone are about {f.WeightsGiB:0} GiB ({f.Basis}); one replica has {f.AvailableGiB:0.#} GiB"))));
+            $"{f.Model} does not fit one replica: {f.Describe()}")));
 
         var ordered = findings.OrderBy(f => f.Rule).ThenBy(f => f.Subject, StringComparer.Ordinal).ThenBy(f => f.Message, StringComparer.Ordinal).ToImmutableArray();
         return new PlatformReport(inventory with { Scalers = scalers }, placements, pools, claims, flows, accesses, ordered);

@@ -19,7 +19,7 @@ namespace NeoCloud.Infra.Core.Platform;
 /// <param name="Bindings">Role bindings of groups (namespaced Roles), for the credentials flows.</param>
 /// <param name="Flows">Declared flows, intended (must be open) and unintended (must stay closed).</param>
 /// <param name="Scalers">KEDA ScaledObjects with the serving figures the simulator needs.</param>
-/// <param name="ModelFits">Model memory against the GPU memory of one replica, where the size is known.</param>
+/// <param name="ModelFits">Model memory against the GPU memory of one replica (Core's <see cref="Serving.ModelFit"/>), where the size is stated.</param>
 /// <param name="Accesses">Declared API access checks (a tenant's group reading another tenant's Secrets must be denied).</param>
 public sealed record PlatformInventory(
     ImmutableArray<PlatformCluster> Clusters,
@@ -32,7 +32,7 @@ public sealed record PlatformInventory(
     ImmutableArray<PlatformRoleBinding> Bindings,
     ImmutableArray<PlatformFlow> Flows,
     ImmutableArray<PlatformScaler> Scalers,
-    ImmutableArray<ModelFit> ModelFits,
+    ImmutableArray<Serving.ModelFit> ModelFits,
     ImmutableArray<PlatformAccess> Accesses)
 {
     /// <summary>An inventory with nothing in it; add what a test needs with <c>with</c>.</summary>
@@ -388,18 +388,6 @@ public enum ScalerMetric
 
     /// <summary>Requests in the system (queued plus in service) summed over pods: an extensive metric.</summary>
     InFlight,
-}
-
-/// <summary>A model's estimated memory against the GPU memory of one replica.</summary>
-/// <param name="Deployment">Serving deployment.</param>
-/// <param name="Model">Model id.</param>
-/// <param name="WeightsGiB">Estimated weights (parameters × bytes per parameter), GiB.</param>
-/// <param name="AvailableGiB">GPU (or MIG profile) memory of one replica, GiB.</param>
-/// <param name="Basis">How the estimate was made.</param>
-public sealed record ModelFit(string Deployment, string Model, double WeightsGiB, double AvailableGiB, string Basis)
-{
-    /// <summary>True when the weights alone fit (KV cache and runtime overhead come on top).</summary>
-    public bool Fits => WeightsGiB <= AvailableGiB;
 }
 
 /// <summary>A declared API access: may <paramref name="Group"/> <paramref name="Verb"/> <paramref name="Resource"/> in <paramref name="Namespace"/>?</summary>

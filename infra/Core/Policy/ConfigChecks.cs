@@ -156,7 +156,7 @@ public static class ConfigChecks
         foreach (var fit in CapacityPlanner.Compute(env).Serving)
         {
             var subject = "serving/" + fit.Deployment + (fit.Burst ? " (burst)" : string.Empty);
-            var message = $"maxReplicas {Count(fit.MaxReplicas)} × {fit.Resource} against {Count(fit.CapacityAtMax)} in pool \"{fit.Pool}\" at maximum size (headroom {Count(fit.Headroom)})";
+            var message = $"maxReplicas {Count(fit.MaxReplicas)} × {(fit.UnitsPerReplica > 1 ? Count(fit.UnitsPerReplica) + " " : string.Empty)}{fit.Resource} against {Count(fit.CapacityAtMax)} in pool \"{fit.Pool}\" at maximum size (headroom {Count(fit.Headroom)})";
             verdicts.Add(new(ScaledObjectFitsPoolCapacity, fit.Fits ? CheckStatus.Pass : CheckStatus.Fail, message, subject));
         }
 

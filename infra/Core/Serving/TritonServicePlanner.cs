@@ -113,9 +113,40 @@ public static partial class TritonServicePlanner
             spec.MonitoringRelease is null || (spec.MonitoringRelease.Length > 0 && KubernetesNames.IsLabelValue(spec.MonitoringRelease)),
             "MonitoringRelease",
             $"{Show(spec.MonitoringRelease)} must be a non-empty Kubernetes label value (the ServiceMonitor's `release` label), or null for no monitoring objects");
-        p.Require(IsQuantity(spec.Cpu), "Cpu", $"{Show(spec.Cpu)} must be a positive Kubernetes quantity, e.g. \"4\" or \"3500m\"");
-        p.Require(IsQuantity(spec.Memory), "Memory", $"{Show(spec.Memory)} must be a positive Kubernetes quantity, e.g. \"16Gi\"");
+        p.Require(spec.Cpu is null || IsQuantity(spec.Cpu), "Cpu", $"{Show(spec.Cpu)} must be a positive Kubernetes quantity, e.g. \"4\" or \"3500m\" (or unset for the runtime's default)");
+        p.Require(spec.Memory is null || IsQuantity(spec.Memory), "Memory", $"{Show(spec.Memory)} must be a positive Kubernetes quantity, e.g. \"16Gi\" (or unset for the runtime's default)");
         p.Require(spec.ModelLoadTimeoutSeconds is >= 10 and <= 7200, "ModelLoadTimeoutSeconds", $"must be between 10 and 7200, was {N(spec.ModelLoadTimeoutSeconds)}");
+        p.AddRange(ValidateRuntime(spec));
+        return p.ToImmutable();
+    }
+
+    /// <summary>Most GPUs one replica may request (<c>GpuCount</c>): the largest GPU node of the catalog has 8.</summary>
+    public const int MaxGpusPerReplica = 8;
+
+    // Runtime, image, GPUs per replica and model size: the rules of issue 15 (one place, used by the component and the binder).
+    private static ImmutableArray<SpecProblem> ValidateRuntime(TritonServiceSpec spec)
+    {
+        var p = new SpecProblems();
+        var runtime = ServingImages.Parse(spec.Runtime);
+        p.Require(runtime is not null, "Runtime", $"{Show(spec.Runtime)} is not a serving runtime; allowed: {string.Join(", ", ServingImages.RuntimeNames)}");
+        if (spec.Image is not null && ServingImages.ImageProblem(spec.Image) is { } imageProblem)
+        {
+            p.Add("Image", imageProblem);
+        }
+
+        if (p.Require(spec.GpuCount is >= 1 and <= MaxGpusPerReplica, "GpuCount", $"must be between 1 and {N(MaxGpusPerReplica)} GPUs per replica, was {N(spec.GpuCount)}") && spec.GpuCount > 1)
+        {
+            // CUDA enumerates a single MIG instance per process, so a replica cannot span MIG slices (NVIDIA MIG user guide, "CUDA Device Enumeration").
+            p.Require(spec.GpuResource is null || spec.GpuResource == GpuResources.Gpu, "GpuCount", $"{N(spec.GpuCount)} devices per replica need whole GPUs ({GpuResources.Gpu}); a process sees only one MIG instance, so {Show(spec.GpuResource)} allows 1");
+            p.Require(runtime is null || ServingImages.SupportsTensorParallel(runtime.Value), "GpuCount", $"{N(spec.GpuCount)} GPUs per replica need a tensor-parallel runtime (triton-vllm, triton-trtllm or vllm); runtime triton (the plain -py3 image) has no LLM backend that shards a model over GPUs");
+            p.Require(runtime != ServingRuntime.TritonTrtLlm, "GpuCount", $"runtime triton-trtllm runs one GPU per replica here: a tensor-parallel TensorRT-LLM engine is started with one MPI rank per GPU (the backend's launch_triton_server.py --world_size), which this component does not do; use runtime vllm or triton-vllm for {N(spec.GpuCount)} GPUs, or gpu: 1");
+        }
+
+        if (spec.Size is { } size)
+        {
+            p.AddRange(ModelFit.Validate(size));
+        }
+
         return p.ToImmutable();
     }
 
@@ -138,6 +169,9 @@ public static partial class TritonServicePlanner
         var labels = spec.Ownership.Tags
             .SetItems(ResourceLabels.For(TritonDeployment.AppName, name, TritonDeployment.ComponentName, spec.Ownership.Environment, spec.Ownership.CostCenter, spec.Tenant))
             .SetItem(ResourceLabels.Model, spec.Model!);
+        var runtime = ServingImages.Parse(spec.Runtime)!.Value;
+        var migSlices = MigResource().IsMatch(spec.GpuResource!) ? (int?)(spec.GpuResource!["nvidia.com/mig-".Length] - '0') : null;
+        var container = ServingContainer.Plan(runtime, spec.Image, spec.GpuCount, name, repository, spec.Size, spec.Cpu, spec.Memory, spec.ModelLoadTimeoutSeconds, migComputeSlices: migSlices);
         return new TritonServicePlan(
             name,
             spec.Namespace!,
@@ -151,11 +185,13 @@ public static partial class TritonServicePlanner
             spec.Autoscaling,
             spec.EnableAutoscaling,
             spec.MonitoringRelease,
-            spec.Cpu!,
-            spec.Memory!,
+            container.Cpu,
+            container.Memory,
             labels,
             TritonDeployment.Selector(name),
-            TritonServer.Startup(spec.ModelLoadTimeoutSeconds));
+            container.Startup,
+            container)
+        { Size = spec.Size };
     }
 
     /// <summary>

@@ -33,6 +33,10 @@ namespace NeoCloud.Infra.Core.Serving;
 /// <param name="Cpu">CPU request and limit of a replica (Kubernetes quantity).</param>
 /// <param name="Memory">Memory request and limit of a replica (Kubernetes quantity).</param>
 /// <param name="ModelLoadTimeoutSeconds">Seconds a replica may take to load its models (startup probe budget).</param>
+/// <param name="Runtime">The server: <c>triton</c>, <c>triton-vllm</c>, <c>triton-trtllm</c> or <c>vllm</c>; null = <c>triton</c>.</param>
+/// <param name="Image">Image override (must carry a tag other than latest, or a digest), or null for the runtime's pinned image.</param>
+/// <param name="GpuCount">Units of <paramref name="GpuResource"/> per replica: whole GPUs for tensor parallelism (1 for a MIG slice).</param>
+/// <param name="Size">The model's size and context for the memory fit, or null when not stated.</param>
 public sealed record TritonServiceSpec(
     string? Name,
     OwnershipSpec Ownership,
@@ -55,7 +59,11 @@ public sealed record TritonServiceSpec(
     string? MonitoringRelease,
     string? Cpu,
     string? Memory,
-    int ModelLoadTimeoutSeconds)
+    int ModelLoadTimeoutSeconds,
+    string? Runtime = null,
+    string? Image = null,
+    int GpuCount = 1,
+    ModelSize? Size = null)
 {
     /// <summary>Default <see cref="MinReplicas"/>.</summary>
     public const int DefaultMinReplicas = 1;
@@ -93,7 +101,8 @@ public sealed record ModelRepositorySpec(string? Endpoint, string? Bucket, strin
 /// <param name="Memory">Memory request and limit.</param>
 /// <param name="Labels">Labels of every object: recommended, cost attribution with tenant, model, and the caller's tags.</param>
 /// <param name="Selector">Pod selector labels (name and instance only).</param>
-/// <param name="Startup">Startup probe (its budget covers <c>ModelLoadTimeoutSeconds</c>).</param>
+/// <param name="Startup">Startup probe (its budget covers <c>ModelLoadTimeoutSeconds</c> and the model's size).</param>
+/// <param name="Container">The runtime's container decisions (image, command, arguments, ports, probes, shm, cache, resources, generated model configuration).</param>
 public sealed record TritonServicePlan(
     string Name,
     string Namespace,
@@ -111,12 +120,37 @@ public sealed record TritonServicePlan(
     string Memory,
     ImmutableSortedDictionary<string, string> Labels,
     ImmutableSortedDictionary<string, string> Selector,
-    HttpProbe Startup)
+    HttpProbe Startup,
+    ServingContainerPlan Container)
 {
     /// <summary>The server's arguments for <paramref name="bucket"/> (the bucket name from another resource), or the repository's own bucket.</summary>
     /// <param name="bucket">The bucket name when <c>ModelBucket</c> was given, else null.</param>
-    public ImmutableArray<string> ServerArgs(string? bucket = null) =>
-        TritonServer.Args(bucket is null ? Repository : Repository with { Bucket = bucket }, ControlMode, Models);
+    public ImmutableArray<string> ServerArgs(string? bucket = null)
+    {
+        var repository = bucket is null ? Repository : Repository with { Bucket = bucket };
+        return Container.Runtime switch
+        {
+            ServingRuntime.Vllm => VllmArgs(repository),
+            // The vLLM backend serves the generated repository (its model.json streams the weights from S3).
+            ServingRuntime.TritonVllm => [.. TritonServer.Args(repository, ControlMode, Models).Select(a => a.StartsWith("--model-repository=", StringComparison.Ordinal) ? "--model-repository=" + ServingContainerPlan.GeneratedRepositoryPath : a)],
+            _ => TritonServer.Args(repository, ControlMode, Models),
+        };
+    }
+
+    /// <summary>The generated model repository files for <paramref name="bucket"/> (the bucket name from another resource), or the repository's own bucket.</summary>
+    /// <param name="bucket">The bucket name when <c>ModelBucket</c> was given, else null.</param>
+    public ImmutableArray<ModelConfigFile> ModelConfig(string? bucket = null) =>
+        Container.Runtime == ServingRuntime.TritonVllm
+            ? ServingContainer.VllmBackendRepository(Name, bucket is null ? Repository : Repository with { Bucket = bucket }, Container.Gpus, Size, GpuMemoryShare)
+            : Container.ModelConfig;
+
+    /// <summary>The model's size and context (for vLLM's limits), or null.</summary>
+    public ModelSize? Size { get; init; }
+
+    /// <summary>Share of a device's memory a replica may take (1 / time-slicing replicas).</summary>
+    public double GpuMemoryShare { get; init; } = 1;
+
+    private ImmutableArray<string> VllmArgs(ModelRepository repository) => ServingContainer.VllmArgs(Name, repository, Container.Gpus, Size, GpuMemoryShare);
 
     /// <summary>In-cluster URLs of the Service: http, grpc and metrics.</summary>
     public (string Http, string Grpc, string Metrics) Endpoints => TritonDeployment.Endpoints(Name, Namespace);

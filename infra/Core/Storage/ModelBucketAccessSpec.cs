@@ -28,6 +28,19 @@ public sealed record ModelBucketAccessSpec(string Region, OwnershipSpec Ownershi
 
     /// <summary>Whether <c>ModelBucketAccessArgs.KmsKeyArn</c> was given.</summary>
     public bool HasKmsKeyArn { get; init; } = true;
+
+    /// <summary>
+    /// <c>accessKey</c> (default: an IAM user and its key in a Secret, for clusters without an AWS identity, i.e. on-prem)
+    /// or <c>podIdentity</c> (EKS: an IAM role handed to a ServiceAccount per namespace through EKS Pod Identity; no user,
+    /// no key).
+    /// </summary>
+    public string Identity { get; init; } = ModelBucketAccessPlanner.AccessKey;
+
+    /// <summary>Whether <c>ModelBucketAccessArgs.ClusterName</c> (the EKS cluster, for the Pod Identity associations) was given.</summary>
+    public bool HasClusterName { get; init; }
+
+    /// <summary>Name of the ServiceAccount in each namespace (podIdentity). Default <see cref="ModelBucketAccessPlan.DefaultServiceAccountName"/>.</summary>
+    public string ServiceAccountName { get; init; } = ModelBucketAccessPlan.DefaultServiceAccountName;
 }
 
 /// <summary>The decisions of a model bucket identity: its IAM policy, tags and the Secrets of its key.</summary>
@@ -40,6 +53,25 @@ public sealed record ModelBucketAccessPlan(string Access, string Region, Immutab
 {
     /// <summary>Key of the region in each Secret (the AWS SDKs read it).</summary>
     public const string RegionKey = "AWS_DEFAULT_REGION";
+
+    /// <summary>The ServiceAccount Triton runs as where it reads the bucket through EKS Pod Identity.</summary>
+    public const string DefaultServiceAccountName = "model-reader";
+
+    /// <summary><c>accessKey</c> or <c>podIdentity</c>.</summary>
+    public string Identity { get; init; } = ModelBucketAccessPlanner.AccessKey;
+
+    /// <summary>The ServiceAccount of each namespace (podIdentity).</summary>
+    public string ServiceAccountName { get; init; } = DefaultServiceAccountName;
+
+    /// <summary>True when pods get the role through EKS Pod Identity (no IAM user, no key).</summary>
+    public bool UsesPodIdentity => Identity == ModelBucketAccessPlanner.PodIdentity;
+
+    /// <summary>The trust policy of the Pod Identity role.</summary>
+    public static string TrustPolicy() => Networking.EksClusterLayout.PodIdentityTrustPolicy();
+
+    /// <summary>Labels of the ServiceAccount of <paramref name="identity"/> in namespace <paramref name="ns"/>.</summary>
+    public ImmutableSortedDictionary<string, string> ServiceAccountLabels(string identity, string ns) =>
+        Ownership.Tags.SetItems(ResourceLabels.For("model-reader", identity, "identity", Ownership.Environment, Ownership.CostCenter, ns));
 
     /// <summary>The identity's IAM policy (JSON) for the bucket and its KMS key.</summary>
     public string Policy(string bucketArn, string kmsKeyArn) => Access == ModelBucketAccessPlanner.Write
@@ -62,6 +94,12 @@ public static class ModelBucketAccessPlanner
 
     /// <summary>Write access: the hybrid sync writer (put objects, never change the bucket).</summary>
     public const string Write = "write";
+
+    /// <summary>An IAM user with an access key in a Secret (clusters with no AWS identity: on-prem).</summary>
+    public const string AccessKey = "accessKey";
+
+    /// <summary>An IAM role through EKS Pod Identity (EKS clusters): no long-lived key exists.</summary>
+    public const string PodIdentity = "podIdentity";
 
     /// <summary>Every problem of <paramref name="spec"/>, paths relative to the spec.</summary>
     public static ImmutableArray<SpecProblem> Validate(ModelBucketAccessSpec spec)
@@ -87,6 +125,18 @@ public static class ModelBucketAccessPlanner
             }
         }
 
+        if (problems.Require(spec.Identity is AccessKey or PodIdentity, "Identity", $"{(spec.Identity is null ? "a missing value" : $"\"{spec.Identity}\"")} is not allowed; allowed: {AccessKey}, {PodIdentity}") && spec.Identity == PodIdentity)
+        {
+            problems.Require(spec.HasClusterName, "ClusterName", "is required with Identity podIdentity (the EKS cluster whose pods get the role)");
+            problems.Require(!spec.Namespaces.IsDefaultOrEmpty, "Namespaces", "must list at least one namespace with Identity podIdentity (each gets the ServiceAccount the role is associated with)");
+            problems.Require(spec.Access == Read, "Access", "podIdentity serves readers on EKS; the write identity is the on-prem sync's (accessKey)");
+            problems.Require(KubernetesNames.IsDnsLabel(spec.ServiceAccountName), "ServiceAccountName", $"{(spec.ServiceAccountName is null ? "a missing value" : $"\"{spec.ServiceAccountName}\"")} is not {KubernetesNames.DnsLabelRule}");
+        }
+        else
+        {
+            problems.Require(!spec.HasClusterName, "ClusterName", "is only used with Identity podIdentity");
+        }
+
         problems.Require(KubernetesNames.IsDnsLabel(spec.SecretName), "SecretName", $"{(spec.SecretName is null ? "a missing value" : $"\"{spec.SecretName}\"")} is not {KubernetesNames.DnsLabelRule}");
         problems.AddRange(OwnershipPlanner.Validate(spec.Ownership));
 
@@ -97,6 +147,10 @@ public static class ModelBucketAccessPlanner
     public static ModelBucketAccessPlan Plan(ModelBucketAccessSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return new(spec.Access, spec.Region, spec.Namespaces.IsDefault ? [] : spec.Namespaces, spec.SecretName, spec.Ownership);
+        return new(spec.Access, spec.Region, spec.Namespaces.IsDefault ? [] : spec.Namespaces, spec.SecretName, spec.Ownership)
+        {
+            Identity = spec.Identity,
+            ServiceAccountName = spec.ServiceAccountName,
+        };
     }
 }

@@ -158,6 +158,8 @@ internal static class CostEstimator
             return (1.0 / pool.TimeSlicingReplicas, $"time-sliced: 1/{pool.TimeSlicingReplicas.ToString(CultureInfo.InvariantCulture)} GPU");
         }
 
-        return (1.0, "1 whole GPU");
+        return request.Count > 1
+            ? (request.Count, $"{request.Count.ToString(CultureInfo.InvariantCulture)} whole GPUs (tensor parallel)")
+            : (1.0, "1 whole GPU");
     }
 }

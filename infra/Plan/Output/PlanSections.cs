@@ -98,14 +98,14 @@ internal static class PlanSections
             f.Deployment,
             f.Burst ? "burst" : "main",
             f.Pool,
-            ResourceCounts.Short(f.Resource),
+            f.UnitsPerReplica > 1 ? $"{Int(f.UnitsPerReplica)} × {ResourceCounts.Short(f.Resource)}" : ResourceCounts.Short(f.Resource),
             $"{Int(f.MinReplicas)}–{Int(f.MaxReplicas)}",
             $"{Int(f.CapacityAtMin)} / {Int(f.CapacityAtMax)}",
             f.Fits ? "yes" : "NO",
             f.MinFitsAtMinSize ? "yes" : f.Burst ? "scales from 0" : "no (pool must scale)",
             ResourceCounts.Signed(f.Headroom)));
         return new ReportSection("Serving", ["DEPLOYMENT", "PART", "POOL", "PER REPLICA", "REPLICAS", "POOL UNITS MIN / MAX", "FITS", "MIN FITS AT MIN SIZE", "HEADROOM AT MAX"], [.. rows],
-            ["headroom = pool units at maximum size − this deployment's maximum replicas (shared pools: see reservations)"]);
+            ["headroom = pool units at maximum size − this deployment's maximum replicas × units per replica (shared pools: see reservations)"]);
     }
 
     /// <summary>What all deployments sharing a pool reserve.</summary>

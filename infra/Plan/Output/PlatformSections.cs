@@ -27,6 +27,7 @@ internal static class PlatformSections
         var report = Report(plan);
         yield return Pools(report);
         yield return Placement(report);
+        yield return ModelFits(report);
         yield return Storage(report);
         yield return Flows(report);
         if (simulate is not null)
@@ -66,6 +67,15 @@ internal static class PlatformSections
         });
         return new ReportSection("Platform: placement", ["WORKLOAD", "KIND", "SOURCE", "REPLICAS", "REQUESTS PER POD", "POOLS (REPLICAS PER NODE)", "NODES AT MIN / MAX", "STATUS"], [.. rows],
             ["assumed = an existing cluster's nodes the config does not describe (no selector, no toleration needed; capacity unknown)"]);
+    }
+
+    /// <summary>GPU memory per replica of each serving deployment (Core's ModelFit: weights + KV cache + overhead against GPU or MIG-profile memory × GPUs).</summary>
+    public static ReportSection ModelFits(PlatformReport report)
+    {
+        static string G(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
+        var rows = report.Inventory.ModelFits.Select(f => Row(f.Deployment, f.Model, $"{Int(f.Gpus)} × {f.Device}", G(f.WeightsGiB), G(f.KvCacheGiB), G(f.OverheadGiB), $"{G(f.NeededGiB)} / {G(f.AvailableGiB)}", f.Fits ? "fits" : "DOES NOT FIT"));
+        return new ReportSection("Platform: model fit", ["DEPLOYMENT", "MODEL", "PER REPLICA", "WEIGHTS GiB", "KV CACHE GiB", "OVERHEAD GiB", "NEEDED / AVAILABLE GiB", "VERDICT"], [.. rows],
+            [string.Create(CultureInfo.InvariantCulture, $"weights = parameters × bytes per parameter (or weightsGiB); KV cache = maxContextTokens × maxConcurrentSequences × bytes per token (kvCacheBytesPerToken, or 2 × layers × KV heads × head dim × 2 B with layers = 20 × (billions)^⅓ and 8 × 128 KV width); overhead = {Core.Serving.ModelFit.OverheadPerGpuGiB:0.#} GiB per GPU + {Core.Serving.ModelFit.ActivationShare:0%} of the weights")]);
     }
 
     /// <summary>Storage per claim.</summary>
@@ -155,6 +165,20 @@ internal static class PlatformSections
                 ["unplacedAtMin"] = p.UnplacedAtMin,
                 ["unplacedAtMax"] = p.UnplacedAtMax,
                 ["onExistingNodes"] = p.OnExistingNodes,
+            })]),
+            ["modelFits"] = new JsonArray([.. report.Inventory.ModelFits.Select(f => (JsonNode)new JsonObject
+            {
+                ["deployment"] = f.Deployment,
+                ["model"] = f.Model,
+                ["gpus"] = f.Gpus,
+                ["device"] = f.Device,
+                ["weightsGiB"] = Math.Round(f.WeightsGiB, 2),
+                ["kvCacheGiB"] = Math.Round(f.KvCacheGiB, 2),
+                ["overheadGiB"] = Math.Round(f.OverheadGiB, 2),
+                ["neededGiB"] = Math.Round(f.NeededGiB, 2),
+                ["availableGiB"] = Math.Round(f.AvailableGiB, 2),
+                ["fits"] = f.Fits,
+                ["basis"] = f.Basis,
             })]),
             ["storage"] = new JsonArray([.. report.Claims.Select(c => (JsonNode)new JsonObject
             {

@@ -50,9 +50,12 @@ public class EksClusterTests
         Assert.Equal("com.amazonaws.us-east-1.s3", s3.Inputs["serviceName"]);
         Assert.Equal("gpu-vpc-id", s3.Inputs["vpcId"]);
         Assert.Equal(["gpu-private-id", "gpu-public-id"], ((ImmutableArray<object>)s3.Inputs["routeTableIds"]).Cast<string>().Order(StringComparer.Ordinal));
-        var addon = mocks.Single("aws:eks/addon:Addon");
-        Assert.Equal("vpc-cni", addon.Inputs["addonName"]);
-        Assert.Equal("{\"enableNetworkPolicy\":\"true\"}", addon.Inputs["configurationValues"]);
+        // The add-ons that need no node, at Core's pins for 1.33; vpc-cni enforces NetworkPolicies.
+        var addons = mocks.OfType("aws:eks/addon:Addon").ToDictionary(a => (string)a.Inputs["addonName"]);
+        Assert.Equal(["eks-pod-identity-agent", "kube-proxy", "vpc-cni"], addons.Keys.Order(StringComparer.Ordinal));
+        Assert.All(addons, a => Assert.Equal(Core.Networking.EksAddons.Pin("1.33", a.Key).Version, a.Value.Inputs["addonVersion"]));
+        Assert.Equal("{\"enableNetworkPolicy\":\"true\"}", addons["vpc-cni"].Inputs["configurationValues"]);
+        Assert.Equal("gpu-vpc-cni", addons["vpc-cni"].Name);
         var oidc = mocks.Single("aws:iam/openIdConnectProvider:OpenIdConnectProvider");
         Assert.Equal("https://oidc.eks.mock/id/gpu-cluster", oidc.Inputs["url"]);
         // A provider is not an output: the caller builds one from Kubeconfig (ClusterAccess does for the stack).

@@ -57,6 +57,46 @@ public class PrometheusStackTests
     }
 
     [Fact]
+    public async Task SystemNodeSelector_places_every_workload_of_the_release_on_the_system_pool_and_leaves_the_chart_default_without_it()
+    {
+        var args = StackArgs();
+        args.SystemNodeSelector = new() { ["neocloud.io/node-role"] = "system" };
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new PrometheusStack("monitoring", args));
+        var values = mocks.Single("kubernetes:helm.sh/v4:Chart").Inputs["values"];
+        foreach (var path in KubePrometheusStackChart.NodeSelectorPaths)
+        {
+            Assert.Equal("system", At(values, [.. path, "nodeSelector", "neocloud.io/node-role"]));
+        }
+
+        var (plain, _) = await PulumiTest.RunAsync(() => _ = new PrometheusStack("monitoring", StackArgs()));
+        var plainValues = plain.Single("kubernetes:helm.sh/v4:Chart").Inputs["values"];
+        Assert.All(KubePrometheusStackChart.NodeSelectorPaths, path => Assert.Null(Find(plainValues, [.. path, "nodeSelector"])));
+    }
+
+    private static object? Find(object root, params string[] path)
+    {
+        object? current = root;
+        foreach (var key in path)
+        {
+            if (current is not ImmutableDictionary<string, object> map || !map.TryGetValue(key, out current))
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
+
+    [Fact]
+    public async Task A_system_node_selector_that_is_not_a_node_label_is_rejected_before_anything_is_registered()
+    {
+        var args = StackArgs();
+        args.SystemNodeSelector = new() { ["neocloud.io/node-role"] = "not a label value" };
+        var error = Assert.Throws<NeoCloud.Infra.Components.ComponentArgsException>(() => new PrometheusStack("monitoring", args));
+        Assert.Contains(error.Problems, p => p.PropertyPath == "SystemNodeSelector[neocloud.io/node-role]");
+    }
+
+    [Fact]
     public async Task The_component_registers_under_the_index_token_with_its_previous_token_as_alias_and_tags_on_every_object()
     {
         var args = StackArgs();

@@ -13,8 +13,14 @@ public sealed class ReadmeExampleTests
     public async Task ExampleRunsUnderTheMockEngine()
     {
         var (mocks, _) = await PulumiTest.RunAsync(ServingExample.Run);
-        Assert.Equal(2, mocks.OfType("kubernetes:keda.sh/v1alpha1:ScaledObject").Count);
+        Assert.Equal(3, mocks.OfType("kubernetes:keda.sh/v1alpha1:ScaledObject").Count);
         Assert.Equal(2, mocks.OfType("kubernetes:helm.sh/v4:Chart").Count);
-        Assert.Equal(3, mocks.OfType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Count);
+        Assert.Equal(4, mocks.OfType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").Count);
+        Assert.Equal(3, mocks.OfType("kubernetes:scheduling.k8s.io/v1:PriorityClass").Count);
+        var vllm = mocks.OfType("kubernetes:apps/v1:Deployment").Single(d => d.Name == "llama-70b-deployment");
+        var container = ServingTestData.Map(ServingTestData.Assert1(ServingTestData.At(vllm.Inputs["spec"], "template", "spec", "containers")));
+        Assert.Equal("docker.io/vllm/vllm-openai:v0.11.0", container["image"]);
+        Assert.Contains("--tensor-parallel-size=2", ServingTestData.List(container["args"]).Cast<string>());
+        Assert.Equal("2", ServingTestData.At(container, "resources", "limits", "nvidia.com/gpu"));
     }
 }

@@ -43,6 +43,8 @@ internal static class ServingTestData
 
     public static ImmutableArray<object> List(object? value) => Assert.IsType<ImmutableArray<object>>(value);
 
+    public static object Assert1(object? list) => Assert.Single(List(list));
+
     public static object? At(object root, params string[] path)
     {
         var current = root;

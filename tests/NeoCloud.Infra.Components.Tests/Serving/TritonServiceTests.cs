@@ -56,9 +56,10 @@ public class TritonServiceTests
         Assert.Contains("--model-repository=s3://rgw.storage.svc:80/models/llama-3-8b", args);
         Assert.Contains("--metrics-config=summary_latencies=true", args);
         var env = List(container["env"]).Select(Map).ToList();
-        Assert.Equal(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"], env.Select(e => e["name"]));
-        Assert.All(env, e => Assert.Equal("model-store", At(e, "valueFrom", "secretKeyRef", "name")));
-        Assert.All(env, e => Assert.False(e.ContainsKey("value")));
+        Assert.Equal(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "TMPDIR"], env.Select(e => e["name"]));
+        Assert.All(env.Take(3), e => Assert.Equal("model-store", At(e, "valueFrom", "secretKeyRef", "name")));
+        Assert.Equal("/models-cache", env[3]["value"]);
+        Assert.All(env.Take(3), e => Assert.False(e.ContainsKey("value")));
     }
 
     [Fact]

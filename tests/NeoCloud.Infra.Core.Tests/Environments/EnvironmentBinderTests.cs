@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Hardware;
+using NeoCloud.Infra.Core.Serving;
 
 namespace NeoCloud.Infra.Core.Tests.Environments;
 
@@ -43,11 +44,13 @@ public sealed class EnvironmentBinderTests
         Assert.Equal(MigStrategy.Mixed, env.Cluster("dc1").MigStrategy);
         Assert.True(env.Cluster("burst").Burst);
         Assert.False(env.Cluster("dc1").Burst);
-        var mixed = env.Pool("h100-mixed");
-        Assert.Equal("serving-mixed", mixed.Mig!.ConfigName);
-        Assert.Equal(8, mixed.Mig.PerDevice.Length);
-        Assert.Equal(7, mixed.Mig.PerDevice[0]["1g.10gb"]);
-        Assert.Equal(2, mixed.Mig.PerDevice[7]["3g.40gb"]);
+        var chatPool = env.Pool("h100-mig");
+        Assert.Equal("serving-chat", chatPool.Mig!.ConfigName);
+        Assert.Equal(8, chatPool.Mig.PerDevice.Length);
+        Assert.Equal(3, chatPool.Mig.PerDevice[0]["2g.20gb"]);
+        Assert.Equal(1, chatPool.Mig.PerDevice[0]["1g.10gb"]);
+        Assert.Equal(7, chatPool.Mig.PerDevice[7]["1g.10gb"]);
+        Assert.Null(env.Pool("h100-mixed").Mig);
         var burst = env.Pool("burst-h100");
         Assert.Equal("H100-SXM5-80GB", burst.Gpu!.Id);
         Assert.Equal(8, burst.GpusPerNode);
@@ -56,8 +59,13 @@ public sealed class EnvironmentBinderTests
         Assert.Equal(CapacityType.Spot, train.CapacityType);
         Assert.True(train.Interruptible);
         var chat = env.Serving.Single(s => s.Name == "llama-8b-chat");
-        Assert.Equal("nvidia.com/mig-1g.10gb", chat.Gpu.ResourceName);
+        Assert.Equal("nvidia.com/mig-2g.20gb", chat.Gpu.ResourceName);
         Assert.Equal("burst-h100", chat.Burst!.Pool);
+        Assert.Equal(ServingRuntime.TritonVllm, chat.Runtime);
+        Assert.Equal(ServingRuntime.Vllm, env.Serving.Single(s => s.Name == "llama-70b-chat").Runtime);
+        Assert.Equal(new ModelSize(8.03, ModelPrecision.Fp8, null, 8192, 4), chat.Size);
+        var big = env.Serving.Single(s => s.Name == "llama-70b-chat");
+        Assert.Equal(new GpuRequest(GpuRequestKind.Gpu, null, "nvidia.com/gpu", 2), big.Gpu);
         Assert.Equal(PolicyEnforcement.Strict, env.Policy.Enforcement);
         Assert.Equal(3, env.VectorDb!.Replicas);
     }

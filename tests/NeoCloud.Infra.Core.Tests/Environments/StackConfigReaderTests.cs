@@ -73,9 +73,11 @@ public sealed class StackConfigReaderTests
 
         var bound = EnvironmentBinder.Bind(StackConfig.FromEngine(engine, ["neocloud:serving"], "prod"));
 
-        var model = Assert.IsType<EnvironmentModel>(bound.Model);
-        Assert.Equal(serving.Count, model.Serving.Length);
-        Assert.Contains("private/model-CANARY-31f", model.SecretValues);
+        // A model id is a label, a metric label and a repository path: secret, it is one error per entry, by key.
+        Assert.Null(bound.Model);
+        Assert.Equal(Enumerable.Range(0, serving.Count).Select(i => $"neocloud:serving[{i}].model"), bound.Errors.Select(e => e.Path));
+        Assert.All(bound.Errors, e => Assert.StartsWith("is a secret (secure:), but a model id cannot be secret", e.Message, StringComparison.Ordinal));
+        Assert.All(bound.Errors, e => Assert.DoesNotContain("CANARY", e.ToString(), StringComparison.Ordinal));
 
         serving[1]!["pool"] = "pool-CANARY-31f";
         engine["neocloud:serving"] = serving.ToJsonString();

@@ -75,11 +75,21 @@ public sealed class CheckedInStacksTests
     }
 
     [Fact]
-    public void Volumes_ask_for_a_gp3_StorageClass_that_nothing_creates()
+    public void Gp3_volumes_bind_to_the_encrypted_class_the_stack_creates_and_on_prem_classes_are_declared()
     {
         var cloud = Check("cloud");
-        Assert.Contains(cloud.Claims, c => c.Claim.StorageClass == "gp3" && !c.Binds);
-        Assert.All(cloud.Claims.Where(c => c.Claim.StorageClass == "gp3"), c => Assert.False(c.Binds));
+        Assert.Equal(2, cloud.Claims.Count(c => c.Claim.StorageClass == "gp3"));
+        Assert.All(cloud.Claims.Where(c => c.Claim.StorageClass == "gp3"), c => Assert.Equal("StorageClass gp3 (created by the stack)", c.Reason));
+        var gp3 = Assert.Single(cloud.Inventory.StorageClasses, s => s.Name == "gp3");
+        Assert.True(gp3.IsDefault);
+        Assert.Equal("ebs.csi.aws.com", gp3.Provisioner);
+
+        var prod = Check("prod");
+        Assert.Contains(prod.Claims, c => c.Claim.Cluster == "burst" && c.Claim.StorageClass == "fast-ssd" && c.Reason == "StorageClass fast-ssd (created by the stack)");
+        Assert.All(prod.Claims.Where(c => c.Claim.Cluster == "dc1" && c.Claim.StorageClass == "fast-ssd"), c => Assert.Equal("StorageClass fast-ssd (declared pre-existing)", c.Reason));
+
+        // dev: Prometheus names no class and gets kind's default "standard", which config declares.
+        Assert.Contains(Check("dev").Claims, c => c.Claim.StorageClass is null && c.Binds && c.Reason == "default StorageClass standard (declared pre-existing)");
     }
 
     [Fact]
@@ -104,12 +114,30 @@ public sealed class CheckedInStacksTests
     }
 
     [Fact]
-    public void A_p5_node_holds_47_replicas_at_4_cpus_and_Llama_70B_does_not_fit_a_40GB_slice()
+    public void Prod_fits_its_models_and_a_p5_node_holds_24_two_slice_replicas_limited_by_its_slices()
     {
         var prod = Check("prod");
         var burst = prod.Placements.Single(p => p.Workload.Name == "llama-8b-chat-burst");
 
-        Assert.Equal(new PerNodeFit(47, "cpu"), burst.PerNode["burst-h100"]);
-        Assert.Contains(prod.Findings, f => f.Rule == PlatformRule.ModelFit && f.Subject == "llama-70b-chat" && f.Message.StartsWith("meta-llama/Llama-3.3-70B-Instruct: weights alone are about 130 GiB", StringComparison.Ordinal));
+        // 24 × 2g.20gb per p5.48xlarge at 4 CPUs each: the slices, not the 191 allocatable vCPUs, bound the node now.
+        Assert.Equal(24, burst.PerNode["burst-h100"].Replicas);
+        Assert.DoesNotContain(prod.Findings, f => f.Rule == PlatformRule.ModelFit);
+        var big = prod.Inventory.ModelFits.Single(f => f.Deployment == "llama-70b-chat");
+        Assert.Equal((2, "H100-SXM5-80GB", 160.0), (big.Gpus, big.Device, big.AvailableGiB));
+        Assert.InRange(big.NeededGiB, 100, 130);
+        Assert.True(big.Fits);
+    }
+
+    [Fact]
+    public void The_previous_prod_placement_of_Llama_70B_on_a_40GB_slice_is_a_modelfit_finding_with_needed_and_available_GiB()
+    {
+        var yaml = File.ReadAllText(RepoFiles.StackFile("prod"))
+            .Replace("      gpu: 2\n      replicas: {min: 1, max: 8}", "      gpu: 1\n      replicas: {min: 1, max: 8}", StringComparison.Ordinal);
+
+        var bound = EnvironmentBinder.Bind(StackConfig.FromYaml(yaml));
+
+        var error = Assert.Single(bound.Errors);
+        Assert.Equal("neocloud:serving[2].gpu", error.Path);
+        Assert.StartsWith("model meta-llama/Llama-3.3-70B-Instruct does not fit: it needs 114.7 GiB per replica but 1 × H100-SXM5-80GB on pool \"h100-mixed\" has 80.0 GiB", error.Message, StringComparison.Ordinal);
     }
 }

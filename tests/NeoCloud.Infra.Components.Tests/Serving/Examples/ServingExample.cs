@@ -62,6 +62,37 @@ public static class ServingExample
                 MonitoringRelease = "monitoring",
             }, new ComponentResourceOptions { DependsOn = { keda, monitoring } }); // their CRDs first
         }
+
+        // An LLM on whole GPUs: vLLM's OpenAI server, tensor parallel over 2 H100s, FP8 weights streamed from the bucket;
+        // its pods run at the serving priority (above training and batch).
+        var priorities = new ServingPriorityClasses("priorities", new ServingPriorityClassesArgs { Environment = "prod", CostCenter = "ml-platform" });
+        Input<NodePlacement> wholeGpus = new NodePlacement(
+            poolName: "h100", nodeSelector: new() { ["neocloud.io/pool"] = "h100" },
+            tolerations: [new PlacementToleration("nvidia.com/gpu", "Exists", null, "NoSchedule")],
+            migStrategy: "mixed", gpuModel: "h100-80gb", gpusPerNode: 8, minNodes: 1, maxNodes: 2,
+            allocatableAtMin: new() { ["nvidia.com/gpu"] = 8 }, allocatableAtMax: new() { ["nvidia.com/gpu"] = 16 },
+            nodeCpuMillicores: 190_000, nodeMemoryMebibytes: 1_900_000);
+        _ = new TritonService("llama-70b", new TritonServiceArgs
+        {
+            Namespace = "team-a",
+            Tenant = "team-a",
+            Model = "llama-3.3-70b",
+            Environment = "prod",
+            CostCenter = "ml-platform",
+            Runtime = "vllm", // or triton-vllm, triton-trtllm; Image = "<repository>:<tag>" or "@sha256:…" overrides the pin
+            GpuResource = "nvidia.com/gpu",
+            GpuCount = 2,
+            ModelSize = new ModelSizeArgs { ParametersBillions = 70.6, Precision = "fp8", MaxContextTokens = 8192, MaxConcurrentSequences = 16 },
+            Placement = wholeGpus,
+            ModelRepository = new ModelRepositoryArgs { Endpoint = "http://rook-ceph-rgw-models.storage.svc:80", Bucket = "models", Prefix = "llama-3.3-70b-fp8" },
+            CredentialsSecretName = "model-store-credentials",
+            MinReplicas = 1,
+            MaxReplicas = 8, // 8 replicas × 2 GPUs = the pool's 16 at its maximum size
+            Slo = new LatencySloArgs { P95Ms = 900, P99Ms = 2000 },
+            PrometheusAddress = monitoring.Address,
+            MonitoringRelease = "monitoring",
+            PriorityClassName = priorities.ServingClassName,
+        }, new ComponentResourceOptions { DependsOn = { keda, monitoring } });
         // </example>
     }
 }
