@@ -209,7 +209,7 @@ public sealed class EnvironmentStack
             KubernetesVersion = cluster.KubernetesVersion,
             ManageAddons = access.Eks is not null,
             // CoreDNS on the system pools (SystemAddonPlacement; null without a system pool: the add-on's default placement).
-            CoreDnsConfiguration = SystemAddonPlacement.CoreDnsConfigurationValues(SystemAddonPlacement.NodeSelector(_env, cluster.Name)),
+            CoreDnsConfiguration = SystemAddonPlacement.CoreDnsConfigurationValues(SystemAddonPlacement.NodeSelector(_env, cluster.Name)) is { } coreDns ? (Input<string>)coreDns : null,
             StorageClasses = [.. cluster.StorageClasses.Where(c => !c.Existing).Select(c => new EbsStorageClassArgs
             {
                 Name = c.Name,
