@@ -28,7 +28,7 @@ public sealed class DedicatedPoolTests
     private static GpuPoolPlan PlanOf(EnvironmentModel env, string pool)
     {
         var spec = env.Pool(pool);
-        return GpuPoolPlanner.Plan(GpuNodePoolSpec.ForPool(new OwnershipSpec(env.Environment, env.CostCenter), spec, null, env.Cluster(spec.Cluster).MigStrategy, TenantPools.DedicatedTo(env, pool)));
+        return GpuPoolPlanner.Plan(GpuNodePoolSpec.ForPool(new OwnershipSpec(env.Environment, env.CostCenter), spec, spec.Mig is { } mig ? env.MigConfigs.GetValueOrDefault(mig.ConfigName) : null, env.Cluster(spec.Cluster).MigStrategy, TenantPools.DedicatedTo(env, pool)));
     }
 
     [Fact]
