@@ -226,7 +226,7 @@ public sealed class EnvironmentStack
     // The Args of the pool components: the same specs the binder validated (GpuNodePoolSpec/CpuNodePoolSpec.ForPool).
     private GpuNodePoolArgs PoolArgs(GpuPoolSpec pool, ClusterAccess access)
     {
-        var spec = GpuNodePoolSpec.ForPool(new OwnershipSpec(_env.Environment, _env.CostCenter), pool, MigConfigOf(pool), access.Spec.MigStrategy);
+        var spec = GpuNodePoolSpec.ForPool(new OwnershipSpec(_env.Environment, _env.CostCenter), pool, MigConfigOf(pool), access.Spec.MigStrategy, TenantPools.DedicatedTo(_env, pool.Name));
         return NodeArgs(new GpuNodePoolArgs
         {
             Purpose = spec.Purpose,
@@ -239,6 +239,7 @@ public sealed class EnvironmentStack
             AmiReleaseVersion = spec.AmiReleaseVersion,
             GpuModel = spec.GpuModel,
             GpusPerNode = spec.GpusPerNode,
+            DedicatedTo = spec.DedicatedTo,
         }, access, spec.Substrate!, spec.PoolName, spec.InstanceType, (spec.MinSize, spec.DesiredSize, spec.MaxSize), spec.CapacityType, spec.NodeNames);
     }
 
@@ -455,6 +456,7 @@ public sealed class EnvironmentStack
             RestrictIngress = true,
             ClientNamespaces = [.. TenantPaths.VectorDbUsers(_env)],
             MonitoringNamespace = StackLayout.MonitoringNamespace,
+            SystemNodeSelector = SystemAddonPlacement.NodeSelector(_env, spec.Cluster).ToDictionary(StringComparer.Ordinal),
         }, ChildWasAtRoot(access.Options(ns, _platforms[spec.Cluster].Monitoring), $"{StackLayout.VectorDbRelease}-{VectorDatabasePlan.IngressPolicyName}", $"{StackLayout.VectorDbRelease}-{VectorDatabasePlan.IngressPolicyName}"));
     }
 

@@ -44,7 +44,7 @@ public sealed class PlatformCheckTests
     }
 
     /// <summary>The registered Kubernetes objects of every cluster, as plain manifests.</summary>
-    private static PlatformInventory Registered(IReadOnlyList<MockResourceArgs> resources, EnvironmentModel env)
+    internal static PlatformInventory Registered(IReadOnlyList<MockResourceArgs> resources, EnvironmentModel env)
     {
         var byCluster = resources
             .Where(r => r.Type is { } t && t.StartsWith("kubernetes:", StringComparison.Ordinal) && !t.StartsWith("kubernetes:helm.sh/", StringComparison.Ordinal))

@@ -68,6 +68,14 @@ public sealed class GpuNodePoolArgs : NodePoolArgs
     [Input("amiReleaseVersion")]
     public string? AmiReleaseVersion { get; set; }
 
+    /// <summary>
+    /// The tenant the pool is dedicated to (a DNS label). Its nodes also carry the taint
+    /// <c>neocloud.io/dedicated=&lt;tenant&gt;:NoSchedule</c> and <c>placement</c> adds the matching toleration; the
+    /// <see cref="Tenancy.Tenant"/> admission policy of every other tenant refuses that toleration. Defaults to none (shared).
+    /// </summary>
+    [Input("dedicatedTo")]
+    public string? DedicatedTo { get; set; }
+
     internal GpuNodePoolSpec ToSpec(string name) => new()
     {
         Ownership = ToOwnership(),
@@ -91,6 +99,7 @@ public sealed class GpuNodePoolArgs : NodePoolArgs
         AmiReleaseVersion = AmiReleaseVersion,
         DiskSizeGiB = DiskSizeGiB,
         EnableSsm = EnableSsm,
+        DedicatedTo = DedicatedTo,
         ProvidedInputs = ProvidedInputs(),
     };
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using NeoCloud.Infra.Core.VectorDb;
 using Pulumi;
 
@@ -63,6 +64,14 @@ public sealed class VectorDatabaseArgs : NeoCloudArgs
     [Input("monitoringNamespace")]
     public string MonitoringNamespace { get; set; } = "monitoring";
 
+    /// <summary>
+    /// Node selector of the Qdrant pods (the chart's <c>nodeSelector</c>), e.g. the cluster's system pool
+    /// <c>{"neocloud.io/node-role": "system"}</c> of a <see cref="Gpu.CpuNodePool"/> with <c>System</c>. Defaults to none
+    /// (the chart's placement: any node without taints).
+    /// </summary>
+    [Input("systemNodeSelector")]
+    public Dictionary<string, string>? SystemNodeSelector { get; set; }
+
     /// <summary>The spec Core validates and plans.</summary>
     internal VectorDatabaseSpec ToSpec() => new(
         ToOwnership(),
@@ -80,5 +89,6 @@ public sealed class VectorDatabaseArgs : NeoCloudArgs
         RestrictIngress = RestrictIngress,
         ClientNamespaces = [.. ClientNamespaces ?? []],
         MonitoringNamespace = MonitoringNamespace,
+        SystemNodeSelector = (SystemNodeSelector ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
     };
 }

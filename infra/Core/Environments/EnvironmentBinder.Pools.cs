@@ -97,6 +97,7 @@ public static partial class EnvironmentBinder
                     }
                 }
 
+                ReadDedicatedTo(p, name);
                 p.RejectUnknownKeys();
 
                 // Everything else is the components' rules: the same Validate GpuNodePool / CpuNodePool call.
@@ -256,6 +257,7 @@ public static partial class EnvironmentBinder
                 "MigConfig" or "CustomMigConfig" or "MigStrategy" => mig?.At("config") ?? pool.At("mig"),
                 "TimeSlicingReplicas" => timeSlicing?.At("replicas") ?? pool.At("timeSlicing"),
                 "System" => pool.At("system"),
+                "DedicatedTo" => pool.At("dedicatedTo"),
 
                 // Args-only properties (Inputs, disk, SSM): the binder always sets them right; a problem there is the binder's.
                 _ => pool.Path,

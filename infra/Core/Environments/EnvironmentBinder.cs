@@ -180,6 +180,9 @@ public static partial class EnvironmentBinder
                 errors.Add(error.Path, error.Message, ConfigErrorSource.Capacity);
             }
 
+            // tenants[].pools and gpuPools[].dedicatedTo against the bound pools and quotas: the binder's references.
+            CheckTenantPools(model);
+
             return errors.Count == 0 ? model : null;
         }
 

@@ -84,6 +84,13 @@ public sealed record GpuNodePoolSpec
     public bool? EnableSsm { get; init; }
 
     /// <summary>
+    /// The tenant the pool is dedicated to (<c>gpuPools[].dedicatedTo</c>), a DNS label. Its nodes also carry
+    /// <see cref="Tenancy.DedicatedPools.Taint"/> and the placement adds <see cref="Tenancy.DedicatedPools.Toleration"/>; the
+    /// other tenants' admission policies refuse that toleration. Null: shared.
+    /// </summary>
+    public string? DedicatedTo { get; init; }
+
+    /// <summary>
     /// The Args' <c>Input</c> properties that were given (their values come from other resources, so only their presence
     /// is decided here): <c>ClusterName</c>, <c>NodeSubnetIds</c>, <c>KubernetesVersion</c>.
     /// </summary>
@@ -97,7 +104,8 @@ public sealed record GpuNodePoolSpec
     /// <param name="pool">The bound pool (GPU purpose).</param>
     /// <param name="customMigConfig">The environment's <c>migConfigs</c> entry the pool's MIG config names, or null.</param>
     /// <param name="clusterStrategy">The cluster's MIG strategy, or null when not decided yet.</param>
-    public static GpuNodePoolSpec ForPool(OwnershipSpec ownership, GpuPoolSpec pool, MigConfigDefinition? customMigConfig, Hardware.MigStrategy? clusterStrategy)
+    /// <param name="dedicatedTo">The tenant the pool is dedicated to (<see cref="Tenancy.TenantPools.DedicatedTo"/>), or null.</param>
+    public static GpuNodePoolSpec ForPool(OwnershipSpec ownership, GpuPoolSpec pool, MigConfigDefinition? customMigConfig, Hardware.MigStrategy? clusterStrategy, string? dedicatedTo = null)
     {
         ArgumentNullException.ThrowIfNull(pool);
         var eks = pool.Substrate == Environments.Substrate.Eks;
@@ -123,6 +131,7 @@ public sealed record GpuNodePoolSpec
             Driver = PoolValues.NameOf(PoolValues.Drivers.ToImmutableSortedDictionary(), pool.Driver),
             AmiReleaseVersion = eks ? pool.AmiReleaseVersion : null,
             ProvidedInputs = eks ? GpuPoolPlanner.EksInputs : [],
+            DedicatedTo = dedicatedTo,
         };
     }
 }

@@ -240,6 +240,11 @@ public static partial class GpuPoolPlanner
             Error("MigConfig", $"\"{migName}\" is not a valid label value");
         }
 
+        if (d.DedicatedTo is { } dedicated && !KubernetesNames.IsDnsLabel(dedicated))
+        {
+            Error("DedicatedTo", $"\"{dedicated}\" is not a tenant name (a DNS label: lowercase letters, digits and '-', at most 63 characters)");
+        }
+
         if (mig is { Enabled: true } && timeSlicing > 1)
         {
             Error("TimeSlicingReplicas", $"time-slicing ({timeSlicing} replicas) and MIG ({migName}) cannot be combined on one pool; use one of them");
@@ -336,7 +341,10 @@ public static partial class GpuPoolPlanner
         var (cpu, memory) = sub == Substrate.Eks && catalog.FindInstanceType(d.InstanceType!) is { } it
             ? PoolPlacement.NodeCpuMemory(it.Vcpus, it.MemoryGiB, d.DiskSizeGiB ?? DefaultDiskSizeGiB)
             : (0, 0);
-        var placement = new PoolPlacement(poolName, nodeSelector, [GpuToleration], effective, gpu.Id, gpusPerNode, min, max, capacity.AtMin, capacity.AtMax, cpu, memory);
+        // A dedicated pool also carries its tenant's taint; the placement tolerates it (only that tenant's admission allows it).
+        ImmutableArray<NodeTaint> taints = d.DedicatedTo is { } owner ? [GpuTaint, Tenancy.DedicatedPools.Taint(owner)] : [GpuTaint];
+        ImmutableArray<PodToleration> tolerations = d.DedicatedTo is { } tenant ? [GpuToleration, Tenancy.DedicatedPools.Toleration(tenant)] : [GpuToleration];
+        var placement = new PoolPlacement(poolName, nodeSelector, tolerations, effective, gpu.Id, gpusPerNode, min, max, capacity.AtMin, capacity.AtMax, cpu, memory);
         var amiType = sub == Substrate.Eks ? EksAmiTypes.For(gpu) : null;
         EksNodeGroupPlan? nodeGroup = null;
         if (sub == Substrate.Eks && catalog.FindInstanceType(d.InstanceType!) is { } instance)
@@ -344,10 +352,10 @@ public static partial class GpuPoolPlanner
             var disk = d.DiskSizeGiB ?? DefaultDiskSizeGiB;
             var allocatable = Platform.NodeAllocatable.For(instance.Vcpus, instance.MemoryGiB, disk, capacity.PerNode);
             nodeGroup = new EksNodeGroupPlan($"Nodes of GPU pool {poolName}", d.InstanceType!, amiType!, d.AmiReleaseVersion, PoolValues.NameOf(PoolValues.CapacityTypes, capacityType),
-                disk, min, desired, max, nodeLabels, [GpuTaint], tags, d.EnableSsm ?? false)
+                disk, min, desired, max, nodeLabels, taints, tags, d.EnableSsm ?? false)
             {
                 NodeAllocatable = allocatable,
-                AutoscalerTemplate = AutoscalerNodeTemplate.Tags(nodeLabels, [GpuTaint], allocatable, mig is not null),
+                AutoscalerTemplate = AutoscalerNodeTemplate.Tags(nodeLabels, taints, allocatable, mig is not null),
             };
         }
 
@@ -356,8 +364,8 @@ public static partial class GpuPoolPlanner
             effective,
             d.CustomMigConfig,
             nodeLabels,
-            [GpuTaint],
-            [GpuToleration],
+            taints,
+            tolerations,
             nodeSelector,
             tags,
             amiType,

@@ -74,7 +74,8 @@ public static partial class ConfigInventory
             }
 
             // The cluster's add-ons run on its system pools (their charts' nodeSelector), where it has one: the GPU
-            // Operator, KEDA, the autoscaler, CoreDNS and kube-prometheus-stack (PrometheusSettings.NodeSelector).
+            // Operator, KEDA, the autoscaler, CoreDNS, kube-prometheus-stack (PrometheusSettings.NodeSelector) and Qdrant
+            // (VectorDatabaseSpec.SystemNodeSelector).
             var addons = SystemAddonPlacement.NodeSelector(env, c);
             classes.AddRange(StorageClassesOf(cluster));
             foreach (var ns in new[] { "kube-system", ClientNamespace, StackLayout.MonitoringNamespace, StackLayout.KedaNamespace })
@@ -91,7 +92,7 @@ public static partial class ConfigInventory
                     continue;
                 }
 
-                var plan = GpuPoolPlanner.Plan(GpuNodePoolSpec.ForPool(Ownership(env), pool, MigConfigOf(env, pool), cluster.MigStrategy), cat);
+                var plan = GpuPoolPlanner.Plan(GpuNodePoolSpec.ForPool(Ownership(env), pool, MigConfigOf(env, pool), cluster.MigStrategy, TenantPools.DedicatedTo(env, pool.Name)), cat);
                 poolPlans[pool.Name] = plan;
                 plans.Add(plan);
                 var labels = plan.NodeLabels.SetItem(GpuOperatorWorkloads.NvidiaPciLabel, "true");
@@ -174,7 +175,7 @@ public static partial class ConfigInventory
         if (env.VectorDb is { } vdb)
         {
             namespaces.Add(PlatformNamespace.Of(vdb.Cluster, StackLayout.VectorDbNamespace));
-            var qdrant = VectorDatabasePlanner.Plan(vdb.ToSpec(new OwnershipSpec(env.Environment, env.CostCenter), env.IsProduction, env.Cluster(vdb.Cluster).Substrate == Substrate.Eks, release, TenantPaths.VectorDbUsers(env)));
+            var qdrant = VectorDatabasePlanner.Plan(vdb.ToSpec(new OwnershipSpec(env.Environment, env.CostCenter), env.IsProduction, env.Cluster(vdb.Cluster).Substrate == Substrate.Eks, release, TenantPaths.VectorDbUsers(env)) with { SystemNodeSelector = SystemAddonPlacement.NodeSelector(env, vdb.Cluster) });
             workloads.Add(QdrantWorkloads.For(StackLayout.VectorDbNamespace, "qdrant", qdrant).On(vdb.Cluster));
             policies.Add(Policy(vdb.Cluster, StackLayout.VectorDbNamespace, qdrant.Ingress!));
             flows.Add(new PlatformFlow($"{vdb.Cluster}: Prometheus → Qdrant metrics", Pod(vdb.Cluster, StackLayout.MonitoringNamespace, prometheus, "Prometheus"), Pod(vdb.Cluster, StackLayout.VectorDbNamespace, QdrantWorkloads.PodLabels("qdrant"), "Qdrant"), QdrantChart.HttpPort, "TCP", true));

@@ -42,6 +42,13 @@ public sealed record VectorDatabaseSpec(
 
     /// <summary>With <see cref="RestrictIngress"/>: Prometheus' namespace, admitted on the HTTP port (<c>/metrics</c>).</summary>
     public string? MonitoringNamespace { get; init; } = "monitoring";
+
+    /// <summary>
+    /// Node selector of the Qdrant StatefulSet (the chart's top-level <c>nodeSelector</c>, qdrant/qdrant-helm tag
+    /// qdrant-1.19.0 charts/qdrant/values.yaml and templates/statefulset.yaml): the cluster's system pools
+    /// (<see cref="Gpu.SystemAddonPlacement.NodeSelector"/>). Empty (the default) keeps the chart's <c>{}</c>.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> SystemNodeSelector { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
 }
 
 /// <summary>The one validation and plan of <see cref="VectorDatabaseSpec"/>: the component and the binder (<c>neocloud:vectorDb</c>) call it.</summary>
@@ -138,6 +145,14 @@ public static partial class VectorDatabasePlanner
             problems.Add(nameof(spec.MonitoringNamespace), spec.MonitoringNamespace is null ? "is required with RestrictIngress: true" : $"\"{spec.MonitoringNamespace}\" is not allowed; allowed: {KubernetesNames.DnsLabelRule}");
         }
 
+        foreach (var (key, value) in spec.SystemNodeSelector ?? ImmutableSortedDictionary<string, string>.Empty)
+        {
+            if (!KubernetesNames.IsLabelKey(key) || !KubernetesNames.IsLabelValue(value))
+            {
+                problems.Add($"{nameof(spec.SystemNodeSelector)}[{key}]", $"\"{key}={value}\" is not a node label (a label key and a label value)");
+            }
+        }
+
         return problems.ToImmutable();
     }
 
@@ -158,6 +173,7 @@ public static partial class VectorDatabasePlanner
             spec.Ownership.Labels())
         {
             Ingress = spec.RestrictIngress ? VectorDatabasePlan.IngressPolicy(spec.ClientNamespaces.IsDefault ? [] : spec.ClientNamespaces, spec.MonitoringNamespace!) : null,
+            NodeSelector = (spec.SystemNodeSelector ?? ImmutableSortedDictionary<string, string>.Empty).WithComparers(StringComparer.Ordinal),
         };
     }
 

@@ -1,4 +1,5 @@
 using NeoCloud.Infra.Core.Policy;
+using NeoCloud.Infra.Core.Tenancy;
 using NeoCloud.Infra.Policy.Rules.Configuration;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Kubernetes;
@@ -49,27 +50,19 @@ public sealed class ImagesPinnedRule : IResourceRule
         }
     }
 
-    /// <summary>Why <paramref name="image"/> is not pinned, or null when it is.</summary>
+    /// <summary>
+    /// Why <paramref name="image"/> is not pinned, or null when it is: the tenant admission policy's rule
+    /// (<see cref="PodAdmissionRules.ImageProblem"/>, one implementation so pack and API server cannot drift), plus this
+    /// pack's <c>requireDigest</c> setting.
+    /// </summary>
     public static string? Problem(string image, bool requireDigest)
     {
         ArgumentNullException.ThrowIfNull(image);
-        if (image.Contains("@sha256:", StringComparison.Ordinal) || image.Contains("@sha512:", StringComparison.Ordinal))
-        {
-            return null;
-        }
-        if (requireDigest)
+        if (requireDigest && !image.Contains("@sha256:", StringComparison.Ordinal) && !image.Contains("@sha512:", StringComparison.Ordinal))
         {
             return "has no digest (@sha256:...); digests are required by this policy's settings";
         }
-        var lastSlash = image.LastIndexOf('/');
-        var colon = image.IndexOf(':', lastSlash + 1);
-        if (colon < 0)
-        {
-            return "has no tag (defaults to 'latest'); pin a version tag or a digest";
-        }
-        var tag = image[(colon + 1)..];
-        return tag.Length == 0 || tag.Equals("latest", StringComparison.OrdinalIgnoreCase)
-            ? "uses the 'latest' tag; pin a version tag or a digest"
-            : null;
+
+        return PodAdmissionRules.ImageProblem(image);
     }
 }

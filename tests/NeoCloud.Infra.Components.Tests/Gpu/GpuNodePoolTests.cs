@@ -176,6 +176,25 @@ public class GpuNodePoolTests
         Assert.Equal(["dgx-01", "dgx-02"], (await PulumiTest.ValueAsync(pool.PatchedNodes)).ToArray());
     }
 
+    [Fact]
+    public async Task A_dedicated_pool_taints_its_node_group_and_tolerates_the_taint_in_its_placement()
+    {
+        GpuNodePool? pool = null;
+        var (mocks, _) = await PulumiTest.RunAsync(() => pool = new GpuNodePool("h100", EksH100(a => a.DedicatedTo = "acme")));
+
+        var taints = mocks.Single("aws:eks/nodeGroup:NodeGroup").Inputs["taints"];
+        Assert.Equal(
+            ["nvidia.com/gpu=true:NO_SCHEDULE", "neocloud.io/dedicated=acme:NO_SCHEDULE"],
+            ((ImmutableArray<object>)taints).Select(t => $"{Map(t)["key"]}={Map(t)["value"]}:{Map(t)["effect"]}"));
+        Assert.Equal(["nvidia.com/gpu=true:NoSchedule", "neocloud.io/dedicated=acme:NoSchedule"], (await PulumiTest.ValueAsync(pool!.Taints)).ToArray());
+        var placement = await PulumiTest.ValueAsync(pool.Placement);
+        var dedicated = Assert.Single(placement.Tolerations, t => t.Key == "neocloud.io/dedicated");
+        Assert.Equal(("Equal", "acme"), (dedicated.Operator, dedicated.Value));
+
+        // cluster-autoscaler's node template (scale from zero) knows the taint too.
+        Assert.Contains(mocks.OfType("aws:autoscaling/tag:Tag"), t => Map(t.Inputs["tag"])["key"] is "k8s.io/cluster-autoscaler/node-template/taint/neocloud.io/dedicated" && Map(t.Inputs["tag"])["value"] is "acme:NoSchedule");
+    }
+
     public static TheoryData<string, Action<GpuNodePoolArgs>, string, string> InvalidPools => new()
     {
         { "mig-on-l40s", a => { a.InstanceType = "g6e.12xlarge"; a.MigConfig = "all-1g.10gb"; }, "MigConfig", "L40S does not support MIG" },
@@ -190,6 +209,7 @@ public class GpuNodePoolTests
         { "substrate-spelling", a => a.Substrate = "EKS", "Substrate", "\"EKS\" is not allowed; allowed: eks, onprem" },
         { "onprem-with-subnets", a => { a.Substrate = "onprem"; a.GpuModel = "H100-SXM5-80GB"; a.GpusPerNode = 8; a.NodeNames = ["n1"]; a.InstanceType = null; a.MinSize = a.DesiredSize = a.MaxSize = null; a.ClusterName = null; a.AmiReleaseVersion = null; }, "NodeSubnetIds", "is EKS only" },
         { "environment", a => a.Environment = "Prod", "Environment", "is not allowed" },
+        { "dedicated-to-not-a-tenant-name", a => a.DedicatedTo = "Team_A", "DedicatedTo", "\"Team_A\" is not a tenant name" },
     };
 
     [Theory]

@@ -105,6 +105,30 @@ public sealed class VectorDatabaseTests
     }
 
     [Fact]
+    public async Task The_system_node_selector_places_the_peers_on_the_system_pool_and_defaults_to_the_charts()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new VectorDatabase("qdrant", Args(a => a.SystemNodeSelector = new() { ["neocloud.io/node-role"] = "system" })));
+        var values = Map(mocks.Single("kubernetes:helm.sh/v4:Chart").Inputs["values"]);
+        Assert.Equal("system", Map(values["nodeSelector"])["neocloud.io/node-role"]);
+
+        var (plain, _) = await PulumiTest.RunAsync(() => _ = new VectorDatabase("qdrant", Args()));
+        Assert.False(Map(plain.Single("kubernetes:helm.sh/v4:Chart").Inputs["values"]).ContainsKey("nodeSelector"));
+    }
+
+    [Fact]
+    public async Task A_system_node_selector_that_is_not_a_node_label_fails_and_registers_nothing()
+    {
+        var (mocks, _) = await PulumiTest.RunAsync(() =>
+        {
+            var error = Assert.Throws<ComponentArgsException>(() => new VectorDatabase("qdrant", Args(a => a.SystemNodeSelector = new() { ["neocloud.io/node-role"] = "system pool" })));
+            var problem = Assert.Single(error.Problems);
+            Assert.Equal("SystemNodeSelector[neocloud.io/node-role]", problem.PropertyPath);
+            Assert.Contains("is not a node label", problem.Reason, StringComparison.Ordinal);
+        });
+        Assert.DoesNotContain(mocks.Resources, r => r.Type != "pulumi:pulumi:Stack");
+    }
+
+    [Fact]
     public async Task Required_inputs_left_unset_are_all_reported_and_nothing_registers()
     {
         var (mocks, _) = await PulumiTest.RunAsync(() =>
