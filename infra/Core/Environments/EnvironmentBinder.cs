@@ -183,6 +183,9 @@ public static partial class EnvironmentBinder
             // tenants[].pools and gpuPools[].dedicatedTo against the bound pools and quotas: the binder's references.
             CheckTenantPools(model);
 
+            // A hybrid burst's private path: the on-prem load-balancer implementation and the burst cluster's private link.
+            CheckHybridPaths(model);
+
             return errors.Count == 0 ? model : null;
         }
 

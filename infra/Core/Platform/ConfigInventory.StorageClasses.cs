@@ -26,31 +26,3 @@ public static partial class ConfigInventory
         }
     }
 }
-
-// The hybrid path (issue 14 item 6): what the federation and the burst serving endpoint travel over.
-public static partial class ConfigInventory
-{
-    /// <summary>
-    /// Findings about the private hybrid path between on-prem cluster <paramref name="onPrem"/> and burst cluster
-    /// <paramref name="burst"/>: the on-prem federation endpoint is a LoadBalancer Service, which gets an address only where
-    /// config declares a load-balancer implementation (<c>clusters[].loadBalancer</c>); the federated metrics and the
-    /// internal serving endpoint must travel a declared encrypted private link (<c>clusters[].privateLink</c>).
-    /// </summary>
-    public static IEnumerable<PlatformFinding> HybridPathFindings(EnvironmentModel env, string onPrem, string burst)
-    {
-        ArgumentNullException.ThrowIfNull(env);
-        var onPremIndex = env.Clusters.IndexOf(env.Cluster(onPrem));
-        var burstIndex = env.Clusters.IndexOf(env.Cluster(burst));
-        if (env.Cluster(onPrem).LoadBalancer is null)
-        {
-            yield return new PlatformFinding(PlatformRule.Reachability, $"{onPrem}/{Stacks.StackLayout.MonitoringNamespace}/prometheus-federation",
-                $"the LoadBalancer Service gets no address: neocloud:clusters[{onPremIndex}].loadBalancer declares no load-balancer implementation (metallb or existing)");
-        }
-
-        if (env.Cluster(burst).PrivateLink is null)
-        {
-            yield return new PlatformFinding(PlatformRule.Reachability, $"{burst} → {onPrem}: federated metrics",
-                $"travels no declared private path: plain HTTP between networks; declare the VPN or Direct Connect (MACsec) at neocloud:clusters[{burstIndex}].privateLink");
-        }
-    }
-}

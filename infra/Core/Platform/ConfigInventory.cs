@@ -240,7 +240,6 @@ public static partial class ConfigInventory
                 if (!flows.Any(f => f.Name == $"{burstCluster} → {onPrem}: federated metrics"))
                 {
                     flows.Add(new PlatformFlow($"{burstCluster} → {onPrem}: federated metrics", scraper, lb, BurstScaling.FederationPort, "TCP", true));
-                    findings.AddRange(HybridPathFindings(env, onPrem, burstCluster));
                 }
             }
         }

@@ -2,7 +2,6 @@ using NeoCloud.Infra.Core.Compatibility;
 using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Networking;
-using NeoCloud.Infra.Core.Platform;
 using NeoCloud.Infra.Core.Storage;
 
 namespace NeoCloud.Infra.Core.Tests.Networking;
@@ -132,14 +131,23 @@ public class EksAccessBindingTests
     public void Principal_arns(string arn, bool ok) => Assert.Equal(ok, EksAccessPolicies.IsPrincipalArn(arn));
 
     [Fact]
-    public void Without_a_load_balancer_or_a_private_link_the_platform_check_reports_the_hybrid_path()
+    public void A_hybrid_burst_without_a_load_balancer_or_a_private_link_is_refused_at_the_keys_that_declare_them()
     {
-        var yaml = Replace("      loadBalancer: metallb\n", string.Empty);
-        yaml = yaml.Replace("      privateLink:\n        kind: vpn\n        onPremCidrs: [10.10.0.0/16, 10.20.0.0/16]\n", string.Empty, StringComparison.Ordinal);
-        var report = PlatformCheck.ForConfig(EnvironmentBinder.BindOrThrow(StackConfig.FromYaml(yaml, "prod")));
-        var found = report.Findings.Select(f => f.ToString()).Where(f => f.StartsWith("reachability:", StringComparison.Ordinal)).ToList();
-        Assert.Contains("reachability: dc1/monitoring/prometheus-federation: the LoadBalancer Service gets no address: neocloud:clusters[0].loadBalancer declares no load-balancer implementation (metallb or existing)", found);
-        Assert.Contains(found, f => f.StartsWith("reachability: burst → dc1: federated metrics: travels no declared private path", StringComparison.Ordinal) && f.EndsWith("neocloud:clusters[1].privateLink", StringComparison.Ordinal));
+        var withoutLb = Replace("      loadBalancer: metallb\n", string.Empty);
+        var lb = SingleError(withoutLb);
+        Assert.Equal("neocloud:clusters[0].loadBalancer", lb.Path);
+        Assert.StartsWith("is required: cluster \"dc1\" exposes its Prometheus to burst cluster \"burst\" through a LoadBalancer Service", lb.Message, StringComparison.Ordinal);
+        Assert.EndsWith("allowed: metallb, existing", lb.Message, StringComparison.Ordinal);
+
+        var withoutLink = Replace("      privateLink:\n        kind: vpn\n        onPremCidrs: [10.10.0.0/16, 10.20.0.0/16]\n", string.Empty);
+        var link = SingleError(withoutLink);
+        Assert.Equal("neocloud:clusters[1].privateLink", link.Path);
+        Assert.Contains("only over a declared encrypted private path", link.Message, StringComparison.Ordinal);
+
+        // Both missing: one error per key, and no model (nothing is created).
+        var both = EnvironmentBinder.Bind(StackConfig.FromYaml(withoutLb.Replace("      privateLink:\n        kind: vpn\n        onPremCidrs: [10.10.0.0/16, 10.20.0.0/16]\n", string.Empty, StringComparison.Ordinal), "prod"));
+        Assert.Null(both.Model);
+        Assert.Equal(["neocloud:clusters[0].loadBalancer", "neocloud:clusters[1].privateLink"], both.Errors.Select(e => e.Path));
     }
 
     [Fact]
