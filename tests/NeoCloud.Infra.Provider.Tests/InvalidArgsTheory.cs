@@ -1,6 +1,7 @@
 using System.Reflection;
 using NeoCloud.Infra.Components;
 using NeoCloud.Infra.Components.Tests.Testing;
+using NeoCloud.Infra.Tests.Shared;
 using Pulumi;
 
 namespace NeoCloud.Infra.Provider.Tests;
@@ -66,13 +67,13 @@ public sealed class InvalidArgsTheory
         Exception? underEngine = null;
         try
         {
-            await PulumiTest.RunAsync(() => Rethrow(Construct(constructor, argsType)), mocks: mocks);
+            await PulumiTest.RunAsync(() => ConstructorFailures.Rethrow(Construct(constructor, argsType)), mocks: mocks);
         }
         catch (Exception e)
         {
             underEngine = e;
         }
-        if (underEngine is null || !Chain(underEngine).Any(e => e.Message.Contains($"invalid {argsType.Name}", StringComparison.Ordinal)))
+        if (underEngine is null || !ConstructorFailures.Chain(underEngine).Any(e => e.Message.Contains($"invalid {argsType.Name}", StringComparison.Ordinal)))
         {
             failures.Add($"under the engine the program did not fail with the ComponentArgsException (got {Describe(underEngine)})");
         }
@@ -88,30 +89,8 @@ public sealed class InvalidArgsTheory
         property.GetCustomAttributesData().FirstOrDefault(a => a.AttributeType == typeof(InputAttribute)) is { } input
         && input.ConstructorArguments.Count > 1 && input.ConstructorArguments[1].Value is true;
 
-    private static Exception? Construct(ConstructorInfo constructor, Type argsType)
-    {
-        try
-        {
-            constructor.Invoke([ResourceName, Activator.CreateInstance(argsType), null]);
-            return null;
-        }
-        catch (TargetInvocationException e)
-        {
-            return e.InnerException ?? e;
-        }
-    }
-
-    private static void Rethrow(Exception? e)
-    {
-        if (e is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
-        }
-    }
-
-    private static IEnumerable<Exception> Chain(Exception e) => e is AggregateException a
-        ? a.Flatten().InnerExceptions.SelectMany(Chain).Prepend(e)
-        : e.InnerException is null ? [e] : Chain(e.InnerException).Prepend(e);
+    private static Exception? Construct(ConstructorInfo constructor, Type argsType) =>
+        ConstructorFailures.Capture(() => constructor.Invoke([ResourceName, Activator.CreateInstance(argsType), null]));
 
     private static string Describe(Exception? e) => e is null ? "nothing (it succeeded)" : $"{e.GetType().Name}: {FirstLine(e.Message)}";
 

@@ -62,14 +62,14 @@ public sealed class ComponentParityTests(Xunit.Abstractions.ITestOutputHelper ou
             Exception? underEngine = null;
             try
             {
-                await PulumiTest.RunAsync(() => Rethrow(Construct(built)), mocks: mocks);
+                await PulumiTest.RunAsync(() => ConstructorFailures.Rethrow(Construct(built)), mocks: mocks);
             }
             catch (Exception ex)
             {
                 underEngine = ex;
             }
 
-            var messages = underEngine is null ? [] : Chain(underEngine).Select(x => x.Message).ToList();
+            var messages = underEngine is null ? [] : ConstructorFailures.Chain(underEngine).Select(x => x.Message).ToList();
             foreach (var e in group)
             {
                 var line = $"{built.Args.GetType().Name}.{e.Problem!.PropertyPath}: {e.Problem.Reason}";
@@ -101,30 +101,8 @@ public sealed class ComponentParityTests(Xunit.Abstractions.ITestOutputHelper ou
         Assert.All(specTypes, t => Assert.NotNull(SpecArgs.ComponentOf(t)));
     }
 
-    private static Exception? Construct(SpecArgs.Built built)
-    {
-        try
-        {
-            Activator.CreateInstance(built.Component, built.ResourceName, built.Args, null);
-            return null;
-        }
-        catch (TargetInvocationException e)
-        {
-            return e.InnerException ?? e;
-        }
-    }
-
-    private static void Rethrow(Exception? e)
-    {
-        if (e is not null)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e);
-        }
-    }
-
-    private static IEnumerable<Exception> Chain(Exception e) => e is AggregateException a
-        ? a.Flatten().InnerExceptions.SelectMany(Chain).Prepend(e)
-        : e.InnerException is null ? [e] : Chain(e.InnerException).Prepend(e);
+    private static Exception? Construct(SpecArgs.Built built) =>
+        ConstructorFailures.Capture(() => Activator.CreateInstance(built.Component, built.ResourceName, built.Args, null));
 }
 
 /// <summary>
