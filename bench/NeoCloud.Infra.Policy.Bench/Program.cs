@@ -7,7 +7,7 @@ using NeoCloud.Infra.Policy.Protocol.Wire;
 // Usage (see bench/README.md):
 //   dotnet run -c Release --project bench/NeoCloud.Infra.Policy.Bench -- compare [--runs N]
 //       the native executable, the built dll and the @pulumi/policy Node pack, side by side, through one client, and
-//       the floor (no-op servers); --client http measures through HttpClient instead of H2Client
+//       the floor (no-op servers), timed through h2load (nghttp2-client); --client http times through HttpClient instead
 //   dotnet run -c Release --project bench/NeoCloud.Infra.Policy.Bench -- stress [--target native|dll]
 //       50,000 requests over 100 connections, oversized, 100 MB and malformed messages; RSS before/after
 var mode = args.Length > 0 ? args[0] : "compare";
@@ -53,18 +53,23 @@ string? OptionText(string name, string? fallback)
 }
 
 // `calls --port P --count N`: ConfigureStack (prod) and N Analyze calls of the compare requests against an analyzer that is
-// already running (e.g. under `valgrind --tool=callgrind`), through H2Client; prints the wall time.
+// already running (e.g. under `valgrind --tool=callgrind`): each request validated once through GrpcClient, then
+// count / 200 calls of each through h2load (one connection per request); prints the wall time.
 static int Calls(int port, int count)
 {
     var requests = Enumerable.Range(0, 200).Select(i => Requests.Resource(i).ToByteArray()).ToList();
-    using var client = new H2Client(port);
-    client.Call("ConfigureStack", new AnalyzerStackConfigureRequest { Stack = "prod", Project = "neocloud", Config = { ["neocloud:environment"] = "prod" } }.ToByteArray());
+    using var client = new GrpcClient(port);
+    client.CallAsync("ConfigureStack", new AnalyzerStackConfigureRequest { Stack = "prod", Project = "neocloud", Config = { ["neocloud:environment"] = "prod" } }.ToByteArray()).GetAwaiter().GetResult();
+    var replyFrame = requests.Select(r => 5L + client.CallAsync("Analyze", r).GetAwaiter().GetResult().Length).ToList();
+    var dir = Directory.CreateTempSubdirectory("neocloud-bench-").FullName;
+    var perRequest = Math.Max(1, count / requests.Count);
     var watch = System.Diagnostics.Stopwatch.StartNew();
-    for (var i = 0; i < count; i++)
+    for (var i = 0; i < requests.Count; i++)
     {
-        client.Call("Analyze", requests[i % requests.Count]);
+        H2Load.Run(port, "Analyze", H2Load.WriteBody(dir, $"analyze-{i:D3}.bin", requests[i]), perRequest, replyFrame[i], Path.Combine(dir, "latency.tsv"));
     }
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count} Analyze calls in {watch.Elapsed.TotalMilliseconds:F0} ms"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{perRequest * requests.Count} Analyze calls (h2load) in {watch.Elapsed.TotalMilliseconds:F0} ms"));
+    Directory.Delete(dir, recursive: true);
     return 0;
 }
 

@@ -21,9 +21,9 @@ internal sealed record Target(string Name, string File, string[] Arguments, stri
 
     /// <summary>
     /// Starts the analyzer and reads its port (the first stdout line); the first answer (GetPluginInfo) comes through
-    /// <see cref="H2Client"/>, or through HttpClient when <paramref name="httpClient"/> is set.
+    /// <see cref="GrpcClient"/> (HttpClient).
     /// </summary>
-    public async Task<Analyzer> StartAsync(bool httpClient = false)
+    public async Task<Analyzer> StartAsync()
     {
         var info = new ProcessStartInfo(File) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = WorkingDirectory };
         foreach (var a in Arguments)
@@ -48,33 +48,24 @@ internal sealed record Target(string Name, string File, string[] Arguments, stri
         var port = int.Parse(line!, CultureInfo.InvariantCulture);
         var toPort = watch.Elapsed;
         var client = new GrpcClient(port);
-        H2Client? h2 = null;
-        if (httpClient)
-        {
-            await client.CallAsync("GetPluginInfo", Empties.Bytes);
-        }
-        else
-        {
-            h2 = new H2Client(port);
-            h2.Call("GetPluginInfo", Empties.Bytes);
-        }
-        return new Analyzer(process, client, h2, toPort, watch.Elapsed, errors);
+        await client.CallAsync("GetPluginInfo", Empties.Bytes);
+        return new Analyzer(process, client, toPort, watch.Elapsed, errors);
     }
 }
 
 /// <summary>A running analyzer.</summary>
-internal sealed class Analyzer(Process process, GrpcClient client, H2Client? h2, TimeSpan toPort, TimeSpan toFirstAnswer, List<string> errors) : IDisposable
+internal sealed class Analyzer(Process process, GrpcClient client, TimeSpan toPort, TimeSpan toFirstAnswer, List<string> errors) : IDisposable
 {
     public Process Process { get; } = process;
 
-    /// <summary>HttpClient (SocketsHttpHandler): the stress mode's client, and compare's with <c>--client http</c>.</summary>
+    /// <summary>
+    /// HttpClient (SocketsHttpHandler): the stress mode's client; compare's for the cold-start call, validation and
+    /// warm-up (and its timed client with <c>--client http</c>); the timed client is otherwise h2load (<see cref="H2Load"/>).
+    /// </summary>
     public GrpcClient Client { get; } = client;
 
-    /// <summary>Compare's client (one blocking h2c connection), unless started with the HttpClient.</summary>
-    public H2Client? H2 { get; } = h2;
-
-    /// <summary>One call through compare's client.</summary>
-    public async Task<byte[]> CallAsync(string method, byte[] payload) => H2 is { } h2 ? h2.Call(method, payload) : await Client.CallAsync(method, payload);
+    /// <summary>One call through <see cref="Client"/>; throws unless grpc-status is 0.</summary>
+    public Task<byte[]> CallAsync(string method, byte[] payload) => Client.CallAsync(method, payload);
 
     public TimeSpan ToPort { get; } = toPort;
 
@@ -96,7 +87,6 @@ internal sealed class Analyzer(Process process, GrpcClient client, H2Client? h2,
     public void Dispose()
     {
         Client.Dispose();
-        H2?.Dispose();
         if (!Process.HasExited)
         {
             Process.Kill();
