@@ -53,7 +53,8 @@ public sealed record LoadTrace(string Name, ImmutableArray<(double Seconds, doub
     /// A built-in trace scaled to a deployment: <paramref name="baseRate"/> is the steady load (the check uses 60 % of what
     /// the minimum replicas serve) and <paramref name="peakRate"/> the diurnal peak (80 % of what the maximum replicas serve).
     /// steady: base for 30 min; ramp: base → 10 × base over 20 min, then 10 min flat; spike: base for 5 min, 5 × base for
-    /// 15 min, base for 10 min; diurnal: 24 h between 10 % and 100 % of the peak (lowest at 04:00, highest at 16:00).
+    /// 15 min, base for 15 min (the HPA's default 300 s scale-down window plus the 5 min over which settling is judged);
+    /// diurnal: 24 h between 10 % and 100 % of the peak (lowest at 04:00, highest at 16:00).
     /// </summary>
     public static LoadTrace BuiltIn(string name, double baseRate, double peakRate)
     {
@@ -61,7 +62,7 @@ public sealed record LoadTrace(string Name, ImmutableArray<(double Seconds, doub
         {
             "steady" => new(name, [(0, baseRate)], 1800, null, []),
             "ramp" => new(name, [(0, baseRate), (1200, 10 * baseRate)], 1800, 0, []),
-            "spike" => new(name, [(0, baseRate), (299.999, baseRate), (300, 5 * baseRate), (1199.999, 5 * baseRate), (1200, baseRate)], 1800, 300, []),
+            "spike" => new(name, [(0, baseRate), (299.999, baseRate), (300, 5 * baseRate), (1199.999, 5 * baseRate), (1200, baseRate)], 2100, 300, []),
             "diurnal" => new(name, [.. Enumerable.Range(0, 97).Select(i => (i * 900.0, peakRate * (0.55 - (0.45 * Math.Cos(2 * Math.PI * ((i * 900.0) - (4 * 3600)) / 86400)))))], 86400, null, []),
             _ => throw new ArgumentException($"unknown trace \"{name}\"; built-in traces: {string.Join(", ", BuiltIns)}, or a .csv/.json trace file", nameof(name)),
         };

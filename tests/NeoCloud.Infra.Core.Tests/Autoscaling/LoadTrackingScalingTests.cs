@@ -46,6 +46,9 @@ public sealed class LoadTrackingScalingTests
             var deviation = PlateauDeviation(r);
             Assert.True(deviation.All(d => Math.Abs(d) <= 1), $"{r.Scaler.Deployment}: ready − ideal during the ×5 plateau {deviation.Min()}..{deviation.Max()}");
             Assert.True(r.MeetsSlo, $"{r.Scaler.Deployment}: steady p95 {r.SteadyP95QueueMs:0.#} ms over SLO {r.Scaler.SloP95Ms} ms");
+
+            // After the spike, once the default 300 s scale-down window has passed, replicas are back within ±1 of ideal.
+            Assert.True(r.SettledWithinOne, $"{r.Scaler.Deployment}: not within ±1 of the ideal count over the trace's last 5 minutes");
         }
     }
 
