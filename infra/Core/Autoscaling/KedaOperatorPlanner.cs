@@ -55,10 +55,7 @@ public static class KedaOperatorPlanner
             spec.MonitoringRelease is null || (spec.MonitoringRelease.Length > 0 && KubernetesNames.IsLabelValue(spec.MonitoringRelease)),
             "MonitoringRelease",
             $"{Show(spec.MonitoringRelease)} must be a non-empty Kubernetes label value (the ServiceMonitors' `release` label), or null for no ServiceMonitors");
-        foreach (var (key, value) in spec.SystemNodeSelector ?? ImmutableSortedDictionary<string, string>.Empty)
-        {
-            p.Require(KubernetesNames.IsLabelKey(key) && KubernetesNames.IsLabelValue(value), $"SystemNodeSelector[{key}]", $"\"{key}={value}\" is not a node label (a label key and a label value)");
-        }
+        p.AddRange(Gpu.SystemAddonPlacement.SelectorProblems(spec.SystemNodeSelector));
 
         return p.ToImmutable();
     }

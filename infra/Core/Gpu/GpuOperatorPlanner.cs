@@ -226,13 +226,7 @@ public static class GpuOperatorPlanner
             Error("Namespace", $"\"{ns}\" is not allowed; allowed: {KubernetesNames.DnsLabelRule}");
         }
 
-        foreach (var (key, value) in d.SystemNodeSelector ?? ImmutableSortedDictionary<string, string>.Empty)
-        {
-            if (!KubernetesNames.IsLabelKey(key) || !KubernetesNames.IsLabelValue(value))
-            {
-                Error($"SystemNodeSelector[{key}]", $"\"{key}={value}\" is not a node label (a label key and a label value)");
-            }
-        }
+        errors.AddRange(SystemAddonPlacement.SelectorProblems(d.SystemNodeSelector));
 
         if (release.Length == 0 || !KubernetesNames.IsLabelValue(release))
         {

@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using NeoCloud.Infra.Core.Diagnostics;
 using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Naming;
 
 namespace NeoCloud.Infra.Core.Gpu;
 
@@ -50,6 +52,17 @@ public static class SystemAddonPlacement
         var ordered = new SortedDictionary<string, string>(nodeSelector.ToDictionary(kv => kv.Key, kv => kv.Value), StringComparer.Ordinal);
         return JsonSerializer.Serialize(new SortedDictionary<string, object>(StringComparer.Ordinal) { ["nodeSelector"] = ordered });
     }
+
+    /// <summary>
+    /// The one rule for a component's <c>SystemNodeSelector</c> input (GPU Operator, KEDA, kube-prometheus-stack, Qdrant):
+    /// every entry is a node label, a label key and a label value; a problem at <c>SystemNodeSelector[key]</c> for each
+    /// entry that is not.
+    /// </summary>
+    /// <param name="nodeSelector">The selector, or null (none).</param>
+    public static IEnumerable<SpecProblem> SelectorProblems(IReadOnlyDictionary<string, string>? nodeSelector) =>
+        (nodeSelector ?? None)
+            .Where(kv => !KubernetesNames.IsLabelKey(kv.Key) || !KubernetesNames.IsLabelValue(kv.Value))
+            .Select(kv => new SpecProblem($"SystemNodeSelector[{kv.Key}]", $"\"{kv.Key}={kv.Value}\" is not a node label (a label key and a label value)"));
 
     /// <summary>A chart's <c>nodeSelector</c> value, or null when <paramref name="nodeSelector"/> is empty (leave the chart default).</summary>
     /// <param name="nodeSelector">The selector.</param>

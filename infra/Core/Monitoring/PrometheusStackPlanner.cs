@@ -202,13 +202,7 @@ public static partial class PrometheusStackPlanner
             }
         }
 
-        foreach (var (key, value) in spec.SystemNodeSelector ?? ImmutableSortedDictionary<string, string>.Empty)
-        {
-            if (!KubernetesNames.IsLabelKey(key) || !KubernetesNames.IsLabelValue(value))
-            {
-                problems.Add($"{nameof(spec.SystemNodeSelector)}[{key}]", $"\"{key}={value}\" is not a node label (a label key and a label value)");
-            }
-        }
+        problems.AddRange(Gpu.SystemAddonPlacement.SelectorProblems(spec.SystemNodeSelector));
 
         return problems.ToImmutable();
     }
