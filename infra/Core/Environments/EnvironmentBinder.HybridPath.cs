@@ -1,5 +1,3 @@
-using NeoCloud.Infra.Core.Networking;
-
 namespace NeoCloud.Infra.Core.Environments;
 
 // The private hybrid path (issue 14 item 6): a hybrid burst needs what its federation and its internal serving endpoint
@@ -37,7 +35,8 @@ public static partial class EnvironmentBinder
             }
         }
 
+        // The names clusters[].loadBalancer accepts (the section's table), in the enum's order.
         private static IEnumerable<string> LoadBalancerImplementations() =>
-            Enum.GetValues<LoadBalancerImplementation>().Select(v => v.ToString().ToLowerInvariant());
+            LoadBalancers.OrderBy(kv => kv.Value).Select(kv => kv.Key);
     }
 }
