@@ -73,6 +73,12 @@ public static partial class ConfigInventory
                 workloads.Add(ClusterAutoscalerPlanner.Workload(autoscaler).On(c));
             }
 
+            // The MIG scale-down lock next to it where the cluster has MIG pools (MigScaleDownLockPlanner, MigScaleDownRule).
+            if (MigScaleDownLockSpec.ForCluster(env, cluster, StackLayout.ComponentName(c, MigScaleDownLockPlanner.AppName)) is { } lockSpec)
+            {
+                workloads.Add(MigScaleDownLockPlanner.Workload(MigScaleDownLockPlanner.Plan(lockSpec)).On(c));
+            }
+
             // The cluster's add-ons run on its system pools (their charts' nodeSelector), where it has one: the GPU
             // Operator, KEDA, the autoscaler, CoreDNS, kube-prometheus-stack (PrometheusSettings.NodeSelector) and Qdrant
             // (VectorDatabaseSpec.SystemNodeSelector).

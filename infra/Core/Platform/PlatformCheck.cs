@@ -101,6 +101,7 @@ public static class PlatformCheck
         ArgumentNullException.ThrowIfNull(inventory);
         var findings = new List<PlatformFinding>(extra ?? []);
         findings.AddRange(AdmissionFindings(inventory));
+        findings.AddRange(MigScaleDownRule.Findings(inventory));
         var (placements, pools) = Placement.Place(inventory);
         var byCluster = inventory.Clusters.ToDictionary(c => c.Name, StringComparer.Ordinal);
 
