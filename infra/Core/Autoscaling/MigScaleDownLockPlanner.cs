@@ -134,8 +134,8 @@ public sealed record MigScaleDownLockPlan(
     int IntervalSeconds,
     int ConfigChangeGraceSeconds)
 {
-    /// <summary>The script (<see cref="MigScaleDownLock.Script"/>).</summary>
-    public string Script => MigScaleDownLock.Script;
+    /// <summary>The script (<see cref="MigNodeLock.Script"/>).</summary>
+    public string Script => MigNodeLock.Script;
 
     /// <summary>Key of the script in the ConfigMap, mounted at <see cref="MigScaleDownLockPlanner.ScriptDirectory"/>.</summary>
     public string ScriptKey => MigScaleDownLockPlanner.ScriptKey;
@@ -144,7 +144,7 @@ public sealed record MigScaleDownLockPlan(
 /// <summary>
 /// The MIG scale-down lock (issue 14 item 2, "never removes a node while its MIG layout is being applied"): a one-replica
 /// controller on the system pool that keeps cluster-autoscaler's <c>scale-down-disabled</c> annotation on every node
-/// whose MIG layout is not applied (<see cref="MigScaleDownLock.Decide"/>), with only the RBAC that needs (nodes
+/// whose MIG layout is not applied (<see cref="MigNodeLock.Decide"/>), with only the RBAC that needs (nodes
 /// get/list/watch/patch). The time bounds of <see cref="ClusterAutoscalerPlanner"/> stay: they cover a node's first boot,
 /// the lock covers every apply, including a layout change on a running node.
 /// </summary>
@@ -178,7 +178,7 @@ public static class MigScaleDownLockPlanner
     public const string MemoryLimit = "256Mi";
 
     /// <summary>UID the container runs as (nobody): it needs no root.</summary>
-    public const long RunAsUser = 65534;
+    public const int RunAsUser = 65534;
 
     /// <summary>Priority class: the lock must run whenever cluster-autoscaler runs.</summary>
     public const string PriorityClassName = "system-cluster-critical";

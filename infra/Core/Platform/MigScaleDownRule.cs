@@ -34,7 +34,7 @@ public static class MigScaleDownRule
             yield return new PlatformFinding(PlatformRule.Autoscaling, cluster.Name,
                 $"the node autoscaler may remove nodes of MIG pools {string.Join(", ", migPools)} while the MIG manager applies their layout " +
                 $"(nvidia.com/mig.config.state pending or rebooting): no {MigScaleDownLockPlanner.AppName} Deployment keeps " +
-                $"{MigScaleDownLock.ScaleDownDisabledAnnotation}=true on them (MigScaleDownLockPlanner)");
+                $"{MigNodeLock.ScaleDownDisabledAnnotation}=true on them (MigScaleDownLockPlanner)");
         }
     }
 

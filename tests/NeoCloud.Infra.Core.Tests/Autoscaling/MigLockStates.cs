@@ -62,10 +62,10 @@ internal static class MigLockStates
                                 Set(labels, "nvidia.com/mig.config.state", s);
                                 var annotations = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
                                 annotations["node.alpha.kubernetes.io/ttl"] = "0";
-                                Set(annotations, MigScaleDownLock.AppliedConfigAnnotation, applied);
-                                Set(annotations, MigScaleDownLock.ChangedAtAnnotation, since);
-                                Set(annotations, MigScaleDownLock.OwnerAnnotation, owner);
-                                Set(annotations, MigScaleDownLock.ScaleDownDisabledAnnotation, disabled);
+                                Set(annotations, MigNodeLock.AppliedConfigAnnotation, applied);
+                                Set(annotations, MigNodeLock.ChangedAtAnnotation, since);
+                                Set(annotations, MigNodeLock.OwnerAnnotation, owner);
+                                Set(annotations, MigNodeLock.ScaleDownDisabledAnnotation, disabled);
                                 var name = string.Create(CultureInfo.InvariantCulture, $"node-{nodes.Count:D4}");
                                 nodes.Add((MigNodeState.Of(name, labels.ToImmutable(), annotations.ToImmutable()), labels.ToImmutable()));
                             }

@@ -52,7 +52,7 @@ public sealed class MigScaleDownLockPlannerTests
         Assert.Equal("mig-scale-down-lock", plan.Labels[ResourceLabels.AppName]);
         Assert.Equal("prod", plan.Labels[ResourceLabels.Environment]);
         Assert.All(plan.SelectorLabels, kv => Assert.Equal(kv.Value, plan.Labels[kv.Key]));
-        Assert.Equal(MigScaleDownLock.Script, plan.Script);
+        Assert.Equal(MigNodeLock.Script, plan.Script);
         Assert.Equal(120, MigScaleDownLockPlanner.StaleAfterSeconds(plan));
 
         var workload = MigScaleDownLockPlanner.Workload(plan);

@@ -7,8 +7,8 @@ using NeoCloud.Infra.Core.Autoscaling;
 namespace NeoCloud.Infra.Core.Tests.Autoscaling;
 
 /// <summary>
-/// The controller script that runs in the cluster (<see cref="MigScaleDownLock.Script"/>, POSIX sh + jq) against
-/// <see cref="MigScaleDownLock.Decide"/> on every node state (<see cref="MigLockStates"/>): the real <c>sh</c> and <c>jq</c>,
+/// The controller script that runs in the cluster (<see cref="MigNodeLock.Script"/>, POSIX sh + jq) against
+/// <see cref="MigNodeLock.Decide"/> on every node state (<see cref="MigLockStates"/>): the real <c>sh</c> and <c>jq</c>,
 /// with a <c>kubectl</c> on PATH that serves the node list and records each <c>kubectl patch</c>. jq comes from
 /// scripts/test-tools.txt (scripts/test.sh installs it).
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class MigScaleDownLockScriptTests
             }
 
             var script = Path.Combine(dir.FullName, "lock.sh");
-            File.WriteAllText(script, MigScaleDownLock.Script);
+            File.WriteAllText(script, MigNodeLock.Script);
             var list = new JsonObject
             {
                 ["apiVersion"] = "v1",
@@ -114,7 +114,7 @@ public sealed class MigScaleDownLockScriptTests
         Assert.True(run.Exit == 0, run.Output);
 
         var expected = MigLockStates.All
-            .Select(n => (n.Node.Name, Decision: MigScaleDownLock.Decide(n.Node, MigLockStates.Now, MigLockStates.Grace)))
+            .Select(n => (n.Node.Name, Decision: MigNodeLock.Decide(n.Node, MigLockStates.Now, MigLockStates.Grace)))
             .Where(e => !e.Decision.Patch.IsEmpty)
             .ToList();
         Assert.Equal(expected.Select(e => e.Name), run.Patches.Select(p => p.Node));
@@ -147,7 +147,7 @@ public sealed class MigScaleDownLockScriptTests
     public void A_failed_patch_does_not_stop_the_other_nodes_but_fails_the_pass()
     {
         RequireJq();
-        var nodes = MigLockStates.All.Where(n => !MigScaleDownLock.Decide(n.Node, MigLockStates.Now, MigLockStates.Grace).Patch.IsEmpty).Take(5).ToList();
+        var nodes = MigLockStates.All.Where(n => !MigNodeLock.Decide(n.Node, MigLockStates.Now, MigLockStates.Grace).Patch.IsEmpty).Take(5).ToList();
         var run = RunOnce(nodes, MigLockStates.Now, MigLockStates.Grace, new Dictionary<string, string> { ["FAKE_PATCH_FAILS"] = nodes[1].Node.Name });
 
         Assert.NotEqual(0, run.Exit);

@@ -2,7 +2,7 @@
 # The MIG scale-down lock (NeoCloud.Infra, issue 14): while the GPU Operator's MIG manager applies a node's MIG layout,
 # the node carries cluster-autoscaler.kubernetes.io/scale-down-disabled=true, so cluster-autoscaler never removes it.
 #
-# This script implements exactly MigScaleDownLock.Decide (infra/Core/Autoscaling/MigScaleDownLock.cs); the Core test
+# This script implements exactly MigNodeLock.Decide (infra/Core/Autoscaling/MigNodeLock.cs); the Core test
 # MigScaleDownLockScriptTests runs it against every node state of that decision and compares the patches.
 # Every INTERVAL seconds: list the nodes, decide per node, merge-patch the annotations that change.
 #

@@ -7,12 +7,12 @@ namespace NeoCloud.Infra.Core.Tests.Autoscaling;
 /// The MIG scale-down lock's decision (issue 14: "never removes a node while its MIG layout is being applied"), over
 /// every node state it distinguishes (<see cref="MigLockStates"/>).
 /// </summary>
-public sealed class MigScaleDownLockTests
+public sealed class MigNodeLockTests
 {
-    private const string Disabled = MigScaleDownLock.ScaleDownDisabledAnnotation;
-    private const string Owner = MigScaleDownLock.OwnerAnnotation;
+    private const string Disabled = MigNodeLock.ScaleDownDisabledAnnotation;
+    private const string Owner = MigNodeLock.OwnerAnnotation;
 
-    private static MigLockDecision Decide(MigNodeState node) => MigScaleDownLock.Decide(node, MigLockStates.Now, MigLockStates.Grace);
+    private static MigLockDecision Decide(MigNodeState node) => MigNodeLock.Decide(node, MigLockStates.Now, MigLockStates.Grace);
 
     private static ImmutableSortedDictionary<string, string> After(MigNodeState node) => MigLockStates.Apply(node.Annotations, Decide(node).Patch);
 
@@ -53,19 +53,19 @@ public sealed class MigScaleDownLockTests
         var d = Decide(applied);
 
         Assert.False(d.Locked);
-        Assert.Equal(new Dictionary<string, string?> { [Disabled] = null, [Owner] = null, [MigScaleDownLock.AppliedConfigAnnotation] = "all-2g.20gb" }, d.Patch);
+        Assert.Equal(new Dictionary<string, string?> { [Disabled] = null, [Owner] = null, [MigNodeLock.AppliedConfigAnnotation] = "all-2g.20gb" }, d.Patch);
     }
 
     [Fact]
     public void A_layout_change_under_the_previous_success_is_locked_until_the_MIG_manager_reports_or_the_grace_ends()
     {
-        var applied = ImmutableSortedDictionary<string, string>.Empty.Add(MigScaleDownLock.AppliedConfigAnnotation, "all-1g.10gb");
+        var applied = ImmutableSortedDictionary<string, string>.Empty.Add(MigNodeLock.AppliedConfigAnnotation, "all-1g.10gb");
         var changed = new MigNodeState("n", "all-2g.20gb", "success", applied);
 
         var first = Decide(changed);
         Assert.True(first.Locked);
         Assert.Equal("nvidia.com/mig.config changed from all-1g.10gb to all-2g.20gb; waiting for the MIG manager", first.Reason);
-        Assert.Equal(MigLockStates.Now.ToString(System.Globalization.CultureInfo.InvariantCulture), first.Patch[MigScaleDownLock.ChangedAtAnnotation]);
+        Assert.Equal(MigLockStates.Now.ToString(System.Globalization.CultureInfo.InvariantCulture), first.Patch[MigNodeLock.ChangedAtAnnotation]);
 
         // The MIG manager starts: pending, then success of the new layout.
         var pending = changed with { State = "pending", Annotations = MigLockStates.Apply(applied, first.Patch) };
@@ -74,12 +74,12 @@ public sealed class MigScaleDownLockTests
         var done = pending with { State = "success", Annotations = MigLockStates.Apply(pending.Annotations, during.Patch) };
         var released = Decide(done);
         Assert.False(released.Locked);
-        Assert.Equal("all-2g.20gb", MigLockStates.Apply(done.Annotations, released.Patch)[MigScaleDownLock.AppliedConfigAnnotation]);
+        Assert.Equal("all-2g.20gb", MigLockStates.Apply(done.Annotations, released.Patch)[MigNodeLock.AppliedConfigAnnotation]);
 
         // Or the MIG manager found the layout already applied (success without pending): released after the grace.
         var waited = changed with { Annotations = MigLockStates.Apply(applied, first.Patch) };
-        Assert.True(MigScaleDownLock.Decide(waited, MigLockStates.Now + MigLockStates.Grace - 1, MigLockStates.Grace).Locked);
-        var late = MigScaleDownLock.Decide(waited, MigLockStates.Now + MigLockStates.Grace, MigLockStates.Grace);
+        Assert.True(MigNodeLock.Decide(waited, MigLockStates.Now + MigLockStates.Grace - 1, MigLockStates.Grace).Locked);
+        var late = MigNodeLock.Decide(waited, MigLockStates.Now + MigLockStates.Grace, MigLockStates.Grace);
         Assert.False(late.Locked);
         Assert.Equal("all-2g.20gb reported success for 300s without a new apply: already applied", late.Reason);
     }
@@ -104,8 +104,8 @@ public sealed class MigScaleDownLockTests
             var after = After(node);
             Assert.False(d.Locked);
             Assert.False(after.ContainsKey(Owner) && after[Owner] == "true", node.ToString());
-            Assert.False(after.ContainsKey(MigScaleDownLock.AppliedConfigAnnotation));
-            Assert.False(after.ContainsKey(MigScaleDownLock.ChangedAtAnnotation));
+            Assert.False(after.ContainsKey(MigNodeLock.AppliedConfigAnnotation));
+            Assert.False(after.ContainsKey(MigNodeLock.ChangedAtAnnotation));
             var ownedLock = node.Annotations.GetValueOrDefault(Owner) == "true" && node.Annotations.GetValueOrDefault(Disabled) == "true";
             Assert.Equal(ownedLock ? null : node.Annotations.GetValueOrDefault(Disabled), after.GetValueOrDefault(Disabled));
         }
@@ -121,7 +121,7 @@ public sealed class MigScaleDownLockTests
             Assert.True(second.Patch.IsEmpty, $"{node}: second pass patches {string.Join(", ", second.Patch)}");
             Assert.Equal(first.Locked, second.Locked);
             Assert.Equal("0", After(node)["node.alpha.kubernetes.io/ttl"]);
-            Assert.All(first.Patch.Keys, k => Assert.Contains(k, new[] { Disabled, Owner, MigScaleDownLock.AppliedConfigAnnotation, MigScaleDownLock.ChangedAtAnnotation }));
+            Assert.All(first.Patch.Keys, k => Assert.Contains(k, new[] { Disabled, Owner, MigNodeLock.AppliedConfigAnnotation, MigNodeLock.ChangedAtAnnotation }));
             if (first.Locked)
             {
                 Assert.Equal("true", After(node).GetValueOrDefault(Disabled));
@@ -132,11 +132,11 @@ public sealed class MigScaleDownLockTests
     [Fact]
     public void The_script_is_embedded_and_names_every_key_the_decision_uses()
     {
-        foreach (var key in new[] { Disabled, Owner, MigScaleDownLock.AppliedConfigAnnotation, MigScaleDownLock.ChangedAtAnnotation, "nvidia.com/mig.config", "nvidia.com/mig.config.state" })
+        foreach (var key in new[] { Disabled, Owner, MigNodeLock.AppliedConfigAnnotation, MigNodeLock.ChangedAtAnnotation, "nvidia.com/mig.config", "nvidia.com/mig.config.state" })
         {
-            Assert.Contains($"\"{key}\"", MigScaleDownLock.Script, StringComparison.Ordinal);
+            Assert.Contains($"\"{key}\"", MigNodeLock.Script, StringComparison.Ordinal);
         }
 
-        Assert.StartsWith("#!/bin/sh\n", MigScaleDownLock.Script, StringComparison.Ordinal);
+        Assert.StartsWith("#!/bin/sh\n", MigNodeLock.Script, StringComparison.Ordinal);
     }
 }

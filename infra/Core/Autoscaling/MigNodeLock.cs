@@ -74,7 +74,7 @@ public sealed record MigLockDecision(bool Locked, string Reason, ImmutableSorted
 /// (marked <see cref="OwnerAnnotation"/>). A <c>failed</c> node stays locked until an operator fixes its layout: it is the
 /// node the MIG manager's log explains, and removing it would hide the failure.
 /// </remarks>
-public static partial class MigScaleDownLock
+public static partial class MigNodeLock
 {
     /// <summary>cluster-autoscaler's annotation that excludes a node from scale-down when it is <c>"true"</c>.</summary>
     public const string ScaleDownDisabledAnnotation = "cluster-autoscaler.kubernetes.io/scale-down-disabled";
@@ -187,8 +187,8 @@ public static partial class MigScaleDownLock
 
     private static string LoadScript()
     {
-        using var stream = typeof(MigScaleDownLock).Assembly.GetManifestResourceStream(ScriptResource)
-            ?? throw new InvalidOperationException($"embedded resource {ScriptResource} is missing from {typeof(MigScaleDownLock).Assembly.GetName().Name}");
+        using var stream = typeof(MigNodeLock).Assembly.GetManifestResourceStream(ScriptResource)
+            ?? throw new InvalidOperationException($"embedded resource {ScriptResource} is missing from {typeof(MigNodeLock).Assembly.GetName().Name}");
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd();
     }
