@@ -133,6 +133,18 @@ public sealed class EnvironmentStack
             }, access.Options(cpuPools));
         }
 
+        // ... and, where it resizes MIG pools, the lock that keeps it off a node while its MIG layout is applied (issue 14).
+        if (MigScaleDownLockSpec.ForCluster(_env, cluster, StackLayout.ComponentName(cluster.Name, MigScaleDownLockPlanner.AppName)) is { } migLock)
+        {
+            _ = new MigScaleDownLock(migLock.Name!, new MigScaleDownLockArgs
+            {
+                KubernetesVersion = migLock.KubernetesVersion!,
+                SystemNodeSelector = addonSelector,
+                Environment = _env.Environment,
+                CostCenter = _env.CostCenter,
+            }, access.Options(cpuPools));
+        }
+
         // EKS: CoreDNS and the EBS CSI driver once the system pool exists, and the StorageClasses claims name (issue 14).
         var eksAddons = ClusterAddons(access, cpuPools);
         if (eksAddons is not null)

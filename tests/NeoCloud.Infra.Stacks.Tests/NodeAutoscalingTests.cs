@@ -1,5 +1,7 @@
 using NeoCloud.Infra.Core.Autoscaling;
+using NeoCloud.Infra.Core.Environments;
 using NeoCloud.Infra.Core.Gpu;
+using NeoCloud.Infra.Core.Platform;
 using NeoCloud.Infra.Stacks.Tests.Testing;
 
 namespace NeoCloud.Infra.Stacks.Tests;
@@ -43,6 +45,34 @@ public sealed class NodeAutoscalingTests
     }
 
     [Fact]
+    public async Task Only_the_autoscaled_cluster_with_MIG_pools_runs_the_MIG_scale_down_lock_and_the_check_sees_the_registered_one()
+    {
+        var prod = await StackRun.StackAsync("prod");
+        var env = EnvironmentBinder.BindOrThrow(StackConfig.FromYamlFile(RepoFiles.StackFile("prod")));
+
+        var component = Assert.Single(prod.Mocks.OfType(MigScaleDownLockTypeToken));
+        Assert.Equal("burst-mig-scale-down-lock", component.Name);
+        var deployment = Assert.Single(prod.Mocks.OfType("kubernetes:apps/v1:Deployment"), d => d.Name == "burst-mig-scale-down-lock-deployment");
+        Assert.Equal("burst", RegisteredManifests.ClusterOf(deployment, env));
+        var container = Assert.IsAssignableFrom<IReadOnlyDictionary<string, object>>(Assert.Single(deployment.List("spec", "template", "spec", "containers")));
+        Assert.Equal("docker.io/alpine/k8s:1.33.5", container["image"]);
+        Assert.Equal(CpuPoolPlanner.SystemValue, deployment.Str("spec", "template", "spec", "nodeSelector", CpuPoolPlanner.SystemLabel));
+
+        // The platform check on the registered objects: the registered Deployment is the lock (the config's is replaced);
+        // without it the burst cluster is reported.
+        var config = ConfigInventory.Build(env);
+        var registered = PlatformCheckTests.Registered(prod.Mocks.Resources, env);
+        var merged = ManifestInventory.Merge(config.Inventory, registered);
+        Assert.Single(merged.Workloads, w => w.Cluster == "burst" && w.Name == "burst-mig-scale-down-lock");
+        Assert.True(MigScaleDownRule.HasLock(merged, "burst"));
+        var without = ManifestInventory.Merge(config.Inventory, registered with { Workloads = [.. registered.Workloads.Where(w => w.Name != "burst-mig-scale-down-lock")] });
+        Assert.Equal("burst", Assert.Single(MigScaleDownRule.Findings(without)).Subject);
+
+        // cloud: autoscaled, no MIG pool: no lock.
+        Assert.Empty((await StackRun.StackAsync("cloud")).Mocks.OfType(MigScaleDownLockTypeToken));
+    }
+
+    [Fact]
     public async Task The_prod_burst_pool_offers_its_24_MIG_slices_to_the_autoscaler_before_any_node_exists()
     {
         var m = (await StackRun.StackAsync("prod")).Mocks;
@@ -60,4 +90,6 @@ public sealed class NodeAutoscalingTests
     }
 
     private const string ClusterAutoscalerTypeToken = "neocloud:index:ClusterAutoscaler";
+
+    private const string MigScaleDownLockTypeToken = "neocloud:index:MigScaleDownLock";
 }

@@ -267,13 +267,15 @@ public static class MigScaleDownLockPlanner
         ["/bin/sh", "-c", string.Create(CultureInfo.InvariantCulture,
             $"test -f {HeartbeatFile} && test $(( $(date +%s) - $(stat -c %Y {HeartbeatFile}) )) -lt {StaleAfterSeconds(plan)}")];
 
-    /// <summary>The controller's pod as the platform check places it (one replica, its requests, the system selector, no tolerations).</summary>
+    /// <summary>
+    /// The controller's pod as the platform check places it (one replica, its requests, the system selector, no
+    /// tolerations); source <c>stack</c>: an object the program registers, which the registered manifest replaces.
+    /// </summary>
     /// <param name="plan">The plan.</param>
     public static WorkloadShape Workload(MigScaleDownLockPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return new WorkloadShape("Deployment", plan.Namespace, plan.Name, "neocloud " + AppName + " (" + plan.Image + ")",
-            plan.SelectorLabels, [], WorkloadShape.CpuMemory(CpuRequest, MemoryRequest))
+        return new WorkloadShape("Deployment", plan.Namespace, plan.Name, "stack", plan.Labels, [], WorkloadShape.CpuMemory(CpuRequest, MemoryRequest))
         {
             NodeSelector = plan.NodeSelector,
         };
