@@ -69,7 +69,7 @@ public static class EksAddons
             new(VpcCni, "v1.22.3-eksbuild.1", VpcCniSource + "; not verified for 1.35", Verified: false))),
         KeyValuePair.Create("1.36", Row(
             new(KubeProxy, "v1.36.0-eksbuild.14", KubeProxyDocs),
-            new(CoreDns, "v1.14.2-eksbuild.4", CoreDnsDocs + "; no public table lists 1.36 here: the newest verified build (1.35's) is used", Verified: false),
+            new(CoreDns, "v1.14.3-eksbuild.3", CoreDnsDocs + " (ja_jp managing-coredns.md snapshot listing 1.30-1.36: 1.36 → v1.14.3-eksbuild.3)"),
             new(VpcCni, "v1.22.3-eksbuild.1", VpcCniSource + "; not verified for 1.36", Verified: false))),
     ]);
 
