@@ -21,6 +21,20 @@ public sealed class PlatformSectionTests
     }
 
     [Fact]
+    public void The_plan_lists_the_MIG_scale_down_lock_of_each_autoscaled_cluster_with_MIG_pools()
+    {
+        var prod = PlanRun.Of("prod");
+        var cloud = PlanRun.Of("cloud");
+
+        // Issue 14: prod's burst cluster (cluster-autoscaler over a MIG pool) runs the lock on its system pool; dc1 (no
+        // node autoscaler) and the cloud stack (no MIG pool) do not.
+        var line = Assert.Single(prod.Out.Split('\n'), l => l.Contains("burst/kube-system/burst-mig-scale-down-lock", StringComparison.Ordinal));
+        Assert.Contains("burst-system", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("dc1/kube-system/dc1-mig-scale-down-lock", prod.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("mig-scale-down-lock", cloud.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_json_plan_carries_the_platform_findings_placements_and_pools()
     {
         var platform = PlanRun.Of("prod", "--json").Json().GetProperty("platform");
