@@ -33,7 +33,7 @@ public sealed class MigScaleDownLockScriptTests
 
     private sealed record Run(int Exit, string Output, IReadOnlyList<(string Node, JsonObject Patch)> Patches, bool Heartbeat);
 
-    private static Run RunOnce(IEnumerable<(MigNodeState Node, ImmutableSortedDictionary<string, string> Labels)> nodes, long now, int grace, IReadOnlyDictionary<string, string>? env = null)
+    private static Run RunOnce(IEnumerable<(MigNodeState Node, ImmutableSortedDictionary<string, string> Labels)> nodes, long now, int grace, IReadOnlyDictionary<string, string>? env = null, string shell = "/bin/sh")
     {
         var dir = Directory.CreateTempSubdirectory("neocloud-miglock-");
         try
@@ -68,7 +68,8 @@ public sealed class MigScaleDownLockScriptTests
             var log = Path.Combine(dir.FullName, "patches.log");
             var heartbeat = Path.Combine(dir.FullName, "heartbeat");
 
-            var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true };
+            Assert.True(File.Exists(shell), $"{shell} is missing");
+            var start = new ProcessStartInfo(shell) { RedirectStandardOutput = true, RedirectStandardError = true };
             start.ArgumentList.Add(script);
             start.ArgumentList.Add("--once");
             start.Environment["PATH"] = bin.FullName + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
@@ -106,11 +107,14 @@ public sealed class MigScaleDownLockScriptTests
         (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Any(d => File.Exists(Path.Combine(d, "jq"))),
         "jq is not on PATH: run the tests through scripts/test.sh, which installs it (Debian package 'jq', listed in scripts/test-tools.txt), or apt-get install jq");
 
-    [Fact]
-    public void The_script_patches_exactly_what_the_decision_decides_on_every_node_state()
+    /// <summary>The image's <c>/bin/sh</c> is busybox ash; here the script runs under two other shells: dash (POSIX) and bash.</summary>
+    [Theory]
+    [InlineData("/bin/sh")]
+    [InlineData("/bin/bash")]
+    public void The_script_patches_exactly_what_the_decision_decides_on_every_node_state(string shell)
     {
         RequireJq();
-        var run = RunOnce(MigLockStates.All, MigLockStates.Now, MigLockStates.Grace);
+        var run = RunOnce(MigLockStates.All, MigLockStates.Now, MigLockStates.Grace, shell: shell);
         Assert.True(run.Exit == 0, run.Output);
 
         var expected = MigLockStates.All
