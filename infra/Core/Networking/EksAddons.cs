@@ -52,7 +52,7 @@ public static class EksAddons
     private const string CoreDnsDocs = "AWS EKS User Guide, managing-coredns (\"CoreDNS versions\" table)";
     private const string VpcCniSource = "ministryofjustice/cloud-platform-infrastructure#4678 (2026-07-08): vpc-cni v1.22.3-eksbuild.1 for EKS 1.33";
     private const string EbsCsiSource = "mitodl/ol-infrastructure#5959 (2026-09-21): v1.66.0-eksbuild.1 is the defaultVersion of describe-addon-versions for Kubernetes 1.36";
-    private const string PodIdentitySource = "awslabs/eks-perf-tests#510 (2025-05-20): eks-pod-identity-agent v1.3.7-eksbuild.2 is the latest add-on version";
+    private const string PodIdentitySource = "aws/containers-roadmap#2684 (AWS maintainer, 2025-11-24): eks-pod-identity-agent v1.3.10-eksbuild.1 \"is set to default version in all regions\" (it fixes the podLabels schema of v1.3.8-eksbuild.2); earlier pin v1.3.7-eksbuild.2 (awslabs/eks-perf-tests#510)";
 
     private static readonly ImmutableSortedDictionary<string, ImmutableArray<EksAddonPin>> Pins = ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [
         KeyValuePair.Create("1.33", Row(
@@ -98,7 +98,7 @@ public static class EksAddons
     [
         vpcCni,
         kubeProxy,
-        new(PodIdentityAgent, "v1.3.7-eksbuild.2", PodIdentitySource + "; the source names no Kubernetes version", Verified: false),
+        new(PodIdentityAgent, "v1.3.10-eksbuild.1", PodIdentitySource + "; the source names no Kubernetes version", Verified: false),
         coreDns,
         new(EbsCsiDriver, "v1.66.0-eksbuild.1", EbsCsiSource, Verified: kubeProxy.Version.StartsWith("v1.36.", StringComparison.Ordinal)),
     ];
