@@ -348,6 +348,7 @@ public sealed class EnvironmentStack
             GatewayInstances = _env.IsProduction ? 2 : 1,
             ModelPrefix = StackLayout.ModelPrefix,
             SyncToS3 = sync,
+            SystemNodeSelector = SystemAddonPlacement.NodeSelector(_env, spec.Cluster).ToDictionary(StringComparer.Ordinal),
         }, access.Options(ns));
     }
 

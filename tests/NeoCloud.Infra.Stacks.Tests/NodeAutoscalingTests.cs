@@ -83,10 +83,10 @@ public sealed class NodeAutoscalingTests
         Assert.Equal("24", burst.Str("tags", AutoscalerNodeTemplate.Prefix + "resources/nvidia.com/mig-2g.20gb"));
         Assert.Contains(m.OfType("aws:autoscaling/tag:Tag"), t => t.Str("tag", "key") == AutoscalerNodeTemplate.Prefix + "resources/nvidia.com/mig-2g.20gb" && t.Str("tag", "value") == "24");
 
-        // On-prem: no autoscaler, and the on-prem GPU Operator keeps the chart's placement (dc1 has no system pool).
+        // On-prem: no autoscaler; the on-prem GPU Operator's controller runs on dc1's label-only system pool (dc1-system).
         Assert.Single(m.OfType(ClusterAutoscalerTypeToken));
         var onPrem = Assert.Single(m.OfType("kubernetes:helm.sh/v4:Chart"), c => c.Str("chart") == "gpu-operator" && c.At("values", "driver", "enabled") is true);
-        Assert.Null(onPrem.At("values", "operator"));
+        Assert.Equal(CpuPoolPlanner.SystemValue, onPrem.Str("values", "operator", "nodeSelector", CpuPoolPlanner.SystemLabel));
     }
 
     private const string ClusterAutoscalerTypeToken = "neocloud:index:ClusterAutoscaler";

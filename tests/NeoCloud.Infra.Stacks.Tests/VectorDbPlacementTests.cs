@@ -14,7 +14,7 @@ public sealed class VectorDbPlacementTests
 {
     [Theory]
     [InlineData("cloud", true)]
-    [InlineData("prod", false)]
+    [InlineData("prod", true)]
     public async Task Qdrant_selects_the_system_pool_where_its_cluster_has_one(string stack, bool hasSystemPool)
     {
         var m = (await StackRun.StackAsync(stack)).Mocks;

@@ -64,6 +64,7 @@ public sealed class OnPremObjectStore : ComponentResource
                     {
                         RestartPolicy = "OnFailure",
                         SecurityContext = PodSecurity(),
+                        NodeSelector = plan.SystemNodeSelector.Count == 0 ? null! : CoreData.ToLabels(plan.SystemNodeSelector),
                         Containers =
                         {
                             new ContainerArgs
@@ -146,6 +147,7 @@ public sealed class OnPremObjectStore : ComponentResource
                                 {
                                     RestartPolicy = "Never",
                                     SecurityContext = PodSecurity(),
+                                    NodeSelector = plan.SystemNodeSelector.Count == 0 ? null! : CoreData.ToLabels(plan.SystemNodeSelector),
                                     Containers =
                                     {
                                         new ContainerArgs

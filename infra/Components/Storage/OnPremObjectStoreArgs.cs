@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using NeoCloud.Infra.Core.Storage;
 using Pulumi;
 
@@ -45,11 +46,20 @@ public sealed class OnPremObjectStoreArgs : NeoCloudArgs
     [Input("syncToS3")]
     public S3SyncArgs? SyncToS3 { get; set; }
 
+    /// <summary>
+    /// Node labels the RGW gateway pods (the CephObjectStore's <c>gateway.placement</c>) and the versioning and sync Jobs
+    /// run on, e.g. a system <see cref="Gpu.CpuNodePool"/>'s <c>neocloud.io/node-role: system</c>. Defaults to none
+    /// (Rook's placement).
+    /// </summary>
+    [Input("systemNodeSelector")]
+    public Dictionary<string, string>? SystemNodeSelector { get; set; }
+
     /// <summary>The spec the planner validates and plans.</summary>
     internal OnPremObjectStoreSpec ToSpec() => new(Namespace, BucketName, ToOwnership())
     {
         StoreName = StoreName,
         RookNamespace = RookNamespace,
+        SystemNodeSelector = (SystemNodeSelector ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal),
         Production = Production,
         PoolReplicas = PoolReplicas,
         GatewayInstances = GatewayInstances,

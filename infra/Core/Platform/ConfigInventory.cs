@@ -159,14 +159,15 @@ public static partial class ConfigInventory
         var storeCluster = env.Storage.OnPrem?.Cluster;
         if (env.Storage.OnPrem is { } store)
         {
-            var storePlan = new OnPremObjectStorePlan(StackLayout.ModelPrefix, StackLayout.RookNamespace, StackLayout.ModelStoreNamespace, store.BucketName, env.IsProduction ? 3 : 1, env.IsProduction ? 2 : 1, env.IsProduction, null);
+            var storeSelector = SystemAddonPlacement.NodeSelector(env, store.Cluster);
+            var storePlan = new OnPremObjectStorePlan(StackLayout.ModelPrefix, StackLayout.RookNamespace, StackLayout.ModelStoreNamespace, store.BucketName, env.IsProduction ? 3 : 1, env.IsProduction ? 2 : 1, env.IsProduction, null) { SystemNodeSelector = storeSelector };
             namespaces.Add(PlatformNamespace.Of(store.Cluster, StackLayout.RookNamespace));
             namespaces.Add(PlatformNamespace.Of(store.Cluster, StackLayout.ModelStoreNamespace));
             workloads.Add(RookGatewayWorkloads.For(storePlan).On(store.Cluster));
-            workloads.Add(Stack("Job", StackLayout.ModelStoreNamespace, "model-store-versioning").On(store.Cluster));
+            workloads.Add((Stack("Job", StackLayout.ModelStoreNamespace, "model-store-versioning") with { NodeSelector = storeSelector }).On(store.Cluster));
             if (store.SyncToS3 && env.Storage.ModelBucket is not null)
             {
-                workloads.Add(Stack("CronJob", StackLayout.ModelStoreNamespace, "model-store-s3-sync").On(store.Cluster));
+                workloads.Add((Stack("CronJob", StackLayout.ModelStoreNamespace, "model-store-s3-sync") with { NodeSelector = storeSelector }).On(store.Cluster));
             }
 
             classes.Add(new PlatformStorageClass(store.Cluster, "model-store-bucket", false, StorageClassOrigin.Created, StoragePins.BucketProvisioner));

@@ -59,6 +59,9 @@ public sealed record OnPremObjectStorePlan(
     /// <summary>Key prefix of the Triton model repository in the bucket.</summary>
     public string ModelPrefix { get; init; } = "models";
 
+    /// <summary>Node labels the RGW pods (<c>gateway.placement</c>) and the Jobs (<c>nodeSelector</c>) run on; empty: Rook's and the scheduler's defaults.</summary>
+    public ImmutableSortedDictionary<string, string> SystemNodeSelector { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
     /// <summary>Labels of every object of component <paramref name="component"/>: <c>app.kubernetes.io/*</c>, cost attribution and the owner's extra tags.</summary>
     public ImmutableSortedDictionary<string, string> Labels(string component)
     {
@@ -76,17 +79,31 @@ public sealed record OnPremObjectStorePlan(
     public string ModelRepositoryUrl(string modelPrefix) =>
         $"s3://{GatewayService}.{RookNamespace}.svc:{GatewayPort}/{BucketName}" + (string.IsNullOrEmpty(modelPrefix) ? string.Empty : "/" + modelPrefix.Trim('/'));
 
-    /// <summary>The <c>spec</c> of the <c>CephObjectStore</c>: replicated pools across hosts, pools kept on delete.</summary>
+    /// <summary>
+    /// The <c>spec</c> of the <c>CephObjectStore</c>: replicated pools across hosts, pools kept on delete, and with a
+    /// <see cref="SystemNodeSelector"/> the RGW pods placed by <c>gateway.placement.nodeAffinity</c> (one
+    /// <c>In</c> expression per label, all required: rook/rook Documentation/ceph-object-store-crd.md, the
+    /// <c>gateway.placement</c> block, a Kubernetes <c>NodeAffinity</c>).
+    /// </summary>
     public ImmutableSortedDictionary<string, object> CephObjectStoreSpec()
     {
         ImmutableSortedDictionary<string, object> Pool() => Tree(
             ("failureDomain", FailureDomain),
             ("replicated", Tree(("size", PoolReplicas), ("requireSafeReplicaSize", PoolReplicas > 1))));
+        var gateway = Tree(("port", GatewayPort), ("instances", GatewayInstances));
+        if (SystemNodeSelector.Count > 0)
+        {
+            ImmutableArray<object> expressions = [.. SystemNodeSelector.Select(kv => (object)Tree(("key", kv.Key), ("operator", "In"), ("values", ImmutableArray.Create<object>(kv.Value))))];
+            var required = Tree(("nodeSelectorTerms", ImmutableArray.Create<object>(Tree(("matchExpressions", expressions)))));
+            var affinity = Tree(("requiredDuringSchedulingIgnoredDuringExecution", required));
+            gateway = gateway.Add("placement", Tree(("nodeAffinity", affinity)));
+        }
+
         return Tree(
             ("metadataPool", Pool()),
             ("dataPool", Pool()),
             ("preservePoolsOnDelete", true),
-            ("gateway", Tree(("port", GatewayPort), ("instances", GatewayInstances))));
+            ("gateway", gateway));
     }
 
     /// <summary>The <c>spec</c> of the <c>ObjectBucketClaim</c> of the model bucket.</summary>

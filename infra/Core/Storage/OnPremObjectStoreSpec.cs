@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using NeoCloud.Infra.Core.Diagnostics;
 using NeoCloud.Infra.Core.Environments;
+using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Naming;
 
 namespace NeoCloud.Infra.Core.Storage;
@@ -35,6 +36,12 @@ public sealed record OnPremObjectStoreSpec(string Namespace, string BucketName, 
 
     /// <summary>The hybrid sync to AWS S3, or null.</summary>
     public S3SyncSpec? SyncToS3 { get; init; }
+
+    /// <summary>
+    /// Node labels the RGW gateway pods and the store's Jobs must run on (a system cpu pool's
+    /// <c>neocloud.io/node-role: system</c>); empty: anywhere (Rook's default placement).
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> SystemNodeSelector { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -120,6 +127,7 @@ public static partial class OnPremObjectStorePlanner
             }
         }
 
+        problems.AddRange(SystemAddonPlacement.SelectorProblems(spec.SystemNodeSelector));
         problems.AddRange(OwnershipPlanner.Validate(spec.Ownership));
 
         return problems.ToImmutable();
@@ -144,6 +152,7 @@ public static partial class OnPremObjectStorePlanner
         {
             Ownership = spec.Ownership,
             ModelPrefix = spec.ModelPrefix,
+            SystemNodeSelector = spec.SystemNodeSelector ?? ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal),
         };
     }
 

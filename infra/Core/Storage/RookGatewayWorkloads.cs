@@ -16,6 +16,6 @@ public static class RookGatewayWorkloads
     public static WorkloadShape For(OnPremObjectStorePlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        return new WorkloadShape("Deployment", plan.RookNamespace, $"rook-ceph-rgw-{plan.StoreName}-a", "rook-ceph " + StoragePins.CephApiVersion, StackLayout.RgwPodLabels(plan.StoreName), [], WorkloadShape.NoRequests, plan.GatewayInstances);
+        return new WorkloadShape("Deployment", plan.RookNamespace, $"rook-ceph-rgw-{plan.StoreName}-a", "rook-ceph " + StoragePins.CephApiVersion, StackLayout.RgwPodLabels(plan.StoreName), [], WorkloadShape.NoRequests, plan.GatewayInstances) { NodeSelector = plan.SystemNodeSelector };
     }
 }

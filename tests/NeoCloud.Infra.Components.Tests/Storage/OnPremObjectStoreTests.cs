@@ -63,6 +63,28 @@ public sealed class OnPremObjectStoreTests
     }
 
     [Fact]
+    public async Task A_system_node_selector_places_the_rgw_gateways_and_both_jobs_and_none_leaves_rooks_placement()
+    {
+        var args = Args();
+        args.SystemNodeSelector = new Dictionary<string, string> { ["neocloud.io/node-role"] = "system" };
+        var (mocks, _) = await PulumiTest.RunAsync(() => _ = new OnPremObjectStore("onprem", args));
+        var gateway = Map(Map(mocks.Single("kubernetes:ceph.rook.io/v1:CephObjectStore").Inputs["spec"])["gateway"]);
+        var terms = List(Map(Map(Map(gateway["placement"])["nodeAffinity"])["requiredDuringSchedulingIgnoredDuringExecution"])["nodeSelectorTerms"]);
+        var expression = Map(Assert.Single(List(Map(Assert.Single(terms))["matchExpressions"])));
+        Assert.Equal("neocloud.io/node-role", expression["key"]);
+        Assert.Equal("In", expression["operator"]);
+        Assert.Equal(["system"], List(expression["values"]).Cast<string>());
+        var jobPod = Map(Map(Map(mocks.Single("kubernetes:batch/v1:Job").Inputs["spec"])["template"])["spec"]);
+        Assert.Equal("system", Map(jobPod["nodeSelector"])["neocloud.io/node-role"]);
+        var cronPod = Map(Map(Map(Map(Map(mocks.Single("kubernetes:batch/v1:CronJob").Inputs["spec"])["jobTemplate"])["spec"])["template"])["spec"]);
+        Assert.Equal("system", Map(cronPod["nodeSelector"])["neocloud.io/node-role"]);
+
+        var (plain, _) = await PulumiTest.RunAsync(() => _ = new OnPremObjectStore("onprem", Args()));
+        Assert.False(Map(Map(plain.Single("kubernetes:ceph.rook.io/v1:CephObjectStore").Inputs["spec"])["gateway"]).ContainsKey("placement"));
+        Assert.False(Map(Map(Map(plain.Single("kubernetes:batch/v1:Job").Inputs["spec"])["template"])["spec"]).ContainsKey("nodeSelector"));
+    }
+
+    [Fact]
     public async Task Hybrid_sync_is_a_cronjob_whose_credentials_come_only_from_secrets()
     {
         var (mocks, _) = await PulumiTest.RunAsync(() => _ = new OnPremObjectStore("onprem", Args()));

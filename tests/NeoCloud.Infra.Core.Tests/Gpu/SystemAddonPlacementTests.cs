@@ -70,9 +70,31 @@ public sealed class SystemAddonPlacementTests
     }
 
     [Fact]
+    public void On_prem_every_addon_runs_on_the_system_pool_the_cluster_declares()
+    {
+        // prod's dc1 declares a label-only system pool (dc1-system): the add-on controllers, Rook's RGW gateways and the
+        // model store's jobs select it; the GPU operands and the node-level DaemonSets do not.
+        var report = Check("prod");
+        var addons = report.Inventory.Workloads.Where(w => w.Cluster == "dc1" && !w.DaemonSet
+            && w.Namespace is "gpu-operator" or "keda" or "monitoring" or "vector-db" or "rook-ceph" or "model-store").ToList();
+        Assert.Contains(addons, w => w.Name == "rook-ceph-rgw-models-a");
+        Assert.Contains(addons, w => w.Name == "model-store-versioning");
+        Assert.Contains(addons, w => w.Name == "qdrant");
+        Assert.All(addons, w => Assert.True(w.NodeSelector.TryGetValue(CpuPoolPlanner.SystemLabel, out var role) && role == CpuPoolPlanner.SystemValue, w.Id));
+        foreach (var w in addons)
+        {
+            Assert.Equal("dc1-system", Assert.Single(Assert.Single(report.Placements, p => p.Workload == w).Admitting));
+        }
+    }
+
+    [Fact]
     public void On_prem_without_a_system_pool_the_charts_keep_their_own_placement()
     {
-        var report = Check("prod");
+        var yaml = File.ReadAllText(RepoFiles.StackFile("prod"));
+        var pool = yaml.IndexOf("    # dc1's system nodes", StringComparison.Ordinal);
+        var serving = yaml.IndexOf("  neocloud:serving:", StringComparison.Ordinal);
+        Assert.True(pool > 0 && serving > pool, "prod declares dc1-system just before neocloud:serving");
+        var report = PlatformCheck.ForConfig(EnvironmentBinder.BindOrThrow(StackConfig.FromYaml(yaml.Remove(pool, serving - pool), "prod")));
         var dc1 = report.Inventory.Workloads.Where(w => w.Cluster == "dc1" && w.Source != "stack").ToList();
         Assert.NotEmpty(dc1);
         Assert.All(dc1, w => Assert.False(w.NodeSelector.ContainsKey(CpuPoolPlanner.SystemLabel), w.Id));

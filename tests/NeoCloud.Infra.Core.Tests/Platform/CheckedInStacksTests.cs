@@ -48,7 +48,7 @@ public sealed class CheckedInStacksTests
       cluster: dc1
       substrate: onprem
       purpose: cpu
-      nodes: [dc1-cpu-01, dc1-cpu-02]
+      nodes: [dc1-cpu-11, dc1-cpu-12]
   neocloud:serving:
 """, StringComparison.Ordinal);
         var bound = EnvironmentBinder.Bind(StackConfig.FromYaml(yaml));

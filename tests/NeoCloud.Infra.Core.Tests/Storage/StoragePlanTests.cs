@@ -81,6 +81,39 @@ public sealed class StoragePlanTests
     }
 
     [Fact]
+    public void Rgw_gateways_run_on_the_system_pool_through_required_node_affinity()
+    {
+        var system = System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, string>("neocloud.io/node-role", "system")]);
+        var store = new OnPremObjectStoreSpec("store", "models", new OwnershipSpec("prod", "ml-platform")) { SystemNodeSelector = system };
+        Assert.Empty(OnPremObjectStorePlanner.Validate(store));
+        var plan = OnPremObjectStorePlanner.Plan(store);
+        var json = JsonSerializer.Serialize(plan.CephObjectStoreSpec());
+        using var doc = JsonDocument.Parse(json);
+        var term = doc.RootElement.GetProperty("gateway").GetProperty("placement").GetProperty("nodeAffinity")
+            .GetProperty("requiredDuringSchedulingIgnoredDuringExecution").GetProperty("nodeSelectorTerms")[0];
+        var expression = Assert.Single(term.GetProperty("matchExpressions").EnumerateArray());
+        Assert.Equal("neocloud.io/node-role", expression.GetProperty("key").GetString());
+        Assert.Equal("In", expression.GetProperty("operator").GetString());
+        Assert.Equal(["system"], expression.GetProperty("values").EnumerateArray().Select(v => v.GetString()));
+
+        // The platform check places the gateway pods with the same selector.
+        Assert.Equal(system, RookGatewayWorkloads.For(plan).NodeSelector);
+
+        // Without a selector Rook's own placement stays (no placement block at all).
+        var unplaced = OnPremObjectStorePlanner.Plan(store with { SystemNodeSelector = System.Collections.Immutable.ImmutableSortedDictionary<string, string>.Empty });
+        Assert.False(((System.Collections.Immutable.ImmutableSortedDictionary<string, object>)unplaced.CephObjectStoreSpec()["gateway"]).ContainsKey("placement"));
+    }
+
+    [Fact]
+    public void A_system_node_selector_that_is_not_a_node_label_is_reported_at_its_key()
+    {
+        var bad = System.Collections.Immutable.ImmutableSortedDictionary.CreateRange(StringComparer.Ordinal, [new KeyValuePair<string, string>("node role", "system")]);
+        var store = new OnPremObjectStoreSpec("store", "models", new OwnershipSpec("prod", "ml-platform")) { SystemNodeSelector = bad };
+        var problem = Assert.Single(OnPremObjectStorePlanner.Validate(store));
+        Assert.Equal("SystemNodeSelector[node role]", problem.PropertyPath);
+    }
+
+    [Fact]
     public void OnPremToS3SyncCopiesAndNeverDeletesWhatTheS3SideWrote()
     {
         var plan = new OnPremObjectStorePlan("models", "rook-ceph", "store", "models", 3, 2, true, new S3SyncTarget("neocloud-models-prod", "us-east-1", null, "*/15 * * * *"));
