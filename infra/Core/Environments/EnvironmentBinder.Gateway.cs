@@ -46,6 +46,10 @@ public static partial class EnvironmentBinder
             }
 
             var before = errors.Count;
+
+            // A deployment or pool that did not bind would make "serves no deployment" a second error for one mistake.
+            var servingComplete = (config.Values.GetValueOrDefault("serving") is System.Text.Json.Nodes.JsonArray a ? a.Count : 0) == serving.Length
+                && serving.All(s => pools.Any(p => p.Name == s.Pool) && (s.Burst is null || pools.Any(p => p.Name == s.Burst.Pool)));
             var entries = ImmutableArray.CreateBuilder<GatewayClusterSpec>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var list = g.Objects("clusters", required: true) ?? [];
@@ -79,7 +83,7 @@ public static partial class EnvironmentBinder
 
                 var servesHere = serving.Any(s => pools.FirstOrDefault(p => p.Name == s.Pool)?.Cluster == cluster);
                 var burstOnly = !servesHere && serving.Any(s => s.Burst is { } b && pools.FirstOrDefault(p => p.Name == b.Pool)?.Cluster == cluster);
-                if (!servesHere)
+                if (!servesHere && servingComplete)
                 {
                     errors.Add(c.At("cluster"), burstOnly
                         ? $"cluster \"{cluster}\" runs only burst deployments, which the on-prem cluster's gateway reaches over the private link; list the on-prem cluster instead"
@@ -87,7 +91,7 @@ public static partial class EnvironmentBinder
                     continue;
                 }
 
-                if (enabled && domain is not null && tls is not null)
+                if (servesHere && enabled && domain is not null && tls is not null)
                 {
                     entries.Add(new GatewayClusterSpec(cluster, domain, tls));
                 }

@@ -80,7 +80,8 @@ public static partial class InferenceGatewayPlanner
             problems.Require(KubernetesNames.IsDnsLabel(r.Name) && r.Name.Length <= 58, $"Routes[{i}].Name", $"\"{r.Name}\" is not {KubernetesNames.DnsLabelRule} of at most 58 characters (its GRPCRoute hostname label adds \"-grpc\")");
             problems.Require(names.Add($"{r.Tenant}/{r.Name}"), $"Routes[{i}].Name", $"duplicate route \"{r.Tenant}/{r.Name}\"");
             problems.Require(tenants.Any(t => t.Tenant == r.Tenant), $"Routes[{i}].Tenant", $"tenant \"{r.Tenant}\" has no entry in Tenants (its API key and rate limit)");
-            if (problems.Require(Hostname().IsMatch(r.Hostname ?? string.Empty) && !r.Hostname!.StartsWith('*') && r.Hostname.Length <= 253, $"Routes[{i}].Hostname", $"\"{r.Hostname}\" is not a DNS name of at most 253 characters") && listenerOk)
+            // Against a valid listener hostname only: a broken listener is one mistake, not one per route.
+            if (listenerOk && problems.Require(Hostname().IsMatch(r.Hostname ?? string.Empty) && !r.Hostname!.StartsWith('*') && r.Hostname.Length <= 253, $"Routes[{i}].Hostname", $"\"{r.Hostname}\" is not a DNS name of at most 253 characters"))
             {
                 problems.Require(Matches(spec.Hostname!, r.Hostname!), $"Routes[{i}].Hostname", $"\"{r.Hostname}\" is not served by the listener hostname \"{spec.Hostname}\"");
             }
