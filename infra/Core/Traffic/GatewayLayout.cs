@@ -4,6 +4,7 @@ using NeoCloud.Infra.Core.Gpu;
 using NeoCloud.Infra.Core.Naming;
 using NeoCloud.Infra.Core.Serving;
 using NeoCloud.Infra.Core.Stacks;
+using NeoCloud.Infra.Core.Tenancy;
 
 namespace NeoCloud.Infra.Core.Traffic;
 
@@ -83,6 +84,41 @@ public static class GatewayLayout
             .Select(s => env.Pool(s.Pool).Cluster)
             .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// What admits inference traffic into <paramref name="tenant"/>'s namespace on <paramref name="cluster"/>: the cluster's
+    /// gateway Envoy pods when its gateway routes a deployment of the tenant (on the serving ports of those deployments),
+    /// and on a burst cluster the on-prem gateways' addresses (the private link's on-prem CIDRs) on the HTTP port when
+    /// they send the tenant's overflow there. Null when no gateway reaches the tenant here.
+    /// </summary>
+    public static TenantGatewayIngress? TenantIngress(EnvironmentModel env, string tenant, string cluster)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        var ports = new SortedSet<int>();
+        string? ns = null;
+        var labels = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+        if (ProxyPodLabels(env, cluster) is { } proxy)
+        {
+            foreach (var s in DeploymentsOn(env, cluster).Where(s => s.Tenant == tenant))
+            {
+                ports.UnionWith(ServingPorts(s.Runtime));
+            }
+
+            if (ports.Count > 0)
+            {
+                (ns, labels) = (EnvoyGatewayChart.Namespace, proxy);
+            }
+        }
+
+        ImmutableArray<string> cidrs = [];
+        if (OverflowSources(env, cluster, tenant).Length > 0 && env.Cluster(cluster).PrivateLink is { } link)
+        {
+            cidrs = link.OnPremCidrs;
+            ports.Add(TritonServer.Http.Number);
+        }
+
+        return ns is null && cidrs.IsEmpty ? null : new TenantGatewayIngress(ns, labels, cidrs, [.. ports]);
     }
 
     /// <summary>The serving ports the gateway reaches on a deployment of <paramref name="runtime"/>: HTTP, and gRPC for Triton.</summary>
