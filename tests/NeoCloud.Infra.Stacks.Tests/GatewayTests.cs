@@ -73,4 +73,36 @@ public sealed class GatewayTests
         Assert.Equal([8000.0], Ports(policies["burst/chat"]));
         Assert.Equal(["10.10.0.0/16", "10.20.0.0/16"], From(policies["burst/chat"]).Select(f => (string)Inputs.At(f, "ipBlock", "cidr")!));
     }
+
+    [Theory]
+    [InlineData("dev", "dev")]
+    [InlineData("prod", "dc1")]
+    [InlineData("cloud", "eks-main")]
+    public async Task The_gateway_routes_and_the_tenants_keys_are_stack_outputs(string stack, string cluster)
+    {
+        var run = await StackRun.StackAsync(stack);
+        var endpoints = Assert.IsType<Dictionary<string, object?>>(run.Outputs["endpoints"]);
+        var gateway = Assert.IsType<Dictionary<string, object?>>(Assert.IsType<Dictionary<string, object?>>(endpoints["gateway"])[cluster]);
+        Assert.Equal(["listener", "routes"], gateway.Keys.Order(StringComparer.Ordinal));
+        var keys = Assert.IsType<Dictionary<string, object?>>(run.Outputs["gatewayApiKeys"]);
+        var perCluster = Assert.IsAssignableFrom<Pulumi.Output<Dictionary<string, string>>>(keys[cluster]);
+        Assert.True(await Pulumi.Output.IsSecretAsync(perCluster));
+    }
+
+    [Fact]
+    public async Task A_registered_route_with_a_misspelt_field_fails_the_Gateway_API_schema_and_the_original_passes()
+    {
+        var run = await StackRun.StackAsync("prod");
+        var original = RegisteredManifests.Manifest(run.Mocks.OfType(HttpRoute).Single(r => r.Str("metadata", "name") == "llama-8b-chat"));
+        var broken = (System.Text.Json.Nodes.JsonObject)original.DeepClone();
+        var rule = (System.Text.Json.Nodes.JsonObject)broken["spec"]!["rules"]![0]!;
+        rule["backendRef"] = rule["backendRefs"]!.DeepClone();
+        rule.Remove("backendRefs");
+
+        var result = CrdSchemaCheck.Run([("broken", broken), ("original", original)]);
+
+        Assert.Contains(result.ProblemsOf("broken"), m => m.Contains("backendRef", StringComparison.Ordinal));
+        Assert.Empty(result.ProblemsOf("original"));
+        Assert.Contains("original", result.Covered);
+    }
 }
