@@ -6,6 +6,7 @@ using NeoCloud.Infra.Components.Networking;
 using NeoCloud.Infra.Components.Serving;
 using NeoCloud.Infra.Components.Storage;
 using NeoCloud.Infra.Components.Tenancy;
+using NeoCloud.Infra.Components.Traffic;
 using NeoCloud.Infra.Components.VectorDb;
 using NeoCloud.Infra.Core.Autoscaling;
 using NeoCloud.Infra.Core.Capacity;
@@ -18,6 +19,7 @@ using NeoCloud.Infra.Core.Serving;
 using NeoCloud.Infra.Core.Stacks;
 using NeoCloud.Infra.Core.Storage;
 using NeoCloud.Infra.Core.Tenancy;
+using NeoCloud.Infra.Core.Traffic;
 using NeoCloud.Infra.Core.VectorDb;
 using Pulumi;
 using Aws = Pulumi.Aws;
@@ -44,6 +46,8 @@ public sealed class EnvironmentStack
     private readonly Dictionary<string, Output<ImmutableArray<string>>> _s3Ranges = new(StringComparer.Ordinal);
     private OnPremObjectStore? _store;
     private VectorDatabase? _vectorDb;
+    private readonly Dictionary<string, InternalServingEndpoint> _internalEndpoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, InferenceGateway> _gateways = new(StringComparer.Ordinal);
 
     /// <summary>Composes the stack. Call inside <c>Deployment.RunAsync</c> (or a mock-engine test) with a validated model.</summary>
     /// <param name="env">The bound environment (Core <see cref="EnvironmentBinder"/>).</param>
@@ -69,6 +73,7 @@ public sealed class EnvironmentStack
         ModelCredentials();
         _vectorDb = VectorDb();
         Serving();
+        Gateways();
         Outputs = StackOutputs();
     }
 
@@ -382,6 +387,8 @@ public sealed class EnvironmentStack
                     ModelBucketEgressCidrs = ReadsFromS3(access) && _env.Storage.ModelBucket is { } bucket ? (InputList<string>)S3Ranges(bucket.Region) : null,
                     // The tenant rules in the API server: GPU/MIG only on the pools it may use (tenants[].pools, dedicated pools).
                     Admission = TenantAdmissionArgs.From(TenantPools.Admission(_env, tenant, clusterName)),
+                    // The inference gateway's Envoy pods (and, on a burst cluster, the on-prem gateway over the link), serving ports only.
+                    Gateway = GatewayLayout.TenantIngress(_env, tenant.Name, clusterName) is { } gateway ? TenantGatewayArgs.From(gateway) : null,
                 }, TenantOptions(access));
             }
         }
@@ -488,7 +495,13 @@ public sealed class EnvironmentStack
                 var burstPool = _env.Pool(b.Pool);
                 var burstScaling = BurstScaling.Scaling(s, pool.Cluster);
                 var burstEndpoints = Deploy(s.Name + StackLayout.BurstSuffix, s, burstPool, b.Gpu, 0, b.MaxReplicas, burstScaling, federated.GetValueOrDefault(burstPool.Cluster));
-                burstEndpoints["internal"] = InternalEndpoint(s.Name + StackLayout.BurstSuffix, s.Tenant, _clusters[burstPool.Cluster])?.Address;
+                var internalEndpoint = InternalEndpoint(s.Name + StackLayout.BurstSuffix, s.Tenant, _clusters[burstPool.Cluster]);
+                burstEndpoints["internal"] = internalEndpoint?.Address;
+                if (internalEndpoint is not null)
+                {
+                    _internalEndpoints[s.Name] = internalEndpoint;
+                }
+
                 main["burst"] = burstEndpoints;
             }
 
@@ -577,6 +590,48 @@ public sealed class EnvironmentStack
             ["modelSource"] = source,
             ["replicas"] = new Dictionary<string, object?> { ["min"] = min, ["max"] = max },
         };
+    }
+
+    /// <summary>
+    /// The inference gateway of each cluster <c>neocloud:gateway</c> lists (issue 16): the spec the binder validated
+    /// (<see cref="GatewayLayout.For"/>), after the tenants and deployments it routes to; hybrid routes take the burst
+    /// deployment's internal endpoint address.
+    /// </summary>
+    private void Gateways()
+    {
+        foreach (var gateway in _env.Gateway?.Clusters ?? [])
+        {
+            var spec = GatewayLayout.For(_env, gateway);
+            var access = _clusters[gateway.Cluster];
+            _gateways[gateway.Cluster] = new InferenceGateway(StackLayout.ComponentName(gateway.Cluster, "gateway"), new InferenceGatewayArgs
+            {
+                GatewayName = spec.GatewayName,
+                Namespace = spec.Namespace,
+                TlsSecretName = spec.TlsSecretName,
+                Hostname = spec.Hostname,
+                Routes = [.. spec.Routes.Select(r => new GatewayRouteArgs
+                {
+                    Name = r.Name,
+                    Tenant = r.Tenant,
+                    Hostname = r.Hostname,
+                    HttpPort = r.HttpPort,
+                    GrpcPort = r.GrpcPort,
+                    Burst = r.Burst is { } b ? new GatewayBurstArgs
+                    {
+                        Name = b.Name,
+                        Port = b.Port,
+                        Weight = b.Weight,
+                        PrimaryWeight = b.PrimaryWeight,
+                        Address = _internalEndpoints[r.Name].Address.Apply(a => a ?? throw new InvalidOperationException($"the internal endpoint of \"{b.Name}\" has no address")),
+                    } : null,
+                })],
+                Tenants = [.. spec.Tenants.Select(t => new GatewayTenantArgs { Tenant = t.Tenant, ApiKeySecret = t.ApiKeySecret, Requests = t.Requests, Unit = t.Unit })],
+                SystemNodeSelector = spec.SystemNodeSelector.ToDictionary(StringComparer.Ordinal),
+                ProxyReplicas = spec.ProxyReplicas,
+                Environment = _env.Environment,
+                CostCenter = _env.CostCenter,
+            }, access.Options([.. spec.Tenants.Select(t => _tenants.GetValueOrDefault((gateway.Cluster, t.Tenant)))]));
+        }
     }
 
     /// <summary>
@@ -675,6 +730,7 @@ public sealed class EnvironmentStack
             ["prometheus"] = prometheus,
             ["vectorDb"] = _vectorDb is null ? null : new Dictionary<string, object?> { ["http"] = _vectorDb.HttpEndpoint, ["grpc"] = _vectorDb.GrpcEndpoint },
             ["modelStore"] = _store?.Endpoint,
+            ["gateway"] = _gateways.ToDictionary(kv => kv.Key, kv => (object?)new Dictionary<string, object?> { ["listener"] = kv.Value.ListenerHostname, ["routes"] = kv.Value.Endpoints }, StringComparer.Ordinal),
         };
         var buckets = new Dictionary<string, object?>
         {
@@ -695,6 +751,12 @@ public sealed class EnvironmentStack
             ["policyPack"] = StackLayout.PolicyPack(_env.Policy),
             ["renderedTo"] = _clusters.Values.Where(c => c.Renders).ToDictionary(c => c.Spec.Name, c => (object?)c.Spec.RenderDirectory, StringComparer.Ordinal),
         };
+        if (_gateways.Count > 0)
+        {
+            // The tenants' API keys, by cluster and tenant: a secret output (`pulumi stack output --show-secrets gatewayApiKeys`).
+            outputs["gatewayApiKeys"] = _gateways.ToDictionary(kv => kv.Key, kv => (object?)kv.Value.ApiKeys, StringComparer.Ordinal);
+        }
+
         foreach (var access in _clusters.Values.Where(c => c.Kubeconfig is not null))
         {
             outputs[$"{access.Spec.Name}Kubeconfig"] = access.Kubeconfig;

@@ -6,7 +6,7 @@ namespace NeoCloud.Infra.Stacks.Tests;
 /// <summary>
 /// Strict schemas for the custom resources: every custom resource a checked-in stack registers is checked against the
 /// model generated from its CRD (npm @kubernetes-models/keda 2.0.0 = KEDA v2.19.0 APIs; @kubernetes-models/prometheus-operator
-/// 6.0.0), with unknown fields and wrong types rejected (crd-schemas/check.mjs says how). Kinds no package models are
+/// 6.0.0; @kubernetes-models/gateway-api 2.0.0 for GatewayClass, Gateway, HTTPRoute, GRPCRoute), with unknown fields and wrong types rejected (crd-schemas/check.mjs says how). Kinds no package models are
 /// listed in <see cref="NotCovered"/>, so a new unmodelled kind fails here instead of going unchecked silently.
 /// </summary>
 public sealed class CustomResourceSchemaTests
@@ -16,6 +16,13 @@ public sealed class CustomResourceSchemaTests
     [
         "ceph.rook.io/v1 CephObjectStore",
         "objectbucket.io/v1alpha1 ObjectBucketClaim",
+
+        // Envoy Gateway's own APIs (api/v1alpha1 at v1.9.0): no @kubernetes-models package models them; their fields are
+        // checked against the Go types in Core (InferenceGatewayPlanner) and its tests.
+        "gateway.envoyproxy.io/v1alpha1 EnvoyProxy",
+        "gateway.envoyproxy.io/v1alpha1 SecurityPolicy",
+        "gateway.envoyproxy.io/v1alpha1 BackendTrafficPolicy",
+        "gateway.envoyproxy.io/v1alpha1 Backend",
     ];
 
     [Theory]

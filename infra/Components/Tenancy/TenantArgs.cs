@@ -98,6 +98,14 @@ public sealed class TenantArgs : NeoCloudArgs
     [Input("admission")]
     public TenantAdmissionArgs? Admission { get; set; }
 
+    /// <summary>
+    /// The inference gateway's peers (its Envoy pods; on a hybrid burst cluster the on-prem gateway's private-link CIDRs):
+    /// when set, the NetworkPolicy <c>allow-gateway</c> admits them on <see cref="TenantGatewayArgs.Ports"/> only.
+    /// Defaults to null (no gateway reaches the tenant).
+    /// </summary>
+    [Input("gateway")]
+    public TenantGatewayArgs? Gateway { get; set; }
+
     /// <summary>The spec the planner validates and plans.</summary>
     internal TenantSpec ToSpec() => new(TenantName, Group, CpuRequests, MemoryRequests, ToOwnership())
     {
@@ -115,6 +123,7 @@ public sealed class TenantArgs : NeoCloudArgs
         KubeApiCidrs = [.. KubeApiCidrs ?? []],
         ModelBucketEgress = ModelBucketEgressCidrs is not null,
         AdmissionPools = Admission is { } a ? [.. (a.Pools ?? []).Select(p => p.ToSpec())] : null,
+        Gateway = Gateway?.ToSpec(),
     };
 }
 
@@ -263,4 +272,33 @@ public sealed class SharedServiceArgs : ResourceArgs
     /// <summary>TCP ports of the pods (1-65535, at least one). Required.</summary>
     [Input("ports", required: true)]
     public List<int> Ports { get; set; } = [];
+}
+
+/// <summary>Who carries inference traffic into the tenant (see <see cref="TenantGatewayIngress"/>).</summary>
+public sealed class TenantGatewayArgs : ResourceArgs
+{
+    /// <summary>Namespace of the gateway's Envoy pods (e.g. <c>envoy-gateway-system</c>), or null for none on this cluster. Defaults to null.</summary>
+    [Input("namespace")]
+    public string? Namespace { get; set; }
+
+    /// <summary>Labels of the Envoy pods (an <c>InferenceGateway</c>'s proxy pods). Defaults to none: every pod of <see cref="Namespace"/>.</summary>
+    [Input("podLabels")]
+    public Dictionary<string, string> PodLabels { get; set; } = [];
+
+    /// <summary>Address ranges of a remote gateway (a hybrid link's on-prem CIDRs). Defaults to none.</summary>
+    [Input("cidrs")]
+    public List<string> Cidrs { get; set; } = [];
+
+    /// <summary>The serving ports admitted (TCP; at least one). Required.</summary>
+    [Input("ports", required: true)]
+    public List<int> Ports { get; set; } = [];
+
+    /// <summary>The Args of Core's <see cref="TenantGatewayIngress"/> (e.g. <c>GatewayLayout.TenantIngress</c> of the environment).</summary>
+    public static TenantGatewayArgs From(TenantGatewayIngress gateway)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        return new TenantGatewayArgs { Namespace = gateway.Namespace, PodLabels = new(gateway.PodLabels, StringComparer.Ordinal), Cidrs = [.. gateway.Cidrs], Ports = [.. gateway.Ports] };
+    }
+
+    internal TenantGatewayIngress ToSpec() => new(Namespace, (PodLabels ?? []).ToImmutableSortedDictionary(StringComparer.Ordinal), [.. Cidrs ?? []], [.. Ports ?? []]);
 }

@@ -29,7 +29,7 @@ public static partial class EnvironmentBinder
 {
     /// <summary>The top-level keys this library reads under <c>neocloud:</c> (secret keys may have any name).</summary>
     public static readonly ImmutableArray<string> Keys =
-        ["environment", "costCenter", "topology", "clusters", "gpuPools", "migConfigs", "serving", "tenants", "storage", "monitoring", "vectorDb", "policy", "cost"];
+        ["environment", "costCenter", "topology", "clusters", "gpuPools", "migConfigs", "serving", "tenants", "storage", "monitoring", "vectorDb", "gateway", "policy", "cost"];
 
     private static readonly Dictionary<string, Topology> Topologies = new() { ["onprem"] = Topology.OnPrem, ["cloud"] = Topology.Cloud, ["hybrid"] = Topology.Hybrid };
     private static readonly Dictionary<string, PolicyEnforcement> Enforcements = new() { ["advisory"] = PolicyEnforcement.Advisory, ["strict"] = PolicyEnforcement.Strict };
@@ -164,6 +164,7 @@ public static partial class EnvironmentBinder
             var vectorDbErrors = errors.Count;
             var vectorDb = BindVectorDb(clusters, production, monitoring);
             CheckTenantUses(tenants, vectorDb, errors.Count > vectorDbErrors);
+            var gateway = BindGateway(clusters, serving, pools, tenants);
             var cost = BindCost();
 
             if (errors.Count > 0 || environment is null || costCenter is null || topology is null || policy is null || storage is null || monitoring is null || cost is null)
@@ -172,7 +173,8 @@ public static partial class EnvironmentBinder
             }
 
             var model = new EnvironmentModel(
-                environment, costCenter, topology.Value, clusters, pools, migConfigs, serving, tenants, storage, monitoring, vectorDb, policy, cost);
+                environment, costCenter, topology.Value, clusters, pools, migConfigs, serving, tenants, storage, monitoring, vectorDb, policy, cost)
+            { Gateway = gateway };
 
             // Capacity needs a structurally valid model; its violations are reported the same way.
             foreach (var error in CapacityPlanner.Validate(model))
@@ -185,6 +187,9 @@ public static partial class EnvironmentBinder
 
             // A hybrid burst's private path: the on-prem load-balancer implementation and the burst cluster's private link.
             CheckHybridPaths(model);
+
+            // neocloud:gateway: each gateway's spec through the InferenceGateway planner.
+            CheckGateways(model);
 
             return errors.Count == 0 ? model : null;
         }

@@ -83,6 +83,9 @@ public sealed record EnvironmentModel(
     /// </summary>
     public ImmutableSortedSet<string> SecretValues { get; init; } = ImmutableSortedSet<string>.Empty.WithComparer(StringComparer.Ordinal);
 
+    /// <summary>The inference gateways (<c>neocloud:gateway</c>), or null: none (nothing outside a tenant's <c>allowFrom</c> reaches the models).</summary>
+    public GatewaySettings? Gateway { get; init; }
+
     /// <summary>True for a production stack, where production rules apply (≥ 3 vector DB peers, replicated buckets).</summary>
     public bool IsProduction => IsProductionEnvironment(Environment, Policy.Enforcement);
 
@@ -444,3 +447,30 @@ public enum PolicyEnforcement
 /// <param name="OnPremGpuHourUsd">Amortised cost of one on-prem GPU hour by GPU model id; missing models cost 0 in the plan.</param>
 /// <param name="HoursPerMonth">Hours in a billing month (730).</param>
 public sealed record CostSpec(double SpotDiscount, ImmutableSortedDictionary<string, double> OnPremGpuHourUsd, double HoursPerMonth);
+
+/// <summary>
+/// The <c>neocloud:gateway</c> section: an inference gateway (Envoy Gateway) on each listed serving cluster, and the
+/// per-tenant rate limits of its routes.
+/// </summary>
+/// <param name="Clusters">The clusters that run a gateway (entries with <c>enabled: false</c> are left out).</param>
+/// <param name="DefaultRateLimit">The rate limit of a tenant without its own entry (<c>rateLimit</c>).</param>
+/// <param name="TenantRateLimits">Per-tenant rate limits (<c>tenants[].rateLimit</c>), by tenant name.</param>
+public sealed record GatewaySettings(ImmutableArray<GatewayClusterSpec> Clusters, GatewayRateLimit DefaultRateLimit, ImmutableSortedDictionary<string, GatewayRateLimit> TenantRateLimits)
+{
+    /// <summary>The gateway of <paramref name="cluster"/>, or null.</summary>
+    public GatewayClusterSpec? Of(string cluster) => Clusters.FirstOrDefault(c => c.Cluster == cluster);
+
+    /// <summary>The rate limit of <paramref name="tenant"/>.</summary>
+    public GatewayRateLimit RateLimitOf(string tenant) => TenantRateLimits.GetValueOrDefault(tenant, DefaultRateLimit);
+}
+
+/// <summary>A serving cluster's gateway.</summary>
+/// <param name="Cluster">The cluster.</param>
+/// <param name="Domain">The DNS domain: the listener serves <c>*.&lt;Domain&gt;</c>, each deployment <c>&lt;deployment&gt;.&lt;Domain&gt;</c>.</param>
+/// <param name="TlsSecretName">The kubernetes.io/tls Secret in <c>envoy-gateway-system</c> the listener serves (provided by the operator or cert-manager).</param>
+public sealed record GatewayClusterSpec(string Cluster, string Domain, string TlsSecretName);
+
+/// <summary>A rate limit: <paramref name="Requests"/> per <paramref name="Unit"/> (Second, Minute, Hour, ...).</summary>
+/// <param name="Requests">Requests per unit.</param>
+/// <param name="Unit">The unit as written (the planner checks it against Envoy Gateway's units).</param>
+public sealed record GatewayRateLimit(int Requests, string Unit);

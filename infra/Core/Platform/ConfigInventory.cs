@@ -198,7 +198,7 @@ public static partial class ConfigInventory
                     null, [StackLayout.MonitoringNamespace],
                     storeCluster == c ? new ModelStoreService(StackLayout.RookNamespace, StackLayout.RgwPodLabels(StackLayout.ModelPrefix), StackLayout.RgwPodPort) : null,
                     [], [])
-                { Paths = TenantPaths.For(env, tenant, c) };
+                { Paths = TenantPaths.For(env, tenant, c), Gateway = Traffic.GatewayLayout.TenantIngress(env, tenant.Name, c) };
                 namespaces.Add(new PlatformNamespace(c, tenant.Name, plan.NamespaceLabels().SetItem(TenantPlan.NamespaceNameLabel, tenant.Name)));
                 policies.AddRange(plan.NetworkPolicies().Select(p => Policy(c, tenant.Name, p)));
                 bindings.Add(new PlatformRoleBinding(c, tenant.Name, "tenant-member", [tenant.Group], TenantPlan.RoleRules()));
@@ -305,6 +305,8 @@ public static partial class ConfigInventory
                 findings.Add(new PlatformFinding(PlatformRule.ModelFit, name, $"{s.Model}: the model's size is not stated (parametersBillions + precision or weightsGiB, and maxContextTokens), so its fit in one replica's GPU memory is unchecked"));
             }
         }
+
+        AddGateways(env, namespaces, workloads, flows);
 
         return new ConfigInventoryResult(
             new PlatformInventory(clusters.ToImmutable(), pools.ToImmutable(), workloads.ToImmutable(), claims.ToImmutable(), classes.ToImmutable(), namespaces.ToImmutable(),

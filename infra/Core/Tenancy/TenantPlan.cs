@@ -118,6 +118,9 @@ public sealed record TenantPlan(
     /// </summary>
     public bool ModelBucketEgress { get; init; }
 
+    /// <summary>The inference gateway's peers admitted on the serving ports (policy <see cref="TenantGatewayIngress.PolicyName"/>), or null.</summary>
+    public TenantGatewayIngress? Gateway { get; init; }
+
     /// <summary>The tenant's ValidatingAdmissionPolicy and binding, or null: none (<see cref="TenantSpec.AdmissionPools"/> not given).</summary>
     public TenantAdmissionPlan? Admission { get; init; }
 
@@ -220,6 +223,16 @@ public sealed record TenantPlan(
                 "allow-ingress-namespaces",
                 [PolicyDirection.Ingress],
                 [new([.. IngressNamespaces.Select(ns => new PolicyPeer(Labels1(NamespaceNameLabel, ns), null, null))], [])],
+                []));
+        }
+
+        if (Gateway is { } gateway)
+        {
+            // The gateway's Envoy pods (and a remote gateway's addresses over the private link), on the serving ports only.
+            policies.Add(new(
+                TenantGatewayIngress.PolicyName,
+                [PolicyDirection.Ingress],
+                [new(gateway.Peers(), [.. gateway.Ports.Select(p => new PolicyPort("TCP", p))])],
                 []));
         }
 

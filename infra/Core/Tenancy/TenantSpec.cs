@@ -62,6 +62,9 @@ public sealed record TenantSpec(string TenantName, string Group, string CpuReque
     /// admission policy. Its <see cref="TenantAdmissionSpec.TenantName"/> is this spec's <see cref="TenantName"/>.
     /// </summary>
     public ImmutableArray<AdmissionPool>? AdmissionPools { get; init; }
+
+    /// <summary>The inference gateway's peers admitted on the serving ports (<see cref="TenantGatewayIngress"/>), or null: no gateway.</summary>
+    public TenantGatewayIngress? Gateway { get; init; }
 }
 
 /// <summary>Validation and plan of a <see cref="TenantSpec"/> (architecture.md, component contract 1).</summary>
@@ -169,6 +172,11 @@ public static partial class TenantPlanner
             problems.Require(store.Port is >= 1 and <= 65535, "ModelStore.Port", $"{store.Port} is not a port between 1 and 65535");
         }
 
+        if (spec.Gateway is { } gateway)
+        {
+            problems.AddRange(TenantGatewayIngress.Validate(gateway));
+        }
+
         problems.AddRange(OwnershipPlanner.Validate(spec.Ownership));
         if (spec.AdmissionPools is { } pools)
         {
@@ -197,6 +205,7 @@ public static partial class TenantPlanner
             spec.KubeApiCidrs)
         {
             Paths = spec.Paths,
+            Gateway = spec.Gateway,
             ModelBucketEgress = spec.ModelBucketEgress,
             Tags = spec.Ownership.Tags,
             Admission = spec.AdmissionPools is { } pools ? TenantAdmissionPlanner.Plan(new TenantAdmissionSpec(spec.TenantName, pools)) : null,

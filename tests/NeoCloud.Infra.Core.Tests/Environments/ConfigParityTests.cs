@@ -38,6 +38,7 @@ public sealed class ConfigParityTests(ITestOutputHelper output)
         VectorDatabaseSpec s => VectorDatabasePlanner.Validate(s),
         PrometheusStackSpec s => PrometheusStackPlanner.Validate(s),
         EksClusterSpec s => EksClusterPlanner.Validate(s),
+        NeoCloud.Infra.Core.Traffic.InferenceGatewaySpec s => NeoCloud.Infra.Core.Traffic.InferenceGatewayPlanner.Validate(s),
         _ => throw new InvalidOperationException($"the binder validated a {spec.GetType().Name}: add its planner to {nameof(ConfigParityTests)}.{nameof(Validate)}"),
     };
 

@@ -45,7 +45,7 @@ public sealed class DeclaredPathsTests
 
         // search no longer names a client: the only client flow left is the in-cluster one, and it is closed (a finding).
         Assert.False(Flow(report, "dc1: chat → search/embeddings").Allowed);
-        Assert.Contains(report.Findings, f => f.ToString() == "reachability: dc1: client → search/embeddings: intended flow is closed (port 8000/TCP): egress not isolated (no Egress policy selects it); ingress denied: Ingress isolated by default-deny, allow-same-namespace, allow-ingress-namespaces; no rule admits it");
+        Assert.Contains(report.Findings, f => f.ToString() == "reachability: dc1: client → search/embeddings: intended flow is closed (port 8000/TCP): egress not isolated (no Egress policy selects it); ingress denied: Ingress isolated by default-deny, allow-same-namespace, allow-ingress-namespaces, allow-gateway; no rule admits it");
         Assert.DoesNotContain(report.Inventory.NetworkPolicies, p => p.Namespace == "chat" && p.Name == "allow-to-declared" && p.Cluster == "dc1");
     }
 

@@ -1,5 +1,5 @@
 // Validates custom resources against the models of their CRDs from the @kubernetes-models packages
-// (https://github.com/tommy351/kubernetes-models-ts, third-party/keda and third-party/prometheus-operator).
+// (https://github.com/tommy351/kubernetes-models-ts, third-party/keda, third-party/prometheus-operator and third-party/gateway-api).
 //
 // usage: node check.mjs <objects.json>   objects.json: [{"id": "...", "object": {apiVersion, kind, ...}}]
 // prints one JSON document: {"covered": [id...], "uncovered": [id...], "problems": [{"id", "message"}]}
@@ -23,6 +23,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const packages = {
   "keda.sh": "@kubernetes-models/keda",
   "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
+  "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
 };
 
 const input = JSON.parse(readFileSync(process.argv[2], "utf8"));
