@@ -127,7 +127,7 @@ public sealed class TritonService : ComponentResource
                 $"{name}-servicemonitor",
                 new CustomObjectArgs(ServiceMonitors.ApiVersion, "ServiceMonitor", MonitorMeta(), ServiceMonitors.Triton(plan.Selector).SetItem("endpoints", ImmutableArray.Create<object>(ImmutableSortedDictionary<string, object>.Empty.Add("port", plan.Container.MetricsPort).Add("path", plan.Container.MetricsPath).Add("interval", ServiceMonitors.Interval)))),
                 new CustomResourceOptions { Parent = this, DependsOn = { service } });
-            var group = ServingAlerts.Triton(new WatchedDeployment(name, plan.Namespace, plan.Slo, plan.Autoscaling.ThresholdMs));
+            var group = ServingAlerts.For(plan.Container.Runtime, new WatchedDeployment(name, plan.Namespace, plan.Slo, plan.Autoscaling.ThresholdMs));
             _ = new K8s.ApiExtensions.CustomResource(
                 $"{name}-rules",
                 new CustomObjectArgs(ServiceMonitors.ApiVersion, "PrometheusRule", MonitorMeta(), ImmutableSortedDictionary<string, object>.Empty.Add("groups", ImmutableArray.Create<object>(ServingAlerts.ToSpec(group)))),
@@ -226,7 +226,7 @@ public sealed class TritonService : ComponentResource
             Name = v,
             ValueFrom = new EnvVarSourceArgs { SecretKeyRef = new SecretKeySelectorArgs { Name = args.CredentialsSecretName, Key = v } },
         }).ToList();
-        env.Add(new EnvVarArgs { Name = "TMPDIR", Value = ServingContainerPlan.CacheMountPath });
+        env.AddRange(ServingContainer.CacheEnvironment(c.Runtime).Select(kv => new EnvVarArgs { Name = kv.Key, Value = kv.Value }));
         if (c.Runtime is ServingRuntime.Vllm or ServingRuntime.TritonVllm)
         {
             env.AddRange(ServingContainer.StreamerEnvironment(plan.Repository).Select(kv => new EnvVarArgs { Name = kv.Key, Value = kv.Value }));

@@ -51,7 +51,10 @@ public sealed record ServingContainerPlan(
     int Gpus,
     ImmutableArray<ModelConfigFile> ModelConfig)
 {
-    /// <summary>Where the model cache is mounted (also the container's <c>TMPDIR</c>, where Triton localises an S3 repository).</summary>
+    /// <summary>
+    /// Where the model cache is mounted: the container's <c>TMPDIR</c> and, for the Triton runtimes,
+    /// <c>TRITON_AWS_MOUNT_DIRECTORY</c>, where Triton copies an S3 repository (see <see cref="ServingContainer.CacheEnvironment"/>).
+    /// </summary>
     public const string CacheMountPath = "/models-cache";
 
     /// <summary>Where a generated model repository is mounted.</summary>
@@ -109,6 +112,29 @@ public static class ServingContainer
     /// </summary>
     public static int StartupBudgetSeconds(double? weightsGiB, int floorSeconds) =>
         Math.Max(floorSeconds, weightsGiB is { } w ? 300 + (int)Math.Ceiling(10 * w) : 0);
+
+    /// <summary>
+    /// The environment that puts the runtime's local copies on the model cache (<see cref="ServingContainerPlan.CacheMountPath"/>)
+    /// instead of the container's root filesystem. Triton does not read <c>TMPDIR</c> for an S3 repository: it copies
+    /// every model directory it loads into <c>mkdtemp(&lt;dir&gt;/folderXXXXXX)</c> where &lt;dir&gt; is
+    /// <c>TRITON_AWS_MOUNT_DIRECTORY</c> or, unset, the hard-coded <c>/tmp</c> (triton-inference-server/core
+    /// src/filesystem/implementations/s3.h <c>LocalizePath</c> and common.h <c>kDefaultMountDirectory = "/tmp"</c>, local.h
+    /// <c>MakeTemporaryDirectory</c>, @ 73aad7c; server docs/user_guide/model_repository.md "Cloud Storage with Environment
+    /// variables"), so the Triton runtimes get <c>TRITON_AWS_MOUNT_DIRECTORY</c>. <c>TMPDIR</c> stays for everything else
+    /// that writes temporary files (Python's tempfile, vLLM and the vLLM backend).
+    /// </summary>
+    /// <param name="runtime">The runtime.</param>
+    public static ImmutableSortedDictionary<string, string> CacheEnvironment(ServingRuntime runtime)
+    {
+        var env = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        env["TMPDIR"] = ServingContainerPlan.CacheMountPath;
+        if (runtime != ServingRuntime.Vllm)
+        {
+            env["TRITON_AWS_MOUNT_DIRECTORY"] = ServingContainerPlan.CacheMountPath;
+        }
+
+        return env.ToImmutable();
+    }
 
     /// <summary>Decides the container of one replica.</summary>
     /// <param name="runtime">The runtime.</param>
