@@ -57,7 +57,8 @@ public sealed class TritonService : ComponentResource
             return p;
         });
 
-        // The generated model repository (triton-vllm: config.pbtxt + model.json), mounted into the server.
+        // The generated model repository (triton-vllm: config.pbtxt + model.json) or load request (triton with batching or
+        // instances: the model's configuration, posted to the load API), mounted into the server.
         K8s.Core.V1.ConfigMap? modelConfig = null;
         if (!plan.ModelConfig().IsEmpty)
         {
@@ -246,7 +247,7 @@ public sealed class TritonService : ComponentResource
         var files = plan.ModelConfig();
         if (!files.IsEmpty)
         {
-            mounts.Add(new VolumeMountArgs { Name = "model-config", MountPath = ServingContainerPlan.GeneratedRepositoryPath, ReadOnly = true });
+            mounts.Add(new VolumeMountArgs { Name = "model-config", MountPath = c.ModelConfigMountPath, ReadOnly = true });
             volumes.Add(new VolumeArgs
             {
                 Name = "model-config",

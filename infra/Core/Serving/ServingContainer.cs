@@ -59,6 +59,12 @@ public sealed record ServingContainerPlan(
 
     /// <summary>Where a generated model repository is mounted.</summary>
     public const string GeneratedRepositoryPath = "/opt/neocloud/models";
+
+    /// <summary>Where <see cref="ModelConfig"/> is mounted: the generated repository (triton-vllm) or the load request's directory (triton with batching or instances).</summary>
+    public string ModelConfigMountPath { get; init; } = GeneratedRepositoryPath;
+
+    /// <summary>True when the plain Triton server loads its model with a generated configuration through the load API (<see cref="TritonModelConfig"/>).</summary>
+    public bool LoadsGeneratedConfig => Runtime == ServingRuntime.Triton && !ModelConfig.IsDefaultOrEmpty;
 }
 
 /// <summary>The per-runtime rules of <see cref="ServingContainerPlan"/>.</summary>
@@ -148,7 +154,9 @@ public static class ServingContainer
     /// <param name="modelLoadTimeoutSeconds">The configured model-load timeout (floor of the startup budget).</param>
     /// <param name="gpuMemoryShare">Share of the device memory the engine may take (1 / time-slicing replicas), for vLLM's <c>--gpu-memory-utilization</c>.</param>
     /// <param name="migComputeSlices">Compute slices of the replica's MIG profile, or null for whole GPUs.</param>
-    public static ServingContainerPlan Plan(ServingRuntime runtime, string? image, int gpus, string modelName, ModelRepository repository, ModelSize? size, string? cpu, string? memory, int modelLoadTimeoutSeconds, double gpuMemoryShare = 1, int? migComputeSlices = null)
+    /// <param name="batching">Triton's dynamic batching (runtime triton only), or null.</param>
+    /// <param name="instances">Triton's model instances (runtime triton only), or null.</param>
+    public static ServingContainerPlan Plan(ServingRuntime runtime, string? image, int gpus, string modelName, ModelRepository repository, ModelSize? size, string? cpu, string? memory, int modelLoadTimeoutSeconds, double gpuMemoryShare = 1, int? migComputeSlices = null, TritonBatchingSpec? batching = null, TritonInstancesSpec? instances = null)
     {
         ArgumentNullException.ThrowIfNull(repository);
         double? weights = size is null ? null : ModelFit.For(modelName, modelName, size, 1, gpus, "device").WeightsGiB;
@@ -163,6 +171,17 @@ public static class ServingContainer
             return new ServingContainerPlan(runtime, img, ["python3", "-m", "vllm.entrypoints.openai.api_server"], [VllmHttp],
                 ready, ready with { PeriodSeconds = 15, FailureThreshold = 4 }, ready with { FailureThreshold = startupThreshold }, budget,
                 VllmHttp.Name, "/metrics", common.Shm, common.Cache, common.Cpu, common.Memory, gpus, []);
+        }
+
+        if (runtime == ServingRuntime.Triton && (batching is not null || instances is not null))
+        {
+            // triton with batching/instances: the model is loaded through the load API with the generated configuration
+            // (TritonModelConfig); the container is started once that model is ready.
+            return new ServingContainerPlan(runtime, img, [], TritonServer.Ports,
+                TritonServer.Readiness, TritonServer.Liveness, TritonModelConfig.Startup(modelName, budget), budget,
+                TritonServer.Metrics.Name, "/metrics", common.Shm, common.Cache, common.Cpu, common.Memory, gpus,
+                [new ModelConfigFile(TritonModelConfig.LoadRequestFile, TritonModelConfig.LoadRequestFile, TritonModelConfig.LoadRequest(modelName, batching, instances))])
+            { ModelConfigMountPath = TritonModelConfig.MountPath };
         }
 
         // triton-vllm: a generated repository (config.pbtxt + model.json) whose engine streams the weights from S3;
@@ -275,31 +294,5 @@ public static class ServingContainer
             new ModelConfigFile("config.pbtxt", $"{modelName}/config.pbtxt", config),
             new ModelConfigFile("model.json", $"{modelName}/1/model.json", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n"),
         ];
-    }
-
-    /// <summary>
-    /// A Triton model configuration with dynamic batching and instance settings (triton-inference-server/common
-    /// protobuf/model_config.proto: <c>max_batch_size</c>, <c>dynamic_batching { preferred_batch_size,
-    /// max_queue_delay_microseconds }</c>, <c>instance_group [{ count, kind: KIND_GPU }]</c>), for a model of the plain
-    /// runtime; published as the deployment's <c>model-config</c> ConfigMap for the repository's owner.
-    /// </summary>
-    /// <param name="modelName">Model name.</param>
-    /// <param name="backend">Triton backend (e.g. onnxruntime, tensorrt, python).</param>
-    /// <param name="maxBatchSize">Largest batch.</param>
-    /// <param name="maxQueueDelayMicroseconds">Longest time a request waits for a batch to fill.</param>
-    /// <param name="instances">Model instances per GPU.</param>
-    public static string TritonModelConfig(string modelName, string backend, int maxBatchSize, int maxQueueDelayMicroseconds, int instances)
-    {
-        var preferred = new[] { maxBatchSize / 2, maxBatchSize }.Where(n => n > 0).Distinct().Select(n => n.ToString(CultureInfo.InvariantCulture));
-        return new StringBuilder()
-            .Append("name: \"").Append(modelName).Append("\"\n")
-            .Append("backend: \"").Append(backend).Append("\"\n")
-            .Append(string.Create(CultureInfo.InvariantCulture, $"max_batch_size: {maxBatchSize}\n"))
-            .Append("dynamic_batching {\n")
-            .Append("  preferred_batch_size: [ ").Append(string.Join(", ", preferred)).Append(" ]\n")
-            .Append(string.Create(CultureInfo.InvariantCulture, $"  max_queue_delay_microseconds: {maxQueueDelayMicroseconds}\n"))
-            .Append("}\n")
-            .Append(string.Create(CultureInfo.InvariantCulture, $"instance_group [\n  {{\n    count: {instances}\n    kind: KIND_GPU\n  }}\n]\n"))
-            .ToString();
     }
 }
