@@ -210,7 +210,7 @@ public static partial class EnvironmentBinder
                     autoscaling = autoscaling with
                     {
                         TargetInFlightPerReplica = throughput is { } tps && latency is not null
-                            ? InFlightTarget.FromQueueTime(autoscaling.QueueTimeThresholdMs, tps / InFlightTarget.TokensPerRequest, Math.Max(min ?? 1, 1), latency.P95Ms)
+                            ? InFlightTarget.FromQueueTime(autoscaling.QueueTimeThresholdMs, tps / InFlightTarget.TokensPerRequest, Math.Max(min ?? 1, 1), latency.P95Ms, ServingContainer.ConcurrentSequences(runtime ?? ServingRuntime.Triton, size))
                             : QueueTimeScaling.DefaultTargetInFlightPerReplica,
                     };
                 }

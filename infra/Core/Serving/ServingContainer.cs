@@ -120,6 +120,20 @@ public static class ServingContainer
         Math.Max(floorSeconds, weightsGiB is { } w ? 300 + (int)Math.Ceiling(10 * w) : 0);
 
     /// <summary>
+    /// Requests one replica of <paramref name="runtime"/> runs at the same time. vLLM (runtime <c>vllm</c>, and the
+    /// vLLM engine behind Triton's vLLM backend) batches continuously: up to <c>--max-num-seqs</c> sequences are in the
+    /// running batch at once and a request waits only when they are all taken (vllm/v1/core/sched/scheduler.py admits
+    /// from the waiting queue while the running batch is below <c>max_num_seqs</c>); this library passes
+    /// <c>maxConcurrentSequences</c> as <c>--max-num-seqs</c> / <c>max_num_seqs</c>, so that is the count. When it is
+    /// not stated vLLM's own default applies, which this library does not assume: 1 (the conservative count, scaling
+    /// out earliest). Triton's own backends and TensorRT-LLM (whose engine batch size lives in the repository) count 1.
+    /// </summary>
+    /// <param name="runtime">The runtime.</param>
+    /// <param name="size">The model's size and context, or null.</param>
+    public static int ConcurrentSequences(ServingRuntime runtime, ModelSize? size) =>
+        runtime is ServingRuntime.Vllm or ServingRuntime.TritonVllm && size?.MaxConcurrentSequences is { } n and >= 1 ? n : 1;
+
+    /// <summary>
     /// The environment that puts the runtime's local copies on the model cache (<see cref="ServingContainerPlan.CacheMountPath"/>)
     /// instead of the container's root filesystem. Triton does not read <c>TMPDIR</c> for an S3 repository: it copies
     /// every model directory it loads into <c>mkdtemp(&lt;dir&gt;/folderXXXXXX)</c> where &lt;dir&gt; is
