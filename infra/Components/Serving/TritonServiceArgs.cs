@@ -232,7 +232,7 @@ public sealed class TritonBatchingArgs : ResourceArgs
     {
         MaxBatchSize = spec.MaxBatchSize,
         PreferredBatchSizes = spec.PreferredBatchSizes.IsDefaultOrEmpty ? null : [.. spec.PreferredBatchSizes],
-        MaxQueueDelayMicroseconds = (int)Math.Clamp(spec.MaxQueueDelayMicroseconds, int.MinValue, int.MaxValue),
+        MaxQueueDelayMicroseconds = spec.MaxQueueDelayMicroseconds,
     };
 
     internal TritonBatchingSpec ToSpec() => new(MaxBatchSize, PreferredBatchSizes is null ? [] : [.. PreferredBatchSizes], MaxQueueDelayMicroseconds ?? 0);
@@ -283,7 +283,7 @@ public sealed class ModelSizeArgs : ResourceArgs
     [Input("kvCacheBytesPerToken")]
     public double? KvCacheBytesPerToken { get; set; }
 
-    // An unknown precision keeps the spelling out of the record: the planner reports it (Size.Precision).
+    // An unknown precision keeps the spelling out of the record: the planner reports it (ModelSize.Precision).
     internal ModelSize ToSize() => new(ParametersBillions, Precision is null ? null : ModelFit.ParsePrecision(Precision) ?? (ModelPrecision)(-1), WeightsGiB, MaxContextTokens, MaxConcurrentSequences, KvCacheBytesPerToken);
 }
 

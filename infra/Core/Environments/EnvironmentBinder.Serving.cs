@@ -38,11 +38,11 @@ public static partial class EnvironmentBinder
             ["Runtime"] = "runtime",
             ["Image"] = "image",
             ["GpuCount"] = "gpu",
-            ["Size.ParametersBillions"] = "parametersBillions",
-            ["Size.WeightsGiB"] = "weightsGiB",
-            ["Size.MaxContextTokens"] = "maxContextTokens",
-            ["Size.MaxConcurrentSequences"] = "maxConcurrentSequences",
-            ["Size.KvCacheBytesPerToken"] = "kvCacheBytesPerToken",
+            ["ModelSize.ParametersBillions"] = "parametersBillions",
+            ["ModelSize.WeightsGiB"] = "weightsGiB",
+            ["ModelSize.MaxContextTokens"] = "maxContextTokens",
+            ["ModelSize.MaxConcurrentSequences"] = "maxConcurrentSequences",
+            ["ModelSize.KvCacheBytesPerToken"] = "kvCacheBytesPerToken",
             ["Batching"] = "batching",
             ["Batching.MaxBatchSize"] = "batching.maxBatchSize",
             ["Batching.MaxQueueDelayMicroseconds"] = "batching.maxQueueDelayMicroseconds",
@@ -92,7 +92,7 @@ public static partial class EnvironmentBinder
             Runtime: ServingImages.NameOf(s.Runtime),
             Image: s.Image,
             GpuCount: gpu.Count,
-            Size: s.Size,
+            ModelSize: s.Size,
             Batching: s.Batching,
             Instances: s.Instances);
 
@@ -102,7 +102,7 @@ public static partial class EnvironmentBinder
         /// </summary>
         private void ReportServingProblems(ConfigObject entry, TritonServiceSpec spec, ImmutableDictionary<string, string> keys, bool burstPart = false)
         {
-            bool Shared(string path) => burstPart && (path is "Runtime" or "Image" || path.StartsWith("Size.", StringComparison.Ordinal) || path.StartsWith("Batching", StringComparison.Ordinal) || path.StartsWith("Instances", StringComparison.Ordinal));
+            bool Shared(string path) => burstPart && (path is "Runtime" or "Image" || path.StartsWith("ModelSize.", StringComparison.Ordinal) || path.StartsWith("Batching", StringComparison.Ordinal) || path.StartsWith("Instances", StringComparison.Ordinal));
             foreach (var p in Check(entry.Path, spec, TritonServicePlanner.Validate(spec), path => Shared(path) ? SpecCheck.NotThisSection : ServingKey(keys, path) is { } key ? entry.At(key) : null))
             {
                 if (p.PropertyPath is "Environment" or "CostCenter" || p.PropertyPath.StartsWith("Tags[", StringComparison.Ordinal) || Shared(p.PropertyPath))

@@ -13,8 +13,8 @@ namespace NeoCloud.Infra.Core.Serving;
 /// </summary>
 /// <param name="MaxBatchSize">Largest batch the batcher forms (<c>max_batch_size</c>), at least 1; null when not given (required).</param>
 /// <param name="PreferredBatchSizes">Batch sizes executed at once when they can be formed (<c>preferred_batch_size</c>); empty = Triton's default (max_batch_size).</param>
-/// <param name="MaxQueueDelayMicroseconds">Longest a request waits for a batch to fill (<c>max_queue_delay_microseconds</c>). Defaults to 0.</param>
-public sealed record TritonBatchingSpec(int? MaxBatchSize, ImmutableArray<int> PreferredBatchSizes, long MaxQueueDelayMicroseconds = 0);
+/// <param name="MaxQueueDelayMicroseconds">Longest a request waits for a batch to fill (<c>max_queue_delay_microseconds</c>; a uint64 in the proto, an int here: up to 35 minutes, far above any SLO it must stay under). Defaults to 0.</param>
+public sealed record TritonBatchingSpec(int? MaxBatchSize, ImmutableArray<int> PreferredBatchSizes, int MaxQueueDelayMicroseconds = 0);
 
 /// <summary>
 /// Triton's model instances (<c>serving[].instances</c>): one <c>ModelInstanceGroup</c> of model_config.proto
@@ -90,7 +90,7 @@ public static class TritonModelConfig
         {
             var why = r == ServingRuntime.TritonTrtLlm
                 ? "runtime triton-trtllm batches in flight inside TensorRT-LLM: max batch size and scheduling are set in the repository's engine build and tensorrt_llm model configuration, which this library does not write"
-                : $"runtime {ServingImages.NameOf(r)} batches continuously inside vLLM (Triton's dynamic batcher stays off: max_batch_size 0, one KIND_MODEL instance that owns the GPUs); bound its batch with Size.MaxConcurrentSequences (vLLM's max_num_seqs)";
+                : $"runtime {ServingImages.NameOf(r)} batches continuously inside vLLM (Triton's dynamic batcher stays off: max_batch_size 0, one KIND_MODEL instance that owns the GPUs); bound its batch with ModelSize.MaxConcurrentSequences (vLLM's max_num_seqs)";
             if (batching is not null)
             {
                 p.Add("Batching", $"applies to runtime triton only; {why}");

@@ -143,7 +143,7 @@ public static partial class TritonServicePlanner
             p.Require(runtime != ServingRuntime.TritonTrtLlm, "GpuCount", $"runtime triton-trtllm runs one GPU per replica here: a tensor-parallel TensorRT-LLM engine is started with one MPI rank per GPU (the backend's launch_triton_server.py --world_size), which this component does not do; use runtime vllm or triton-vllm for {N(spec.GpuCount)} GPUs, or gpu: 1");
         }
 
-        if (spec.Size is { } size)
+        if (spec.ModelSize is { } size)
         {
             p.AddRange(ModelFit.Validate(size));
         }
@@ -157,7 +157,7 @@ public static partial class TritonServicePlanner
         }
 
         // Every sequence of every batch is in GPU memory at once: the memory fit must count them.
-        if (runtime == ServingRuntime.Triton && spec.Batching is { MaxBatchSize: { } batch and >= 1 } && spec.Size is { } fitted && ModelFit.Validate(fitted).IsEmpty
+        if (runtime == ServingRuntime.Triton && spec.Batching is { MaxBatchSize: { } batch and >= 1 } && spec.ModelSize is { } fitted && ModelFit.Validate(fitted).IsEmpty
             && spec.Instances?.Kind is null or "KIND_GPU" or "KIND_AUTO")
         {
             var instances = spec.Instances?.Count is { } n and >= 1 ? n : 1;
@@ -166,7 +166,7 @@ public static partial class TritonServicePlanner
             p.Require(
                 inFlight <= held,
                 "Batching.MaxBatchSize",
-                $"{N(batch)} × Instances.Count ({N(instances)}) = {inFlight.ToString(CultureInfo.InvariantCulture)} sequences run on the GPU at once, but the memory fit counts Size.MaxConcurrentSequences ({N(held)}); raise Size.MaxConcurrentSequences to {inFlight.ToString(CultureInfo.InvariantCulture)} so the fit holds them, or lower Batching.MaxBatchSize");
+                $"{N(batch)} × Instances.Count ({N(instances)}) = {inFlight.ToString(CultureInfo.InvariantCulture)} sequences run on the GPU at once, but the memory fit counts ModelSize.MaxConcurrentSequences ({N(held)}); raise ModelSize.MaxConcurrentSequences to {inFlight.ToString(CultureInfo.InvariantCulture)} so the fit holds them, or lower Batching.MaxBatchSize");
         }
 
         return p.ToImmutable();
@@ -193,7 +193,7 @@ public static partial class TritonServicePlanner
             .SetItem(ResourceLabels.Model, spec.Model!);
         var runtime = ServingImages.Parse(spec.Runtime)!.Value;
         var migSlices = MigResource().IsMatch(spec.GpuResource!) ? (int?)(spec.GpuResource!["nvidia.com/mig-".Length] - '0') : null;
-        var container = ServingContainer.Plan(runtime, spec.Image, spec.GpuCount, name, repository, spec.Size, spec.Cpu, spec.Memory, spec.ModelLoadTimeoutSeconds, migComputeSlices: migSlices, batching: spec.Batching, instances: spec.Instances);
+        var container = ServingContainer.Plan(runtime, spec.Image, spec.GpuCount, name, repository, spec.ModelSize, spec.Cpu, spec.Memory, spec.ModelLoadTimeoutSeconds, migComputeSlices: migSlices, batching: spec.Batching, instances: spec.Instances);
         return new TritonServicePlan(
             name,
             spec.Namespace!,
@@ -213,7 +213,7 @@ public static partial class TritonServicePlanner
             TritonDeployment.Selector(name),
             container.Startup,
             container)
-        { Size = spec.Size };
+        { Size = spec.ModelSize };
     }
 
     /// <summary>

@@ -168,7 +168,7 @@ public sealed class ServingRuntimeTests
 
         var problems = Assert.Throws<ComponentArgsException>(() => new TritonService("llama", args)).Problems;
 
-        Assert.Equal(["Size.Precision", "Size.MaxContextTokens"], problems.Select(p => p.PropertyPath));
+        Assert.Equal(["ModelSize.Precision", "ModelSize.MaxContextTokens"], problems.Select(p => p.PropertyPath));
         Assert.Contains("at least 1", problems[1].Reason, StringComparison.Ordinal);
     }
 

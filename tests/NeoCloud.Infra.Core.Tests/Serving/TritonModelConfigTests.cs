@@ -24,7 +24,7 @@ public sealed class TritonModelConfigTests
         "embeddings", new OwnershipSpec("prod", "ml-platform"), "search", "BAAI_bge-large-en-v1.5", "search", "nvidia.com/mig-1g.10gb",
         PlacementSet: true, new ModelRepositorySpec("http://rgw.storage.svc:80", "models", "models/embeddings"), ModelBucketSet: false, CredentialsSecretNameSet: true,
         controlMode, models.IsDefault ? [] : models, 2, 24, new LatencySlo(50, 120), new QueueTimeScaling(50, 5, 2), EnableAutoscaling: false, PrometheusAddressSet: false,
-        MonitoringRelease: null, Cpu: null, Memory: null, ModelLoadTimeoutSeconds: 900, Runtime: runtime, Size: size, Batching: batching, Instances: instances);
+        MonitoringRelease: null, Cpu: null, Memory: null, ModelLoadTimeoutSeconds: 900, Runtime: runtime, ModelSize: size, Batching: batching, Instances: instances);
 
     [Fact]
     public void The_generated_configuration_is_the_json_form_of_model_config_proto()
@@ -141,7 +141,7 @@ public sealed class TritonModelConfigTests
         Assert.Empty(TritonServicePlanner.Validate(Spec(batching: Batching, instances: Instances, size: size))); // 2 × 32 = 64
         var problem = Assert.Single(TritonServicePlanner.Validate(Spec(batching: Batching with { MaxBatchSize = 64, PreferredBatchSizes = [] }, instances: Instances, size: size)));
         Assert.Equal("Batching.MaxBatchSize", problem.PropertyPath);
-        Assert.StartsWith("64 × Instances.Count (2) = 128 sequences run on the GPU at once, but the memory fit counts Size.MaxConcurrentSequences (64)", problem.Reason, StringComparison.Ordinal);
+        Assert.StartsWith("64 × Instances.Count (2) = 128 sequences run on the GPU at once, but the memory fit counts ModelSize.MaxConcurrentSequences (64)", problem.Reason, StringComparison.Ordinal);
         // CPU instances hold nothing in GPU memory.
         Assert.Empty(TritonServicePlanner.Validate(Spec(batching: Batching with { MaxBatchSize = 64, PreferredBatchSizes = [] }, instances: Instances with { Kind = "KIND_CPU" }, size: size)));
     }
