@@ -216,6 +216,8 @@ public sealed class TritonModelConfigTests
 
     private static Process Shell(string script, params string[] serverArgs)
     {
+        var curl = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator).Select(d => Path.Combine(d, "curl")).FirstOrDefault(File.Exists);
+        Assert.True(curl is not null, "curl is not on PATH: run the tests through scripts/test.sh, which installs it (Debian package 'curl', listed in scripts/test-tools.txt), or apt-get install curl");
         var start = new ProcessStartInfo("/bin/sh") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in (string[])["-c", script, "neocloud-triton", .. serverArgs])
         {
