@@ -181,7 +181,7 @@ public sealed class TritonModelConfigTests
         await using var triton = await FakeTriton.StartAsync(loadStatus: 200);
         using var dir = new TempDir();
         var request = dir.Write("load-request.json", TritonModelConfig.LoadRequest("embeddings", Batching, Instances));
-        var server = dir.Executable("tritonserver", "#!/bin/sh\necho \"server $*\" >> \"$(dirname \"$0\")/server.log\"\nexec sleep 60\n");
+        var server = dir.Executable("tritonserver", "#!/bin/sh\necho \"server $*\" >> \"$(dirname \"$0\")/server.log\"\necho $$ > \"$(dirname \"$0\")/server.pid\"\nexec sleep 60\n");
 
         using var shell = Shell(TritonModelConfig.LoaderScript("embeddings", triton.Port, request), server, "--model-repository=s3://models", "--model-control-mode=explicit");
         var load = await triton.LoadRequests.Reader.ReadAsync(new CancellationTokenSource(TimeSpan.FromSeconds(20)).Token);
@@ -196,6 +196,9 @@ public sealed class TritonModelConfigTests
         Kill(shell.Id, "TERM");
         Assert.True(shell.WaitForExit(10_000), "the wrapper did not exit after SIGTERM");
         Assert.Equal(143, shell.ExitCode); // the server's status: sleep ended by SIGTERM (128 + 15)
+        // The signal reached the server itself: no process is left behind.
+        var pid = int.Parse(File.ReadAllText(Path.Combine(dir.Path, "server.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.False(Directory.Exists($"/proc/{pid}"), $"the server (pid {pid}) still runs after the wrapper exited");
     }
 
     [Fact]
