@@ -560,6 +560,8 @@ public sealed class EnvironmentStack
                 MaxConcurrentSequences = size.MaxConcurrentSequences,
                 KvCacheBytesPerToken = size.KvCacheBytesPerToken,
             } : null,
+            Batching = TritonBatchingArgs.From(s.Batching),
+            Instances = TritonInstancesArgs.From(s.Instances),
             PriorityClassName = priorities.ServingClassName,
         }, access.Options(_tenants.GetValueOrDefault((pool.Cluster, s.Tenant)), _modelCredentials.GetValueOrDefault((pool.Cluster, s.Tenant)), platform.GpuOperator, _store, waitFor, platform.Keda, platform.Monitoring));
 

@@ -57,7 +57,8 @@ public sealed class TritonService : ComponentResource
             return p;
         });
 
-        // The generated model repository (triton-vllm: config.pbtxt + model.json), mounted into the server.
+        // The generated model repository (triton-vllm: config.pbtxt + model.json) or load request (triton with batching or
+        // instances: the model's configuration, posted to the load API), mounted into the server.
         K8s.Core.V1.ConfigMap? modelConfig = null;
         if (!plan.ModelConfig().IsEmpty)
         {
@@ -127,7 +128,7 @@ public sealed class TritonService : ComponentResource
                 $"{name}-servicemonitor",
                 new CustomObjectArgs(ServiceMonitors.ApiVersion, "ServiceMonitor", MonitorMeta(), ServiceMonitors.Triton(plan.Selector).SetItem("endpoints", ImmutableArray.Create<object>(ImmutableSortedDictionary<string, object>.Empty.Add("port", plan.Container.MetricsPort).Add("path", plan.Container.MetricsPath).Add("interval", ServiceMonitors.Interval)))),
                 new CustomResourceOptions { Parent = this, DependsOn = { service } });
-            var group = ServingAlerts.Triton(new WatchedDeployment(name, plan.Namespace, plan.Slo, plan.Autoscaling.ThresholdMs));
+            var group = ServingAlerts.For(plan.Container.Runtime, new WatchedDeployment(name, plan.Namespace, plan.Slo, plan.Autoscaling.ThresholdMs));
             _ = new K8s.ApiExtensions.CustomResource(
                 $"{name}-rules",
                 new CustomObjectArgs(ServiceMonitors.ApiVersion, "PrometheusRule", MonitorMeta(), ImmutableSortedDictionary<string, object>.Empty.Add("groups", ImmutableArray.Create<object>(ServingAlerts.ToSpec(group)))),
@@ -226,7 +227,7 @@ public sealed class TritonService : ComponentResource
             Name = v,
             ValueFrom = new EnvVarSourceArgs { SecretKeyRef = new SecretKeySelectorArgs { Name = args.CredentialsSecretName, Key = v } },
         }).ToList();
-        env.Add(new EnvVarArgs { Name = "TMPDIR", Value = ServingContainerPlan.CacheMountPath });
+        env.AddRange(ServingContainer.CacheEnvironment(c.Runtime).Select(kv => new EnvVarArgs { Name = kv.Key, Value = kv.Value }));
         if (c.Runtime is ServingRuntime.Vllm or ServingRuntime.TritonVllm)
         {
             env.AddRange(ServingContainer.StreamerEnvironment(plan.Repository).Select(kv => new EnvVarArgs { Name = kv.Key, Value = kv.Value }));
@@ -246,7 +247,7 @@ public sealed class TritonService : ComponentResource
         var files = plan.ModelConfig();
         if (!files.IsEmpty)
         {
-            mounts.Add(new VolumeMountArgs { Name = "model-config", MountPath = ServingContainerPlan.GeneratedRepositoryPath, ReadOnly = true });
+            mounts.Add(new VolumeMountArgs { Name = "model-config", MountPath = c.ModelConfigMountPath, ReadOnly = true });
             volumes.Add(new VolumeArgs
             {
                 Name = "model-config",

@@ -156,6 +156,20 @@ public sealed class TritonServiceArgs : NeoCloudArgs
     [Input("modelSize")]
     public ModelSizeArgs? ModelSize { get; set; }
 
+    /// <summary>
+    /// Triton's dynamic batching for the model named as the component (its directory in <see cref="ModelRepository"/>);
+    /// runtime <c>triton</c> only. The server then runs in explicit model control and loads that model through the load
+    /// API with a generated configuration (Core <c>TritonModelConfig</c>), which replaces the repository's
+    /// <c>config.pbtxt</c>; conflicts with <see cref="ControlMode"/> none/poll and with <see cref="Models"/>. Defaults to
+    /// null: the repository's configuration.
+    /// </summary>
+    [Input("batching")]
+    public TritonBatchingArgs? Batching { get; set; }
+
+    /// <summary>Triton's model instances for that model (runtime <c>triton</c> only; same loading as <see cref="Batching"/>). Defaults to null.</summary>
+    [Input("instances")]
+    public TritonInstancesArgs? Instances { get; set; }
+
     /// <summary>PriorityClass of the pods (e.g. a <c>ServingPriorityClasses</c> output); optional.</summary>
     [Input("priorityClassName")]
     public Input<string>? PriorityClassName { get; set; }
@@ -191,8 +205,55 @@ public sealed class TritonServiceArgs : NeoCloudArgs
             Runtime,
             Image,
             GpuCount ?? 1,
-            ModelSize?.ToSize());
+            ModelSize?.ToSize(),
+            Batching?.ToSpec(),
+            Instances?.ToSpec());
     }
+}
+
+/// <summary>Triton's dynamic batcher (nested in <see cref="TritonServiceArgs"/>; model_config.proto <c>max_batch_size</c>, <c>dynamic_batching</c>).</summary>
+public sealed class TritonBatchingArgs : ResourceArgs
+{
+    /// <summary>Largest batch (<c>max_batch_size</c>), 1..65536. Required.</summary>
+    [Input("maxBatchSize", required: true)]
+    public int? MaxBatchSize { get; set; }
+
+    /// <summary>Batch sizes run as soon as they can be formed (<c>preferred_batch_size</c>), each 1..<see cref="MaxBatchSize"/>. Defaults to Triton's choice (<see cref="MaxBatchSize"/>).</summary>
+    [Input("preferredBatchSizes")]
+    public List<int>? PreferredBatchSizes { get; set; }
+
+    /// <summary>Longest a request waits for a batch to fill (<c>max_queue_delay_microseconds</c>), below the p95 SLO. Defaults to 0.</summary>
+    [Input("maxQueueDelayMicroseconds")]
+    public int? MaxQueueDelayMicroseconds { get; set; }
+
+    /// <summary>The Args of a Core spec, or null.</summary>
+    /// <param name="spec">The spec, or null.</param>
+    public static TritonBatchingArgs? From(TritonBatchingSpec? spec) => spec is null ? null : new TritonBatchingArgs
+    {
+        MaxBatchSize = spec.MaxBatchSize,
+        PreferredBatchSizes = spec.PreferredBatchSizes.IsDefaultOrEmpty ? null : [.. spec.PreferredBatchSizes],
+        MaxQueueDelayMicroseconds = spec.MaxQueueDelayMicroseconds,
+    };
+
+    internal TritonBatchingSpec ToSpec() => new(MaxBatchSize, PreferredBatchSizes is null ? [] : [.. PreferredBatchSizes], MaxQueueDelayMicroseconds ?? 0);
+}
+
+/// <summary>Triton's model instances (nested in <see cref="TritonServiceArgs"/>; one model_config.proto <c>instance_group</c>).</summary>
+public sealed class TritonInstancesArgs : ResourceArgs
+{
+    /// <summary>Instances (per GPU for KIND_GPU), 1..64. Defaults to 1.</summary>
+    [Input("count")]
+    public int? Count { get; set; }
+
+    /// <summary>KIND_GPU, KIND_CPU, KIND_AUTO or KIND_MODEL. Defaults to "KIND_GPU".</summary>
+    [Input("kind")]
+    public string? Kind { get; set; }
+
+    /// <summary>The Args of a Core spec, or null.</summary>
+    /// <param name="spec">The spec, or null.</param>
+    public static TritonInstancesArgs? From(TritonInstancesSpec? spec) => spec is null ? null : new TritonInstancesArgs { Count = spec.Count, Kind = spec.Kind };
+
+    internal TritonInstancesSpec ToSpec() => new(Count ?? 1, Kind);
 }
 
 /// <summary>A model's size and context (nested in <see cref="TritonServiceArgs"/>): parameters with precision, or the weights' size.</summary>
@@ -222,7 +283,7 @@ public sealed class ModelSizeArgs : ResourceArgs
     [Input("kvCacheBytesPerToken")]
     public double? KvCacheBytesPerToken { get; set; }
 
-    // An unknown precision keeps the spelling out of the record: the planner reports it (Size.Precision).
+    // An unknown precision keeps the spelling out of the record: the planner reports it (ModelSize.Precision).
     internal ModelSize ToSize() => new(ParametersBillions, Precision is null ? null : ModelFit.ParsePrecision(Precision) ?? (ModelPrecision)(-1), WeightsGiB, MaxContextTokens, MaxConcurrentSequences, KvCacheBytesPerToken);
 }
 

@@ -38,12 +38,24 @@ public static partial class EnvironmentBinder
             ["Runtime"] = "runtime",
             ["Image"] = "image",
             ["GpuCount"] = "gpu",
-            ["Size.ParametersBillions"] = "parametersBillions",
-            ["Size.WeightsGiB"] = "weightsGiB",
-            ["Size.MaxContextTokens"] = "maxContextTokens",
-            ["Size.MaxConcurrentSequences"] = "maxConcurrentSequences",
-            ["Size.KvCacheBytesPerToken"] = "kvCacheBytesPerToken",
+            ["ModelSize.ParametersBillions"] = "parametersBillions",
+            ["ModelSize.WeightsGiB"] = "weightsGiB",
+            ["ModelSize.MaxContextTokens"] = "maxContextTokens",
+            ["ModelSize.MaxConcurrentSequences"] = "maxConcurrentSequences",
+            ["ModelSize.KvCacheBytesPerToken"] = "kvCacheBytesPerToken",
+            ["Batching"] = "batching",
+            ["Batching.MaxBatchSize"] = "batching.maxBatchSize",
+            ["Batching.MaxQueueDelayMicroseconds"] = "batching.maxQueueDelayMicroseconds",
+            ["Instances"] = "instances",
+            ["Instances.Count"] = "instances.count",
+            ["Instances.Kind"] = "instances.kind",
         }.ToImmutableDictionary(StringComparer.Ordinal);
+
+        /// <summary>The key of a serving property path: the table's, or an element of <c>batching.preferredBatchSizes</c>.</summary>
+        private static string? ServingKey(ImmutableDictionary<string, string> keys, string path) =>
+            keys.TryGetValue(path, out var key) ? key
+            : path.StartsWith("Batching.PreferredBatchSizes[", StringComparison.Ordinal) ? "batching.preferredBatchSizes" + path["Batching.PreferredBatchSizes".Length..]
+            : null;
 
         /// <summary>The table for the burst deployment of an entry (<c>&lt;name&gt;-burst</c>, scaling set by the stack).</summary>
         private static readonly ImmutableDictionary<string, string> BurstKeys = ServingKeys
@@ -80,7 +92,9 @@ public static partial class EnvironmentBinder
             Runtime: ServingImages.NameOf(s.Runtime),
             Image: s.Image,
             GpuCount: gpu.Count,
-            Size: s.Size);
+            ModelSize: s.Size,
+            Batching: s.Batching,
+            Instances: s.Instances);
 
         /// <summary>
         /// Reports the planner's problems of one deployment part. <paramref name="burstPart"/>: the burst part's spec, whose
@@ -88,15 +102,15 @@ public static partial class EnvironmentBinder
         /// </summary>
         private void ReportServingProblems(ConfigObject entry, TritonServiceSpec spec, ImmutableDictionary<string, string> keys, bool burstPart = false)
         {
-            bool Shared(string path) => burstPart && (path is "Runtime" or "Image" || path.StartsWith("Size.", StringComparison.Ordinal));
-            foreach (var p in Check(entry.Path, spec, TritonServicePlanner.Validate(spec), path => Shared(path) ? SpecCheck.NotThisSection : keys.TryGetValue(path, out var key) ? entry.At(key) : null))
+            bool Shared(string path) => burstPart && (path is "Runtime" or "Image" || path.StartsWith("ModelSize.", StringComparison.Ordinal) || path.StartsWith("Batching", StringComparison.Ordinal) || path.StartsWith("Instances", StringComparison.Ordinal));
+            foreach (var p in Check(entry.Path, spec, TritonServicePlanner.Validate(spec), path => Shared(path) ? SpecCheck.NotThisSection : ServingKey(keys, path) is { } key ? entry.At(key) : null))
             {
                 if (p.PropertyPath is "Environment" or "CostCenter" || p.PropertyPath.StartsWith("Tags[", StringComparison.Ordinal) || Shared(p.PropertyPath))
                 {
                     continue;
                 }
 
-                if (keys.TryGetValue(p.PropertyPath, out var key))
+                if (ServingKey(keys, p.PropertyPath) is { } key)
                 {
                     errors.Add(entry.At(key), p.Reason);
                 }
@@ -141,6 +155,7 @@ public static partial class EnvironmentBinder
 
                 var image = s.String("image");
                 var size = BindModelSize(s);
+                var (batching, instances) = BindModelConfig(s);
                 var tenantName = s.String("tenant", required: true);
                 var tenant = tenants.FirstOrDefault(t => t.Name == tenantName);
                 if (tenantName is not null && tenant is null && !_brokenTenants.Contains(tenantName))
@@ -195,7 +210,7 @@ public static partial class EnvironmentBinder
                     autoscaling = autoscaling with
                     {
                         TargetInFlightPerReplica = throughput is { } tps && latency is not null
-                            ? InFlightTarget.FromQueueTime(autoscaling.QueueTimeThresholdMs, tps / InFlightTarget.TokensPerRequest, Math.Max(min ?? 1, 1), latency.P95Ms)
+                            ? InFlightTarget.FromQueueTime(autoscaling.QueueTimeThresholdMs, tps / InFlightTarget.TokensPerRequest, Math.Max(min ?? 1, 1), latency.P95Ms, ServingContainer.ConcurrentSequences(runtime ?? ServingRuntime.Triton, size))
                             : QueueTimeScaling.DefaultTargetInFlightPerReplica,
                     };
                 }
@@ -242,7 +257,11 @@ public static partial class EnvironmentBinder
 
                 if (name is not null && model is not null && tenantName is not null && pool is not null && gpu is not null && min is not null && max is not null && latency is not null)
                 {
-                    var spec = new ServingSpec(name, model, tenantName, pool.Name, gpu, min.Value, max.Value, latency, autoscaling, throughput, burst, size, runtime ?? ServingRuntime.Triton, image);
+                    var spec = new ServingSpec(name, model, tenantName, pool.Name, gpu, min.Value, max.Value, latency, autoscaling, throughput, burst, size, runtime ?? ServingRuntime.Triton, image)
+                    {
+                        Batching = batching,
+                        Instances = instances,
+                    };
 
                     // Every other rule is the TritonService component's (one rule set): validate what the stack will pass it.
                     if (tenant is not null)
@@ -271,6 +290,38 @@ public static partial class EnvironmentBinder
             }
 
             return result.ToImmutable();
+        }
+
+        /// <summary>
+        /// Reads <c>batching: {maxBatchSize, preferredBatchSizes, maxQueueDelayMicroseconds}</c> and <c>instances: {count,
+        /// kind}</c> (model_config.proto's names; Core <see cref="TritonModelConfig"/>). Only the YAML shape is checked
+        /// here; ranges, the runtime and the SLO bound are the component's rules.
+        /// </summary>
+        private (TritonBatchingSpec? Batching, TritonInstancesSpec? Instances) BindModelConfig(ConfigObject s)
+        {
+            TritonBatchingSpec? batching = null;
+            var b = s.Object("batching");
+            if (b is not null)
+            {
+                var max = b.Int("maxBatchSize");
+                var preferred = b.Ints("preferredBatchSizes");
+                var delay = b.Int("maxQueueDelayMicroseconds");
+                b.RejectUnknownKeys();
+                var broken = (b.Has("maxBatchSize") && max is null) || (b.Has("preferredBatchSizes") && preferred is null) || (b.Has("maxQueueDelayMicroseconds") && delay is null);
+                batching = broken ? null : new TritonBatchingSpec(max, preferred ?? [], delay ?? 0);
+            }
+
+            TritonInstancesSpec? instances = null;
+            var i = s.Object("instances");
+            if (i is not null)
+            {
+                var count = i.Int("count");
+                var kind = i.String("kind");
+                i.RejectUnknownKeys();
+                instances = (i.Has("count") && count is null) || (i.Has("kind") && kind is null) ? null : new TritonInstancesSpec(count ?? 1, kind);
+            }
+
+            return (batching, instances);
         }
 
         /// <summary>Reads the model's size keys; null when none is given (the fit is then unchecked).</summary>

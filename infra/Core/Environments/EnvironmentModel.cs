@@ -276,7 +276,14 @@ public sealed record ServingSpec(
     BurstSpec? Burst,
     Serving.ModelSize? Size = null,
     Serving.ServingRuntime Runtime = Serving.ServingRuntime.Triton,
-    string? Image = null);
+    string? Image = null)
+{
+    /// <summary>Triton's dynamic batching for the model (<c>batching</c>; runtime triton only), or null: the repository's own configuration.</summary>
+    public Serving.TritonBatchingSpec? Batching { get; init; }
+
+    /// <summary>Triton's model instances (<c>instances</c>; runtime triton only), or null.</summary>
+    public Serving.TritonInstancesSpec? Instances { get; init; }
+}
 
 /// <summary>Latency objectives of a deployment, in milliseconds.</summary>
 public sealed record LatencySlo(double P95Ms, double P99Ms);

@@ -27,8 +27,8 @@ public sealed record RuleGroup(string Name, ImmutableArray<AlertRule> Rules);
 /// <param name="QueueThresholdMs">The autoscaling target queue time (ms).</param>
 public sealed record WatchedDeployment(string Name, string Namespace, LatencySlo Slo, double QueueThresholdMs);
 
-/// <summary>The GPU, Triton and KEDA alert groups, as data; rendered as PrometheusRule specs and as promtool rule files.</summary>
-public static class ServingAlerts
+/// <summary>The GPU, Triton, vLLM and KEDA alert groups, as data; rendered as PrometheusRule specs and as promtool rule files.</summary>
+public static partial class ServingAlerts
 {
     /// <summary>GPU utilisation (%) above which a node's GPUs count as saturated.</summary>
     public const int GpuHighPercent = 90;
@@ -82,6 +82,15 @@ public static class ServingAlerts
                 "GPU {{ $labels.gpu }} on node {{ $labels.node }} reported XID error {{ $value }} in the last " + XidWindow),
         ]);
     }
+
+    /// <summary>
+    /// The alerts of one deployment, from the metrics its runtime publishes: <see cref="Vllm"/> for vLLM's OpenAI server
+    /// (it has no <c>nv_*</c> metrics), <see cref="Triton"/> for every Triton runtime (triton, triton-vllm, triton-trtllm).
+    /// </summary>
+    /// <param name="runtime">The deployment's runtime.</param>
+    /// <param name="deployment">The deployment.</param>
+    public static RuleGroup For(Serving.ServingRuntime runtime, WatchedDeployment deployment) =>
+        runtime == Serving.ServingRuntime.Vllm ? Vllm(deployment) : Triton(deployment);
 
     /// <summary>
     /// Triton alerts of one deployment: p95 and p99 latency over the SLO from Triton's latency summaries

@@ -94,8 +94,10 @@ public sealed record SimulationResult(
 /// their periods, selectPolicy Max), then min/max. KEDA (kedacore/keda <c>pkg/scaling/executor/scale_scaledobjects.go</c>):
 /// 0 → 1 when the metric exceeds the activation threshold, back to 0 after the cooldown when minReplicaCount is 0, and
 /// <c>fallback.replicas</c> after <c>failureThreshold</c> failed polls.</para>
-/// <para>Queue: each ready replica serves μ requests/s; a fluid backlog grows while arrivals exceed c·μ and drains
-/// otherwise; a request waits backlog ÷ (c·μ) plus the M/M/c (Erlang C) wait of the current load. The metric is computed
+/// <para>Queue: each ready replica serves μ requests/s over <see cref="PlatformScaler.SlotsPerReplica"/> (S) requests
+/// at once (S servers of μ ÷ S: 1 for Triton's backends, the sequence limit of a vLLM engine); a fluid backlog grows
+/// while arrivals exceed c·μ and drains otherwise; a request waits backlog ÷ (c·μ) plus the M/M/(c·S) (Erlang C) wait
+/// of the current load. The metric is computed
 /// as today's PromQL computes it: Σ queue time ÷ max(Σ completed requests per second, 1) over the 1-minute window
 /// (<c>sum(rate(nv_inference_queue_duration_us[1m])) / clamp_min(sum(rate(nv_inference_request_success[1m])), 1)</c>).
 /// Pods need a node: a pool holds PodsPerNode replicas per node; without a node autoscaler extra replicas stay Pending,
@@ -114,6 +116,7 @@ public static class AutoscalingSimulator
         var b = behavior ?? HpaBehavior.Default;
         var type = metricType ?? scaler.MetricType;
         var mu = scaler.ServiceRatePerReplica ?? throw new ArgumentException($"scaler {scaler.Namespace}/{scaler.Deployment} has no service rate (no throughputTokensPerSecond)", nameof(scaler));
+        var slots = Math.Max(1, scaler.SlotsPerReplica); // a replica is `slots` servers sharing its rate mu
         var perNode = Math.Max(1, scaler.PodsPerNode);
 
         // Pods: ready count, starting pods (ready time), pending count (no node).
@@ -163,7 +166,7 @@ public static class AutoscalingSimulator
             double c = 0, decay = 0;
             if (capacity > 0 && rate < capacity)
             {
-                c = ErlangC(ready, rate / mu);
+                c = ErlangC(ready * slots, rate * slots / mu);
                 decay = capacity - rate;
             }
             else if (capacity > 0)
@@ -176,7 +179,7 @@ public static class AutoscalingSimulator
             var meanWait = shift + (decay > 0 ? c / decay : 0);
             perSecond.Add((rate, shift, c, decay));
             var busy = capacity > 0 ? served / capacity : 0;
-            var inFlight = backlog + (served / mu) + (decay > 0 ? c * rate / decay : 0);
+            var inFlight = backlog + (served * slots / mu) + (decay > 0 ? c * rate / decay : 0);
             window.Enqueue((served, served * meanWait, busy, inFlight));
             sumServed += served;
             sumQueue += served * meanWait;
@@ -342,11 +345,12 @@ public static class AutoscalingSimulator
                 continue;
             }
 
-            var wait = ErlangC(c, rate / mu) / ((c * mu) - rate);
+            var slots = Math.Max(1, scaler.SlotsPerReplica);
+            var wait = ErlangC(c * slots, rate * slots / mu) / ((c * mu) - rate);
             var ok = scaler.Metric switch
             {
                 ScalerMetric.Utilisation => rate / (c * mu) <= scaler.Threshold,
-                ScalerMetric.InFlight => ((rate / mu) + (rate * wait)) / c <= scaler.Threshold,
+                ScalerMetric.InFlight => ((rate * slots / mu) + (rate * wait)) / c <= scaler.Threshold,
                 _ => 1000 * wait <= scaler.Threshold,
             };
             if (ok)

@@ -294,6 +294,7 @@ public static partial class ConfigInventory
                 AveragedMetric = AveragedQuery((string)meta["query"]),
                 Metric = MetricOf((string)meta["query"]),
                 BurstOf = burstOf,
+                SlotsPerReplica = ServingContainer.ConcurrentSequences(s.Runtime, s.Size),
             });
 
             if (s.Size is { } size && Serving.ModelFit.Validate(size).IsEmpty)

@@ -375,6 +375,13 @@ public sealed record PlatformScaler(
 
     /// <summary>For the burst part of a hybrid deployment: the on-prem deployment whose saturation drives it (not simulated on its own).</summary>
     public string? BurstOf { get; init; }
+
+    /// <summary>
+    /// Requests one replica runs at once (<see cref="Serving.ServingContainer.ConcurrentSequences"/>): 1 for a server
+    /// that runs one request at a time, the sequence limit for an engine that batches continuously (vLLM). The
+    /// simulator models a replica as this many servers sharing <see cref="ServiceRatePerReplica"/>.
+    /// </summary>
+    public int SlotsPerReplica { get; init; } = 1;
 }
 
 /// <summary>What a scaler's metric measures (the simulator computes it from its queue model).</summary>

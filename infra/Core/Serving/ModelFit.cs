@@ -143,21 +143,21 @@ public sealed partial record ModelFit(
         var p = new SpecProblems();
         if (size.ParametersBillions is null && size.WeightsGiB is null)
         {
-            p.Add("Size.ParametersBillions", "is required: give parametersBillions (with precision) or weightsGiB, so the model's memory can be checked against its GPU");
+            p.Add("ModelSize.ParametersBillions", "is required: give parametersBillions (with precision) or weightsGiB, so the model's memory can be checked against its GPU");
         }
 
         if (size.ParametersBillions is not null && size.WeightsGiB is not null)
         {
-            p.Add("Size.WeightsGiB", "conflicts with parametersBillions: give one of them (weightsGiB is the checkpoint as loaded; parametersBillions × precision computes it)");
+            p.Add("ModelSize.WeightsGiB", "conflicts with parametersBillions: give one of them (weightsGiB is the checkpoint as loaded; parametersBillions × precision computes it)");
         }
 
-        p.Require(size.Precision is null || Enum.IsDefined(size.Precision.Value), "Size.Precision", $"must be one of {string.Join(", ", PrecisionNames)}");
-        p.Require(size.ParametersBillions is null or (> 0 and <= 100_000), "Size.ParametersBillions", $"must be a number of billions greater than 0 (e.g. 70.6), was {D(size.ParametersBillions)}");
-        p.Require(size.WeightsGiB is null or (> 0 and <= 1_000_000), "Size.WeightsGiB", $"must be a size in GiB greater than 0, was {D(size.WeightsGiB)}");
-        p.Require(size.MaxContextTokens is not null, "Size.MaxContextTokens", "is required with the model's size: the KV cache is sized for the longest sequence (prompt + output tokens) a replica serves");
-        p.Require(size.MaxContextTokens is null or (> 0 and <= 100_000_000), "Size.MaxContextTokens", $"must be a number of tokens of at least 1 (e.g. 8192), was {N(size.MaxContextTokens)}");
-        p.Require(size.MaxConcurrentSequences is null or (> 0 and <= 1_000_000), "Size.MaxConcurrentSequences", $"must be at least 1, was {N(size.MaxConcurrentSequences)}");
-        p.Require(size.KvCacheBytesPerToken is null or (> 0 and <= 1e9), "Size.KvCacheBytesPerToken", $"must be a number of bytes greater than 0 (2 × layers × KV heads × head dim × bytes per element), was {D(size.KvCacheBytesPerToken)}");
+        p.Require(size.Precision is null || Enum.IsDefined(size.Precision.Value), "ModelSize.Precision", $"must be one of {string.Join(", ", PrecisionNames)}");
+        p.Require(size.ParametersBillions is null or (> 0 and <= 100_000), "ModelSize.ParametersBillions", $"must be a number of billions greater than 0 (e.g. 70.6), was {D(size.ParametersBillions)}");
+        p.Require(size.WeightsGiB is null or (> 0 and <= 1_000_000), "ModelSize.WeightsGiB", $"must be a size in GiB greater than 0, was {D(size.WeightsGiB)}");
+        p.Require(size.MaxContextTokens is not null, "ModelSize.MaxContextTokens", "is required with the model's size: the KV cache is sized for the longest sequence (prompt + output tokens) a replica serves");
+        p.Require(size.MaxContextTokens is null or (> 0 and <= 100_000_000), "ModelSize.MaxContextTokens", $"must be a number of tokens of at least 1 (e.g. 8192), was {N(size.MaxContextTokens)}");
+        p.Require(size.MaxConcurrentSequences is null or (> 0 and <= 1_000_000), "ModelSize.MaxConcurrentSequences", $"must be at least 1, was {N(size.MaxConcurrentSequences)}");
+        p.Require(size.KvCacheBytesPerToken is null or (> 0 and <= 1e9), "ModelSize.KvCacheBytesPerToken", $"must be a number of bytes greater than 0 (2 × layers × KV heads × head dim × bytes per element), was {D(size.KvCacheBytesPerToken)}");
         return p.ToImmutable();
     }
 

@@ -51,11 +51,20 @@ public sealed record ServingContainerPlan(
     int Gpus,
     ImmutableArray<ModelConfigFile> ModelConfig)
 {
-    /// <summary>Where the model cache is mounted (also the container's <c>TMPDIR</c>, where Triton localises an S3 repository).</summary>
+    /// <summary>
+    /// Where the model cache is mounted: the container's <c>TMPDIR</c> and, for the Triton runtimes,
+    /// <c>TRITON_AWS_MOUNT_DIRECTORY</c>, where Triton copies an S3 repository (see <see cref="ServingContainer.CacheEnvironment"/>).
+    /// </summary>
     public const string CacheMountPath = "/models-cache";
 
     /// <summary>Where a generated model repository is mounted.</summary>
     public const string GeneratedRepositoryPath = "/opt/neocloud/models";
+
+    /// <summary>Where <see cref="ModelConfig"/> is mounted: the generated repository (triton-vllm) or the load request's directory (triton with batching or instances).</summary>
+    public string ModelConfigMountPath { get; init; } = GeneratedRepositoryPath;
+
+    /// <summary>True when the plain Triton server loads its model with a generated configuration through the load API (<see cref="TritonModelConfig"/>).</summary>
+    public bool LoadsGeneratedConfig => Runtime == ServingRuntime.Triton && !ModelConfig.IsDefaultOrEmpty;
 }
 
 /// <summary>The per-runtime rules of <see cref="ServingContainerPlan"/>.</summary>
@@ -110,6 +119,43 @@ public static class ServingContainer
     public static int StartupBudgetSeconds(double? weightsGiB, int floorSeconds) =>
         Math.Max(floorSeconds, weightsGiB is { } w ? 300 + (int)Math.Ceiling(10 * w) : 0);
 
+    /// <summary>
+    /// Requests one replica of <paramref name="runtime"/> runs at the same time. vLLM (runtime <c>vllm</c>, and the
+    /// vLLM engine behind Triton's vLLM backend) batches continuously: up to <c>--max-num-seqs</c> sequences are in the
+    /// running batch at once and a request waits only when they are all taken (vllm/v1/core/sched/scheduler.py admits
+    /// from the waiting queue while the running batch is below <c>max_num_seqs</c>); this library passes
+    /// <c>maxConcurrentSequences</c> as <c>--max-num-seqs</c> / <c>max_num_seqs</c>, so that is the count. When it is
+    /// not stated vLLM's own default applies, which this library does not assume: 1 (the conservative count, scaling
+    /// out earliest). Triton's own backends and TensorRT-LLM (whose engine batch size lives in the repository) count 1.
+    /// </summary>
+    /// <param name="runtime">The runtime.</param>
+    /// <param name="size">The model's size and context, or null.</param>
+    public static int ConcurrentSequences(ServingRuntime runtime, ModelSize? size) =>
+        runtime is ServingRuntime.Vllm or ServingRuntime.TritonVllm && size?.MaxConcurrentSequences is { } n and >= 1 ? n : 1;
+
+    /// <summary>
+    /// The environment that puts the runtime's local copies on the model cache (<see cref="ServingContainerPlan.CacheMountPath"/>)
+    /// instead of the container's root filesystem. Triton does not read <c>TMPDIR</c> for an S3 repository: it copies
+    /// every model directory it loads into <c>mkdtemp(&lt;dir&gt;/folderXXXXXX)</c> where &lt;dir&gt; is
+    /// <c>TRITON_AWS_MOUNT_DIRECTORY</c> or, unset, the hard-coded <c>/tmp</c> (triton-inference-server/core
+    /// src/filesystem/implementations/s3.h <c>LocalizePath</c> and common.h <c>kDefaultMountDirectory = "/tmp"</c>, local.h
+    /// <c>MakeTemporaryDirectory</c>, @ 73aad7c; server docs/user_guide/model_repository.md "Cloud Storage with Environment
+    /// variables"), so the Triton runtimes get <c>TRITON_AWS_MOUNT_DIRECTORY</c>. <c>TMPDIR</c> stays for everything else
+    /// that writes temporary files (Python's tempfile, vLLM and the vLLM backend).
+    /// </summary>
+    /// <param name="runtime">The runtime.</param>
+    public static ImmutableSortedDictionary<string, string> CacheEnvironment(ServingRuntime runtime)
+    {
+        var env = ImmutableSortedDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+        env["TMPDIR"] = ServingContainerPlan.CacheMountPath;
+        if (runtime != ServingRuntime.Vllm)
+        {
+            env["TRITON_AWS_MOUNT_DIRECTORY"] = ServingContainerPlan.CacheMountPath;
+        }
+
+        return env.ToImmutable();
+    }
+
     /// <summary>Decides the container of one replica.</summary>
     /// <param name="runtime">The runtime.</param>
     /// <param name="image">Image override, or null for the pin.</param>
@@ -122,7 +168,9 @@ public static class ServingContainer
     /// <param name="modelLoadTimeoutSeconds">The configured model-load timeout (floor of the startup budget).</param>
     /// <param name="gpuMemoryShare">Share of the device memory the engine may take (1 / time-slicing replicas), for vLLM's <c>--gpu-memory-utilization</c>.</param>
     /// <param name="migComputeSlices">Compute slices of the replica's MIG profile, or null for whole GPUs.</param>
-    public static ServingContainerPlan Plan(ServingRuntime runtime, string? image, int gpus, string modelName, ModelRepository repository, ModelSize? size, string? cpu, string? memory, int modelLoadTimeoutSeconds, double gpuMemoryShare = 1, int? migComputeSlices = null)
+    /// <param name="batching">Triton's dynamic batching (runtime triton only), or null.</param>
+    /// <param name="instances">Triton's model instances (runtime triton only), or null.</param>
+    public static ServingContainerPlan Plan(ServingRuntime runtime, string? image, int gpus, string modelName, ModelRepository repository, ModelSize? size, string? cpu, string? memory, int modelLoadTimeoutSeconds, double gpuMemoryShare = 1, int? migComputeSlices = null, TritonBatchingSpec? batching = null, TritonInstancesSpec? instances = null)
     {
         ArgumentNullException.ThrowIfNull(repository);
         double? weights = size is null ? null : ModelFit.For(modelName, modelName, size, 1, gpus, "device").WeightsGiB;
@@ -137,6 +185,17 @@ public static class ServingContainer
             return new ServingContainerPlan(runtime, img, ["python3", "-m", "vllm.entrypoints.openai.api_server"], [VllmHttp],
                 ready, ready with { PeriodSeconds = 15, FailureThreshold = 4 }, ready with { FailureThreshold = startupThreshold }, budget,
                 VllmHttp.Name, "/metrics", common.Shm, common.Cache, common.Cpu, common.Memory, gpus, []);
+        }
+
+        if (runtime == ServingRuntime.Triton && (batching is not null || instances is not null))
+        {
+            // triton with batching/instances: the model is loaded through the load API with the generated configuration
+            // (TritonModelConfig); the container is started once that model is ready.
+            return new ServingContainerPlan(runtime, img, [], TritonServer.Ports,
+                TritonServer.Readiness, TritonServer.Liveness, TritonModelConfig.Startup(modelName, budget), budget,
+                TritonServer.Metrics.Name, "/metrics", common.Shm, common.Cache, common.Cpu, common.Memory, gpus,
+                [new ModelConfigFile(TritonModelConfig.LoadRequestFile, TritonModelConfig.LoadRequestFile, TritonModelConfig.LoadRequest(modelName, batching, instances))])
+            { ModelConfigMountPath = TritonModelConfig.MountPath };
         }
 
         // triton-vllm: a generated repository (config.pbtxt + model.json) whose engine streams the weights from S3;
@@ -249,31 +308,5 @@ public static class ServingContainer
             new ModelConfigFile("config.pbtxt", $"{modelName}/config.pbtxt", config),
             new ModelConfigFile("model.json", $"{modelName}/1/model.json", json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n"),
         ];
-    }
-
-    /// <summary>
-    /// A Triton model configuration with dynamic batching and instance settings (triton-inference-server/common
-    /// protobuf/model_config.proto: <c>max_batch_size</c>, <c>dynamic_batching { preferred_batch_size,
-    /// max_queue_delay_microseconds }</c>, <c>instance_group [{ count, kind: KIND_GPU }]</c>), for a model of the plain
-    /// runtime; published as the deployment's <c>model-config</c> ConfigMap for the repository's owner.
-    /// </summary>
-    /// <param name="modelName">Model name.</param>
-    /// <param name="backend">Triton backend (e.g. onnxruntime, tensorrt, python).</param>
-    /// <param name="maxBatchSize">Largest batch.</param>
-    /// <param name="maxQueueDelayMicroseconds">Longest time a request waits for a batch to fill.</param>
-    /// <param name="instances">Model instances per GPU.</param>
-    public static string TritonModelConfig(string modelName, string backend, int maxBatchSize, int maxQueueDelayMicroseconds, int instances)
-    {
-        var preferred = new[] { maxBatchSize / 2, maxBatchSize }.Where(n => n > 0).Distinct().Select(n => n.ToString(CultureInfo.InvariantCulture));
-        return new StringBuilder()
-            .Append("name: \"").Append(modelName).Append("\"\n")
-            .Append("backend: \"").Append(backend).Append("\"\n")
-            .Append(string.Create(CultureInfo.InvariantCulture, $"max_batch_size: {maxBatchSize}\n"))
-            .Append("dynamic_batching {\n")
-            .Append("  preferred_batch_size: [ ").Append(string.Join(", ", preferred)).Append(" ]\n")
-            .Append(string.Create(CultureInfo.InvariantCulture, $"  max_queue_delay_microseconds: {maxQueueDelayMicroseconds}\n"))
-            .Append("}\n")
-            .Append(string.Create(CultureInfo.InvariantCulture, $"instance_group [\n  {{\n    count: {instances}\n    kind: KIND_GPU\n  }}\n]\n"))
-            .ToString();
     }
 }

@@ -66,8 +66,9 @@ public static partial class TritonServicePlanner
 
         var mode = ParseControlMode(spec.ControlMode);
         p.Require(mode is not null, "ControlMode", $"{Show(spec.ControlMode)} is not a model control mode; allowed: {string.Join(", ", ControlModes)}");
+        var generatedConfig = spec.Batching is not null || spec.Instances is not null; // the model is then named by the deployment (below)
         p.Require(
-            mode != ModelControlMode.Explicit || (!spec.Models.IsDefaultOrEmpty && spec.Models.All(m => !string.IsNullOrWhiteSpace(m))),
+            mode != ModelControlMode.Explicit || generatedConfig || (!spec.Models.IsDefaultOrEmpty && spec.Models.All(m => !string.IsNullOrWhiteSpace(m))),
             "Models",
             "explicit model control mode loads only the models named here; name at least one (no empty names)");
         p.Require(spec.MinReplicas >= 0, "MinReplicas", $"must be 0 or more, was {N(spec.MinReplicas)}");
@@ -142,9 +143,30 @@ public static partial class TritonServicePlanner
             p.Require(runtime != ServingRuntime.TritonTrtLlm, "GpuCount", $"runtime triton-trtllm runs one GPU per replica here: a tensor-parallel TensorRT-LLM engine is started with one MPI rank per GPU (the backend's launch_triton_server.py --world_size), which this component does not do; use runtime vllm or triton-vllm for {N(spec.GpuCount)} GPUs, or gpu: 1");
         }
 
-        if (spec.Size is { } size)
+        if (spec.ModelSize is { } size)
         {
             p.AddRange(ModelFit.Validate(size));
+        }
+
+        p.AddRange(TritonModelConfig.Validate(spec.Batching, spec.Instances, runtime, spec.Slo is { P95Ms: > 0 } slo ? slo.P95Ms : null));
+        if (runtime == ServingRuntime.Triton && (spec.Batching is not null || spec.Instances is not null))
+        {
+            // The generated configuration is applied through the load API, which needs explicit model control.
+            p.Require(spec.ControlMode is null or "explicit", "ControlMode", $"{Show(spec.ControlMode)} cannot be used with Batching or Instances: the generated model configuration is applied through the load API under explicit model control; leave ControlMode unset (or explicit)");
+            p.Require(spec.Models.IsDefaultOrEmpty, "Models", $"must be empty with Batching or Instances: the server loads exactly the model \"{spec.Name}\" (the deployment's name, its directory in the repository) with the generated configuration");
+        }
+
+        // Every sequence of every batch is in GPU memory at once: the memory fit must count them.
+        if (runtime == ServingRuntime.Triton && spec.Batching is { MaxBatchSize: { } batch and >= 1 } && spec.ModelSize is { } fitted && ModelFit.Validate(fitted).IsEmpty
+            && spec.Instances?.Kind is null or "KIND_GPU" or "KIND_AUTO")
+        {
+            var instances = spec.Instances?.Count is { } n and >= 1 ? n : 1;
+            var inFlight = (long)batch * instances;
+            var held = fitted.MaxConcurrentSequences ?? 1;
+            p.Require(
+                inFlight <= held,
+                "Batching.MaxBatchSize",
+                $"{N(batch)} × Instances.Count ({N(instances)}) = {inFlight.ToString(CultureInfo.InvariantCulture)} sequences run on the GPU at once, but the memory fit counts ModelSize.MaxConcurrentSequences ({N(held)}); raise ModelSize.MaxConcurrentSequences to {inFlight.ToString(CultureInfo.InvariantCulture)} so the fit holds them, or lower Batching.MaxBatchSize");
         }
 
         return p.ToImmutable();
@@ -171,13 +193,13 @@ public static partial class TritonServicePlanner
             .SetItem(ResourceLabels.Model, spec.Model!);
         var runtime = ServingImages.Parse(spec.Runtime)!.Value;
         var migSlices = MigResource().IsMatch(spec.GpuResource!) ? (int?)(spec.GpuResource!["nvidia.com/mig-".Length] - '0') : null;
-        var container = ServingContainer.Plan(runtime, spec.Image, spec.GpuCount, name, repository, spec.Size, spec.Cpu, spec.Memory, spec.ModelLoadTimeoutSeconds, migComputeSlices: migSlices);
+        var container = ServingContainer.Plan(runtime, spec.Image, spec.GpuCount, name, repository, spec.ModelSize, spec.Cpu, spec.Memory, spec.ModelLoadTimeoutSeconds, migComputeSlices: migSlices, batching: spec.Batching, instances: spec.Instances);
         return new TritonServicePlan(
             name,
             spec.Namespace!,
             spec.GpuResource!,
             repository,
-            ParseControlMode(spec.ControlMode)!.Value,
+            container.LoadsGeneratedConfig ? ModelControlMode.Explicit : ParseControlMode(spec.ControlMode)!.Value,
             spec.Models.IsDefault ? [] : spec.Models,
             spec.MinReplicas,
             spec.MaxReplicas!.Value,
@@ -191,7 +213,7 @@ public static partial class TritonServicePlanner
             TritonDeployment.Selector(name),
             container.Startup,
             container)
-        { Size = spec.Size };
+        { Size = spec.ModelSize };
     }
 
     /// <summary>

@@ -36,7 +36,9 @@ namespace NeoCloud.Infra.Core.Serving;
 /// <param name="Runtime">The server: <c>triton</c>, <c>triton-vllm</c>, <c>triton-trtllm</c> or <c>vllm</c>; null = <c>triton</c>.</param>
 /// <param name="Image">Image override (must carry a tag other than latest, or a digest), or null for the runtime's pinned image.</param>
 /// <param name="GpuCount">Units of <paramref name="GpuResource"/> per replica: whole GPUs for tensor parallelism (1 for a MIG slice).</param>
-/// <param name="Size">The model's size and context for the memory fit, or null when not stated.</param>
+/// <param name="ModelSize">The model's size and context for the memory fit, or null when not stated (the Args' <c>ModelSize</c>).</param>
+/// <param name="Batching">Triton's dynamic batching for the model named <paramref name="Name"/> (runtime triton only), or null: the repository's configuration.</param>
+/// <param name="Instances">Triton's model instances for that model (runtime triton only), or null.</param>
 public sealed record TritonServiceSpec(
     string? Name,
     OwnershipSpec Ownership,
@@ -63,7 +65,9 @@ public sealed record TritonServiceSpec(
     string? Runtime = null,
     string? Image = null,
     int GpuCount = 1,
-    ModelSize? Size = null)
+    ModelSize? ModelSize = null,
+    TritonBatchingSpec? Batching = null,
+    TritonInstancesSpec? Instances = null)
 {
     /// <summary>Default <see cref="MinReplicas"/>.</summary>
     public const int DefaultMinReplicas = 1;
@@ -131,6 +135,8 @@ public sealed record TritonServicePlan(
         return Container.Runtime switch
         {
             ServingRuntime.Vllm => VllmArgs(repository),
+            // Batching/instances from config: explicit mode, nothing loaded at start; the wrapper loads the model with the generated configuration.
+            ServingRuntime.Triton when Container.LoadsGeneratedConfig => TritonModelConfig.LoaderArgs(Name, TritonServer.Args(repository, ModelControlMode.Explicit, [])),
             // The vLLM backend serves the generated repository (its model.json streams the weights from S3).
             ServingRuntime.TritonVllm => [.. TritonServer.Args(repository, ControlMode, Models).Select(a => a.StartsWith("--model-repository=", StringComparison.Ordinal) ? "--model-repository=" + ServingContainerPlan.GeneratedRepositoryPath : a)],
             _ => TritonServer.Args(repository, ControlMode, Models),

@@ -220,8 +220,8 @@ public sealed class EksAccessAndAddonsTests
         var pod = ServingTestData.Map(ServingTestData.At(mocks.Single("kubernetes:apps/v1:Deployment").Inputs, "spec", "template", "spec"));
         Assert.Equal("model-reader", pod["serviceAccountName"]);
         var env = ServingTestData.List(ServingTestData.Map(ServingTestData.List(pod["containers"])[0])["env"]);
-        // Of the credential Secret only the region; TMPDIR is the model cache (issue 15), not a credential.
-        Assert.Equal(["AWS_DEFAULT_REGION", "TMPDIR"], env.Select(e => (string)ServingTestData.Map(e)["name"]));
+        // Of the credential Secret only the region; TMPDIR and TRITON_AWS_MOUNT_DIRECTORY are the model cache (issue 15), not credentials.
+        Assert.Equal(["AWS_DEFAULT_REGION", "TMPDIR", "TRITON_AWS_MOUNT_DIRECTORY"], env.Select(e => (string)ServingTestData.Map(e)["name"]));
         Assert.Single(env, e => ServingTestData.Map(e).ContainsKey("valueFrom"));
 
         var (keyed, _) = await PulumiTest.RunAsync(() => _ = new TritonService("chat", ServingTestData.Args()));

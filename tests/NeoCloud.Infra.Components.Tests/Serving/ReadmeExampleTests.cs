@@ -22,5 +22,12 @@ public sealed class ReadmeExampleTests
         Assert.Equal("docker.io/vllm/vllm-openai:v0.11.0", container["image"]);
         Assert.Contains("--tensor-parallel-size=2", ServingTestData.List(container["args"]).Cast<string>());
         Assert.Equal("2", ServingTestData.At(container, "resources", "limits", "nvidia.com/gpu"));
+
+        // The plain Triton deployments load their model with the generated batching configuration.
+        var configs = mocks.OfType("kubernetes:core/v1:ConfigMap").Where(c => (c.Name ?? string.Empty).EndsWith("-model-config", StringComparison.Ordinal)).Select(c => c.Name).Order(StringComparer.Ordinal);
+        Assert.Equal(["llama-8b-model-config", "mistral-7b-model-config"], configs);
+        var llama = mocks.OfType("kubernetes:apps/v1:Deployment").Single(d => d.Name == "llama-8b-deployment");
+        var triton = ServingTestData.Map(ServingTestData.Assert1(ServingTestData.At(llama.Inputs["spec"], "template", "spec", "containers")));
+        Assert.Equal("/v2/models/llama-8b/ready", ServingTestData.At(triton, "startupProbe", "httpGet", "path"));
     }
 }

@@ -133,6 +133,75 @@ public sealed class ServingRuntimeTests
     }
 
     [Fact]
+    public async Task Plain_triton_with_batching_loads_its_model_through_the_load_api_with_the_generated_configuration()
+    {
+        var args = Args();
+        args.Batching = new TritonBatchingArgs { MaxBatchSize = 32, PreferredBatchSizes = [16, 32], MaxQueueDelayMicroseconds = 2000 };
+        args.Instances = new TritonInstancesArgs { Count = 2, Kind = "KIND_GPU" };
+
+        var (pod, container, mocks) = await Deploy(args);
+
+        Assert.Equal(TritonImage.Reference, container["image"]);
+        Assert.False(container.ContainsKey("command")); // the image's entrypoint runs the wrapper
+        var run = List(container["args"]).Cast<string>().ToList();
+        Assert.Equal(["/bin/sh", "-c"], run.Take(2));
+        Assert.Equal(TritonModelConfig.LoaderScript("llama", 8000, "/opt/neocloud/model-config/load-request.json"), run[2]);
+        Assert.Equal(["neocloud-triton", "tritonserver", "--model-repository=s3://rgw.storage.svc:80/models/llama-3-8b", "--model-control-mode=explicit"], run.Skip(3).Take(4));
+        Assert.DoesNotContain(run, a => a.StartsWith("--load-model", StringComparison.Ordinal));
+        Assert.Equal("/v2/models/llama/ready", At(container, "startupProbe", "httpGet", "path"));
+        Assert.Equal("/v2/health/ready", At(container, "readinessProbe", "httpGet", "path"));
+        Assert.Equal("/v2/health/live", At(container, "livenessProbe", "httpGet", "path"));
+
+        var config = mocks.Single("kubernetes:core/v1:ConfigMap");
+        Assert.Equal("llama-model-config", config.Name);
+        var body = System.Text.Json.Nodes.JsonNode.Parse((string)Map(config.Inputs["data"])["load-request.json"])!;
+        var model = System.Text.Json.Nodes.JsonNode.Parse(body["parameters"]!["config"]!.GetValue<string>())!;
+        Assert.Equal(32, model["max_batch_size"]!.GetValue<int>());
+        Assert.Equal([16, 32], model["dynamic_batching"]!["preferred_batch_size"]!.AsArray().Select(n => n!.GetValue<int>()));
+        Assert.Equal("2000", model["dynamic_batching"]!["max_queue_delay_microseconds"]!.GetValue<string>());
+        Assert.Equal("KIND_GPU", model["instance_group"]![0]!["kind"]!.GetValue<string>());
+        var volume = List(pod["volumes"]).Select(Map).Single(v => (string)v["name"] == "model-config");
+        Assert.Equal("llama-model-config", At(volume, "configMap", "name"));
+        Assert.Equal(["load-request.json"], List(At(volume, "configMap", "items")).Select(i => (string)Map(i)["path"]));
+        var mount = List(container["volumeMounts"]).Select(Map).Single(m => (string)m["name"] == "model-config");
+        Assert.Equal("/opt/neocloud/model-config", mount["mountPath"]);
+        Assert.Equal(true, mount["readOnly"]);
+    }
+
+    [Theory]
+    [InlineData("vllm")]
+    [InlineData("triton-vllm")]
+    [InlineData("triton-trtllm")]
+    public void Batching_on_a_runtime_that_batches_itself_registers_nothing(string runtime)
+    {
+        var args = Llm(runtime, gpus: 1);
+        args.Batching = new TritonBatchingArgs { MaxBatchSize = 8 };
+
+        var problem = Assert.Single(Assert.Throws<ComponentArgsException>(() => new TritonService("llama", args)).Problems);
+
+        Assert.Equal("Batching", problem.PropertyPath);
+        Assert.StartsWith("applies to runtime triton only", problem.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_vllm_deployment_gets_vllm_alerts_and_a_triton_runtime_keeps_the_triton_alerts()
+    {
+        foreach (var (runtime, first) in new[] { ("vllm", "VllmLatencyP95OverSlo"), ("triton-vllm", "TritonLatencyP95OverSlo") })
+        {
+            var args = Llm(runtime, gpus: 1);
+            args.MonitoringRelease = "monitoring";
+            var (_, _, mocks) = await Deploy(args);
+
+            var group = Map(Assert.Single(List(At(mocks.Single("kubernetes:monitoring.coreos.com/v1:PrometheusRule").Inputs, "spec", "groups"))));
+            var alerts = List(group["rules"]).Select(r => (string)Map(r)["alert"]).ToList();
+            Assert.Equal(first, alerts[0]);
+            var exprs = string.Join("\n", List(group["rules"]).Select(r => (string)Map(r)["expr"]));
+            Assert.Equal(runtime == "vllm", exprs.Contains("vllm:e2e_request_latency_seconds_bucket", StringComparison.Ordinal));
+            Assert.Equal(runtime != "vllm", exprs.Contains("nv_inference_request_summary_us", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public void Tensor_parallel_on_a_mig_slice_and_on_plain_triton_register_nothing()
     {
         var mig = Args();
@@ -168,7 +237,7 @@ public sealed class ServingRuntimeTests
 
         var problems = Assert.Throws<ComponentArgsException>(() => new TritonService("llama", args)).Problems;
 
-        Assert.Equal(["Size.Precision", "Size.MaxContextTokens"], problems.Select(p => p.PropertyPath));
+        Assert.Equal(["ModelSize.Precision", "ModelSize.MaxContextTokens"], problems.Select(p => p.PropertyPath));
         Assert.Contains("at least 1", problems[1].Reason, StringComparison.Ordinal);
     }
 

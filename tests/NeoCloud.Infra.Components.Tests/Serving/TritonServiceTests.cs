@@ -56,9 +56,10 @@ public class TritonServiceTests
         Assert.Contains("--model-repository=s3://rgw.storage.svc:80/models/llama-3-8b", args);
         Assert.Contains("--metrics-config=summary_latencies=true", args);
         var env = List(container["env"]).Select(Map).ToList();
-        Assert.Equal(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "TMPDIR"], env.Select(e => e["name"]));
+        Assert.Equal(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION", "TMPDIR", "TRITON_AWS_MOUNT_DIRECTORY"], env.Select(e => e["name"]));
         Assert.All(env.Take(3), e => Assert.Equal("model-store", At(e, "valueFrom", "secretKeyRef", "name")));
         Assert.Equal("/models-cache", env[3]["value"]);
+        Assert.Equal("/models-cache", env[4]["value"]); // Triton copies an S3 repository there, not to TMPDIR (core s3.h)
         Assert.All(env.Take(3), e => Assert.False(e.ContainsKey("value")));
     }
 

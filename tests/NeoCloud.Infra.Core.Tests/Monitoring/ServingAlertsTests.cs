@@ -8,12 +8,13 @@ public class ServingAlertsTests
 {
     private static readonly WatchedDeployment Llama = new("llama", "team-a", new LatencySlo(200, 500), 50);
 
-    public static TheoryData<string> GroupNames() => ["gpu", "triton", "keda"];
+    public static TheoryData<string> GroupNames() => ["gpu", "triton", "vllm", "keda"];
 
     private static RuleGroup Group(string name) => name switch
     {
         "gpu" => ServingAlerts.Gpu(),
         "triton" => ServingAlerts.Triton(Llama),
+        "vllm" => ServingAlerts.Vllm(Llama),
         _ => ServingAlerts.Keda(),
     };
 
@@ -68,6 +69,39 @@ public class ServingAlertsTests
         Assert.StartsWith("deriv((", rules["TritonQueueTimeGrowing"].Expr, StringComparison.Ordinal);
         Assert.Contains("nv_inference_queue_duration_us", rules["TritonQueueTimeGrowing"].Expr, StringComparison.Ordinal);
         Assert.EndsWith("> 50", rules["TritonQueueTimeGrowing"].Expr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void VllmDeploymentsGetVllmRulesOnVllmMetricsAndTritonRuntimesKeepTritonRules()
+    {
+        var vllm = ServingAlerts.For(NeoCloud.Infra.Core.Serving.ServingRuntime.Vllm, Llama);
+        Assert.Equal("neocloud-vllm-team-a-llama", vllm.Name);
+        Assert.Equal(["VllmLatencyP95OverSlo", "VllmLatencyP99OverSlo", "VllmQueueTimeGrowing", "VllmKvCacheFull", "VllmPreempting"], vllm.Rules.Select(r => r.Alert));
+        Assert.All(vllm.Rules, r => Assert.DoesNotContain("nv_inference", r.Expr, StringComparison.Ordinal));
+        var rules = vllm.Rules.ToDictionary(r => r.Alert);
+        Assert.Equal(
+            "histogram_quantile(0.95, sum by (le) (rate(vllm:e2e_request_latency_seconds_bucket{namespace=\"team-a\",pod=~\"llama-[a-z0-9]+-[a-z0-9]+\"}[5m]))) * 1000 > 200",
+            rules["VllmLatencyP95OverSlo"].Expr);
+        Assert.EndsWith("> 500", rules["VllmLatencyP99OverSlo"].Expr, StringComparison.Ordinal);
+        Assert.Contains("vllm:request_queue_time_seconds_sum", rules["VllmQueueTimeGrowing"].Expr, StringComparison.Ordinal);
+        Assert.EndsWith("> 50", rules["VllmQueueTimeGrowing"].Expr, StringComparison.Ordinal);
+        Assert.Contains("vllm:kv_cache_usage_perc", rules["VllmKvCacheFull"].Expr, StringComparison.Ordinal);
+        Assert.DoesNotContain("gpu_cache_usage_perc", rules["VllmKvCacheFull"].Expr, StringComparison.Ordinal);
+        Assert.Contains("vllm:num_preemptions_total", rules["VllmPreempting"].Expr, StringComparison.Ordinal);
+
+        foreach (var runtime in new[] { NeoCloud.Infra.Core.Serving.ServingRuntime.Triton, NeoCloud.Infra.Core.Serving.ServingRuntime.TritonVllm, NeoCloud.Infra.Core.Serving.ServingRuntime.TritonTrtLlm })
+        {
+            Assert.Equal(ServingAlerts.Triton(Llama), ServingAlerts.For(runtime, Llama), RuleGroupComparer.Instance);
+        }
+    }
+
+    private sealed class RuleGroupComparer : IEqualityComparer<RuleGroup>
+    {
+        public static readonly RuleGroupComparer Instance = new();
+
+        public bool Equals(RuleGroup? x, RuleGroup? y) => x is not null && y is not null && x.Name == y.Name && x.Rules.SequenceEqual(y.Rules);
+
+        public int GetHashCode(RuleGroup obj) => obj.Name.GetHashCode(StringComparison.Ordinal);
     }
 
     [Fact]

@@ -60,6 +60,8 @@ public static class ServingExample
                 Autoscaling = new QueueTimeScalingArgs { ThresholdMs = 50, ActivationThresholdMs = 5, FallbackReplicas = 4 },
                 PrometheusAddress = monitoring.Address,
                 MonitoringRelease = "monitoring",
+                // Triton's dynamic batcher: the model <name> is loaded with this configuration through the load API.
+                Batching = new TritonBatchingArgs { MaxBatchSize = 8, PreferredBatchSizes = [4, 8], MaxQueueDelayMicroseconds = 5000 },
             }, new ComponentResourceOptions { DependsOn = { keda, monitoring } }); // their CRDs first
         }
 
