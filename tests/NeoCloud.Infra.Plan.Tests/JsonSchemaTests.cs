@@ -5,7 +5,7 @@ namespace NeoCloud.Infra.Plan.Tests;
 public sealed class JsonSchemaTests
 {
     private static readonly string[] TopLevel =
-        ["schemaVersion", "stack", "file", "valid", "exitCode", "errors", "environment", "costCenter", "topology", "secrets", "otherConfigKeys", "clusters", "pools", "serving", "reservations", "tenants", "cost", "policy", "platform"];
+        ["schemaVersion", "stack", "file", "valid", "exitCode", "errors", "environment", "costCenter", "topology", "secrets", "otherConfigKeys", "clusters", "pools", "serving", "reservations", "tenants", "cost", "policy", "gateways", "platform"];
 
     [Theory]
     [InlineData("dev")]

@@ -35,6 +35,31 @@ public sealed class PlatformSectionTests
     }
 
     [Fact]
+    public void The_plan_lists_each_gateway_route_with_its_rate_limit_and_the_hybrid_split_only_where_burst_exists()
+    {
+        var prod = PlanRun.Of("prod");
+        Assert.Contains("Gateways", prod.Out, StringComparison.Ordinal);
+        var chat = Assert.Single(prod.Out.Split('\n'), l => l.Contains("llama-8b-chat.inference.example.com", StringComparison.Ordinal));
+        Assert.Contains("chat/llama-8b-chat:8000", chat, StringComparison.Ordinal);
+        Assert.Contains("600/Second", chat, StringComparison.Ordinal);
+        Assert.Contains("llama-8b-chat 36 : llama-8b-chat-burst 48", chat, StringComparison.Ordinal);
+        // vLLM has no gRPC endpoint, so the 70B has one HTTP route and no gRPC hostname.
+        Assert.DoesNotContain("llama-70b-chat-grpc.", prod.Out, StringComparison.Ordinal);
+
+        var routes = PlanRun.Of("prod", "--json").Json().GetProperty("gateways").EnumerateArray().ToList();
+        Assert.Equal(7, routes.Count);
+        Assert.Single(routes, r => r.GetProperty("burst").ValueKind == JsonValueKind.String);
+        var grpc = Assert.Single(routes, r => r.GetProperty("hostname").GetString() == "embeddings-grpc.inference.example.com");
+        Assert.Equal(8001, grpc.GetProperty("port").GetInt32());
+        Assert.Equal("search", grpc.GetProperty("tenant").GetString());
+
+        // The cloud stack has no burst cluster: no route is split.
+        var cloud = PlanRun.Of("cloud", "--json").Json().GetProperty("gateways").EnumerateArray().ToList();
+        Assert.NotEmpty(cloud);
+        Assert.All(cloud, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("burst").ValueKind));
+    }
+
+    [Fact]
     public void The_json_plan_carries_the_platform_findings_placements_and_pools()
     {
         var platform = PlanRun.Of("prod", "--json").Json().GetProperty("platform");

@@ -48,6 +48,7 @@ internal static class JsonReport
         if (result.Plan is { } plan)
         {
             Fill(root, plan);
+            root["gateways"] = GatewaySections.Json(plan);
             root["platform"] = PlatformSections.Json(plan, simulate);
         }
 

@@ -27,6 +27,7 @@ internal static class PlanSections
         yield return Serving(plan);
         yield return Reservations(plan);
         yield return Tenants(plan);
+        yield return GatewaySections.Section(plan);
         yield return Cost(plan);
         yield return TokenCosts(plan);
         if (diff is not null)
