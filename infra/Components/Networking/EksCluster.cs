@@ -256,7 +256,7 @@ public sealed class EksCluster : ComponentResource
             {
                 ClusterName = cluster.Name,
                 AddonName = addon.Name,
-                AddonVersion = addon.Version,
+                AddonVersion = AddonVersions.Of(addon, plan.KubernetesVersion, new InvokeOptions { Parent = this }),
                 ResolveConflictsOnCreate = "OVERWRITE",
                 ResolveConflictsOnUpdate = "OVERWRITE",
                 Tags = Tags(addon.Name),

@@ -136,7 +136,7 @@ public sealed class EksClusterAddons : ComponentResource
                 {
                     ClusterName = args.ClusterName,
                     AddonName = addon.Name,
-                    AddonVersion = addon.Version,
+                    AddonVersion = AddonVersions.Of(addon, plan.KubernetesVersion, new InvokeOptions { Parent = this }),
                     ResolveConflictsOnCreate = "OVERWRITE",
                     ResolveConflictsOnUpdate = "OVERWRITE",
                     Tags = Tags(addon.Name),

@@ -36,6 +36,9 @@ public sealed record EksClusterAddonsSpec
 /// <param name="Ownership">The owner (labels).</param>
 public sealed record EksClusterAddonsPlan(ImmutableArray<EksAddonPin> Addons, ImmutableArray<EbsStorageClassPlan> StorageClasses, ImmutableSortedDictionary<string, string> Tags, OwnershipSpec Ownership)
 {
+    /// <summary>The cluster's Kubernetes minor version (the add-ons' pins are for it).</summary>
+    public string KubernetesVersion { get; init; } = EksClusterPlanner.DefaultKubernetesVersion;
+
     /// <summary>Labels of a StorageClass.</summary>
     public ImmutableSortedDictionary<string, string> Labels(string instance, string className) =>
         Ownership.Tags.SetItems(ResourceLabels.For("storage", instance, className, Ownership.Environment, Ownership.CostCenter));
@@ -70,6 +73,6 @@ public static class EksClusterAddonsPlanner
         ArgumentNullException.ThrowIfNull(spec);
         var version = spec.KubernetesVersion ?? EksClusterPlanner.DefaultKubernetesVersion;
         ImmutableArray<EksAddonPin> addons = spec.ManageAddons ? [.. EksAddons.For(version)!.Value.Where(p => EksAddons.AfterCompute.Contains(p.Name))] : [];
-        return new EksClusterAddonsPlan(addons, EbsStorageClasses.For(spec.StorageClasses.IsDefault ? [] : spec.StorageClasses), spec.Ownership.Labels(), spec.Ownership);
+        return new EksClusterAddonsPlan(addons, EbsStorageClasses.For(spec.StorageClasses.IsDefault ? [] : spec.StorageClasses), spec.Ownership.Labels(), spec.Ownership) { KubernetesVersion = version };
     }
 }

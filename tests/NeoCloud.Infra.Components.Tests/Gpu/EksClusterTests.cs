@@ -53,7 +53,17 @@ public class EksClusterTests
         // The add-ons that need no node, at Core's pins for 1.33; vpc-cni enforces NetworkPolicies.
         var addons = mocks.OfType("aws:eks/addon:Addon").ToDictionary(a => (string)a.Inputs["addonName"]);
         Assert.Equal(["eks-pod-identity-agent", "kube-proxy", "vpc-cni"], addons.Keys.Order(StringComparer.Ordinal));
-        Assert.All(addons, a => Assert.Equal(Core.Networking.EksAddons.Pin("1.33", a.Key).Version, a.Value.Inputs["addonVersion"]));
+        // A verified pin is sent as it is; an unverified one (eks-pod-identity-agent) is EKS's default build for 1.33, read
+        // with aws.eks.getAddonVersion, so a build that does not exist for the version is never requested.
+        foreach (var (addonName, addon) in addons)
+        {
+            var pin = Core.Networking.EksAddons.Pin("1.33", addonName);
+            Assert.Equal(pin.Verified ? pin.Version : $"{RecordingMocks.MockDefaultAddonVersionPrefix}{addonName}-1.33", addon.Inputs["addonVersion"]);
+        }
+
+        Assert.False(Core.Networking.EksAddons.Pin("1.33", "eks-pod-identity-agent").Verified);
+        Assert.Contains(mocks.Calls, c => c.Token == "aws:eks/getAddonVersion:getAddonVersion" && Equals(c.Args["addonName"], "eks-pod-identity-agent"));
+        Assert.DoesNotContain(mocks.Calls, c => c.Token == "aws:eks/getAddonVersion:getAddonVersion" && Equals(c.Args["addonName"], "kube-proxy"));
         Assert.Equal("{\"enableNetworkPolicy\":\"true\"}", addons["vpc-cni"].Inputs["configurationValues"]);
         Assert.Equal("gpu-vpc-cni", addons["vpc-cni"].Name);
         var oidc = mocks.Single("aws:iam/openIdConnectProvider:OpenIdConnectProvider");

@@ -107,6 +107,9 @@ public sealed class EksAccessAndAddonsTests
         var addons = mocks.OfType("aws:eks/addon:Addon").ToDictionary(a => (string)a.Inputs["addonName"]);
         Assert.Equal(["aws-ebs-csi-driver", "coredns"], addons.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(EksAddons.Pin("1.34", "coredns").Version, addons["coredns"].Inputs["addonVersion"]);
+        // EBS CSI is verified for 1.36 only: on 1.34 it is EKS's default build for the version (aws.eks.getAddonVersion).
+        Assert.False(EksAddons.Pin("1.34", "aws-ebs-csi-driver").Verified);
+        Assert.Equal(RecordingMocks.MockDefaultAddonVersionPrefix + "aws-ebs-csi-driver-1.34", addons["aws-ebs-csi-driver"].Inputs["addonVersion"]);
         Assert.Equal("{\"nodeSelector\":{\"neocloud.io/node-role\":\"system\"}}", addons["coredns"].Inputs["configurationValues"]);
         var association = Map(((ImmutableArray<object>)addons["aws-ebs-csi-driver"].Inputs["podIdentityAssociations"]).Single());
         Assert.Equal("ebs-csi-controller-sa", association["serviceAccount"]);

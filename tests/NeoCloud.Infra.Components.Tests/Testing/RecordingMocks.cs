@@ -90,6 +90,9 @@ public sealed class RecordingMocks : IMocks
         return Task.FromResult<(string? id, object state)>((id, outputs.ToImmutable()));
     }
 
+    /// <summary>Prefix of the version the mock's <c>aws.eks.getAddonVersion</c> returns (EKS's default build).</summary>
+    public const string MockDefaultAddonVersionPrefix = "mock-default-";
+
     /// <inheritdoc />
     public Task<object> CallAsync(MockCallArgs args)
     {
@@ -103,6 +106,11 @@ public sealed class RecordingMocks : IMocks
             "aws:ec2/getPrefixList:getPrefixList" => ImmutableDictionary<string, object>.Empty
                 .Add("id", "pl-63a5400a").Add("prefixListId", "pl-63a5400a").Add("name", args.Args.TryGetValue("name", out var n) ? n : "com.amazonaws.us-east-1.s3")
                 .Add("cidrBlocks", ImmutableArray.Create<object>("52.216.0.0/15", "54.231.0.0/16")),
+            // EKS's default build for the cluster's version (the real provider asks DescribeAddonVersions); the mock's is
+            // recognisable, so tests can tell a resolved version from a pin.
+            "aws:eks/getAddonVersion:getAddonVersion" => ImmutableDictionary<string, object>.Empty
+                .Add("addonName", args.Args["addonName"]).Add("kubernetesVersion", args.Args["kubernetesVersion"]).Add("id", "mock")
+                .Add("version", $"{MockDefaultAddonVersionPrefix}{args.Args["addonName"]}-{args.Args["kubernetesVersion"]}"),
             _ => args.Args,
         };
         return Task.FromResult(result);
