@@ -6,7 +6,7 @@ namespace NeoCloud.Infra.Core.Networking;
 /// <param name="Name">The add-on's name in the EKS API (<c>aws eks describe-addon-versions --addon-name</c>).</param>
 /// <param name="Version">The pinned <c>addonVersion</c>.</param>
 /// <param name="Source">Where the version was read (a public AWS page or a public <c>describe-addon-versions</c> result).</param>
-/// <param name="Verified">False when no public source names this version for this Kubernetes version; the newest verified one is used (README).</param>
+/// <param name="Verified">False when no public source names this version for this Kubernetes version: the components then do not send <paramref name="Version"/> (a candidate) but EKS's default build for the version, read with aws.eks.getAddonVersion (Components/Networking README).</param>
 public sealed record EksAddonPin(string Name, string Version, string Source, bool Verified = true);
 
 /// <summary>
