@@ -10,7 +10,8 @@
 # executable is stripped; so the run uses a copy whose debug link points to a symbol-table-only copy of the `.dbg`
 # (objcopy --strip-debug): same code, function names for callgrind_annotate. callgrind_control (vgdb) does not answer
 # here, so the counters are zeroed by callgrind itself at every ConfigureStack (--zero-before; each `calls` run starts
-# with one) and written when the process exits (SIGINT): the figure holds the second run and the shutdown.
+# with one) and written when the process exits (SIGTERM; SIGINT is not acted on under valgrind here): the total holds the
+# second run and the shutdown, so the shutdown (the main thread's share: nothing else runs on it) is also printed apart.
 # Needs valgrind and h2load; the bench built (dotnet build bench/NeoCloud.Infra.Policy.Bench -c Release).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -43,10 +44,11 @@ port="$(head -n1 "$dir/stdout")"
 [ -n "$port" ] || { echo "callgrind.sh: no port from $exe" >&2; cat "$dir/stderr" >&2; exit 1; }
 dotnet "$bench" calls --port "$port" --count 1000 >/dev/null
 dotnet "$bench" calls --port "$port" --count "$count"
-vgpid="$(pgrep -P "$vg" || echo "$vg")"
-kill -INT "$vgpid" 2>/dev/null || true
+kill -TERM "$vg" 2>/dev/null || true
 wait "$vg" 2>/dev/null || true
 trap - EXIT
 dump="$(ls -1t "$out"* | head -n1)"
 ir="$(grep -m1 -E '^(summary|totals):' "$dump" | awk '{print $2}')"
-echo "$exe ${mode[*]}: $ir instructions over $count Analyze calls = $((ir / count)) per call (dump $dump)"
+main="$(callgrind_annotate --inclusive=yes "$dump" 2>/dev/null | awk '$NF ~ /^\[/ && $(NF-1) == "???:main" {gsub(",", "", $1); print $1; exit}')"
+main="${main:-0}"
+echo "$exe ${mode[*]}: $ir instructions over $count Analyze calls = $((ir / count)) per call; without the shutdown (main thread, $main): $(((ir - main) / count)) per call (dump $dump)"
