@@ -83,7 +83,7 @@ public sealed class AnalyzerServer : IAsyncDisposable
         // Hosting's per-request diagnostics (aspnetcore src/Hosting/Hosting/src/Internal/HostingApplicationDiagnostics.cs,
         // BeginRequest) start an Activity for every request whenever this category's logger is enabled at any level
         // (`_logger.IsEnabled(LogLevel.Critical)`), even with no listener; it only ever logs at Information and Debug. Off
-        // below -v=10: no Activity, trace-id hex formatting and headers lookup per call (bench/README.md, perf3).
+        // below -v=10: no Activity, trace-id hex formatting and headers lookup per call (bench/README.md, "Issue 18, third pass").
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", verbosity >= 10 ? LogLevel.Debug : LogLevel.None);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>, BoundedMemoryPoolFactory>();
