@@ -80,6 +80,11 @@ public sealed class AnalyzerServer : IAsyncDisposable
         // verbose level); below that, an aborted call is the one warning line written by the middleware below.
         builder.Logging.AddFilter("Microsoft", verbosity >= 10 ? LogLevel.Debug : LogLevel.Warning);
         builder.Logging.AddFilter("Grpc", verbosity >= 10 ? LogLevel.Debug : LogLevel.Warning);
+        // Hosting's per-request diagnostics (aspnetcore src/Hosting/Hosting/src/Internal/HostingApplicationDiagnostics.cs,
+        // BeginRequest) start an Activity for every request whenever this category's logger is enabled at any level
+        // (`_logger.IsEnabled(LogLevel.Critical)`), even with no listener; it only ever logs at Information and Debug. Off
+        // below -v=10: no Activity, trace-id hex formatting and headers lookup per call (bench/README.md, "Issue 18, third pass").
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", verbosity >= 10 ? LogLevel.Debug : LogLevel.None);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>, BoundedMemoryPoolFactory>();
         builder.Services.AddRoutingCore();
@@ -92,8 +97,12 @@ public sealed class AnalyzerServer : IAsyncDisposable
         var app = builder.Build();
         var reclaimer = new MemoryReclaimer();
         var calls = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("NeoCloud.Infra.Policy.Calls");
+        var root = app.Services;
         app.Use(async (context, next) =>
         {
+            // Every service a call uses is a singleton: resolve from the root provider instead of a DI scope created and
+            // disposed per request (Grpc.AspNetCore's activator reads HttpContext.RequestServices on every call).
+            context.RequestServices = root;
             if (!GrpcContentType.IsAccepted(context.Request.ContentType))
             {
                 await GrpcContentType.RejectAsync(context).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
+using NeoCloud.Infra.Policy.Protocol.View;
 using NeoCloud.Infra.Policy.Protocol.Wire;
 
 namespace NeoCloud.Infra.Policy.Protocol;
@@ -38,6 +39,9 @@ public sealed class AnalyzerGrpcService(AnalyzerService service, IHostApplicatio
     public override Task<AnalyzeResponse> Analyze(AnalyzeRequest request, ServerCallContext context) =>
         Task.FromResult(service.Analyze(request));
 
+    /// <summary>Analyze as bound by <see cref="AnalyzerMethodProvider"/>: the request decoded as <see cref="AnalyzeRequestView"/>.</summary>
+    public Task<AnalyzeResponse> Analyze(AnalyzeRequestView request) => Task.FromResult(service.Analyze(request));
+
     /// <inheritdoc />
     public override Task<AnalyzeResponse> AnalyzeStack(AnalyzeStackRequest request, ServerCallContext context) =>
         Task.FromResult(service.AnalyzeStack(request));
@@ -62,34 +66,52 @@ public sealed class AnalyzerGrpcService(AnalyzerService service, IHostApplicatio
 
 /// <summary>
 /// Binds <see cref="AnalyzerGrpcService"/> through the generated <c>Analyzer.BindService</c> (in place of Grpc.AspNetCore's
-/// default binder) with one change: a request that is not a valid protobuf message is answered INVALID_ARGUMENT naming
-/// the parse error, instead of UNKNOWN ("Exception was thrown by handler"). Every method, name and marshaller is the
-/// generated one; only the request deserializer is wrapped.
+/// default binder) with two changes: a request that is not a valid protobuf message is answered INVALID_ARGUMENT naming
+/// the parse error, instead of UNKNOWN ("Exception was thrown by handler"); and Analyze, the per-resource call, decodes
+/// its request as <see cref="AnalyzeRequestView"/> (the same bytes, each Struct read as its list of entries: no
+/// dictionary per Struct; Protos/neocloud/analyzer_view.proto). Every method name and response marshaller is the
+/// generated one; request deserializers are the generated parsers, wrapped.
 /// </summary>
 public sealed class AnalyzerMethodProvider(AnalyzerGrpcService service) : IServiceMethodProvider<AnalyzerGrpcService>
 {
     /// <inheritdoc />
     public void OnServiceMethodDiscovery(ServiceMethodProviderContext<AnalyzerGrpcService> context) =>
-        Analyzer.BindService(new Binder(context), service);
+        Analyzer.BindService(new Binder(context, service), service);
 
-    private sealed class Binder(ServiceMethodProviderContext<AnalyzerGrpcService> context) : ServiceBinderBase
+    private static Func<DeserializationContext, T> Checked<T>(Func<DeserializationContext, T> deserialize) => payload =>
+    {
+        try
+        {
+            return deserialize(payload);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "malformed request message: " + e.Message));
+        }
+    };
+
+    private sealed class Binder(ServiceMethodProviderContext<AnalyzerGrpcService> context, AnalyzerGrpcService service) : ServiceBinderBase
     {
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, UnaryServerMethod<TRequest, TResponse>? handler)
         {
             ArgumentNullException.ThrowIfNull(handler);
-            var deserialize = method.RequestMarshaller.ContextualDeserializer;
+            if (method is Method<AnalyzeRequest, AnalyzeResponse> analyze && method.Name == "Analyze")
+            {
+                var view = new Method<AnalyzeRequestView, AnalyzeResponse>(analyze.Type, analyze.ServiceName, analyze.Name,
+                    Marshallers.Create<AnalyzeRequestView>(
+                        (message, serialization) =>
+                        {
+                            serialization.SetPayloadLength(message.CalculateSize());
+                            message.WriteTo(serialization.GetBufferWriter());
+                            serialization.Complete();
+                        },
+                        Checked(payload => AnalyzeRequestView.Parser.ParseFrom(payload.PayloadAsReadOnlySequence()))),
+                    analyze.ResponseMarshaller);
+                context.AddUnaryMethod(view, [], (_, request, _) => service.Analyze(request));
+                return;
+            }
             var checkedMethod = new Method<TRequest, TResponse>(method.Type, method.ServiceName, method.Name,
-                Marshallers.Create(method.RequestMarshaller.ContextualSerializer, payload =>
-                {
-                    try
-                    {
-                        return deserialize(payload);
-                    }
-                    catch (InvalidProtocolBufferException e)
-                    {
-                        throw new RpcException(new Status(StatusCode.InvalidArgument, "malformed request message: " + e.Message));
-                    }
-                }),
+                Marshallers.Create(method.RequestMarshaller.ContextualSerializer, Checked(method.RequestMarshaller.ContextualDeserializer)),
                 method.ResponseMarshaller);
             // The service is a singleton: the handler bound to it is the one to call.
             context.AddUnaryMethod(checkedMethod, [], (_, request, call) => handler(request, call));

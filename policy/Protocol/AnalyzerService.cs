@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using NeoCloud.Infra.Policy.Protocol.View;
 using NeoCloud.Infra.Policy.Protocol.Wire;
 using NeoCloud.Infra.Policy.Rules.Evaluation;
 using NeoCloud.Infra.Policy.Rules.Model;
@@ -140,8 +141,26 @@ public sealed class AnalyzerService
     public AnalyzeResponse Analyze(AnalyzeRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // The secrets are collected while the properties are decoded, not by a second walk over them.
+        var secrets = new List<PropertyValue>();
+        return Analyze(PropertyMapping.FromRequest(request, secrets), secrets);
+    }
+
+    /// <summary>Analyze, from the request as the server decodes it (<see cref="AnalyzeRequestView"/>, the same bytes).</summary>
+    public AnalyzeResponse Analyze(AnalyzeRequestView request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var secrets = new List<PropertyValue>();
+        return Analyze(ViewMapping.FromRequest(request, secrets), secrets);
+    }
+
+    private AnalyzeResponse Analyze(ResourceSnapshot resource, List<PropertyValue> secrets)
+    {
         var response = new AnalyzeResponse();
-        response.Diagnostics.Add(_pack.Analyze(PropertyMapping.FromRequest(request), _settings, _stack).Select(ToWire));
+        foreach (var diagnostic in _pack.Analyze(resource, _settings, _stack, secrets))
+        {
+            response.Diagnostics.Add(ToWire(diagnostic));
+        }
         return response;
     }
 

@@ -119,13 +119,22 @@ public static class PropertyMapping
     };
 
     /// <summary>An Analyze request as a snapshot.</summary>
-    public static ResourceSnapshot FromRequest(AnalyzeRequest request)
+    public static ResourceSnapshot FromRequest(AnalyzeRequest request) => FromRequest(request, null);
+
+    /// <summary>
+    /// As <see cref="FromRequest(AnalyzeRequest)"/>, adding every secret value of its properties and provider inputs to
+    /// <paramref name="secrets"/> (for <see cref="SecretScrubber.OfSecrets"/>: no second walk over the properties).
+    /// </summary>
+    public static ResourceSnapshot FromRequest(AnalyzeRequest request, ICollection<PropertyValue>? secrets)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return new ResourceSnapshot(request.Type, request.Urn, NameOf(request.Name, request.Urn), FromStruct(request.Properties),
-            FromOptions(request.Options), FromProvider(request.Provider), NonEmpty(request.Options?.Parent), [],
-            ImmutableDictionary<string, ImmutableArray<string>>.Empty);
+        return ResourceOf(request.Type, request.Urn, request.Name, FromStruct(request.Properties, secrets), request.Options, FromProvider(request.Provider, secrets));
     }
+
+    /// <summary>The snapshot of one Analyze request from its decoded parts (shared with <see cref="ViewMapping"/>).</summary>
+    internal static ResourceSnapshot ResourceOf(string type, string urn, string name, ObjectValue properties, AnalyzerResourceOptions? options, ProviderSnapshot? provider) =>
+        new(type, urn, NameOf(name, urn), properties, FromOptions(options), provider, NonEmpty(options?.Parent), [],
+            ImmutableDictionary<string, ImmutableArray<string>>.Empty);
 
     /// <summary>An AnalyzeStack resource as a snapshot.</summary>
     public static ResourceSnapshot FromResource(AnalyzerResource resource) => FromResource(resource, null);

@@ -46,7 +46,15 @@ public sealed class PolicyPack
     public ImmutableArray<IPolicyRule> Rules { get; }
 
     /// <summary>Diagnostics of the resource rules for one resource.</summary>
-    public ImmutableArray<Diagnostic> Analyze(ResourceSnapshot resource, PolicySettings settings, StackInfo stack)
+    public ImmutableArray<Diagnostic> Analyze(ResourceSnapshot resource, PolicySettings settings, StackInfo stack) =>
+        Analyze(resource, settings, stack, null);
+
+    /// <summary>
+    /// As <see cref="Analyze(ResourceSnapshot, PolicySettings, StackInfo)"/>, with the secret values of the resource already
+    /// known (<paramref name="secrets"/>: every secret its decoding met, e.g. by the analyzer's protobuf mapping; read only
+    /// when there is a diagnostic to scrub); null: collected from the resource.
+    /// </summary>
+    public ImmutableArray<Diagnostic> Analyze(ResourceSnapshot resource, PolicySettings settings, StackInfo stack, IReadOnlyCollection<PropertyValue>? secrets)
     {
         ArgumentNullException.ThrowIfNull(resource);
         ArgumentNullException.ThrowIfNull(settings);
@@ -55,7 +63,7 @@ public sealed class PolicyPack
         {
             Run(rule, settings, stack, resource.Urn, result, ctx => rule.Check(resource, ctx));
         }
-        return Scrubbed(result, () => SecretScrubber.Of(resource));
+        return Scrubbed(result, () => secrets is null ? SecretScrubber.Of(resource) : SecretScrubber.OfSecrets(secrets));
     }
 
     /// <summary>Diagnostics of the stack rules.</summary>

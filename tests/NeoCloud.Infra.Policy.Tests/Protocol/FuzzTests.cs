@@ -2,8 +2,10 @@ using System.Diagnostics;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using NeoCloud.Infra.Policy.Protocol;
+using NeoCloud.Infra.Policy.Protocol.View;
 using NeoCloud.Infra.Policy.Protocol.Wire;
 using NeoCloud.Infra.Policy.Rules;
+using Model = NeoCloud.Infra.Policy.Rules.Model;
 
 namespace NeoCloud.Infra.Policy.Tests.Protocol;
 
@@ -105,5 +107,74 @@ public sealed class FuzzTests
         }
         Assert.True(diagnostics > 0);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(90), $"fuzzing took {watch.Elapsed}");
+    }
+
+    [Fact]
+    public void The_view_decoding_of_Analyze_gives_the_snapshot_and_answer_of_the_Struct_decoding()
+    {
+        // The server decodes Analyze as AnalyzeRequestView (Protos/neocloud/analyzer_view.proto); every other path, and
+        // every client, uses google.protobuf.Struct. The same bytes must give the same resource and the same diagnostics.
+        var service = new AnalyzerService(NeoCloudPolicyPack.Create());
+        service.ConfigureStack(new AnalyzerStackConfigureRequest { Stack = "prod" });
+        var random = new Random(20261202);
+        var diagnostics = 0;
+        for (var i = 0; i < 5_000; i++)
+        {
+            var type = Types[random.Next(Types.Length)];
+            var request = new AnalyzeRequest
+            {
+                Type = type,
+                Name = i % 3 == 0 ? string.Empty : $"r{i}",
+                Urn = $"urn:pulumi:prod::p::{type}::r{i}",
+                Properties = RandomStruct(random, 0),
+                Options = i % 2 == 0 ? new AnalyzerResourceOptions { Parent = $"urn:p{i}", Protect = i % 4 == 0, IgnoreChanges = { "spec" } } : null,
+                Provider = i % 5 == 0 ? new AnalyzerProviderResource { Type = "pulumi:providers:aws", Urn = "urn:prov", Name = "aws", Properties = RandomStruct(random, 0) } : null,
+            };
+            var bytes = request.ToByteArray();
+            var asStruct = AnalyzeRequest.Parser.ParseFrom(bytes);
+            var asView = AnalyzeRequestView.Parser.ParseFrom(bytes);
+            var secretsOfStruct = new List<Model.PropertyValue>();
+            var secretsOfView = new List<Model.PropertyValue>();
+            var expected = PropertyMapping.FromRequest(asStruct, secretsOfStruct);
+            var actual = ViewMapping.FromRequest(asView, secretsOfView);
+            Assert.Equal((expected.Type, expected.Urn, expected.Name, expected.Parent), (actual.Type, actual.Urn, actual.Name, actual.Parent));
+            Assert.Equal(expected.Properties, actual.Properties);
+            Assert.Equal(expected.Provider?.Properties, actual.Provider?.Properties);
+            Assert.Equal(expected.Options.Protect, actual.Options.Protect);
+            Assert.Equal<string>(expected.Options.IgnoreChanges, actual.Options.IgnoreChanges);
+            Assert.Equal(secretsOfStruct, secretsOfView);
+            var viaStruct = service.Analyze(asStruct);
+            Assert.Equal(viaStruct, service.Analyze(asView));
+            diagnostics += viaStruct.Diagnostics.Count;
+        }
+        Assert.True(diagnostics > 0);
+    }
+
+    [Fact]
+    public void A_repeated_key_keeps_its_last_value_in_both_decodings()
+    {
+        // On the wire a Struct is a list of entries; a map keeps the last entry of a repeated key, and so does the view.
+        var view = new AnalyzeRequestView
+        {
+            Type = "kubernetes:apps/v1:Deployment",
+            Urn = "urn:pulumi:prod::p::kubernetes:apps/v1:Deployment::web",
+            Properties = new StructView
+            {
+                Fields =
+                {
+                    new FieldView { Key = "replicas", Value = new ValueView { NumberValue = 1 } },
+                    new FieldView { Key = "__internal", Value = new ValueView { BoolValue = true } },
+                    new FieldView { Key = "replicas", Value = new ValueView { NumberValue = 3 } },
+                    new FieldView { Key = "empty" },
+                },
+            },
+        };
+        var bytes = view.ToByteArray();
+        var expected = PropertyMapping.FromRequest(AnalyzeRequest.Parser.ParseFrom(bytes));
+        var actual = ViewMapping.FromRequest(AnalyzeRequestView.Parser.ParseFrom(bytes), null);
+        Assert.Equal(expected.Properties, actual.Properties);
+        Assert.Equal(new Model.NumberValue(3), actual.Properties.Properties["replicas"]);
+        Assert.False(actual.Properties.Properties.ContainsKey("__internal"));
+        Assert.Equal(Model.PropertyValue.Null, actual.Properties.Properties["empty"]);
     }
 }
