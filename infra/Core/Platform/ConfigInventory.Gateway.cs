@@ -72,14 +72,18 @@ public static partial class ConfigInventory
         }
     }
 
-    /// <summary>A deployment's pod as a flow endpoint (the labels AddServing registers).</summary>
-    private static FlowEndpoint TritonPod(EnvironmentModel env, string cluster, ServingSpec s, string name)
-    {
-        var labels = ResourceLabels.For(TritonDeployment.AppName, name, TritonDeployment.ComponentName, env.Environment, env.CostCenter, s.Tenant)
+    /// <summary>A deployment's pod as a flow endpoint: the labels and container ports AddServing registers.</summary>
+    private static FlowEndpoint TritonPod(EnvironmentModel env, string cluster, ServingSpec s, string name) =>
+        Pod(cluster, s.Tenant, ServingPodLabels(env, s, name), $"{s.Tenant}/{name}", ServingPodPorts(s.Runtime));
+
+    /// <summary>The pod labels of deployment <paramref name="name"/> of <paramref name="s"/> (TritonDeployment's, with the model label).</summary>
+    private static ImmutableSortedDictionary<string, string> ServingPodLabels(EnvironmentModel env, ServingSpec s, string name) =>
+        ResourceLabels.For(TritonDeployment.AppName, name, TritonDeployment.ComponentName, env.Environment, env.CostCenter, s.Tenant)
             .SetItem(ResourceLabels.Model, StackLayout.ModelLabel(s.Model));
-        var ports = (s.Runtime == ServingRuntime.Vllm ? [ServingContainer.VllmHttp] : TritonServer.Ports).ToImmutableSortedDictionary(p => p.Name, p => p.Number, StringComparer.Ordinal);
-        return Pod(cluster, s.Tenant, labels, $"{s.Tenant}/{name}", ports);
-    }
+
+    /// <summary>The named container ports of a <paramref name="runtime"/> pod (<see cref="ServingContainer.PortsOf"/>).</summary>
+    private static ImmutableSortedDictionary<string, int> ServingPodPorts(ServingRuntime runtime) =>
+        ServingContainer.PortsOf(runtime).ToImmutableSortedDictionary(p => p.Name, p => p.Number, StringComparer.Ordinal);
 
     /// <summary>The first host address of an IPv4 CIDR (<c>10.10.0.0/16</c> → <c>10.10.0.1</c>).</summary>
     private static string FirstHost(string cidr)

@@ -258,8 +258,7 @@ public static partial class ConfigInventory
             // The replica's CPU, memory and model-cache requests: the runtime's defaults, as the stack registers them.
             var container = ServingContainer.Plan(s.Runtime, s.Image, gpu.Count, name, new ModelRepository(null, "bucket", StackLayout.ModelRepositoryPrefix(s.Name)), s.Size, null, null,
                 TritonServiceSpec.DefaultModelLoadTimeoutSeconds, migComputeSlices: gpu.Profile is { } profile ? profile[0] - '0' : null);
-            var labels = ResourceLabels.For(TritonDeployment.AppName, name, TritonDeployment.ComponentName, e.Environment, e.CostCenter, s.Tenant)
-                .SetItem(ResourceLabels.Model, StackLayout.ModelLabel(s.Model));
+            var labels = ServingPodLabels(e, s, name);
             workloads.Add(new PlatformWorkload(c, "Deployment", s.Tenant, name, "stack", labels, plan.NodeSelector, [],
                 [.. plan.Tolerations.Select(PlatformToleration.From)],
                 Quantities.Requests((gpu.ResourceName, gpu.Count.ToString(CultureInfo.InvariantCulture)), (Quantities.Cpu, container.Cpu), (Quantities.Memory, container.Memory), (Quantities.EphemeralStorage, container.CacheSize)),

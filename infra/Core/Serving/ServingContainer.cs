@@ -74,6 +74,12 @@ public static class ServingContainer
     public static readonly NamedPort VllmHttp = new("http", 8000, "http");
 
     /// <summary>
+    /// The container ports of <paramref name="runtime"/> (the Service exposes the same): vLLM's one HTTP port (API and
+    /// metrics), Triton's HTTP, gRPC and metrics ports. The one place the platform check and the gateway read them from.
+    /// </summary>
+    public static ImmutableArray<NamedPort> PortsOf(ServingRuntime runtime) => runtime == ServingRuntime.Vllm ? [VllmHttp] : TritonServer.Ports;
+
+    /// <summary>
     /// The runtime's default CPU request/limit: Triton's plain image 4 (the former default); the LLM runtimes 8 per
     /// whole GPU (tokenisation, detokenisation and the scheduler's Python threads run on the CPU), and for a MIG slice
     /// 8 × its compute slices ÷ 7, at least 4 — so a p5.48xlarge's 192 vCPUs cover its slices (24 × 2g.20gb × 4 = 96).
@@ -182,7 +188,7 @@ public static class ServingContainer
         {
             // vLLM: /health answers 200 once the engine is up (vllm/entrypoints/openai/api_server.py), /metrics on the same port.
             var ready = new HttpProbe("/health", VllmHttp.Name, 0, 10, 5, 3);
-            return new ServingContainerPlan(runtime, img, ["python3", "-m", "vllm.entrypoints.openai.api_server"], [VllmHttp],
+            return new ServingContainerPlan(runtime, img, ["python3", "-m", "vllm.entrypoints.openai.api_server"], PortsOf(runtime),
                 ready, ready with { PeriodSeconds = 15, FailureThreshold = 4 }, ready with { FailureThreshold = startupThreshold }, budget,
                 VllmHttp.Name, "/metrics", common.Shm, common.Cache, common.Cpu, common.Memory, gpus, []);
         }
@@ -191,7 +197,7 @@ public static class ServingContainer
         {
             // triton with batching/instances: the model is loaded through the load API with the generated configuration
             // (TritonModelConfig); the container is started once that model is ready.
-            return new ServingContainerPlan(runtime, img, [], TritonServer.Ports,
+            return new ServingContainerPlan(runtime, img, [], PortsOf(runtime),
                 TritonServer.Readiness, TritonServer.Liveness, TritonModelConfig.Startup(modelName, budget), budget,
                 TritonServer.Metrics.Name, "/metrics", common.Shm, common.Cache, common.Cpu, common.Memory, gpus,
                 [new ModelConfigFile(TritonModelConfig.LoadRequestFile, TritonModelConfig.LoadRequestFile, TritonModelConfig.LoadRequest(modelName, batching, instances))])
@@ -203,7 +209,7 @@ public static class ServingContainer
         var files = runtime == ServingRuntime.TritonVllm
             ? VllmBackendRepository(modelName, repository, gpus, size, gpuMemoryShare)
             : [];
-        return new ServingContainerPlan(runtime, img, [], TritonServer.Ports,
+        return new ServingContainerPlan(runtime, img, [], PortsOf(runtime),
             TritonServer.Readiness, TritonServer.Liveness, TritonServer.Startup(budget), budget,
             TritonServer.Metrics.Name, "/metrics", common.Shm, common.Cache, common.Cpu, common.Memory, gpus, files);
     }

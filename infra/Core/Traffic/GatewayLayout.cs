@@ -33,7 +33,7 @@ public static class GatewayLayout
         foreach (var s in DeploymentsOn(env, gateway.Cluster))
         {
             var route = new GatewayRouteSpec(s.Name, s.Tenant, $"{s.Name}.{gateway.Domain}", TritonServer.Http.Number,
-                s.Runtime == ServingRuntime.Vllm ? null : TritonServer.Grpc.Number);
+                ServingPorts(s.Runtime).Contains(TritonServer.Grpc.Number) ? TritonServer.Grpc.Number : null);
             if (s.Burst is { } burst && env.Cluster(env.Pool(burst.Pool).Cluster).PrivateLink is not null)
             {
                 // Weights: each side's maximum replicas (the split when both run at their maximum); health scales them (README).
@@ -121,7 +121,10 @@ public static class GatewayLayout
         return ns is null && cidrs.IsEmpty ? null : new TenantGatewayIngress(ns, labels, cidrs, [.. ports]);
     }
 
-    /// <summary>The serving ports the gateway reaches on a deployment of <paramref name="runtime"/>: HTTP, and gRPC for Triton.</summary>
+    /// <summary>
+    /// The serving ports the gateway reaches on a deployment of <paramref name="runtime"/>: the runtime's container ports
+    /// (<see cref="ServingContainer.PortsOf"/>) except Triton's metrics port, i.e. HTTP, and gRPC for Triton.
+    /// </summary>
     public static ImmutableArray<int> ServingPorts(ServingRuntime runtime) =>
-        runtime == ServingRuntime.Vllm ? [TritonServer.Http.Number] : [TritonServer.Http.Number, TritonServer.Grpc.Number];
+        [.. ServingContainer.PortsOf(runtime).Where(p => p.Name != TritonServer.Metrics.Name).Select(p => p.Number)];
 }
